@@ -1,0 +1,232 @@
+//! Export of every protocol and complaint, in the import format, so that export → import into
+//! an empty store reproduces the same records.
+
+use crate::model::{Complaint, Protocol};
+use crate::store::{Store, StoreError};
+use serde::Serialize;
+use std::io::Write;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Jsonl,
+    Json,
+    Csv,
+}
+
+#[derive(Debug)]
+pub enum ExportError {
+    Io(std::io::Error),
+    Store(StoreError),
+    /// CSV separates measure values with `;`, so a value that contains one cannot be written.
+    NotCsvSafe {
+        record: String,
+        field: &'static str,
+    },
+}
+
+impl From<std::io::Error> for ExportError {
+    fn from(e: std::io::Error) -> Self {
+        ExportError::Io(e)
+    }
+}
+
+impl From<StoreError> for ExportError {
+    fn from(e: StoreError) -> Self {
+        ExportError::Store(e)
+    }
+}
+
+impl From<csv::Error> for ExportError {
+    fn from(e: csv::Error) -> Self {
+        ExportError::Io(std::io::Error::other(e))
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExportCounts {
+    pub protocols: usize,
+    pub complaints: usize,
+}
+
+/// The CSV columns: the protocol fields, then the complaint-only fields. A row with a
+/// `complaint_id` is a complaint; `received_at` serves both.
+pub const CSV_COLUMNS: &[&str] = &[
+    "protocol_id",
+    "institution",
+    "institution_id",
+    "region",
+    "child_ref",
+    "child_birth_year",
+    "placement_basis",
+    "provision",
+    "kind",
+    "started_at",
+    "ended_at",
+    "danger",
+    "justification",
+    "decided_by",
+    "staff_involved",
+    "police",
+    "injury",
+    "injury_note",
+    "child_statement",
+    "informed_of_complaint_right",
+    "wants_to_complain",
+    "written_at",
+    "received_at",
+    "complaint_id",
+    "complainant",
+    "text",
+    "outcome",
+    "decided_at",
+];
+
+pub fn export(
+    store: &Store,
+    format: ExportFormat,
+    out: &mut dyn Write,
+) -> Result<ExportCounts, ExportError> {
+    let mut counts = ExportCounts::default();
+    match format {
+        ExportFormat::Jsonl => {
+            for p in store.protocols() {
+                write_json_line(out, &p?.protocol)?;
+                counts.protocols += 1;
+            }
+            for c in store.complaints() {
+                write_json_line(out, &c?.complaint)?;
+                counts.complaints += 1;
+            }
+        }
+        ExportFormat::Json => {
+            out.write_all(b"[")?;
+            let mut first = true;
+            let mut item = |out: &mut dyn Write, v: &dyn erased::Json| -> std::io::Result<()> {
+                out.write_all(if first { b"\n  " } else { b",\n  " })?;
+                first = false;
+                v.write(out)
+            };
+            for p in store.protocols() {
+                item(out, &p?.protocol)?;
+                counts.protocols += 1;
+            }
+            for c in store.complaints() {
+                item(out, &c?.complaint)?;
+                counts.complaints += 1;
+            }
+            out.write_all(b"\n]\n")?;
+        }
+        ExportFormat::Csv => {
+            let mut w = csv::Writer::from_writer(&mut *out);
+            w.write_record(CSV_COLUMNS)?;
+            for p in store.protocols() {
+                w.write_record(protocol_row(&p?.protocol)?)?;
+                counts.protocols += 1;
+            }
+            for c in store.complaints() {
+                w.write_record(complaint_row(&c?.complaint))?;
+                counts.complaints += 1;
+            }
+            w.flush()?;
+        }
+    }
+    out.flush()?;
+    Ok(counts)
+}
+
+mod erased {
+    /// Lets the JSON writer take protocols and complaints alike.
+    pub trait Json {
+        fn write(&self, out: &mut dyn std::io::Write) -> std::io::Result<()>;
+    }
+    impl<T: serde::Serialize> Json for T {
+        fn write(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+            serde_json::to_writer(out, self).map_err(std::io::Error::other)
+        }
+    }
+}
+
+fn write_json_line<T: Serialize>(out: &mut dyn Write, v: &T) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *out, v).map_err(std::io::Error::other)?;
+    out.write_all(b"\n")
+}
+
+/// A serde value as CSV text: strings bare, enums by their snake_case name, numbers and
+/// booleans as JSON writes them, absent as empty.
+fn cell<T: Serialize>(v: &Option<T>) -> String {
+    match v.as_ref().map(serde_json::to_value) {
+        Some(Ok(serde_json::Value::String(s))) => s,
+        Some(Ok(other)) => other.to_string(),
+        _ => String::new(),
+    }
+}
+
+fn protocol_row(p: &Protocol) -> Result<Vec<String>, ExportError> {
+    let joined = |field: &'static str, values: Vec<String>| -> Result<String, ExportError> {
+        if values.iter().any(|v| v.contains(';')) {
+            return Err(ExportError::NotCsvSafe {
+                record: format!("{}/{}", p.institution, p.protocol_id),
+                field,
+            });
+        }
+        Ok(values.join(";"))
+    };
+    let m = &p.measures;
+    let provision = joined("provision", m.iter().map(|m| m.provision.clone()).collect())?;
+    let kind = joined("kind", m.iter().map(|m| cell(&m.kind)).collect())?;
+    let started = joined(
+        "started_at",
+        m.iter().map(|m| cell(&Some(m.started_at))).collect(),
+    )?;
+    let ended = joined("ended_at", m.iter().map(|m| cell(&m.ended_at)).collect())?;
+    let text = |s: &Option<String>| s.clone().unwrap_or_default();
+    let mut row = vec![
+        p.protocol_id.clone(),
+        p.institution.clone(),
+        text(&p.institution_id),
+        text(&p.region),
+        text(&p.child_ref),
+        cell(&p.child_birth_year),
+        text(&p.placement_basis),
+        provision,
+        kind,
+        started,
+        ended,
+        text(&p.danger),
+        text(&p.justification),
+        text(&p.decided_by),
+        cell(&p.staff_involved),
+        cell(&p.police),
+        cell(&p.injury),
+        text(&p.injury_note),
+        text(&p.child_statement),
+        cell(&p.informed_of_complaint_right),
+        cell(&p.wants_to_complain),
+        cell(&p.written_at),
+        cell(&p.received_at),
+    ];
+    row.resize(CSV_COLUMNS.len(), String::new());
+    Ok(row)
+}
+
+fn complaint_row(c: &Complaint) -> Vec<String> {
+    let text = |s: &Option<String>| s.clone().unwrap_or_default();
+    let mut row = vec![String::new(); CSV_COLUMNS.len()];
+    let mut put = |column: &str, value: String| {
+        let i = CSV_COLUMNS
+            .iter()
+            .position(|c| *c == column)
+            .expect("known column");
+        row[i] = value;
+    };
+    put("protocol_id", c.protocol_id.clone());
+    put("institution", text(&c.institution));
+    put("institution_id", text(&c.institution_id));
+    put("received_at", cell(&c.received_at));
+    put("complaint_id", c.complaint_id.clone());
+    put("complainant", cell(&c.complainant));
+    put("text", text(&c.text));
+    put("outcome", cell(&c.outcome));
+    put("decided_at", cell(&c.decided_at));
+    row
+}

@@ -1,0 +1,440 @@
+//! Batch import of protocol and complaint files into the store.
+//!
+//! Files are read one at a time; each record is normalised ([`record`]) and written in batches
+//! that are atomic and flushed ([`Store::write_batch`]). A bad record is rejected with its file,
+//! line and field; the rest of the file still imports. Re-importing is idempotent.
+
+pub mod csv;
+pub mod json;
+pub mod jsonl;
+pub mod record;
+
+use crate::catalogue::Catalogue;
+use crate::flags::{quality_flags, Flag};
+use crate::model::{Complaint, RecordKey};
+use crate::store::{Incoming, Store, StoreError, WriteOutcome};
+use crate::text;
+use record::{FieldProblem, Record};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// Records written per atomic, flushed batch.
+pub const BATCH_SIZE: usize = 2000;
+
+/// One record as a reader found it.
+#[derive(Debug)]
+pub struct RawRecord {
+    pub line: Option<usize>,
+    /// Position in a JSON array (1-based).
+    pub index: Option<usize>,
+    pub value: Result<serde_json::Value, Syntax>,
+}
+
+/// A record that is not even well-formed (a JSONL line that is not JSON, a short CSV row).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Syntax(pub String);
+
+pub type Records<'a> = Box<dyn Iterator<Item = RawRecord> + 'a>;
+
+/// Why a whole file was skipped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileError {
+    Io(String),
+    NotUtf8 {
+        line: usize,
+    },
+    Json {
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    Csv(String),
+    DuplicateColumn(String),
+    UnsupportedType,
+}
+
+/// The import could not run at all.
+#[derive(Debug)]
+pub enum ImportError {
+    NoSuchPath(PathBuf),
+    Store(StoreError),
+}
+
+impl From<StoreError> for ImportError {
+    fn from(e: StoreError) -> Self {
+        ImportError::Store(e)
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportOptions {
+    /// Store changed records as new versions (keeping the old as history) instead of reporting
+    /// them as conflicts.
+    pub update: bool,
+}
+
+/// How far an import has come, for a progress bar.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Progress {
+    pub bytes_done: u64,
+    pub bytes_total: u64,
+    pub files_done: usize,
+    pub files_total: usize,
+    pub records: usize,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub new: usize,
+    pub unchanged: usize,
+    pub conflicting: usize,
+    pub updated: usize,
+}
+
+impl Counts {
+    fn add(&mut self, outcome: &WriteOutcome) {
+        match outcome {
+            WriteOutcome::New => self.new += 1,
+            WriteOutcome::Unchanged => self.unchanged += 1,
+            WriteOutcome::Conflict { .. } => self.conflicting += 1,
+            WriteOutcome::Updated { .. } => self.updated += 1,
+        }
+    }
+}
+
+/// A rejected record: where, which field, why (in Norwegian, for the inspector).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rejected {
+    pub file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    pub message: String,
+}
+
+/// A record whose identity is stored with other content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Conflict {
+    pub source: String,
+    /// `protocol` or `complaint`.
+    pub kind: &'static str,
+    pub institution: String,
+    pub id: String,
+    pub fields: Vec<String>,
+    /// True when `--update` stored the new version.
+    pub updated: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SkippedFile {
+    pub file: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnknownFields {
+    pub file: String,
+    pub fields: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImportReport {
+    pub files_read: usize,
+    pub files_skipped: Vec<SkippedFile>,
+    pub protocols: Counts,
+    pub complaints: Counts,
+    /// Complaints in this import whose protocol is not (yet) in the store.
+    pub complaints_waiting: usize,
+    pub rejected: Vec<Rejected>,
+    pub conflicts: Vec<Conflict>,
+    pub unknown_fields: Vec<UnknownFields>,
+    /// Data-quality flags among the protocols this import stored (new or updated).
+    pub flags: BTreeMap<Flag, usize>,
+}
+
+impl ImportReport {
+    pub fn records_seen(&self) -> usize {
+        let c = |c: &Counts| c.new + c.unchanged + c.conflicting + c.updated;
+        c(&self.protocols) + c(&self.complaints) + self.rejected.len()
+    }
+}
+
+/// Expands folders (recursively; hidden entries skipped) into the files to import, sorted, so an
+/// import is reproducible. Files named explicitly are kept whatever their extension.
+pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ImportError> {
+    let mut files = BTreeSet::new();
+    for path in paths {
+        let meta = std::fs::metadata(path).map_err(|_| ImportError::NoSuchPath(path.clone()))?;
+        if meta.is_dir() {
+            walk(path, &mut files);
+        } else {
+            files.insert(path.clone());
+        }
+    }
+    Ok(files.into_iter().collect())
+}
+
+fn walk(dir: &Path, out: &mut BTreeSet<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        // symlink_metadata: do not follow links into loops.
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
+        if meta.is_dir() {
+            walk(&path, out);
+        } else if format_of(&path).is_some() {
+            out.insert(path);
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Json,
+    JsonLines,
+    Csv,
+}
+
+fn format_of(path: &Path) -> Option<Format> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    match ext.as_str() {
+        "json" => Some(Format::Json),
+        "jsonl" | "ndjson" => Some(Format::JsonLines),
+        "csv" => Some(Format::Csv),
+        _ => None,
+    }
+}
+
+/// Imports files and folders. Errors only when the import cannot run; bad files and records are
+/// in the report.
+pub fn import_paths(
+    store: &Store,
+    catalogue: &Catalogue,
+    paths: &[PathBuf],
+    options: ImportOptions,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<ImportReport, ImportError> {
+    let files = collect_files(paths)?;
+    let mut run = Run {
+        store,
+        catalogue,
+        options,
+        report: ImportReport::default(),
+        batch: Vec::with_capacity(BATCH_SIZE),
+        waiting_candidates: BTreeMap::new(),
+        now: crate::time::now_utc(),
+    };
+    let mut state = Progress {
+        bytes_total: files
+            .iter()
+            .filter_map(|f| std::fs::metadata(f).ok())
+            .map(|m| m.len())
+            .sum(),
+        files_total: files.len(),
+        ..Progress::default()
+    };
+    progress(&state);
+    for file in &files {
+        let size = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+        run.import_file(file, &mut state, progress)?;
+        state.bytes_done += size;
+        state.files_done += 1;
+        progress(&state);
+    }
+    run.flush_batch()?;
+    run.count_waiting()?;
+    Ok(run.report)
+}
+
+struct Run<'a> {
+    store: &'a Store,
+    catalogue: &'a Catalogue,
+    options: ImportOptions,
+    report: ImportReport,
+    /// Pending records: `file:line` and the record.
+    batch: Vec<(String, Incoming)>,
+    /// Complaints seen in this import, to check at the end whether their protocol is stored.
+    waiting_candidates: BTreeMap<RecordKey, Complaint>,
+    now: chrono::DateTime<chrono::Utc>,
+}
+
+impl Run<'_> {
+    fn import_file(
+        &mut self,
+        path: &Path,
+        state: &mut Progress,
+        progress: &mut dyn FnMut(&Progress),
+    ) -> Result<(), ImportError> {
+        let name = path.display().to_string();
+        let skip = |report: &mut ImportReport, e: FileError| {
+            report.files_skipped.push(SkippedFile {
+                file: name.clone(),
+                message: text::file_error(&e),
+            });
+        };
+        let Some(format) = format_of(path) else {
+            skip(&mut self.report, FileError::UnsupportedType);
+            return Ok(());
+        };
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                skip(&mut self.report, FileError::Io(e.to_string()));
+                return Ok(());
+            }
+        };
+        let content = match String::from_utf8(bytes) {
+            Ok(s) => s,
+            Err(e) => {
+                let valid = e.utf8_error().valid_up_to();
+                let line = e.as_bytes()[..valid]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count()
+                    + 1;
+                skip(&mut self.report, FileError::NotUtf8 { line });
+                return Ok(());
+            }
+        };
+        let content = content.strip_prefix('\u{feff}').unwrap_or(&content);
+        let records = match format {
+            Format::Json => json::read(content),
+            Format::JsonLines => Ok(jsonl::read(content)),
+            Format::Csv => csv::read(content),
+        };
+        let records = match records {
+            Ok(r) => r,
+            Err(e) => {
+                skip(&mut self.report, e);
+                return Ok(());
+            }
+        };
+        self.report.files_read += 1;
+        let textual = format == Format::Csv;
+        let mut unknown = BTreeSet::new();
+        for raw in records {
+            let source = location(&name, raw.line, raw.index);
+            let reject = |field: Option<String>, message: String| Rejected {
+                file: name.clone(),
+                line: raw.line,
+                record: raw.index,
+                field,
+                message,
+            };
+            let value = match raw.value {
+                Ok(v) => v,
+                Err(Syntax(message)) => {
+                    self.report
+                        .rejected
+                        .push(reject(None, text::syntax_error(&message, textual)));
+                    continue;
+                }
+            };
+            match record::normalise(&value, self.catalogue, textual) {
+                Err(FieldProblem { field, problem }) => {
+                    let field = (!field.is_empty()).then_some(field);
+                    self.report
+                        .rejected
+                        .push(reject(field, text::problem(&problem)));
+                }
+                Ok(n) => {
+                    unknown.extend(n.unknown_fields);
+                    match n.record {
+                        Record::Protocol(p, embedded) => {
+                            self.batch.push((source.clone(), Incoming::Protocol(*p)));
+                            if let Some(c) = embedded {
+                                self.batch.push((source, Incoming::Complaint(c)));
+                            }
+                        }
+                        Record::Complaint(c) => self.batch.push((source, Incoming::Complaint(c))),
+                    }
+                }
+            }
+            state.records += 1;
+            if self.batch.len() >= BATCH_SIZE {
+                self.flush_batch()?;
+                progress(state);
+            }
+        }
+        if !unknown.is_empty() {
+            self.report.unknown_fields.push(UnknownFields {
+                file: name,
+                fields: unknown.into_iter().collect(),
+            });
+        }
+        Ok(())
+    }
+
+    fn flush_batch(&mut self) -> Result<(), ImportError> {
+        if self.batch.is_empty() {
+            return Ok(());
+        }
+        let outcomes =
+            self.store
+                .write_batch(&self.batch, self.options.update, self.catalogue, self.now)?;
+        for ((source, item), outcome) in self.batch.drain(..).zip(outcomes) {
+            let (kind, institution, id) = match &item {
+                Incoming::Protocol(p) => {
+                    self.report.protocols.add(&outcome);
+                    if matches!(outcome, WriteOutcome::New | WriteOutcome::Updated { .. }) {
+                        for flag in quality_flags(p, self.catalogue) {
+                            *self.report.flags.entry(flag).or_default() += 1;
+                        }
+                    }
+                    ("protocol", p.institution.clone(), p.protocol_id.clone())
+                }
+                Incoming::Complaint(c) => {
+                    self.report.complaints.add(&outcome);
+                    self.waiting_candidates.insert(c.key(), c.clone());
+                    (
+                        "complaint",
+                        c.institution
+                            .clone()
+                            .or_else(|| c.institution_id.clone())
+                            .unwrap_or_default(),
+                        c.complaint_id.clone(),
+                    )
+                }
+            };
+            if let WriteOutcome::Conflict { fields } | WriteOutcome::Updated { fields } = &outcome {
+                self.report.conflicts.push(Conflict {
+                    source,
+                    kind,
+                    institution,
+                    id,
+                    fields: fields.clone(),
+                    updated: matches!(outcome, WriteOutcome::Updated { .. }),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn count_waiting(&mut self) -> Result<(), ImportError> {
+        for c in self.waiting_candidates.values() {
+            if self.store.protocol_for_complaint(c)?.is_none() {
+                self.report.complaints_waiting += 1;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn location(file: &str, line: Option<usize>, index: Option<usize>) -> String {
+    match (line, index) {
+        (Some(line), _) => format!("{file}:{line}"),
+        (None, Some(i)) => format!("{file}#{i}"),
+        (None, None) => file.to_string(),
+    }
+}

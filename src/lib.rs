@@ -1,0 +1,17 @@
+//! tvang: review of tvangsprotokoller and klager from barnevernsinstitusjoner.
+//!
+//! The core (this library) has no terminal code: the domain model, the provision catalogue,
+//! import of JSON, JSON Lines and CSV files, the sled store with its indexes, export, and the
+//! synthetic data generator. The command line (`src/main.rs`, `src/cli.rs`) sits on top.
+
+pub mod catalogue;
+pub mod export;
+pub mod flags;
+pub mod fold;
+pub mod generate;
+pub mod import;
+pub mod model;
+pub mod query;
+pub mod store;
+pub mod text;
+pub mod time;

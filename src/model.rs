@@ -1,0 +1,316 @@
+//! The domain model: tvangsprotokoller, their measures (tiltak) and klager.
+//!
+//! These structs hold what the institution or complainant said, normalised (trimmed, times
+//! parsed, measure kinds and regions mapped to catalogue codes where known) but never invented:
+//! whatever was missing stays `None`. Their JSON form is tvang's canonical import format, which is
+//! also what `tvang export` writes.
+
+use crate::fold::fold;
+use crate::time::{oslo_date, DateOrTime};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// Police involvement (Bufdir: no § 10-7 vedtak when only the police used force).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Police {
+    None,
+    WithStaff,
+    Alone,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Injury {
+    None,
+    Child,
+    Staff,
+    Both,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Complainant {
+    Barnet,
+    Foresatte,
+    Annen,
+}
+
+/// Statsforvalterens avgjørelse i en klagesak.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Medhold,
+    DelvisMedhold,
+    /// Stadfestet: statsforvalteren agrees with the institution.
+    IkkeMedhold,
+    Avvist,
+}
+
+/// One use of coercion or restriction within a protocol, with its own hjemmel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Measure {
+    /// The provision as the institution cited it (`barnevernsloven § 10-7 første ledd`); parsed
+    /// against the catalogue when needed, never rewritten.
+    pub provision: String,
+    /// Catalogue kind id when recognised (`fastholding`), else the text as given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    pub started_at: DateTime<FixedOffset>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_at: Option<DateTime<FixedOffset>>,
+}
+
+impl Measure {
+    /// Real elapsed time (stored times carry their offsets, so DST changes are accounted for).
+    pub fn duration(&self) -> Option<Duration> {
+        self.ended_at.map(|end| end - self.started_at)
+    }
+}
+
+/// A tvangsprotokoll.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Protocol {
+    /// Unique within its institution.
+    pub protocol_id: String,
+    pub institution: String,
+    /// Organisasjonsnummer; when given it is the institution's identity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub institution_id: Option<String>,
+    /// Region code (`vestland`) when recognised, else the text as given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Pseudonymous reference to the child.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub child_ref: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub child_birth_year: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub placement_basis: Option<String>,
+    pub measures: Vec<Measure>,
+    /// Description of the situation: what danger, to whom.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub danger: Option<String>,
+    /// Begrunnelse: why strictly necessary, what milder means were tried.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub justification: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff_involved: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub police: Option<Police>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub injury: Option<Injury>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub injury_note: Option<String>,
+    /// Barnets syn.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub child_statement: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub informed_of_complaint_right: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wants_to_complain: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub written_at: Option<DateOrTime>,
+    /// Forelagt statsforvalteren.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<DateOrTime>,
+}
+
+impl Protocol {
+    /// The start of the first measure: the protocol's incident time.
+    pub fn incident_at(&self) -> DateTime<FixedOffset> {
+        self.measures
+            .iter()
+            .map(|m| m.started_at)
+            .min()
+            .expect("a protocol has at least one measure (enforced at import)")
+    }
+
+    /// The Oslo calendar day of the incident; statistics group protocols by it.
+    pub fn incident_date(&self) -> NaiveDate {
+        oslo_date(&self.incident_at())
+    }
+
+    /// The latest end of any measure, if every measure has one.
+    pub fn incident_end(&self) -> Option<DateTime<FixedOffset>> {
+        self.measures
+            .iter()
+            .map(|m| m.ended_at)
+            .collect::<Option<Vec<_>>>()
+            .and_then(|ends| ends.into_iter().max())
+    }
+
+    pub fn key(&self) -> RecordKey {
+        RecordKey::new(
+            institution_key(&self.institution, self.institution_id.as_deref()),
+            &self.protocol_id,
+        )
+    }
+}
+
+/// A klage to the statsforvalter about a protocol.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Complaint {
+    pub complaint_id: String,
+    /// The protocol it concerns, within the same institution.
+    pub protocol_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub institution: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub institution_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<DateOrTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complainant: Option<Complainant>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Outcome>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_at: Option<DateOrTime>,
+}
+
+impl Complaint {
+    fn institution_key(&self) -> String {
+        institution_key(
+            self.institution.as_deref().unwrap_or_default(),
+            self.institution_id.as_deref(),
+        )
+    }
+
+    pub fn key(&self) -> RecordKey {
+        RecordKey::new(self.institution_key(), &self.complaint_id)
+    }
+
+    /// The identity of the protocol this complaint concerns.
+    pub fn protocol_key(&self) -> RecordKey {
+        RecordKey::new(self.institution_key(), &self.protocol_id)
+    }
+
+    /// When the complaint only names its institution, the protocol may be stored under the
+    /// institution's org.nr; this is the name-based key to try through the name alias index.
+    pub fn protocol_name_key(&self) -> Option<RecordKey> {
+        match (&self.institution_id, &self.institution) {
+            (None, Some(name)) => Some(RecordKey::new(
+                institution_key(name, None),
+                &self.protocol_id,
+            )),
+            _ => None,
+        }
+    }
+}
+
+/// The identity of a protocol or complaint: institution key + id within the institution.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RecordKey {
+    pub institution: String,
+    pub id: String,
+}
+
+impl RecordKey {
+    pub fn new(institution: String, id: &str) -> RecordKey {
+        RecordKey {
+            institution,
+            id: id.to_string(),
+        }
+    }
+}
+
+/// An institution's identity: `org:<org.nr>` when the org.nr is given, else `name:<name>` with
+/// the name trimmed, white space collapsed and case-folded.
+pub fn institution_key(name: &str, org_nr: Option<&str>) -> String {
+    match org_nr {
+        Some(nr) => format!(
+            "org:{}",
+            nr.chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+        ),
+        None => format!("name:{}", name_fold(name)),
+    }
+}
+
+/// Case-folds and collapses white space, keeping æøå (two institutions may differ only there).
+fn name_fold(name: &str) -> String {
+    name.split_whitespace()
+        .map(|w| w.to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The loosest match of an institution name typed on the command line (`solbakken` finds
+/// `Sølbakken ungdomshjem`'s key when folded): used by lookups, never for identity.
+pub fn institution_matches(query: &str, name: &str) -> bool {
+    fold(name).contains(&fold(query))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::parse_datetime;
+
+    fn measure(start: &str, end: Option<&str>) -> Measure {
+        Measure {
+            provision: "bvl § 10-7".into(),
+            kind: Some("fastholding".into()),
+            started_at: parse_datetime(start).unwrap(),
+            ended_at: end.map(|e| parse_datetime(e).unwrap()),
+        }
+    }
+
+    #[test]
+    fn institution_identity() {
+        assert_eq!(
+            institution_key("  Solbakken   Ungdomshjem ", None),
+            "name:solbakken ungdomshjem"
+        );
+        assert_eq!(
+            institution_key("Solbakken", Some("912 345 678")),
+            "org:912345678"
+        );
+        assert_ne!(
+            institution_key("Sølbakken", None),
+            institution_key("Solbakken", None)
+        );
+        assert!(institution_matches("solbakken", "Sølbakken ungdomshjem"));
+    }
+
+    #[test]
+    fn duration_across_dst() {
+        let m = measure("2023-03-26 01:50", Some("2023-03-26 03:10"));
+        assert_eq!(m.duration().unwrap().num_minutes(), 20);
+    }
+
+    #[test]
+    fn incident_time_is_the_earliest_start() {
+        let p = Protocol {
+            protocol_id: "1".into(),
+            institution: "X".into(),
+            institution_id: None,
+            region: None,
+            child_ref: None,
+            child_birth_year: None,
+            placement_basis: None,
+            measures: vec![
+                measure("2024-01-01 00:30", Some("2024-01-01 00:50")),
+                measure("2023-12-31 23:50", None),
+            ],
+            danger: None,
+            justification: None,
+            decided_by: None,
+            staff_involved: None,
+            police: None,
+            injury: None,
+            injury_note: None,
+            child_statement: None,
+            informed_of_complaint_right: None,
+            wants_to_complain: None,
+            written_at: None,
+            received_at: None,
+        };
+        assert_eq!(p.incident_date().to_string(), "2023-12-31");
+        assert_eq!(p.incident_end(), None);
+    }
+}
