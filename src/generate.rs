@@ -753,23 +753,19 @@ pub fn write(
     for (i, p) in data.protocols.iter().enumerate() {
         groups.entry(year_of(p)).or_default().0.push(i);
     }
-    let by_key: std::collections::HashMap<&str, usize> = data
+    let by_key: std::collections::HashMap<(&str, &str), usize> = data
         .protocols
         .iter()
         .enumerate()
-        .map(|(i, p)| (p.protocol_id.as_str(), i))
+        .map(|(i, p)| ((p.institution.as_str(), p.protocol_id.as_str()), i))
         .collect();
     // Complaints go with their protocol's year; embedded ones (JSON only) inside it.
     let mut embedded_in: std::collections::HashMap<usize, usize> = Default::default();
     for (ci, c) in data.complaints.iter().enumerate() {
-        let pi = by_key
-            .iter()
-            .find(|(id, &pi)| {
-                **id == c.protocol_id
-                    && data.protocols[pi].institution == c.institution.clone().unwrap_or_default()
-            })
-            .map(|(_, &pi)| pi)
-            .expect("generated complaints concern generated protocols");
+        let pi = by_key[&(
+            c.institution.as_deref().unwrap_or_default(),
+            c.protocol_id.as_str(),
+        )];
         if data.embedded[ci] && format != OutputFormat::Csv {
             embedded_in.insert(pi, ci);
         } else {

@@ -4,8 +4,7 @@ use crate::catalogue::Catalogue;
 use crate::flags::{quality_flags, Flag};
 use crate::model::{institution_matches, Protocol};
 use crate::store::{Index, Store, StoreError, StoredProtocol};
-use crate::time::oslo_local;
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 
 #[derive(Debug, Clone, Default)]
 pub struct ProtocolFilter {
@@ -64,9 +63,7 @@ pub fn select(
     } else if let Some(prov) = &provision {
         Some(store.protocol_ids_by(Index::Provision, prov)?)
     } else if filter.from.is_some() || filter.to.is_some() {
-        let start = filter.from.and_then(day_start_utc);
-        let end = filter.to.and_then(|d| d.succ_opt()).and_then(day_start_utc);
-        Some(store.protocol_ids_by_time(start, end)?)
+        Some(store.protocol_ids_by_date(filter.from, filter.to)?)
     } else {
         None
     };
@@ -122,11 +119,6 @@ pub fn select(
             .then(a.id.cmp(&b.id))
     });
     Ok(Ok(out))
-}
-
-fn day_start_utc(d: NaiveDate) -> Option<chrono::DateTime<Utc>> {
-    let midnight = d.and_hms_opt(0, 0, 0)?;
-    oslo_local(midnight).ok().map(|t| t.with_timezone(&Utc))
 }
 
 /// Whether a protocol matches a free institution query (used by `show`).

@@ -8,25 +8,30 @@
 //! Key layout (ids are u64 big-endian; text parts end with a 0 byte, which identifiers cannot
 //! contain):
 //!
-//! | prefix | key                                  | value                         |
-//! |--------|--------------------------------------|-------------------------------|
-//! | `m`    | meta name                            | schema version, counters      |
-//! | `p`    | id                                   | [`StoredProtocol`] JSON       |
-//! | `k`    | id                                   | [`StoredComplaint`] JSON      |
-//! | `h`    | id, version (u32)                    | a replaced version, JSON      |
-//! | `P`    | institution key, protocol_id         | id                            |
-//! | `K`    | institution key, complaint_id        | id                            |
-//! | `xi`   | institution key, id                  | — protocols by institution    |
-//! | `xd`   | incident time (i64, order-preserving), id | — protocols by date      |
-//! | `xp`   | provision id (`?` if unknown), id    | — protocols by provision      |
-//! | `xm`   | measure kind, id                     | — protocols by measure kind   |
-//! | `xc`   | child_ref, id                        | — protocols by child          |
-//! | `xn`   | name key, protocol_id                | id — name alias of org-keyed protocols |
-//! | `xk`   | institution key, protocol_id, id     | — complaints by the protocol they concern |
+//! | prefix | key                                    | value                              |
+//! |--------|----------------------------------------|------------------------------------|
+//! | `m`    | meta name                              | schema version, counters           |
+//! | `p`    | id                                     | [`StoredProtocol`] JSON            |
+//! | `k`    | id                                     | [`StoredComplaint`] JSON           |
+//! | `h`    | id, version (u32)                      | a replaced version, JSON           |
+//! | `P`    | institution key, protocol_id           | id                                 |
+//! | `K`    | institution key, complaint_id          | id                                 |
+//! | `xi`   | institution key, chunk                 | posting list: protocols by institution |
+//! | `xd`   | incident day (Oslo, u32), chunk        | posting list: protocols by date    |
+//! | `xp`   | provision id (`?` if unknown), chunk   | posting list: protocols by provision |
+//! | `xm`   | measure kind, chunk                    | posting list: protocols by kind    |
+//! | `xc`   | child_ref, chunk                       | posting list: protocols by child   |
+//! | `xa`   | name key, org key                      | — institution name → org.nr alias  |
+//! | `xk`   | institution key, protocol_id, id       | — complaints by the protocol they concern |
+//!
+//! Secondary indexes are posting lists (sorted ids, 8 bytes each) in chunks of 4096 ids, updated
+//! once per batch: sled 0.34 splits a leaf every 16 keys, so the cost of an import follows the
+//! number of keys written, and one key per index value instead of one per protocol made the
+//! import several times faster.
 
 use crate::catalogue::Catalogue;
 use crate::model::{institution_key, Complaint, Protocol, RecordKey};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
 use std::fs::File;
@@ -90,11 +95,23 @@ pub struct StoredComplaint {
     pub complaint: Complaint,
 }
 
-/// A record on its way in.
+/// A record on its way in, already serialised (so that work can happen off the writer thread).
 #[derive(Debug, Clone)]
 pub enum Incoming {
-    Protocol(Protocol),
-    Complaint(Complaint),
+    Protocol(Protocol, Vec<u8>),
+    Complaint(Complaint, Vec<u8>),
+}
+
+impl Incoming {
+    pub fn protocol(p: Protocol) -> Incoming {
+        let json = to_json(&p);
+        Incoming::Protocol(p, json)
+    }
+
+    pub fn complaint(c: Complaint) -> Incoming {
+        let json = to_json(&c);
+        Incoming::Complaint(c, json)
+    }
 }
 
 /// What writing one incoming record did.
@@ -151,6 +168,10 @@ impl Store {
         let db = sled::Config::new()
             .path(dir.join("sled"))
             .cache_capacity(256 * 1024 * 1024)
+            // tvang flushes after every import batch and every edit; sled's timer thread would
+            // only compete with the import for the cores.
+            .flush_every_ms(None)
+            .mode(sled::Mode::HighThroughput)
             .open()
             .map_err(sled_err)?;
         restrict_permissions(dir);
@@ -244,18 +265,23 @@ impl Store {
             store: self,
             batch: sled::Batch::default(),
             overlay: HashMap::new(),
+            postings: HashMap::new(),
             next_id: self.meta_u64(META_NEXT_ID)?.max(1),
             protocols: self.protocol_count()?,
             complaints: self.complaint_count()?,
+            aliases_seen: Default::default(),
         };
         let mut outcomes = Vec::with_capacity(items.len());
         for (source, item) in items {
             let outcome = match item {
-                Incoming::Protocol(p) => w.write_protocol(source, p, update, catalogue, now)?,
-                Incoming::Complaint(c) => w.write_complaint(source, c, update, now)?,
+                Incoming::Protocol(p, json) => {
+                    w.write_protocol(source, p, json, update, catalogue, now)?
+                }
+                Incoming::Complaint(c, json) => w.write_complaint(source, c, json, update, now)?,
             };
             outcomes.push(outcome);
         }
+        w.write_postings()?;
         w.set(META_NEXT_ID.to_vec(), w.next_id.to_be_bytes().to_vec());
         w.set(META_PROTOCOLS.to_vec(), w.protocols.to_be_bytes().to_vec());
         w.set(
@@ -310,16 +336,53 @@ impl Store {
         protocol_id: &str,
     ) -> Result<Vec<u64>, StoreError> {
         let mut found = BTreeSet::new();
-        for inst in [
+        let name_key = institution_key(institution, None);
+        let mut inst_keys = vec![
             institution_key(institution, Some(institution)),
-            institution_key(institution, None),
-        ] {
-            let key = RecordKey::new(inst.clone(), protocol_id);
-            if let Some(id) = self.protocol_id_by_key(&key)? {
+            name_key.clone(),
+        ];
+        inst_keys.extend(self.org_aliases(&name_key)?);
+        for inst in inst_keys {
+            if let Some(id) = self.protocol_id_by_key(&RecordKey::new(inst, protocol_id))? {
                 found.insert(id);
             }
-            if let Some(id) = self.get_id(&text_key(b"xn", &[&inst, protocol_id]))? {
-                found.insert(id);
+        }
+        Ok(found.into_iter().collect())
+    }
+
+    /// Protocols with this exact id at institutions whose name contains `query` (folded, so
+    /// `solvberget` finds `Sølvberget omsorgssenter`). Scans identity keys only.
+    pub fn find_protocols_loose(
+        &self,
+        query: &str,
+        protocol_id: &str,
+    ) -> Result<Vec<u64>, StoreError> {
+        let needle = crate::fold::fold(query);
+        let name_matches = |name_key: &[u8]| {
+            name_key.strip_prefix(b"name:").is_some_and(|name| {
+                crate::fold::fold(&String::from_utf8_lossy(name)).contains(&needle)
+            })
+        };
+        // Org keys whose institution name matches.
+        let mut orgs = BTreeSet::new();
+        for key in self.data.scan_prefix(b"xa").keys() {
+            let key = key.map_err(|e| self.sled_err(e))?;
+            let mut parts = key[2..].split(|&b| b == 0);
+            if let (Some(name), Some(org)) = (parts.next(), parts.next()) {
+                if name_matches(name) {
+                    orgs.insert(org.to_vec());
+                }
+            }
+        }
+        let mut found = BTreeSet::new();
+        for entry in self.data.scan_prefix(b"P") {
+            let (key, value) = entry.map_err(|e| self.sled_err(e))?;
+            let mut parts = key[1..].split(|&b| b == 0);
+            let (Some(inst), Some(id)) = (parts.next(), parts.next()) else {
+                continue;
+            };
+            if id == protocol_id.as_bytes() && (name_matches(inst) || orgs.contains(inst)) {
+                found.insert(decode_u64(&value).ok_or_else(|| self.corrupt(printable_key(&key)))?);
             }
         }
         Ok(found.into_iter().collect())
@@ -331,11 +394,14 @@ impl Store {
             return Ok(Some(id));
         }
         if let Some(name) = &c.institution {
-            let by_name = RecordKey::new(institution_key(name, None), &c.protocol_id);
-            if let Some(id) = self.protocol_id_by_key(&by_name)? {
-                return Ok(Some(id));
+            let name_key = institution_key(name, None);
+            let mut inst_keys = vec![name_key.clone()];
+            inst_keys.extend(self.org_aliases(&name_key)?);
+            for inst in inst_keys {
+                if let Some(id) = self.protocol_id_by_key(&RecordKey::new(inst, &c.protocol_id))? {
+                    return Ok(Some(id));
+                }
             }
-            return self.get_id(&text_key(b"xn", &[&by_name.institution, &by_name.id]));
         }
         Ok(None)
     }
@@ -388,18 +454,18 @@ impl Store {
         })
     }
 
-    /// Ids of protocols whose incident time lies in `[from, to)`, in time order.
-    pub fn protocol_ids_by_time(
+    /// Ids of protocols whose incident day (Oslo) lies in `[from, to]`, by day then id.
+    pub fn protocol_ids_by_date(
         &self,
-        from: Option<DateTime<Utc>>,
-        to: Option<DateTime<Utc>>,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
     ) -> Result<Vec<u64>, StoreError> {
-        let start = time_index_key(from.map(|t| t.timestamp()).unwrap_or(i64::MIN), 0);
-        let end = time_index_key(to.map(|t| t.timestamp()).unwrap_or(i64::MAX), 0);
+        let start = date_prefix(from.map(day_number).unwrap_or(0));
+        let end = date_prefix(to.map(day_number).unwrap_or(u32::MAX - 1) + 1);
         let mut ids = Vec::new();
-        for entry in self.data.range(start..end).keys() {
-            let key = entry.map_err(|e| self.sled_err(e))?;
-            ids.push(trailing_id(&key).ok_or_else(|| self.corrupt(printable_key(&key)))?);
+        for entry in self.data.range(start..end).values() {
+            let value = entry.map_err(|e| self.sled_err(e))?;
+            ids.extend(decode_postings(&value).ok_or_else(|| self.corrupt("xd"))?);
         }
         Ok(ids)
     }
@@ -408,11 +474,28 @@ impl Store {
     pub fn protocol_ids_by(&self, index: Index, value: &str) -> Result<Vec<u64>, StoreError> {
         let prefix = text_key(index.prefix(), &[value]);
         let mut ids = Vec::new();
-        for entry in self.data.scan_prefix(&prefix).keys() {
-            let key = entry.map_err(|e| self.sled_err(e))?;
-            ids.push(trailing_id(&key).ok_or_else(|| self.corrupt(printable_key(&key)))?);
+        for entry in self.data.scan_prefix(&prefix) {
+            let (key, value) = entry.map_err(|e| self.sled_err(e))?;
+            if key.len() != prefix.len() + 4 {
+                continue; // a longer value that shares this prefix
+            }
+            ids.extend(decode_postings(&value).ok_or_else(|| self.corrupt(printable_key(&key)))?);
         }
         Ok(ids)
+    }
+
+    /// Org keys known for an institution name key (from protocols that gave both).
+    fn org_aliases(&self, name_key: &str) -> Result<Vec<String>, StoreError> {
+        let prefix = text_key(b"xa", &[name_key]);
+        let mut out = Vec::new();
+        for key in self.data.scan_prefix(&prefix).keys() {
+            let key = key.map_err(|e| self.sled_err(e))?;
+            let org = key[prefix.len()..]
+                .strip_suffix(&[0])
+                .unwrap_or(&key[prefix.len()..]);
+            out.push(String::from_utf8_lossy(org).into_owned());
+        }
+        Ok(out)
     }
 
     /// Earlier versions of a protocol replaced by `--update`, oldest first.
@@ -449,40 +532,24 @@ impl Index {
     }
 }
 
-/// Index entries of a protocol: key → value (empty for pure index entries).
-fn protocol_index_entries(id: u64, p: &Protocol, catalogue: &Catalogue) -> Vec<(Vec<u8>, Vec<u8>)> {
+/// The posting lists a protocol belongs to (prefixes, without the chunk number).
+fn protocol_postings(p: &Protocol, catalogue: &Catalogue) -> BTreeSet<Vec<u8>> {
     let inst = institution_key(&p.institution, p.institution_id.as_deref());
-    let mut out = vec![
-        (id_suffixed(text_key(b"xi", &[&inst]), id), vec![]),
-        (time_index_key(p.incident_at().timestamp(), id), vec![]),
-    ];
-    let mut provisions = BTreeSet::new();
-    let mut kinds = BTreeSet::new();
+    let mut out = BTreeSet::new();
+    out.insert(text_key(b"xi", &[&inst]));
+    out.insert(date_prefix(day_number(p.incident_date())));
     for m in &p.measures {
         let provision = catalogue
             .resolve_provision(&m.provision)
-            .map(|prov| prov.id.clone())
-            .unwrap_or_else(|| "?".into());
-        provisions.insert(provision);
+            .map(|prov| prov.id.as_str())
+            .unwrap_or("?");
+        out.insert(text_key(b"xp", &[provision]));
         if let Some(k) = &m.kind {
-            kinds.insert(k.clone());
+            out.insert(text_key(b"xm", &[k]));
         }
     }
-    for prov in provisions {
-        out.push((id_suffixed(text_key(b"xp", &[&prov]), id), vec![]));
-    }
-    for kind in kinds {
-        out.push((id_suffixed(text_key(b"xm", &[&kind]), id), vec![]));
-    }
     if let Some(child) = &p.child_ref {
-        out.push((id_suffixed(text_key(b"xc", &[child]), id), vec![]));
-    }
-    if p.institution_id.is_some() {
-        let name = institution_key(&p.institution, None);
-        out.push((
-            text_key(b"xn", &[&name, &p.protocol_id]),
-            id.to_be_bytes().to_vec(),
-        ));
+        out.insert(text_key(b"xc", &[child]));
     }
     out
 }
@@ -510,9 +577,13 @@ struct BatchWriter<'a> {
     store: &'a Store,
     batch: sled::Batch,
     overlay: HashMap<Vec<u8>, Option<Vec<u8>>>,
+    /// Posting-list changes of this batch: prefix → (ids to add, ids to remove).
+    postings: HashMap<Vec<u8>, (BTreeSet<u64>, BTreeSet<u64>)>,
     next_id: u64,
     protocols: u64,
     complaints: u64,
+    /// Institution aliases already checked in this batch.
+    aliases_seen: std::collections::HashSet<Vec<u8>>,
 }
 
 impl BatchWriter<'_> {
@@ -547,7 +618,7 @@ impl BatchWriter<'_> {
         &self,
         identity: &[u8],
         record_prefix: u8,
-    ) -> Result<Option<(u64, T)>, StoreError> {
+    ) -> Result<Option<(u64, T, Vec<u8>)>, StoreError> {
         let Some(raw_id) = self.get(identity)? else {
             return Ok(None);
         };
@@ -559,7 +630,7 @@ impl BatchWriter<'_> {
         })?;
         let record = serde_json::from_slice(&value)
             .map_err(|e| self.store.corrupt(format!("{}: {e}", printable_key(&key))))?;
-        Ok(Some((id, record)))
+        Ok(Some((id, record, value)))
     }
 
     fn replace_index(&mut self, old: Vec<(Vec<u8>, Vec<u8>)>, new: Vec<(Vec<u8>, Vec<u8>)>) {
@@ -574,10 +645,77 @@ impl BatchWriter<'_> {
         }
     }
 
+    fn post(&mut self, prefixes: BTreeSet<Vec<u8>>, id: u64, add: bool) {
+        for prefix in prefixes {
+            let (adds, removes) = self.postings.entry(prefix).or_default();
+            if add {
+                removes.remove(&id);
+                adds.insert(id);
+            } else {
+                adds.remove(&id);
+                removes.insert(id);
+            }
+        }
+    }
+
+    /// Records that an institution name has an org.nr, once.
+    fn ensure_alias(&mut self, p: &Protocol) -> Result<(), StoreError> {
+        if p.institution_id.is_none() {
+            return Ok(());
+        }
+        let key = text_key(
+            b"xa",
+            &[
+                &institution_key(&p.institution, None),
+                &institution_key(&p.institution, p.institution_id.as_deref()),
+            ],
+        );
+        if self.aliases_seen.insert(key.clone()) && self.get(&key)?.is_none() {
+            self.set(key, vec![]);
+        }
+        Ok(())
+    }
+
+    /// Merges this batch's posting changes into the stored chunks.
+    fn write_postings(&mut self) -> Result<(), StoreError> {
+        let postings = std::mem::take(&mut self.postings);
+        for (prefix, (adds, removes)) in postings {
+            let mut chunks: BTreeSet<u32> = BTreeSet::new();
+            chunks.extend(adds.iter().chain(removes.iter()).map(|id| chunk_of(*id)));
+            for chunk in chunks {
+                let key = posting_key(&prefix, chunk);
+                let mut ids: BTreeSet<u64> = match self.get(&key)? {
+                    Some(v) => decode_postings(&v)
+                        .ok_or_else(|| self.store.corrupt(printable_key(&key)))?
+                        .collect(),
+                    None => BTreeSet::new(),
+                };
+                ids.extend(adds.iter().filter(|id| chunk_of(**id) == chunk));
+                for id in removes.iter().filter(|id| chunk_of(**id) == chunk) {
+                    ids.remove(id);
+                }
+                if ids.is_empty() {
+                    self.remove(key);
+                } else {
+                    self.set(key, ids.iter().flat_map(|id| id.to_be_bytes()).collect());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Keeps a replaced version (its stored bytes as they were) under `h`.
+    fn keep_history(&mut self, id: u64, version: u32, stored: Vec<u8>) {
+        let mut key = id_key(b'h', id);
+        key.extend_from_slice(&version.to_be_bytes());
+        self.set(key, stored);
+    }
+
     fn write_protocol(
         &mut self,
         source: &str,
         p: &Protocol,
+        json: &[u8],
         update: bool,
         catalogue: &Catalogue,
         now: DateTime<Utc>,
@@ -586,42 +724,32 @@ impl BatchWriter<'_> {
         match self.existing::<StoredProtocol>(&identity, b'p')? {
             None => {
                 let id = self.allocate_id();
-                let stored = StoredProtocol {
-                    id,
-                    version: 1,
-                    source: source.to_string(),
-                    imported_at: now,
-                    protocol: p.clone(),
-                };
                 self.set(identity, id.to_be_bytes().to_vec());
-                self.set(id_key(b'p', id), to_json(&stored));
-                for (k, v) in protocol_index_entries(id, p, catalogue) {
-                    self.set(k, v);
-                }
+                self.set(
+                    id_key(b'p', id),
+                    stored_json(id, 1, source, now, "protocol", json),
+                );
+                self.post(protocol_postings(p, catalogue), id, true);
+                self.ensure_alias(p)?;
                 self.protocols += 1;
                 Ok(WriteOutcome::New)
             }
-            Some((_, old)) if old.protocol == *p => Ok(WriteOutcome::Unchanged),
-            Some((id, old)) => {
+            Some((_, old, _)) if old.protocol == *p => Ok(WriteOutcome::Unchanged),
+            Some((id, old, old_bytes)) => {
                 let fields = differing_fields(&old.protocol, p);
                 if !update {
                     return Ok(WriteOutcome::Conflict { fields });
                 }
-                let mut history_key = id_key(b'h', id);
-                history_key.extend_from_slice(&old.version.to_be_bytes());
-                self.set(history_key, to_json(&old));
-                let stored = StoredProtocol {
-                    id,
-                    version: old.version + 1,
-                    source: source.to_string(),
-                    imported_at: now,
-                    protocol: p.clone(),
-                };
-                self.set(id_key(b'p', id), to_json(&stored));
-                self.replace_index(
-                    protocol_index_entries(id, &old.protocol, catalogue),
-                    protocol_index_entries(id, p, catalogue),
+                self.keep_history(id, old.version, old_bytes);
+                let stored = stored_json(id, old.version + 1, source, now, "protocol", json);
+                self.set(id_key(b'p', id), stored);
+                let (old_postings, new_postings) = (
+                    protocol_postings(&old.protocol, catalogue),
+                    protocol_postings(p, catalogue),
                 );
+                self.post(&old_postings - &new_postings, id, false);
+                self.post(new_postings, id, true);
+                self.ensure_alias(p)?;
                 Ok(WriteOutcome::Updated { fields })
             }
         }
@@ -631,6 +759,7 @@ impl BatchWriter<'_> {
         &mut self,
         source: &str,
         c: &Complaint,
+        json: &[u8],
         update: bool,
         now: DateTime<Utc>,
     ) -> Result<WriteOutcome, StoreError> {
@@ -638,38 +767,26 @@ impl BatchWriter<'_> {
         match self.existing::<StoredComplaint>(&identity, b'k')? {
             None => {
                 let id = self.allocate_id();
-                let stored = StoredComplaint {
-                    id,
-                    version: 1,
-                    source: source.to_string(),
-                    imported_at: now,
-                    complaint: c.clone(),
-                };
                 self.set(identity, id.to_be_bytes().to_vec());
-                self.set(id_key(b'k', id), to_json(&stored));
+                self.set(
+                    id_key(b'k', id),
+                    stored_json(id, 1, source, now, "complaint", json),
+                );
                 for (k, v) in complaint_index_entries(id, c) {
                     self.set(k, v);
                 }
                 self.complaints += 1;
                 Ok(WriteOutcome::New)
             }
-            Some((_, old)) if old.complaint == *c => Ok(WriteOutcome::Unchanged),
-            Some((id, old)) => {
+            Some((_, old, _)) if old.complaint == *c => Ok(WriteOutcome::Unchanged),
+            Some((id, old, old_bytes)) => {
                 let fields = differing_fields(&old.complaint, c);
                 if !update {
                     return Ok(WriteOutcome::Conflict { fields });
                 }
-                let mut history_key = id_key(b'h', id);
-                history_key.extend_from_slice(&old.version.to_be_bytes());
-                self.set(history_key, to_json(&old));
-                let stored = StoredComplaint {
-                    id,
-                    version: old.version + 1,
-                    source: source.to_string(),
-                    imported_at: now,
-                    complaint: c.clone(),
-                };
-                self.set(id_key(b'k', id), to_json(&stored));
+                self.keep_history(id, old.version, old_bytes);
+                let stored = stored_json(id, old.version + 1, source, now, "complaint", json);
+                self.set(id_key(b'k', id), stored);
                 self.replace_index(
                     complaint_index_entries(id, &old.complaint),
                     complaint_index_entries(id, c),
@@ -678,6 +795,27 @@ impl BatchWriter<'_> {
             }
         }
     }
+}
+
+/// The stored envelope (`StoredProtocol` / `StoredComplaint` as JSON) around a record that was
+/// serialised on the reader thread.
+fn stored_json(
+    id: u64,
+    version: u32,
+    source: &str,
+    imported_at: DateTime<Utc>,
+    field: &str,
+    record_json: &[u8],
+) -> Vec<u8> {
+    let mut out = Vec::with_capacity(record_json.len() + source.len() + 96);
+    out.extend_from_slice(format!("{{\"id\":{id},\"version\":{version},\"source\":").as_bytes());
+    out.extend_from_slice(&to_json(&source));
+    out.extend_from_slice(b",\"imported_at\":");
+    out.extend_from_slice(&to_json(&imported_at));
+    out.extend_from_slice(format!(",\"{field}\":").as_bytes());
+    out.extend_from_slice(record_json);
+    out.push(b'}');
+    out
 }
 
 /// The top-level JSON fields whose values differ between two versions of a record.
@@ -724,11 +862,34 @@ fn id_suffixed(mut key: Vec<u8>, id: u64) -> Vec<u8> {
     key
 }
 
-/// Flipping the sign bit makes big-endian byte order agree with numeric order for i64.
-fn time_index_key(unix_seconds: i64, id: u64) -> Vec<u8> {
+/// Ids per posting-list chunk: bounds the value rewritten when a batch appends.
+const CHUNK_BITS: u32 = 12;
+
+fn chunk_of(id: u64) -> u32 {
+    (id >> CHUNK_BITS) as u32
+}
+
+fn posting_key(prefix: &[u8], chunk: u32) -> Vec<u8> {
+    let mut k = prefix.to_vec();
+    k.extend_from_slice(&chunk.to_be_bytes());
+    k
+}
+
+fn decode_postings(v: &[u8]) -> Option<impl Iterator<Item = u64> + '_> {
+    v.len()
+        .is_multiple_of(8)
+        .then(|| v.chunks_exact(8).filter_map(decode_u64))
+}
+
+/// Days since 1 January of year 1 (CE): order-preserving for every date tvang meets.
+fn day_number(d: NaiveDate) -> u32 {
+    d.num_days_from_ce().max(0) as u32
+}
+
+fn date_prefix(day: u32) -> Vec<u8> {
     let mut k = b"xd".to_vec();
-    k.extend_from_slice(&((unix_seconds as u64) ^ (1 << 63)).to_be_bytes());
-    k.extend_from_slice(&id.to_be_bytes());
+    k.extend_from_slice(&day.to_be_bytes());
+    k.push(0);
     k
 }
 
@@ -800,16 +961,58 @@ mod tests {
     use super::*;
 
     #[test]
-    fn time_keys_sort_numerically() {
-        let a = time_index_key(-5, 1);
-        let b = time_index_key(3, 0);
-        let c = time_index_key(1_700_000_000, 0);
-        assert!(a < b && b < c);
+    fn date_keys_sort_by_date() {
+        let d = |y, m, day| date_prefix(day_number(NaiveDate::from_ymd_opt(y, m, day).unwrap()));
+        assert!(d(2022, 12, 31) < d(2023, 1, 1));
+        assert!(d(2023, 1, 1) < d(2023, 1, 2));
+    }
+
+    #[test]
+    fn postings_round_trip() {
+        let v: Vec<u8> = [3u64, 9, 4097]
+            .iter()
+            .flat_map(|i| i.to_be_bytes())
+            .collect();
+        assert_eq!(
+            decode_postings(&v).unwrap().collect::<Vec<_>>(),
+            vec![3, 9, 4097]
+        );
+        assert!(decode_postings(&v[1..]).is_none());
+        assert_eq!(chunk_of(4095), 0);
+        assert_eq!(chunk_of(4096), 1);
+    }
+
+    #[test]
+    fn stored_envelope_decodes() {
+        let c = Complaint {
+            complaint_id: "K\"1".into(),
+            protocol_id: "P/1".into(),
+            institution: Some("Lia".into()),
+            institution_id: None,
+            received_at: None,
+            complainant: None,
+            text: Some("«sitat»\n".into()),
+            outcome: None,
+            decided_at: None,
+        };
+        let now = Utc::now();
+        let bytes = stored_json(7, 2, "a \"b\".json:3", now, "complaint", &to_json(&c));
+        let stored: StoredComplaint = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(
+            stored,
+            StoredComplaint {
+                id: 7,
+                version: 2,
+                source: "a \"b\".json:3".into(),
+                imported_at: now,
+                complaint: c
+            }
+        );
     }
 
     #[test]
     fn trailing_ids() {
-        assert_eq!(trailing_id(&id_suffixed(b"xi".to_vec(), 42)), Some(42));
+        assert_eq!(trailing_id(&id_suffixed(b"xk".to_vec(), 42)), Some(42));
         assert_eq!(trailing_id(b"x"), None);
     }
 }

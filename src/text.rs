@@ -343,6 +343,524 @@ pub fn rejected_line(r: &crate::import::Rejected) -> String {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Command-line messages
+
+pub fn internal_error(what: &str) -> String {
+    format!(
+        "tvang: intern feil: {what}\n  Dette er en feil i tvang. Alt som ble meldt lagret før feilen, er lagret. Meld gjerne fra om hva du gjorde."
+    )
+}
+
+pub const HINT_LOCKED: &str =
+    "Bare én tvang-prosess kan bruke et lager om gangen. Avslutt den andre, eller bruk --db for et annet lager.";
+pub const NO_DATA_DIR: &str =
+    "fant ingen datakatalog for brukeren; oppgi lageret med --db KATALOG eller TVANG_DB";
+pub const HINT_SHOW: &str =
+    "Oppgi INSTITUSJON/ID, f.eks. «Solbakken ungdomshjem/2023/0145» eller «998877001/2023/0145»; se «tvang list».";
+pub const HINT_USE_JSONL: &str = "Bruk --format jsonl eller json, som kan gjengi alle verdier.";
+pub const PROGRESS_TEMPLATE: &str =
+    "{spinner} Importerer [{bar:30}] {bytes}/{total_bytes} {msg} ({eta} igjen)";
+
+pub fn catalogue_error(e: &str) -> String {
+    format!("katalogen over hjemler kunne ikke leses: {e}")
+}
+
+pub fn bad_date_argument(s: &str) -> String {
+    format!("ugyldig dato «{s}» (bruk ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ)")
+}
+
+pub fn bad_flag_argument(s: &str, known: &str) -> String {
+    format!("ukjent merknad «{s}» (kjente: {known})")
+}
+
+pub fn bad_years_argument(s: &str) -> String {
+    format!("ugyldig årsintervall «{s}» (bruk f.eks. 2022-2023 eller 2024)")
+}
+
+pub fn progress_message(files_done: usize, files_total: usize, records: usize) -> String {
+    format!("fil {files_done}/{files_total}, {records} poster")
+}
+
+pub fn import_timing(records: usize, seconds: f64) -> String {
+    let rate = if seconds > 0.0 {
+        records as f64 / seconds
+    } else {
+        0.0
+    };
+    format!("Tid: {seconds:.2} s ({rate:.0} poster/s)")
+}
+
+pub fn exported(protocols: usize, complaints: usize) -> String {
+    format!("Eksporterte {protocols} protokoller og {complaints} klager.")
+}
+
+pub fn not_csv_safe(record: &str, field: &str) -> String {
+    format!("{record}: feltet {field} inneholder «;», som CSV-formatet bruker mellom tiltak")
+}
+
+pub fn not_found(reference: &str) -> String {
+    format!("fant ingen protokoll eller klage «{reference}»")
+}
+
+pub fn unknown_provision_filter(p: &str) -> String {
+    format!("ukjent hjemmel «{p}» (f.eks. 10-7, «bvl § 10-9»)")
+}
+
+pub fn unknown_region_filter(r: &str) -> String {
+    format!("ukjent statsforvalter «{r}» (f.eks. vestland, «Statsforvalteren i Agder»)")
+}
+
+pub fn generated(
+    per_year: &[(i32, usize)],
+    complaints: usize,
+    dir: &std::path::Path,
+    files: &[std::path::PathBuf],
+) -> String {
+    let total: usize = per_year.iter().map(|(_, n)| n).sum();
+    let years = per_year
+        .iter()
+        .map(|(y, n)| format!("{y}: {n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut s = format!(
+        "Genererte {total} protokoller ({years}) og {complaints} klager i {}:",
+        dir.display()
+    );
+    for f in files {
+        s.push_str(&format!("\n  {}", f.display()));
+    }
+    s
+}
+
+// ---------------------------------------------------------------------------------------------
+// Protocol and complaint views for the command line
+
+use crate::catalogue::Catalogue;
+use crate::flags::quality_flags;
+use crate::store::{StoredComplaint, StoredProtocol};
+use crate::time::{format_duration, format_oslo};
+
+fn region_name(code: &str, catalogue: &Catalogue) -> String {
+    catalogue
+        .region(code)
+        .map(|r| r.name.clone())
+        .unwrap_or_else(|| format!("{code} (ukjent)"))
+}
+
+fn kind_name(kind: &str, catalogue: &Catalogue) -> String {
+    catalogue
+        .kind(kind)
+        .map(|k| k.title.clone())
+        .unwrap_or_else(|| format!("{kind} (ukjent tiltakstype)"))
+}
+
+/// Wraps `text` at `width` columns, each line indented by `indent` spaces.
+pub fn wrap(text: &str, width: usize, indent: usize) -> String {
+    let pad = " ".repeat(indent);
+    let mut out = String::new();
+    for paragraph in text.split('\n') {
+        let mut line = String::new();
+        for word in paragraph.split_whitespace() {
+            if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+                out.push_str(&pad);
+                out.push_str(&line);
+                out.push('\n');
+                line.clear();
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        out.push_str(&pad);
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+pub fn protocol_detail(
+    sp: &StoredProtocol,
+    complaints: &[StoredComplaint],
+    earlier_versions: usize,
+    catalogue: &Catalogue,
+) -> String {
+    let p = &sp.protocol;
+    let mut s = String::new();
+    let mut field = |label: &str, value: String| {
+        s.push_str(&format!("{:<28}{value}\n", format!("{label}:")));
+    };
+    let missing = || "—".to_string();
+    field(
+        "Protokoll",
+        format!(
+            "{} · {}{}",
+            p.protocol_id,
+            p.institution,
+            p.institution_id
+                .as_ref()
+                .map(|id| format!(" (org.nr {id})"))
+                .unwrap_or_default()
+        ),
+    );
+    field(
+        "Statsforvalter",
+        p.region
+            .as_deref()
+            .map(|r| region_name(r, catalogue))
+            .unwrap_or_else(missing),
+    );
+    field(
+        "Barn",
+        match (&p.child_ref, p.child_birth_year) {
+            (Some(c), Some(y)) => format!("{c} (født {y})"),
+            (Some(c), None) => c.clone(),
+            (None, _) => missing(),
+        },
+    );
+    field(
+        "Plasseringsgrunnlag",
+        p.placement_basis.clone().unwrap_or_else(missing),
+    );
+    field("Besluttet av", p.decided_by.clone().unwrap_or_else(missing));
+    field(
+        "Ansatte involvert",
+        p.staff_involved
+            .map(|n| n.to_string())
+            .unwrap_or_else(missing),
+    );
+    field(
+        "Politi",
+        p.police
+            .map(|x| police_label(x).to_string())
+            .unwrap_or_else(missing),
+    );
+    field(
+        "Skade",
+        match (p.injury, &p.injury_note) {
+            (Some(i), Some(n)) => format!("{} — {n}", injury_label(i)),
+            (Some(i), None) => injury_label(i).to_string(),
+            (None, _) => missing(),
+        },
+    );
+    field(
+        "Informert om klageadgang",
+        p.informed_of_complaint_right
+            .map(|b| yes_no(b).to_string())
+            .unwrap_or_else(missing),
+    );
+    field(
+        "Ønsker å klage",
+        p.wants_to_complain
+            .map(|b| yes_no(b).to_string())
+            .unwrap_or_else(missing),
+    );
+    field(
+        "Skrevet",
+        p.written_at.map(|w| w.to_string()).unwrap_or_else(missing),
+    );
+    field(
+        "Forelagt statsforvalteren",
+        p.received_at.map(|w| w.to_string()).unwrap_or_else(missing),
+    );
+    s.push_str(&format!("\nTiltak ({})\n", p.measures.len()));
+    for (i, m) in p.measures.iter().enumerate() {
+        let provision = match catalogue.parse_hjemmel(&m.provision) {
+            Some(h) => match catalogue.provision(&h) {
+                Some(prov) if prov.legacy => format!("{h} — {} (gammel hjemmel)", prov.title),
+                Some(prov) => format!("{h} — {}", prov.title),
+                None => format!("{} (ukjent hjemmel)", m.provision),
+            },
+            None => format!("{} (ukjent hjemmel)", m.provision),
+        };
+        s.push_str(&format!("  {}. {provision}\n", i + 1));
+        if m.provision != provision.split(" — ").next().unwrap_or_default() {
+            s.push_str(&format!("     Oppgitt som: {}\n", m.provision));
+        }
+        let kind = m
+            .kind
+            .as_deref()
+            .map(|k| kind_name(k, catalogue))
+            .unwrap_or_else(|| "tiltakstype ikke oppgitt".into());
+        let time = match (m.ended_at, m.duration()) {
+            (Some(end), Some(d)) => {
+                let (start, end) = (format_oslo(&m.started_at), format_oslo(&end));
+                // Same day: show only the end's time of day.
+                let end = match (start.split_once(' '), end.split_once(' ')) {
+                    (Some((d1, _)), Some((d2, t2))) if d1 == d2 => t2.to_string(),
+                    _ => end,
+                };
+                format!("{start} – {end} ({})", format_duration(d))
+            }
+            _ => format!("{} – (slutt ikke oppgitt)", format_oslo(&m.started_at)),
+        };
+        s.push_str(&format!("     {kind} · {time}\n"));
+    }
+    for (label, value) in [
+        ("Situasjon og fare", &p.danger),
+        ("Begrunnelse", &p.justification),
+        ("Barnets syn", &p.child_statement),
+    ] {
+        s.push_str(&format!("\n{label}\n"));
+        match value {
+            Some(t) => s.push_str(&wrap(t, 92, 2)),
+            None => s.push_str("  — ikke oppgitt\n"),
+        }
+    }
+    let flags = quality_flags(p, catalogue);
+    if !flags.is_empty() {
+        s.push_str(&format!("\nMerknader ({})\n", flags.len()));
+        for f in flags {
+            s.push_str(&format!("  ! {}: {}\n", flag_label(f), flag_explanation(f)));
+        }
+    }
+    s.push_str(&format!("\nKlager ({})\n", complaints.len()));
+    if complaints.is_empty() {
+        s.push_str("  ingen\n");
+    }
+    for sc in complaints {
+        s.push_str(&complaint_line(&sc.complaint));
+    }
+    s.push_str(&format!(
+        "\nKilde: {} · importert {} · versjon {}{}\n",
+        sp.source,
+        format_oslo(&sp.imported_at.fixed_offset()),
+        sp.version,
+        if earlier_versions > 0 {
+            format!(" ({earlier_versions} tidligere versjoner lagret)")
+        } else {
+            String::new()
+        }
+    ));
+    s
+}
+
+fn complaint_line(c: &crate::model::Complaint) -> String {
+    let mut s = format!(
+        "  {} · mottatt {} · fra {} · {}{}\n",
+        c.complaint_id,
+        c.received_at
+            .map(|r| r.to_string())
+            .unwrap_or_else(|| "—".into()),
+        c.complainant.map(complainant_label).unwrap_or("—"),
+        outcome_label(c.outcome),
+        c.decided_at
+            .map(|d| format!(", avgjort {d}"))
+            .unwrap_or_default()
+    );
+    if let Some(t) = &c.text {
+        s.push_str(&wrap(t, 88, 4));
+    }
+    s
+}
+
+pub fn complaint_detail(sc: &StoredComplaint, protocol: Option<&StoredProtocol>) -> String {
+    let c = &sc.complaint;
+    let mut s = format!(
+        "Klage {} · {}\n",
+        c.complaint_id,
+        c.institution
+            .clone()
+            .or(c.institution_id.clone())
+            .unwrap_or_default()
+    );
+    s.push_str(&complaint_line(c));
+    match protocol {
+        Some(sp) => s.push_str(&format!(
+            "Gjelder protokoll {} ({})\n",
+            sp.protocol.protocol_id,
+            format_oslo(&sp.protocol.incident_at())
+        )),
+        None => s.push_str(&format!(
+            "Gjelder protokoll {}, som ikke er importert ennå (klagen kobles når den kommer)\n",
+            c.protocol_id
+        )),
+    }
+    s.push_str(&format!("Kilde: {} · versjon {}\n", sc.source, sc.version));
+    s
+}
+
+/// `show --format json`: the stored record with its derived facts.
+pub fn protocol_json(
+    sp: &StoredProtocol,
+    complaints: &[StoredComplaint],
+    catalogue: &Catalogue,
+) -> String {
+    let provisions: Vec<_> = sp
+        .protocol
+        .measures
+        .iter()
+        .map(|m| {
+            catalogue
+                .resolve_provision(&m.provision)
+                .map(|p| p.id.clone())
+        })
+        .collect();
+    let v = serde_json::json!({
+        "protocol": sp.protocol,
+        "provision_ids": provisions,
+        "flags": quality_flags(&sp.protocol, catalogue),
+        "complaints": complaints.iter().map(|c| &c.complaint).collect::<Vec<_>>(),
+        "source": sp.source,
+        "imported_at": sp.imported_at,
+        "version": sp.version,
+    });
+    serde_json::to_string_pretty(&v).expect("serialisable")
+}
+
+/// Cuts `s` to at most `width` characters, marking the cut with `…`.
+pub fn truncate(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(width.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+fn pad(s: &str, width: usize) -> String {
+    let t = truncate(s, width);
+    let n = t.chars().count();
+    format!("{t}{}", " ".repeat(width - n))
+}
+
+fn short_provisions(p: &crate::model::Protocol, catalogue: &Catalogue) -> String {
+    let mut v: Vec<String> = p
+        .measures
+        .iter()
+        .map(|m| {
+            catalogue
+                .parse_hjemmel(&m.provision)
+                .filter(|h| catalogue.provision(h).is_some())
+                .map(|h| h.section)
+                .unwrap_or_else(|| "?".into())
+        })
+        .collect();
+    v.dedup();
+    v.join(",")
+}
+
+pub fn protocol_table(
+    rows: &[(&StoredProtocol, usize)],
+    total: usize,
+    catalogue: &Catalogue,
+) -> String {
+    let mut s = format!(
+        "{} {} {} {} {} {} {} {} {}\n",
+        pad("Dato", 16),
+        pad("Institusjon", 26),
+        pad("Protokoll", 11),
+        pad("Barn", 11),
+        pad("Hjemmel", 11),
+        pad("Tiltak", 18),
+        pad("Varighet", 10),
+        pad("Klager", 6),
+        "Merknader"
+    );
+    for (sp, complaints) in rows {
+        let p = &sp.protocol;
+        let kinds: Vec<String> = p
+            .measures
+            .iter()
+            .map(|m| m.kind.clone().unwrap_or_else(|| "—".into()))
+            .collect();
+        let duration = match (p.incident_end(), p.measures.len()) {
+            (Some(end), _) => format_duration(end - p.incident_at()),
+            (None, _) => "—".into(),
+        };
+        s.push_str(&format!(
+            "{} {} {} {} {} {} {} {} {}\n",
+            pad(&format_oslo(&p.incident_at()), 16),
+            pad(&p.institution, 26),
+            pad(&p.protocol_id, 11),
+            pad(p.child_ref.as_deref().unwrap_or("—"), 11),
+            pad(&short_provisions(p, catalogue), 11),
+            pad(&kinds.join(","), 18),
+            pad(&duration, 10),
+            pad(&complaints.to_string(), 6),
+            quality_flags(p, catalogue).len()
+        ));
+    }
+    if rows.len() < total {
+        s.push_str(&format!(
+            "Viser {} av {} protokoller (bruk --limit 0 for alle).\n",
+            rows.len(),
+            total
+        ));
+    } else {
+        s.push_str(&format!("{total} protokoller.\n"));
+    }
+    s
+}
+
+pub fn protocol_list_json(rows: &[(&StoredProtocol, usize)], catalogue: &Catalogue) -> String {
+    let items: Vec<_> = rows
+        .iter()
+        .map(|(sp, complaints)| {
+            serde_json::json!({
+                "protocol": sp.protocol,
+                "complaints": complaints,
+                "flags": quality_flags(&sp.protocol, catalogue),
+                "source": sp.source,
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&items).expect("serialisable") + "\n"
+}
+
+pub fn complaint_table(rows: &[(StoredComplaint, bool)], total: usize) -> String {
+    let mut s = format!(
+        "{} {} {} {} {} {} {}\n",
+        pad("Mottatt", 10),
+        pad("Klage", 13),
+        pad("Institusjon", 26),
+        pad("Protokoll", 11),
+        pad("Fra", 9),
+        pad("Utfall", 25),
+        "Avgjort"
+    );
+    for (sc, linked) in rows {
+        let c = &sc.complaint;
+        s.push_str(&format!(
+            "{} {} {} {} {} {} {}\n",
+            pad(
+                &c.received_at.map(|r| r.to_string()).unwrap_or_default(),
+                10
+            ),
+            pad(&c.complaint_id, 13),
+            pad(
+                c.institution
+                    .as_deref()
+                    .or(c.institution_id.as_deref())
+                    .unwrap_or(""),
+                26
+            ),
+            pad(
+                &if *linked {
+                    c.protocol_id.clone()
+                } else {
+                    format!("{} (venter)", c.protocol_id)
+                },
+                11
+            ),
+            pad(c.complainant.map(complainant_label).unwrap_or("—"), 9),
+            pad(outcome_label(c.outcome), 25),
+            c.decided_at.map(|d| d.to_string()).unwrap_or_default()
+        ));
+    }
+    if rows.len() < total {
+        s.push_str(&format!(
+            "Viser {} av {} klager (bruk --limit 0 for alle).\n",
+            rows.len(),
+            total
+        ));
+    } else {
+        s.push_str(&format!("{total} klager.\n"));
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

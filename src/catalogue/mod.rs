@@ -113,6 +113,8 @@ pub struct Catalogue {
     /// Law names, folded, longest first, so `bvl 1992` wins over `bvl`.
     law_names: Vec<(String, usize)>,
     provision_by_ref: HashMap<(String, String), usize>,
+    /// Memo of [`Catalogue::resolve_provision`]: the same few citations recur in every file.
+    resolved: std::sync::Arc<std::sync::Mutex<HashMap<String, Option<usize>>>>,
     kind_by_key: HashMap<String, usize>,
     region_by_key: HashMap<String, usize>,
 }
@@ -186,6 +188,7 @@ impl Catalogue {
             regions: file.region,
             law_names,
             provision_by_ref,
+            resolved: Default::default(),
             kind_by_key,
             region_by_key,
         })
@@ -232,7 +235,24 @@ impl Catalogue {
 
     /// The catalogue row for a cited provision, if tvang knows it.
     pub fn resolve_provision(&self, cited: &str) -> Option<&Provision> {
-        self.parse_hjemmel(cited).and_then(|h| self.provision(&h))
+        const MEMO_LIMIT: usize = 10_000;
+        if let Ok(memo) = self.resolved.lock() {
+            if let Some(hit) = memo.get(cited) {
+                return hit.map(|i| &self.provisions[i]);
+            }
+        }
+        let index = self.parse_hjemmel(cited).and_then(|h| {
+            self.provision_by_ref
+                .get(&(h.law.clone(), h.section.clone()))
+                .copied()
+        });
+        if let Ok(mut memo) = self.resolved.lock() {
+            if memo.len() >= MEMO_LIMIT {
+                memo.clear();
+            }
+            memo.insert(cited.to_string(), index);
+        }
+        index.map(|i| &self.provisions[i])
     }
 
     pub fn provision_by_id(&self, id: &str) -> Option<&Provision> {

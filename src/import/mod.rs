@@ -218,6 +218,9 @@ fn format_of(path: &Path) -> Option<Format> {
 
 /// Imports files and folders. Errors only when the import cannot run; bad files and records are
 /// in the report.
+///
+/// Two threads: one reads, parses and normalises files into batches, the other (the caller's)
+/// writes them, so both cores work. The channel between them is bounded, so memory stays flat.
 pub fn import_paths(
     store: &Store,
     catalogue: &Catalogue,
@@ -226,16 +229,7 @@ pub fn import_paths(
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<ImportReport, ImportError> {
     let files = collect_files(paths)?;
-    let mut run = Run {
-        store,
-        catalogue,
-        options,
-        report: ImportReport::default(),
-        batch: Vec::with_capacity(BATCH_SIZE),
-        waiting_candidates: BTreeMap::new(),
-        now: crate::time::now_utc(),
-    };
-    let mut state = Progress {
+    let start = Progress {
         bytes_total: files
             .iter()
             .filter_map(|f| std::fs::metadata(f).ok())
@@ -244,54 +238,104 @@ pub fn import_paths(
         files_total: files.len(),
         ..Progress::default()
     };
-    progress(&state);
-    for file in &files {
-        let size = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
-        run.import_file(file, &mut state, progress)?;
-        state.bytes_done += size;
-        state.files_done += 1;
-        progress(&state);
-    }
-    run.flush_batch()?;
-    run.count_waiting()?;
-    Ok(run.report)
-}
-
-struct Run<'a> {
-    store: &'a Store,
-    catalogue: &'a Catalogue,
-    options: ImportOptions,
-    report: ImportReport,
-    /// Pending records: `file:line` and the record.
-    batch: Vec<(String, Incoming)>,
-    /// Complaints seen in this import, to check at the end whether their protocol is stored.
-    waiting_candidates: BTreeMap<RecordKey, Complaint>,
-    now: chrono::DateTime<chrono::Utc>,
-}
-
-impl Run<'_> {
-    fn import_file(
-        &mut self,
-        path: &Path,
-        state: &mut Progress,
-        progress: &mut dyn FnMut(&Progress),
-    ) -> Result<(), ImportError> {
-        let name = path.display().to_string();
-        let skip = |report: &mut ImportReport, e: FileError| {
-            report.files_skipped.push(SkippedFile {
-                file: name.clone(),
-                message: text::file_error(&e),
-            });
+    progress(&start);
+    let mut writer = Writer {
+        store,
+        catalogue,
+        options,
+        report: ImportReport::default(),
+        waiting_candidates: BTreeMap::new(),
+        now: crate::time::now_utc(),
+    };
+    let read_report = std::thread::scope(|scope| -> Result<ImportReport, ImportError> {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Chunk>(4);
+        let reader = scope.spawn(move || {
+            let mut reader = Reader {
+                catalogue,
+                report: ImportReport::default(),
+                batch: Vec::with_capacity(BATCH_SIZE),
+                flags: Vec::with_capacity(BATCH_SIZE),
+                progress: start,
+                tx,
+            };
+            for file in &files {
+                if !reader.read_file(file) {
+                    break; // the writer stopped
+                }
+            }
+            reader.report
+        });
+        let mut result = Ok(());
+        for chunk in rx.iter() {
+            if let Err(e) = writer.write(chunk.batch, chunk.flags) {
+                result = Err(e);
+                break;
+            }
+            progress(&chunk.progress);
+        }
+        // Dropping the receiver stops a reader still sending after a write error.
+        drop(rx);
+        let report = match reader.join() {
+            Ok(r) => r,
+            Err(panic) => std::panic::resume_unwind(panic),
         };
+        result.map(|_| report)
+    })?;
+    writer.count_waiting()?;
+    let mut report = writer.report;
+    report.files_read = read_report.files_read;
+    report.files_skipped = read_report.files_skipped;
+    report.rejected = read_report.rejected;
+    report.unknown_fields = read_report.unknown_fields;
+    Ok(report)
+}
+
+/// A batch of normalised records on its way to the writer, and how far reading had come.
+struct Chunk {
+    batch: Vec<(String, Incoming)>,
+    /// The quality flags of each protocol in `batch`, in order.
+    flags: Vec<Vec<Flag>>,
+    progress: Progress,
+}
+
+/// The reading side: files → normalised records, rejects and unknown fields.
+struct Reader<'a> {
+    catalogue: &'a Catalogue,
+    report: ImportReport,
+    batch: Vec<(String, Incoming)>,
+    flags: Vec<Vec<Flag>>,
+    progress: Progress,
+    tx: std::sync::mpsc::SyncSender<Chunk>,
+}
+
+impl Reader<'_> {
+    /// Reads one file. False when the writer has gone away.
+    fn read_file(&mut self, path: &Path) -> bool {
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        let ok = self.read_records(path);
+        self.progress.bytes_done += size;
+        self.progress.files_done += 1;
+        ok && self.send()
+    }
+
+    fn skip(&mut self, name: &str, e: FileError) {
+        self.report.files_skipped.push(SkippedFile {
+            file: name.to_string(),
+            message: text::file_error(&e),
+        });
+    }
+
+    fn read_records(&mut self, path: &Path) -> bool {
+        let name = path.display().to_string();
         let Some(format) = format_of(path) else {
-            skip(&mut self.report, FileError::UnsupportedType);
-            return Ok(());
+            self.skip(&name, FileError::UnsupportedType);
+            return true;
         };
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
             Err(e) => {
-                skip(&mut self.report, FileError::Io(e.to_string()));
-                return Ok(());
+                self.skip(&name, FileError::Io(e.to_string()));
+                return true;
             }
         };
         let content = match String::from_utf8(bytes) {
@@ -303,8 +347,8 @@ impl Run<'_> {
                     .filter(|&&b| b == b'\n')
                     .count()
                     + 1;
-                skip(&mut self.report, FileError::NotUtf8 { line });
-                return Ok(());
+                self.skip(&name, FileError::NotUtf8 { line });
+                return true;
             }
         };
         let content = content.strip_prefix('\u{feff}').unwrap_or(&content);
@@ -316,8 +360,8 @@ impl Run<'_> {
         let records = match records {
             Ok(r) => r,
             Err(e) => {
-                skip(&mut self.report, e);
-                return Ok(());
+                self.skip(&name, e);
+                return true;
             }
         };
         self.report.files_read += 1;
@@ -352,19 +396,20 @@ impl Run<'_> {
                     unknown.extend(n.unknown_fields);
                     match n.record {
                         Record::Protocol(p, embedded) => {
-                            self.batch.push((source.clone(), Incoming::Protocol(*p)));
+                            // Flags for the summary are worked out here, off the writer thread.
+                            self.flags.push(quality_flags(&p, self.catalogue));
+                            self.batch.push((source.clone(), Incoming::protocol(*p)));
                             if let Some(c) = embedded {
-                                self.batch.push((source, Incoming::Complaint(c)));
+                                self.batch.push((source, Incoming::complaint(c)));
                             }
                         }
-                        Record::Complaint(c) => self.batch.push((source, Incoming::Complaint(c))),
+                        Record::Complaint(c) => self.batch.push((source, Incoming::complaint(c))),
                     }
                 }
             }
-            state.records += 1;
-            if self.batch.len() >= BATCH_SIZE {
-                self.flush_batch()?;
-                progress(state);
+            self.progress.records += 1;
+            if self.batch.len() >= BATCH_SIZE && !self.send() {
+                return false;
             }
         }
         if !unknown.is_empty() {
@@ -373,38 +418,71 @@ impl Run<'_> {
                 fields: unknown.into_iter().collect(),
             });
         }
-        Ok(())
+        true
     }
 
-    fn flush_batch(&mut self) -> Result<(), ImportError> {
-        if self.batch.is_empty() {
+    /// Hands the pending batch (possibly empty, to report progress) to the writer.
+    fn send(&mut self) -> bool {
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH_SIZE));
+        let flags = std::mem::replace(&mut self.flags, Vec::with_capacity(BATCH_SIZE));
+        self.tx
+            .send(Chunk {
+                batch,
+                flags,
+                progress: self.progress,
+            })
+            .is_ok()
+    }
+}
+
+/// The writing side: batches → store, counting outcomes.
+struct Writer<'a> {
+    store: &'a Store,
+    catalogue: &'a Catalogue,
+    options: ImportOptions,
+    report: ImportReport,
+    /// Complaints seen in this import, to check at the end whether their protocol is stored.
+    waiting_candidates: BTreeMap<RecordKey, Complaint>,
+    now: chrono::DateTime<chrono::Utc>,
+}
+
+impl Writer<'_> {
+    fn write(
+        &mut self,
+        batch: Vec<(String, Incoming)>,
+        flags: Vec<Vec<Flag>>,
+    ) -> Result<(), ImportError> {
+        if batch.is_empty() {
             return Ok(());
         }
         let outcomes =
             self.store
-                .write_batch(&self.batch, self.options.update, self.catalogue, self.now)?;
-        for ((source, item), outcome) in self.batch.drain(..).zip(outcomes) {
-            let (kind, institution, id) = match &item {
-                Incoming::Protocol(p) => {
+                .write_batch(&batch, self.options.update, self.catalogue, self.now)?;
+        let mut flags = flags.into_iter();
+        for ((source, item), outcome) in batch.into_iter().zip(outcomes) {
+            let (kind, institution, id) = match item {
+                Incoming::Protocol(p, _) => {
                     self.report.protocols.add(&outcome);
+                    let protocol_flags = flags.next().unwrap_or_default();
                     if matches!(outcome, WriteOutcome::New | WriteOutcome::Updated { .. }) {
-                        for flag in quality_flags(p, self.catalogue) {
+                        for flag in protocol_flags {
                             *self.report.flags.entry(flag).or_default() += 1;
                         }
                     }
-                    ("protocol", p.institution.clone(), p.protocol_id.clone())
+                    ("protocol", p.institution, p.protocol_id)
                 }
-                Incoming::Complaint(c) => {
+                Incoming::Complaint(c, _) => {
                     self.report.complaints.add(&outcome);
-                    self.waiting_candidates.insert(c.key(), c.clone());
-                    (
+                    let shown = (
                         "complaint",
                         c.institution
                             .clone()
                             .or_else(|| c.institution_id.clone())
                             .unwrap_or_default(),
                         c.complaint_id.clone(),
-                    )
+                    );
+                    self.waiting_candidates.insert(c.key(), c);
+                    shown
                 }
             };
             if let WriteOutcome::Conflict { fields } | WriteOutcome::Updated { fields } = &outcome {

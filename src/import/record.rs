@@ -171,11 +171,22 @@ const FIELDS: &[(&str, &[&str])] = &[
 
 /// The canonical name of a field as a file spells it, if tvang knows it.
 pub fn canonical_field(name: &str) -> Option<&'static str> {
-    let key = fold_key(name);
-    FIELDS
-        .iter()
-        .find(|(canonical, aliases)| *canonical == key || aliases.contains(&key.as_str()))
-        .map(|(canonical, _)| *canonical)
+    static BY_NAME: std::sync::OnceLock<HashMap<&'static str, &'static str>> =
+        std::sync::OnceLock::new();
+    let by_name = BY_NAME.get_or_init(|| {
+        FIELDS
+            .iter()
+            .flat_map(|(canonical, aliases)| {
+                std::iter::once((*canonical, *canonical))
+                    .chain(aliases.iter().map(|a| (*a, *canonical)))
+            })
+            .collect()
+    });
+    // Most files use the exact names; fold only when that fails.
+    by_name
+        .get(name)
+        .or_else(|| by_name.get(fold_key(name).as_str()))
+        .copied()
 }
 
 const MEASURE_FIELDS: [&str; 4] = ["provision", "kind", "started_at", "ended_at"];

@@ -1,0 +1,568 @@
+//! Command-line interface: argument parsing and output. All logic lives in the library.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use tvang::catalogue::Catalogue;
+use tvang::export::{export, ExportError, ExportFormat};
+use tvang::flags::Flag;
+use tvang::generate::{self, GenerateOptions, OutputFormat};
+use tvang::import::{import_paths, ImportError, ImportOptions};
+use tvang::query::{select, FilterError, ProtocolFilter};
+use tvang::store::{Store, StoreError};
+use tvang::text;
+
+/// tvang — tvangsprotokoller og klager fra barnevernsinstitusjoner, for statsforvalterens
+/// saksbehandlere.
+#[derive(Parser, Debug)]
+#[command(name = "tvang", version, about, long_about = None)]
+struct Cli {
+    /// Store directory [default: the per-user data directory, e.g. ~/.local/share/tvang]
+    #[arg(long, global = true, env = "TVANG_DB", value_name = "DIR")]
+    db: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Import protocol and complaint files (.json, .jsonl/.ndjson, .csv) and folders
+    Import(ImportArgs),
+    /// Export every protocol and complaint in the import format
+    Export(ExportArgs),
+    /// Show one protocol (or complaint): INSTITUTION/ID, institution by name or org.nr
+    Show(ShowArgs),
+    /// List protocols (or complaints) matching filters, newest first
+    List(ListArgs),
+    /// Write deterministic synthetic protocols and complaints (never real people)
+    Generate(GenerateArgs),
+}
+
+#[derive(Args, Debug)]
+struct ImportArgs {
+    /// Files and folders (folders are searched recursively)
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Store changed records as a new version (the old one is kept as history) instead of
+    /// reporting them as conflicts
+    #[arg(long)]
+    update: bool,
+    /// List every rejected record and conflict, not only the first 20
+    #[arg(long, short)]
+    verbose: bool,
+    /// Also write the full report as JSON to FILE
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum ExportFormatArg {
+    Jsonl,
+    Json,
+    Csv,
+}
+
+#[derive(Args, Debug)]
+struct ExportArgs {
+    #[arg(long, value_enum, default_value = "jsonl")]
+    format: ExportFormatArg,
+    /// Write to FILE instead of standard output
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum ShowFormat {
+    Text,
+    Json,
+}
+
+#[derive(Args, Debug)]
+struct ShowArgs {
+    /// INSTITUTION/ID, e.g. "Solbakken ungdomshjem/2023/0145" or 998877001/2023/0145
+    reference: String,
+    #[arg(long, value_enum, default_value = "text")]
+    format: ShowFormat,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum ListFormat {
+    Table,
+    Json,
+}
+
+#[derive(Args, Debug)]
+struct ListArgs {
+    /// Institution: part of the name (æøå optional) or org.nr
+    #[arg(long)]
+    institution: Option<String>,
+    /// Statsforvalter region: code, name or historic alias
+    #[arg(long)]
+    region: Option<String>,
+    /// Provision (hjemmel), e.g. 10-7 or "bvl § 10-9"
+    #[arg(long)]
+    provision: Option<String>,
+    /// Measure kind, e.g. fastholding, isolasjon
+    #[arg(long)]
+    kind: Option<String>,
+    /// Child reference (exact)
+    #[arg(long)]
+    child: Option<String>,
+    /// First incident date (YYYY-MM-DD or DD.MM.YYYY), inclusive
+    #[arg(long, value_parser = parse_date)]
+    from: Option<chrono::NaiveDate>,
+    /// Last incident date, inclusive
+    #[arg(long, value_parser = parse_date)]
+    to: Option<chrono::NaiveDate>,
+    /// Only protocols with this data-quality flag (e.g. missing_child_statement)
+    #[arg(long, value_parser = parse_flag)]
+    flag: Option<Flag>,
+    /// List complaints instead of protocols
+    #[arg(long)]
+    complaints: bool,
+    /// With --complaints: only complaints whose protocol is not in the store
+    #[arg(long, requires = "complaints")]
+    waiting: bool,
+    /// At most N rows (0: all) [default: 100 for table, all for json]
+    #[arg(long)]
+    limit: Option<usize>,
+    #[arg(long, value_enum, default_value = "table")]
+    format: ListFormat,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum GenerateFormat {
+    Jsonl,
+    Json,
+    Csv,
+}
+
+#[derive(Args, Debug)]
+struct GenerateArgs {
+    /// Number of protocols (split evenly over the years)
+    #[arg(long, default_value_t = 1000)]
+    protocols: usize,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Output folder
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Years, e.g. 2022-2023 or 2024
+    #[arg(long, default_value = "2022-2024", value_parser = parse_years)]
+    years: (i32, i32),
+    #[arg(long, value_enum, default_value = "jsonl")]
+    format: GenerateFormat,
+    /// One pair of files per year
+    #[arg(long)]
+    split_years: bool,
+}
+
+fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    match tvang::time::DateOrTime::parse(s) {
+        Ok(tvang::time::DateOrTime::Date(d)) => Ok(d),
+        _ => Err(text::bad_date_argument(s)),
+    }
+}
+
+fn parse_flag(s: &str) -> Result<Flag, String> {
+    Flag::from_name(s)
+        .ok_or_else(|| text::bad_flag_argument(s, &Flag::ALL.map(Flag::name).join(", ")))
+}
+
+fn parse_years(s: &str) -> Result<(i32, i32), String> {
+    let parse = |y: &str| {
+        y.trim()
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (1990..=2100).contains(y))
+    };
+    let (a, b) = match s.split_once('-') {
+        Some((a, b)) => (parse(a), parse(b)),
+        None => (parse(s), parse(s)),
+    };
+    match (a, b) {
+        (Some(a), Some(b)) if a <= b => Ok((a, b)),
+        _ => Err(text::bad_years_argument(s)),
+    }
+}
+
+/// A failure to report: one line, maybe a hint, and the exit code.
+struct Failure {
+    message: String,
+    hint: Option<String>,
+    code: u8,
+}
+
+impl Failure {
+    fn new(message: impl Into<String>, code: u8) -> Failure {
+        Failure {
+            message: message.into(),
+            hint: None,
+            code,
+        }
+    }
+
+    fn hint(mut self, hint: impl Into<String>) -> Failure {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        let hint = match &e {
+            StoreError::Locked { .. } => Some(text::HINT_LOCKED.to_string()),
+            _ => None,
+        };
+        Failure {
+            message: e.to_string(),
+            hint,
+            code: 2,
+        }
+    }
+}
+
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help, version and usage errors itself, with its own exit codes.
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let result = match cli.command {
+        None => {
+            // The terminal UI comes with a later issue; until then, help.
+            let _ = <Cli as clap::CommandFactory>::command().print_help();
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Generate(args)) => cmd_generate(args),
+        Some(command) => with_store(cli.db, command),
+    };
+    match result {
+        Ok(code) => code,
+        Err(f) => {
+            eprintln!("tvang: {}", f.message);
+            if let Some(h) = f.hint {
+                eprintln!("  {h}");
+            }
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+fn store_dir(db: Option<PathBuf>) -> Result<PathBuf, Failure> {
+    if let Some(dir) = db {
+        return Ok(dir);
+    }
+    directories::ProjectDirs::from("no", "statsforvalteren", "tvang")
+        .map(|d| d.data_dir().to_path_buf())
+        .ok_or_else(|| Failure::new(text::NO_DATA_DIR, 2))
+}
+
+fn with_store(db: Option<PathBuf>, command: Command) -> Result<ExitCode, Failure> {
+    let catalogue =
+        Catalogue::load().map_err(|e| Failure::new(text::catalogue_error(&e.to_string()), 2))?;
+    let store = Store::open(&store_dir(db)?)?;
+    match command {
+        Command::Import(args) => cmd_import(&store, &catalogue, args),
+        Command::Export(args) => cmd_export(&store, args),
+        Command::Show(args) => cmd_show(&store, &catalogue, args),
+        Command::List(args) => cmd_list(&store, &catalogue, args),
+        Command::Generate(_) => unreachable!("generate needs no store"),
+    }
+}
+
+/// Writes to standard output; a closed pipe (`tvang list | head`) is not an error.
+fn emit(s: &str) {
+    let _ = std::io::stdout().lock().write_all(s.as_bytes());
+}
+
+fn progress_wanted() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("CI").is_none()
+}
+
+fn cmd_import(store: &Store, catalogue: &Catalogue, args: ImportArgs) -> Result<ExitCode, Failure> {
+    let bar = progress_wanted().then(|| {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(text::PROGRESS_TEMPLATE)
+                .expect("valid template")
+                .progress_chars("█▉▊▋▌▍▎▏ "),
+        );
+        bar
+    });
+    let mut on_progress = |p: &tvang::import::Progress| {
+        if let Some(bar) = &bar {
+            bar.set_length(p.bytes_total);
+            bar.set_position(p.bytes_done);
+            bar.set_message(text::progress_message(
+                p.files_done,
+                p.files_total,
+                p.records,
+            ));
+        }
+    };
+    let started = std::time::Instant::now();
+    let report = import_paths(
+        store,
+        catalogue,
+        &args.paths,
+        ImportOptions {
+            update: args.update,
+        },
+        &mut on_progress,
+    );
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let report = report.map_err(|e| match e {
+        ImportError::NoSuchPath(_) => Failure::new(e.to_string(), 2),
+        ImportError::Store(se) => Failure::from(se),
+    })?;
+    emit(&text::import_summary(&report, args.verbose));
+    emit(&format!(
+        "{}\n",
+        text::import_timing(report.records_seen(), started.elapsed().as_secs_f64())
+    ));
+    if let Some(path) = &args.report {
+        let json = serde_json::to_string_pretty(&report).expect("report serialises");
+        std::fs::write(path, json + "\n")
+            .map_err(|e| Failure::new(format!("{}: {e}", path.display()), 2))?;
+    }
+    Ok(
+        if report.rejected.is_empty() && report.files_skipped.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        },
+    )
+}
+
+fn cmd_export(store: &Store, args: ExportArgs) -> Result<ExitCode, Failure> {
+    let format = match args.format {
+        ExportFormatArg::Jsonl => ExportFormat::Jsonl,
+        ExportFormatArg::Json => ExportFormat::Json,
+        ExportFormatArg::Csv => ExportFormat::Csv,
+    };
+    let result = match &args.out {
+        Some(path) => {
+            // Write beside the target and rename, so a failed export never leaves half a file.
+            let tmp = path.with_extension("tvang-partial");
+            let file = std::fs::File::create(&tmp)
+                .map_err(|e| Failure::new(format!("{}: {e}", path.display()), 2))?;
+            let mut out = std::io::BufWriter::new(file);
+            let r = export(store, format, &mut out);
+            drop(out);
+            match r {
+                Ok(c) => std::fs::rename(&tmp, path)
+                    .map(|_| c)
+                    .map_err(ExportError::Io),
+                Err(e) => {
+                    let _ = std::fs::remove_file(&tmp);
+                    Err(e)
+                }
+            }
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            export(store, format, &mut out)
+        }
+    };
+    match result {
+        Ok(counts) => {
+            if args.out.is_some() {
+                emit(&format!(
+                    "{}\n",
+                    text::exported(counts.protocols, counts.complaints)
+                ));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(ExportError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(ExportError::Io(e)) => Err(Failure::new(e.to_string(), 2)),
+        Err(ExportError::Store(e)) => Err(e.into()),
+        Err(ExportError::NotCsvSafe { record, field }) => {
+            Err(Failure::new(text::not_csv_safe(&record, field), 2).hint(text::HINT_USE_JSONL))
+        }
+    }
+}
+
+fn cmd_show(store: &Store, catalogue: &Catalogue, args: ShowArgs) -> Result<ExitCode, Failure> {
+    let reference = args.reference.trim();
+    // Protocol ids may themselves contain '/', so try every split point.
+    let mut protocols = std::collections::BTreeSet::new();
+    let mut complaints = std::collections::BTreeSet::new();
+    for (i, _) in reference.match_indices('/') {
+        let (inst, id) = (&reference[..i], &reference[i + 1..]);
+        if inst.trim().is_empty() || id.is_empty() {
+            continue;
+        }
+        protocols.extend(store.find_protocols(inst.trim(), id)?);
+        for key in [
+            tvang::model::institution_key(inst.trim(), Some(inst.trim())),
+            tvang::model::institution_key(inst.trim(), None),
+        ] {
+            if let Some(cid) = store.complaint_id_by_key(&tvang::model::RecordKey::new(key, id))? {
+                complaints.insert(cid);
+            }
+        }
+    }
+    if protocols.is_empty() && complaints.is_empty() {
+        for (i, _) in reference.match_indices('/') {
+            let (inst, id) = (reference[..i].trim(), &reference[i + 1..]);
+            if !inst.is_empty() && !id.is_empty() {
+                protocols.extend(store.find_protocols_loose(inst, id)?);
+            }
+        }
+    }
+    let mut out = std::io::stdout().lock();
+    let mut shown = 0;
+    for id in protocols {
+        let Some(sp) = store.protocol(id)? else {
+            continue;
+        };
+        let linked = store.complaints_for_protocol(&sp.protocol)?;
+        let history = store.protocol_history(id)?;
+        let rendered = match args.format {
+            ShowFormat::Text => text::protocol_detail(&sp, &linked, history.len(), catalogue),
+            ShowFormat::Json => text::protocol_json(&sp, &linked, catalogue),
+        };
+        let _ = writeln!(out, "{rendered}");
+        shown += 1;
+    }
+    for id in complaints {
+        let Some(sc) = store.complaint(id)? else {
+            continue;
+        };
+        let protocol = store
+            .protocol_for_complaint(&sc.complaint)?
+            .map(|pid| store.protocol(pid))
+            .transpose()?
+            .flatten();
+        let rendered = match args.format {
+            ShowFormat::Text => text::complaint_detail(&sc, protocol.as_ref()),
+            ShowFormat::Json => serde_json::to_string_pretty(&sc).expect("serialisable"),
+        };
+        let _ = writeln!(out, "{rendered}");
+        shown += 1;
+    }
+    if shown == 0 {
+        return Err(Failure::new(text::not_found(reference), 1).hint(text::HINT_SHOW));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_list(store: &Store, catalogue: &Catalogue, args: ListArgs) -> Result<ExitCode, Failure> {
+    let limit = match (args.limit, args.format) {
+        (Some(0), _) | (None, ListFormat::Json) => usize::MAX,
+        (Some(n), _) => n,
+        (None, ListFormat::Table) => 100,
+    };
+    if args.complaints {
+        return list_complaints(store, &args, limit);
+    }
+    let filter = ProtocolFilter {
+        institution: args.institution.clone(),
+        region: args.region.clone(),
+        provision: args.provision.clone(),
+        kind: args.kind.clone(),
+        child: args.child.clone(),
+        from: args.from,
+        to: args.to,
+        flag: args.flag,
+    };
+    let protocols = select(store, catalogue, &filter)?.map_err(|e| match e {
+        FilterError::UnknownProvision(p) => Failure::new(text::unknown_provision_filter(&p), 2),
+        FilterError::UnknownRegion(r) => Failure::new(text::unknown_region_filter(&r), 2),
+    })?;
+    let total = protocols.len();
+    let shown = &protocols[..total.min(limit)];
+    let mut rows = Vec::with_capacity(shown.len());
+    for sp in shown {
+        let complaints = store.complaints_for_protocol(&sp.protocol)?.len();
+        rows.push((sp, complaints));
+    }
+    let mut out = std::io::stdout().lock();
+    let rendered = match args.format {
+        ListFormat::Table => text::protocol_table(&rows, total, catalogue),
+        ListFormat::Json => text::protocol_list_json(&rows, catalogue),
+    };
+    let _ = write!(out, "{rendered}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn list_complaints(store: &Store, args: &ListArgs, limit: usize) -> Result<ExitCode, Failure> {
+    let mut rows = Vec::new();
+    for sc in store.complaints() {
+        let sc = sc?;
+        let c = &sc.complaint;
+        if let Some(q) = &args.institution {
+            let name_match = c
+                .institution
+                .as_deref()
+                .is_some_and(|n| tvang::model::institution_matches(q, n));
+            if !name_match && c.institution_id.as_deref() != Some(q.as_str()) {
+                continue;
+            }
+        }
+        let received = c.received_at.map(|r| r.oslo_date());
+        if args.from.is_some_and(|d| received.is_none_or(|r| r < d))
+            || args.to.is_some_and(|d| received.is_none_or(|r| r > d))
+        {
+            continue;
+        }
+        let linked = store.protocol_for_complaint(c)?.is_some();
+        if args.waiting && linked {
+            continue;
+        }
+        rows.push((sc, linked));
+    }
+    rows.sort_by(|a, b| {
+        let key = |r: &(tvang::store::StoredComplaint, bool)| {
+            r.0.complaint.received_at.map(|d| d.oslo_date())
+        };
+        key(b).cmp(&key(a)).then(a.0.id.cmp(&b.0.id))
+    });
+    let total = rows.len();
+    rows.truncate(limit);
+    let rendered = match args.format {
+        ListFormat::Table => text::complaint_table(&rows, total),
+        ListFormat::Json => {
+            let items: Vec<_> = rows
+                .iter()
+                .map(|(sc, linked)| serde_json::json!({"complaint": sc.complaint, "linked": linked, "source": sc.source}))
+                .collect();
+            serde_json::to_string_pretty(&items).expect("serialisable") + "\n"
+        }
+    };
+    let _ = write!(std::io::stdout().lock(), "{rendered}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_generate(args: GenerateArgs) -> Result<ExitCode, Failure> {
+    let data = generate::generate(&GenerateOptions {
+        protocols: args.protocols,
+        seed: args.seed,
+        first_year: args.years.0,
+        last_year: args.years.1,
+    });
+    let format = match args.format {
+        GenerateFormat::Jsonl => OutputFormat::Jsonl,
+        GenerateFormat::Json => OutputFormat::Json,
+        GenerateFormat::Csv => OutputFormat::Csv,
+    };
+    let files = generate::write(&data, &args.out, format, args.split_years)
+        .map_err(|e| Failure::new(format!("{}: {e}", args.out.display()), 2))?;
+    emit(&format!(
+        "{}\n",
+        text::generated(&data.per_year(), data.complaints.len(), &args.out, &files)
+    ));
+    Ok(ExitCode::SUCCESS)
+}
