@@ -263,7 +263,6 @@ impl Store {
     ) -> Result<Vec<WriteOutcome>, StoreError> {
         let mut w = BatchWriter {
             store: self,
-            batch: sled::Batch::default(),
             overlay: HashMap::new(),
             postings: HashMap::new(),
             next_id: self.meta_u64(META_NEXT_ID)?.max(1),
@@ -288,9 +287,17 @@ impl Store {
             META_COMPLAINTS.to_vec(),
             w.complaints.to_be_bytes().to_vec(),
         );
-        self.data
-            .apply_batch(w.batch)
-            .map_err(|e| self.sled_err(e))?;
+        // In key order: sled appends to the same leaves instead of hopping around the tree.
+        let mut writes: Vec<_> = w.overlay.into_iter().collect();
+        writes.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut batch = sled::Batch::default();
+        for (key, value) in writes {
+            match value {
+                Some(v) => batch.insert(key, v),
+                None => batch.remove(key),
+            }
+        }
+        self.data.apply_batch(batch).map_err(|e| self.sled_err(e))?;
         self.flush()?;
         Ok(outcomes)
     }
@@ -572,10 +579,11 @@ fn complaint_index_entries(id: u64, c: &Complaint) -> Vec<(Vec<u8>, Vec<u8>)> {
         .collect()
 }
 
-/// Reads through the pending batch, so a batch that names one record twice sees its own writes.
+/// Collects a batch's writes (the last write of a key wins) and reads through them, so a batch
+/// that names one record twice sees its own writes.
 struct BatchWriter<'a> {
     store: &'a Store,
-    batch: sled::Batch,
+    /// key → new value, or `None` to remove.
     overlay: HashMap<Vec<u8>, Option<Vec<u8>>>,
     /// Posting-list changes of this batch: prefix → (ids to add, ids to remove).
     postings: HashMap<Vec<u8>, (BTreeSet<u64>, BTreeSet<u64>)>,
@@ -599,12 +607,10 @@ impl BatchWriter<'_> {
     }
 
     fn set(&mut self, key: Vec<u8>, value: Vec<u8>) {
-        self.batch.insert(key.clone(), value.clone());
         self.overlay.insert(key, Some(value));
     }
 
     fn remove(&mut self, key: Vec<u8>) {
-        self.batch.remove(key.clone());
         self.overlay.insert(key, None);
     }
 
