@@ -324,32 +324,49 @@ fn cite(rng: &mut Rng, prov: Prov, year: i32) -> String {
 
 const OPENINGS: &[&str] = &[
     "Ungdommen ble urolig etter en telefonsamtale med mor",
-    "Etter middag oppsto det en konflikt om skjermtid",
+    "Etter middag kom ungdommen i konflikt med personalet om skjermtid",
     "Ved leggetid nektet ungdommen å gå inn på rommet sitt",
     "Under en samtale med miljøterapeuten ble ungdommen svært sint",
-    "Ungdommen kom tilbake til avdelingen og virket påvirket",
-    "Det oppsto krangel mellom to ungdommer på fellesarealet",
+    "Ungdommen kom påvirket tilbake til avdelingen",
+    "Under en krangel med en medbeboer på fellesarealet ble ungdommen svært opprørt",
     "Ungdommen fikk beskjed om at helgepermisjonen var avlyst",
-    "Etter skolen ble ungdommen stadig mer urolig og utagerende",
+    "Etter skolen ble ungdommen stadig mer urolig",
 ];
 
-const ESCALATIONS: &[&str] = &[
-    "og begynte å kaste stoler i stua.",
-    "og slo hull i veggen på badet.",
-    "og forsøkte å skade seg selv med et glasskår.",
-    "og gikk løs på en ansatt med knyttede never.",
-    "og truet med å hoppe ut av vinduet i andre etasje.",
-    "og låste seg inne på kjøkkenet med en kniv.",
-    "og sparket etter personalet.",
-    "og knuste vinduet på rommet sitt.",
-];
-
-const DANGERS: &[&str] = &[
-    "Det var akutt fare for at ungdommen skulle skade seg selv.",
-    "Ansatte vurderte at det var fare for liv og helse.",
-    "Det var fare for vesentlig skade på eiendom.",
-    "En medbeboer sto i fare for å bli skadet.",
-    "Situasjonen var uoversiktlig og eskalerte raskt.",
+/// What happened, with the danger it posed (the two must agree).
+const ESCALATIONS: &[(&str, &str)] = &[
+    (
+        "og begynte å kaste stoler i stua.",
+        "En medbeboer sto i fare for å bli skadet.",
+    ),
+    (
+        "og slo hull i veggen på badet.",
+        "Det var fare for vesentlig skade på eiendom.",
+    ),
+    (
+        "og forsøkte å skade seg selv med et glasskår.",
+        "Det var akutt fare for at ungdommen skulle skade seg selv.",
+    ),
+    (
+        "og gikk løs på en ansatt med knyttede never.",
+        "Ansatte vurderte at det var fare for liv og helse.",
+    ),
+    (
+        "og truet med å hoppe ut av vinduet i andre etasje.",
+        "Det var akutt fare for at ungdommen skulle skade seg selv.",
+    ),
+    (
+        "og låste seg inne på kjøkkenet med en kniv.",
+        "Ansatte vurderte at det var fare for liv og helse.",
+    ),
+    (
+        "og sparket etter personalet.",
+        "Situasjonen var uoversiktlig og eskalerte raskt.",
+    ),
+    (
+        "og knuste vinduet på rommet sitt.",
+        "Det var fare for vesentlig skade på eiendom.",
+    ),
 ];
 
 const JUSTIFICATIONS: &[&str] = &[
@@ -394,19 +411,31 @@ const INJURY_NOTES: &[&str] = &[
     "Blåmerke på overarmen; sett av sykepleier dagen etter.",
 ];
 
-const COMPLAINT_TEXTS: &[&str] = &[
+const CHILD_COMPLAINTS: &[&str] = &[
     "Jeg klager på at jeg ble holdt fast. Jeg gjorde ingen ting farlig.",
     "De la meg i bakken uten grunn og holdt meg i mange minutter.",
     "Jeg ble låst inne på rommet og fikk ikke snakke med noen.",
     "Mobilen min ble tatt fra meg i to uker, det er urettferdig.",
-    "Som mor mener jeg at institusjonen brukte for mye makt mot datteren min.",
     "De ransaket rommet mitt mens jeg var på skolen og tok ting som var mine.",
     "Jeg fikk vondt i armen og ingen sjekket meg etterpå.",
 ];
 
+const PARENT_COMPLAINTS: &[&str] = &[
+    "Som mor mener jeg at institusjonen brukte for mye makt mot datteren min.",
+    "Vi foreldre ble ikke informert om at sønnen vår ble holdt fast, og mener tvangen var unødvendig.",
+    "Jeg mener institusjonen burde ha forsøkt å snakke med barnet før de grep inn.",
+];
+
+const OTHER_COMPLAINTS: &[&str] = &[
+    "Som verge klager jeg på at barnet ble nektet besøk i to uker uten at saken ble vurdert på nytt.",
+];
+
 fn danger_text(rng: &mut Rng, prov: Prov, kind: &str) -> String {
     let mut text = match prov {
-        Prov::P107 => format!("{} {} {}", rng.pick(OPENINGS), rng.pick(ESCALATIONS), rng.pick(DANGERS)),
+        Prov::P107 => {
+            let (what, danger) = rng.pick(ESCALATIONS);
+            format!("{} {what} {danger}", rng.pick(OPENINGS))
+        }
         Prov::P108 => "Det var mistanke om at ungdommen hadde rusmidler og en kniv på rommet.".into(),
         Prov::P109 => "Ungdommen har rømt gjentatte ganger siste uke og oppholdt seg i et rusmiljø.".into(),
         Prov::P1010 => "Ungdommen kom tilbake etter avtalt tid og virket ruset. Det var mistanke om bruk av cannabis.".into(),
@@ -698,18 +727,24 @@ fn draft_complaint(rng: &mut Rng, p: &Protocol, id: String, last_day: NaiveDate)
         let u = rng.unit();
         received + Duration::days(3 + (u * u * 70.0) as i64)
     });
+    let complainant = *rng.weighted(&[
+        (Complainant::Barnet, 78),
+        (Complainant::Foresatte, 19),
+        (Complainant::Annen, 3),
+    ]);
+    let texts = match complainant {
+        Complainant::Barnet => CHILD_COMPLAINTS,
+        Complainant::Foresatte => PARENT_COMPLAINTS,
+        Complainant::Annen => OTHER_COMPLAINTS,
+    };
     Complaint {
         complaint_id: id,
         protocol_id: p.protocol_id.clone(),
         institution: Some(p.institution.clone()),
         institution_id: p.institution_id.clone(),
         received_at: Some(DateOrTime::Date(received)),
-        complainant: Some(*rng.weighted(&[
-            (Complainant::Barnet, 78),
-            (Complainant::Foresatte, 19),
-            (Complainant::Annen, 3),
-        ])),
-        text: Some(rng.pick(COMPLAINT_TEXTS).to_string()),
+        complainant: Some(complainant),
+        text: Some(rng.pick(texts).to_string()),
         outcome,
         decided_at: decided.map(DateOrTime::Date),
     }
@@ -820,7 +855,7 @@ fn protocol_value(p: &Protocol, complaint: Option<&Complaint>, top_level_form: b
     let mut v = serde_json::to_value(p).expect("serialisable");
     let obj = v.as_object_mut().expect("object");
     if top_level_form && p.measures.len() == 1 {
-        let Some(Value::Array(mut ms)) = obj.remove("measures") else {
+        let Some(Value::Array(mut ms)) = obj.shift_remove("measures") else {
             unreachable!()
         };
         let Value::Object(m) = ms.remove(0) else {
@@ -842,7 +877,7 @@ fn protocol_value(p: &Protocol, complaint: Option<&Complaint>, top_level_form: b
         let mut cv = serde_json::to_value(c).expect("serialisable");
         let co = cv.as_object_mut().expect("object");
         for inherited in ["protocol_id", "institution", "institution_id"] {
-            co.remove(inherited);
+            co.shift_remove(inherited);
         }
         obj.insert("complaint".into(), cv);
     }

@@ -44,7 +44,8 @@ pub fn problem(p: &Problem) -> String {
             "både «measures» og tiltaksfelt på toppnivå; bruk én av formene".into()
         }
         Problem::ListLength { expected, found } => format!(
-            "{found} verdier adskilt med «;», men hjemmel har {expected} (ett per tiltak)"
+            "har {found} {} adskilt med «;», men hjemmel har {expected}; oppgi én per tiltak",
+            if *found == 1 { "verdi" } else { "verdier" }
         ),
         Problem::Mismatch { expected } => {
             format!("stemmer ikke med protokollen klagen ligger i («{expected}»)")
@@ -69,8 +70,25 @@ pub fn syntax_error(message: &str, csv: bool) -> String {
     if csv {
         format!("ugyldig CSV-rad: {message}")
     } else {
-        format!("ugyldig JSON: {message}")
+        // Within one JSON Lines line, serde's "line 1" only confuses; keep the column.
+        match split_serde_position(message) {
+            (text, Some((_, column))) => format!("ugyldig JSON (kolonne {column}): {text}"),
+            (text, None) => format!("ugyldig JSON: {text}"),
+        }
     }
+}
+
+/// serde_json ends its messages with " at line L column C"; tvang reports positions itself.
+fn split_serde_position(message: &str) -> (&str, Option<(usize, usize)>) {
+    if let Some(i) = message.rfind(" at line ") {
+        let rest = &message[i + " at line ".len()..];
+        if let Some((line, column)) = rest.split_once(" column ") {
+            if let (Ok(l), Ok(c)) = (line.parse(), column.parse()) {
+                return (&message[..i], Some((l, c)));
+            }
+        }
+    }
+    (message, None)
 }
 
 pub fn file_error(e: &FileError) -> String {
@@ -83,7 +101,10 @@ pub fn file_error(e: &FileError) -> String {
             line,
             column,
             message,
-        } => format!("er ikke gyldig JSON (linje {line}, kolonne {column}): {message}"),
+        } => format!(
+            "er ikke gyldig JSON (linje {line}, kolonne {column}): {}",
+            split_serde_position(message).0
+        ),
         FileError::Csv(msg) => format!("er ikke gyldig CSV: {msg}"),
         FileError::DuplicateColumn(c) => format!("kolonnen «{c}» finnes to ganger"),
         FileError::UnsupportedType => {
@@ -267,10 +288,13 @@ pub fn import_summary(r: &ImportReport, verbose: bool) -> String {
         },
         r.complaints_waiting
     ));
-    line(format!("Avviste poster: {}", r.rejected.len()));
-    for f in &r.files_skipped {
-        line(format!("  {}: {}", f.file, f.message));
+    if !r.files_skipped.is_empty() {
+        line("Filer som ikke kunne leses (hoppet over):".into());
+        for f in &r.files_skipped {
+            line(format!("  {}: {}", f.file, f.message));
+        }
     }
+    line(format!("Avviste poster: {}", r.rejected.len()));
     let listed = if verbose {
         r.rejected.len()
     } else {
@@ -811,19 +835,20 @@ pub fn protocol_list_json(rows: &[(&StoredProtocol, usize)], catalogue: &Catalog
 
 pub fn complaint_table(rows: &[(StoredComplaint, bool)], total: usize) -> String {
     let mut s = format!(
-        "{} {} {} {} {} {} {}\n",
+        "{} {} {} {} {} {} {} {}\n",
         pad("Mottatt", 10),
         pad("Klage", 13),
         pad("Institusjon", 26),
         pad("Protokoll", 11),
         pad("Fra", 9),
         pad("Utfall", 25),
-        "Avgjort"
+        pad("Avgjort", 10),
+        "Protokollstatus"
     );
     for (sc, linked) in rows {
         let c = &sc.complaint;
         s.push_str(&format!(
-            "{} {} {} {} {} {} {}\n",
+            "{} {} {} {} {} {} {} {}\n",
             pad(
                 &c.received_at.map(|r| r.to_string()).unwrap_or_default(),
                 10
@@ -836,17 +861,15 @@ pub fn complaint_table(rows: &[(StoredComplaint, bool)], total: usize) -> String
                     .unwrap_or(""),
                 26
             ),
-            pad(
-                &if *linked {
-                    c.protocol_id.clone()
-                } else {
-                    format!("{} (venter)", c.protocol_id)
-                },
-                11
-            ),
+            pad(&c.protocol_id, 11),
             pad(c.complainant.map(complainant_label).unwrap_or("—"), 9),
             pad(outcome_label(c.outcome), 25),
-            c.decided_at.map(|d| d.to_string()).unwrap_or_default()
+            pad(&c.decided_at.map(|d| d.to_string()).unwrap_or_default(), 10),
+            if *linked {
+                "importert"
+            } else {
+                "venter på protokollen"
+            }
         ));
     }
     if rows.len() < total {
@@ -864,6 +887,19 @@ pub fn complaint_table(rows: &[(StoredComplaint, bool)], total: usize) -> String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn serde_positions_are_split_off() {
+        assert_eq!(
+            split_serde_position("expected `,` or `}` at line 3 column 24"),
+            ("expected `,` or `}`", Some((3, 24)))
+        );
+        assert_eq!(split_serde_position("oops"), ("oops", None));
+        assert_eq!(
+            syntax_error("EOF while parsing a value at line 1 column 36", false),
+            "ugyldig JSON (kolonne 36): EOF while parsing a value"
+        );
+    }
 
     #[test]
     fn every_flag_has_label_and_explanation() {

@@ -1,0 +1,74 @@
+//! Helpers for running the real `tvang` binary on temporary stores.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(out: Output) -> Run {
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// The stdout without the timing line, which varies.
+    pub fn summary(&self) -> String {
+        self.stdout
+            .lines()
+            .filter(|l| !l.starts_with("Tid:"))
+            .map(|l| format!("{l}\n"))
+            .collect()
+    }
+}
+
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_tvang"))
+}
+
+/// Runs `tvang --db DB ARGS…` in `cwd`, without a terminal and with `CI` set (no progress bar).
+pub fn tvang_in(cwd: &Path, db: &Path, args: &[&str]) -> Run {
+    let out = Command::new(bin())
+        .current_dir(cwd)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("CI", "true")
+        .env_remove("TVANG_DB")
+        .output()
+        .expect("tvang runs");
+    Run::from(out)
+}
+
+pub fn tvang(db: &Path, args: &[&str]) -> Run {
+    tvang_in(&repo(), db, args)
+}
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn samples() -> String {
+    repo().join("samples").display().to_string()
+}
+
+/// Writes `content` to `dir/name` and returns the path as a string.
+pub fn write(dir: &Path, name: &str, content: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, content).unwrap();
+    path.display().to_string()
+}
+
+/// The line of a summary that starts with `prefix`.
+pub fn line<'a>(text: &'a str, prefix: &str) -> &'a str {
+    text.lines()
+        .find(|l| l.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no line starting with {prefix:?} in:\n{text}"))
+}

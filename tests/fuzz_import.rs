@@ -1,0 +1,121 @@
+//! Property tests: no input makes the importer panic, and every rejection says why.
+
+use proptest::prelude::*;
+use serde_json::{Map, Value};
+use tvang::catalogue::Catalogue;
+use tvang::import::record::normalise;
+use tvang::import::{csv, json, jsonl};
+
+const NAMES: &[&str] = &[
+    "protocol_id",
+    "institution",
+    "institution_id",
+    "region",
+    "child_ref",
+    "child_birth_year",
+    "measures",
+    "provision",
+    "kind",
+    "started_at",
+    "ended_at",
+    "danger",
+    "staff_involved",
+    "police",
+    "injury",
+    "informed_of_complaint_right",
+    "received_at",
+    "complaint",
+    "complaint_id",
+    "protokoll_id",
+    "hjemmel",
+    "start",
+    "slutt",
+    "utfall",
+    "decided_at",
+    "x",
+];
+
+fn scalar() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>().prop_map(|f| serde_json::Number::from_f64(f)
+            .map(Value::Number)
+            .unwrap_or(Value::Null)),
+        ".{0,12}".prop_map(Value::String),
+        prop_oneof![
+            Just("2023-05-02 14:30"),
+            Just("2023-03-26 02:30"),
+            Just("02.05.2023"),
+            Just("2023-05-02T14:30:00+02:00"),
+            Just("bvl § 10-7"),
+            Just("10-9 a"),
+            Just("ja"),
+            Just("nei"),
+            Just("alene"),
+            Just("medhold"),
+            Just("10-7;10-8"),
+        ]
+        .prop_map(|s| Value::String(s.to_string())),
+    ]
+}
+
+fn value() -> impl Strategy<Value = Value> {
+    scalar().prop_recursive(3, 32, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            prop::collection::vec((prop::sample::select(NAMES), inner), 0..8).prop_map(|kv| {
+                Value::Object(
+                    kv.into_iter()
+                        .map(|(k, v)| (k.to_string(), v))
+                        .collect::<Map<_, _>>(),
+                )
+            }),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn normalise_never_panics_and_rejections_name_a_field(v in value(), textual in any::<bool>()) {
+        let c = Catalogue::built_in();
+        if let Err(e) = normalise(&v, &c, textual) {
+            let message = tvang::text::problem(&e.problem);
+            prop_assert!(!message.is_empty());
+            // Only a non-object has no field to name.
+            prop_assert!(!e.field.is_empty() || !v.is_object());
+        }
+    }
+
+    #[test]
+    fn readers_never_panic_on_arbitrary_text(text in "(?s).{0,400}") {
+        let c = Catalogue::built_in();
+        for records in [json::read(&text).ok(), Some(jsonl::read(&text)), csv::read(&text).ok()].into_iter().flatten() {
+            for r in records.take(1000) {
+                if let Ok(v) = r.value {
+                    let _ = normalise(&v, &c, true);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn readers_never_panic_on_csv_like_text(
+        rows in prop::collection::vec(prop::collection::vec("[a-z0-9 ;:.\"\n-]{0,10}", 0..6), 0..6)
+    ) {
+        let text = std::iter::once("protokoll_id,institusjon,hjemmel,start,slutt,tiltak".to_string())
+            .chain(rows.iter().map(|r| r.join(",")))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let c = Catalogue::built_in();
+        let values: Vec<_> = csv::read(&text).map(|r| r.collect()).unwrap_or_default();
+        for r in values {
+            if let Ok(v) = r.value {
+                let _ = normalise(&v, &c, true);
+            }
+        }
+    }
+}

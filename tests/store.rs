@@ -1,0 +1,361 @@
+//! Store behaviour seen from outside: round trips, locking, schema, permissions, crash safety,
+//! and the list filters.
+
+mod common;
+
+use common::*;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+use tempfile::tempdir;
+use tvang::catalogue::Catalogue;
+use tvang::model::Protocol;
+
+fn exported_jsonl(db: &std::path::Path) -> String {
+    let run = tvang(db, &["export", "--format", "jsonl"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run.stdout
+}
+
+#[test]
+fn export_then_import_into_an_empty_store_gives_identical_data() {
+    let dir = tempdir().unwrap();
+    let original = dir.path().join("original");
+    assert_eq!(tvang(&original, &["import", &samples()]).code, 0);
+    let reference = exported_jsonl(&original);
+    assert_eq!(reference.lines().count(), 330);
+    for format in ["jsonl", "json", "csv"] {
+        let file = dir.path().join(format!("export.{format}"));
+        let run = tvang(
+            &original,
+            &[
+                "export",
+                "--format",
+                format,
+                "--out",
+                &file.display().to_string(),
+            ],
+        );
+        assert_eq!(run.code, 0, "{format}: {}", run.stderr);
+        assert_eq!(
+            run.stdout.trim(),
+            "Eksporterte 300 protokoller og 30 klager."
+        );
+        let copy = dir.path().join(format!("copy-{format}"));
+        let run = tvang(&copy, &["import", &file.display().to_string()]);
+        assert_eq!(run.code, 0, "{format}: {}", run.stdout);
+        assert!(
+            run.stdout.contains("Protokoller: 300 nye"),
+            "{format}: {}",
+            run.stdout
+        );
+        assert_eq!(exported_jsonl(&copy), reference, "{format} round trip");
+    }
+}
+
+#[test]
+fn a_second_process_gets_a_clear_message() {
+    let dir = tempdir().unwrap();
+    let db = dir.path().join("db");
+    let held = tvang::store::Store::open(&db).unwrap();
+    let run = tvang(&db, &["list"]);
+    assert_eq!(run.code, 2);
+    let first = run.stderr.lines().next().unwrap();
+    assert_eq!(
+        first,
+        format!(
+            "tvang: lageret i {} er åpent i en annen tvang-prosess; lukk den først",
+            db.display()
+        )
+    );
+    assert!(!run.stderr.contains("panicked") && !run.stderr.contains("sled"));
+    drop(held);
+    assert_eq!(tvang(&db, &["list"]).code, 0);
+}
+
+#[test]
+fn a_newer_schema_is_refused() {
+    let dir = tempdir().unwrap();
+    let db = dir.path().join("db");
+    drop(tvang::store::Store::open(&db).unwrap());
+    {
+        // sled's background threads may hold its lock a moment after the store is dropped.
+        let started = Instant::now();
+        let raw = loop {
+            match sled::open(db.join("sled")) {
+                Ok(raw) => break raw,
+                Err(e) if started.elapsed() < Duration::from_secs(10) => {
+                    let _ = e;
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                Err(e) => panic!("{e}"),
+            }
+        };
+        let data = raw.open_tree("data").unwrap();
+        data.insert(b"mschema_version", &99u32.to_be_bytes())
+            .unwrap();
+        raw.flush().unwrap();
+    }
+    let run = tvang(&db, &["list"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains(
+            "har skjemaversjon 99, men denne tvang kan bare lese opptil 1; oppgrader tvang"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn the_store_is_private_to_its_owner() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempdir().unwrap();
+    let db = dir.path().join("db");
+    assert_eq!(tvang(&db, &["import", &samples()]).code, 0);
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&db), 0o700);
+    assert_eq!(mode(&db.join("sled")), 0o700);
+    assert_eq!(mode(&db.join("sled").join("db")), 0o600);
+}
+
+#[test]
+fn killed_mid_import_the_store_opens_and_a_rerun_completes_without_duplicates() {
+    let dir = tempdir().unwrap();
+    let data = dir.path().join("data");
+    let db = dir.path().join("db");
+    let run = tvang(
+        &db,
+        &[
+            "generate",
+            "--protocols",
+            "20000",
+            "--seed",
+            "11",
+            "--out",
+            &data.display().to_string(),
+        ],
+    );
+    assert_eq!(run.code, 0);
+    let mut child = Command::new(bin())
+        .arg("--db")
+        .arg(&db)
+        .args(["import", &data.display().to_string()])
+        .env("CI", "true")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill once the first batches are on disk, while the import is still running.
+    let log = db.join("sled").join("db");
+    let started = Instant::now();
+    let mut killed_mid_run = false;
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        let written = std::fs::metadata(&log).map(|m| m.len()).unwrap_or(0);
+        if written > 2_000_000 {
+            child.kill().unwrap(); // SIGKILL: no destructors, no flush
+            killed_mid_run = true;
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "import never started writing"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.wait().unwrap();
+
+    // The store opens and holds whole batches only.
+    let partial: Vec<serde_json::Value> =
+        serde_json::from_str(&tvang(&db, &["list", "--format", "json"]).stdout).unwrap();
+    if killed_mid_run {
+        assert!(partial.len() < 20000, "killed after completing?");
+    }
+    let run = tvang(&db, &["import", &data.display().to_string()]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let s = run.summary();
+    let protocols = line(&s, "Protokoller:");
+    let numbers: Vec<usize> = protocols
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    let (new, unchanged, conflicting) = (numbers[0], numbers[1], numbers[2]);
+    assert_eq!(new + unchanged, 20000, "{protocols}");
+    assert_eq!(conflicting, 0);
+    assert_eq!(
+        unchanged,
+        partial.len(),
+        "what was listed after the kill is what was kept"
+    );
+    if killed_mid_run {
+        assert!(new > 0, "{protocols}");
+    } else {
+        eprintln!("note: the import finished before it could be killed");
+    }
+    let all = tvang(&db, &["export"]).stdout;
+    let lines: Vec<&str> = all.lines().collect();
+    let distinct: std::collections::BTreeSet<&str> = lines.iter().copied().collect();
+    assert_eq!(lines.len(), distinct.len(), "no duplicates");
+    let protocols_exported = lines
+        .iter()
+        .filter(|l| !l.contains("\"complaint_id\""))
+        .count();
+    assert_eq!(protocols_exported, 20000);
+}
+
+fn sample_protocols(db: &std::path::Path) -> Vec<Protocol> {
+    exported_jsonl(db)
+        .lines()
+        .filter(|l| !l.contains("\"complaint_id\""))
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn listed(db: &std::path::Path, args: &[&str]) -> Vec<Protocol> {
+    let mut all = vec!["list", "--format", "json"];
+    all.extend_from_slice(args);
+    let run = tvang(db, &all);
+    assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+    let items: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+    items
+        .into_iter()
+        .map(|i| serde_json::from_value(i["protocol"].clone()).unwrap())
+        .collect()
+}
+
+#[test]
+fn list_filters_agree_with_a_brute_force_count() {
+    let dir = tempdir().unwrap();
+    let db = dir.path().join("db");
+    assert_eq!(tvang(&db, &["import", &samples()]).code, 0);
+    let all = sample_protocols(&db);
+    let c = Catalogue::built_in();
+    let count = |f: &dyn Fn(&Protocol) -> bool| all.iter().filter(|p| f(p)).count();
+    let has_provision = |p: &Protocol, id: &str| {
+        p.measures.iter().any(|m| {
+            c.resolve_provision(&m.provision)
+                .is_some_and(|x| x.id == id)
+        })
+    };
+
+    let acute = listed(&db, &["--provision", "bvl § 10-7"]);
+    assert_eq!(acute.len(), count(&|p| has_provision(p, "bvl-10-7")));
+    assert!(acute.len() > 100, "§ 10-7 dominates the samples");
+
+    let vestland = listed(&db, &["--region", "Fylkesmannen i Hordaland"]);
+    assert_eq!(
+        vestland.len(),
+        count(&|p| p.region.as_deref() == Some("vestland"))
+    );
+    assert!(!vestland.is_empty());
+
+    let solv = listed(&db, &["--institution", "solvberget"]);
+    assert!(!solv.is_empty());
+    assert!(solv
+        .iter()
+        .all(|p| p.institution == "Sølvberget omsorgssenter"));
+    assert_eq!(
+        solv.len(),
+        count(&|p| p.institution == "Sølvberget omsorgssenter")
+    );
+
+    let from = chrono::NaiveDate::from_ymd_opt(2023, 3, 1).unwrap();
+    let to = chrono::NaiveDate::from_ymd_opt(2023, 5, 31).unwrap();
+    let spring = listed(&db, &["--from", "2023-03-01", "--to", "31.05.2023"]);
+    assert_eq!(
+        spring.len(),
+        count(&|p| (from..=to).contains(&p.incident_date()))
+    );
+    let dates: Vec<_> = spring.iter().map(|p| p.incident_at()).collect();
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "newest first");
+
+    let isolation = listed(&db, &["--kind", "skjerming"]);
+    assert_eq!(
+        isolation.len(),
+        count(&|p| p
+            .measures
+            .iter()
+            .any(|m| m.kind.as_deref() == Some("isolasjon")))
+    );
+
+    let no_statement = listed(&db, &["--flag", "missing_child_statement"]);
+    assert_eq!(no_statement.len(), count(&|p| p.child_statement.is_none()));
+
+    let child = all[0].child_ref.clone().unwrap();
+    let same_child = listed(&db, &["--child", &child]);
+    assert_eq!(
+        same_child.len(),
+        count(&|p| p.child_ref.as_deref() == Some(&child))
+    );
+
+    let combined = listed(
+        &db,
+        &[
+            "--provision",
+            "10-7",
+            "--institution",
+            "solbakken",
+            "--from",
+            "2023-01-01",
+        ],
+    );
+    assert_eq!(
+        combined.len(),
+        count(&|p| has_provision(p, "bvl-10-7")
+            && p.institution == "Solbakken ungdomshjem"
+            && p.incident_date() >= chrono::NaiveDate::from_ymd_opt(2023, 1, 1).unwrap())
+    );
+
+    let run = tvang(&db, &["list", "--provision", "nødrett"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("ukjent hjemmel «nødrett»"),
+        "{}",
+        run.stderr
+    );
+    let run = tvang(&db, &["list", "--flag", "nope"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("ukjent merknad «nope»"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn show_finds_protocols_whose_ids_contain_slashes_and_reports_misses() {
+    let dir = tempdir().unwrap();
+    let db = dir.path().join("db");
+    assert_eq!(tvang(&db, &["import", &samples()]).code, 0);
+    for reference in [
+        "Solbakken ungdomshjem/2023/0001",
+        "998877001/2023/0001",
+        "solbakken/2023/0001",
+    ] {
+        let run = tvang(&db, &["show", reference]);
+        assert_eq!(run.code, 0, "{reference}: {}", run.stderr);
+        assert!(
+            run.stdout.starts_with(
+                "Protokoll:                  2023/0001 · Solbakken ungdomshjem (org.nr 998877001)"
+            ),
+            "{reference}: {}",
+            run.stdout
+        );
+    }
+    let json = tvang(&db, &["show", "--format", "json", "998877001/2023/0001"]);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(v["protocol"]["protocol_id"], "2023/0001");
+    assert!(v["flags"].is_array());
+    let run = tvang(&db, &["show", "Solbakken ungdomshjem/1999/0001"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.starts_with(
+            "tvang: fant ingen protokoll eller klage «Solbakken ungdomshjem/1999/0001»"
+        ),
+        "{}",
+        run.stderr
+    );
+}
