@@ -1,6 +1,6 @@
 //! Import benchmarks. `cargo bench --bench import` (set TVANG_BENCH_PROTOCOLS to change the size,
 //! default 10,000). The 100,000-protocol end-to-end figure in the README comes from
-//! `scripts/bench-import.sh`, which times the real binary.
+//! `benches/import-100k.sh`, which times the real binary.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::path::PathBuf;
