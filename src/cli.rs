@@ -483,6 +483,9 @@ fn cmd_list(store: &Store, catalogue: &Catalogue, args: ListArgs) -> Result<Exit
         FilterError::UnknownRegion(r) => Failure::new(text::unknown_region_filter(&r), 2),
     })?;
     let total = protocols.len();
+    if total == 0 && store.protocol_count()? == 0 {
+        eprintln!("{}", text::empty_store(store.path()));
+    }
     let shown = &protocols[..total.min(limit)];
     let mut rows = Vec::with_capacity(shown.len());
     for sp in shown {

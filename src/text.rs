@@ -386,6 +386,13 @@ pub const HINT_USE_JSONL: &str = "Bruk --format jsonl eller json, som kan gjengi
 pub const PROGRESS_TEMPLATE: &str =
     "{spinner} Importerer [{bar:30}] {bytes}/{total_bytes} {msg} ({eta} igjen)";
 
+pub fn empty_store(path: &std::path::Path) -> String {
+    format!(
+        "Lageret i {} er tomt. Importer protokoller med «tvang import FIL-ELLER-MAPPE» (prøv samples/).",
+        path.display()
+    )
+}
+
 pub fn catalogue_error(e: &str) -> String {
     format!("katalogen over hjemler kunne ikke leses: {e}")
 }
@@ -402,8 +409,10 @@ pub fn bad_years_argument(s: &str) -> String {
     format!("ugyldig årsintervall «{s}» (bruk f.eks. 2022-2023 eller 2024)")
 }
 
+/// `files_done` counts finished files; the message names the one being read.
 pub fn progress_message(files_done: usize, files_total: usize, records: usize) -> String {
-    format!("fil {files_done}/{files_total}, {records} poster")
+    let current = (files_done + 1).min(files_total);
+    format!("fil {current}/{files_total}, {records} poster")
 }
 
 pub fn import_timing(records: usize, seconds: f64) -> String {

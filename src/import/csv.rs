@@ -86,6 +86,7 @@ impl Iterator for Rows<'_> {
                     let position = self.row.position().cloned();
                     return Some(RawRecord {
                         line: self.line_at(position.as_ref()),
+                        offset: self.counted_to,
                         index: None,
                         value: Ok(Value::Object(map)),
                     });
@@ -102,6 +103,7 @@ impl Iterator for Rows<'_> {
                     let fatal = !matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. });
                     let record = RawRecord {
                         line,
+                        offset: self.counted_to,
                         index: None,
                         value: Err(Syntax(message)),
                     };

@@ -12,6 +12,7 @@ pub fn read(text: &str) -> Result<Records<'_>, FileError> {
         let line = text[..line.min(text.len())].matches('\n').count() + 1;
         return Ok(Box::new(std::iter::once(RawRecord {
             line: Some(line),
+            offset: 0,
             index: None,
             value: Ok(value),
         })));
@@ -27,6 +28,7 @@ pub fn read(text: &str) -> Result<Records<'_>, FileError> {
             counted_to = offset;
             RawRecord {
                 line: Some(line),
+                offset,
                 index: Some(i + 1),
                 value: serde_json::from_str(raw.get()).map_err(|e| Syntax(e.to_string())),
             }

@@ -9,6 +9,7 @@ pub fn read(text: &str) -> Records<'_> {
             .filter(|(_, line)| !line.trim().is_empty())
             .map(|(i, line)| RawRecord {
                 line: Some(i + 1),
+                offset: line.as_ptr() as usize - text.as_ptr() as usize,
                 index: None,
                 value: serde_json::from_str(line.trim_end_matches('\r'))
                     .map_err(|e| Syntax(e.to_string())),

@@ -26,6 +26,8 @@ pub const BATCH_SIZE: usize = 2000;
 #[derive(Debug)]
 pub struct RawRecord {
     pub line: Option<usize>,
+    /// Byte offset of the record in its file, for progress within large files.
+    pub offset: usize,
     /// Position in a JSON array (1-based).
     pub index: Option<usize>,
     pub value: Result<serde_json::Value, Syntax>,
@@ -312,8 +314,9 @@ impl Reader<'_> {
     /// Reads one file. False when the writer has gone away.
     fn read_file(&mut self, path: &Path) -> bool {
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        let file_start = self.progress.bytes_done;
         let ok = self.read_records(path);
-        self.progress.bytes_done += size;
+        self.progress.bytes_done = file_start + size;
         self.progress.files_done += 1;
         ok && self.send()
     }
@@ -367,7 +370,9 @@ impl Reader<'_> {
         self.report.files_read += 1;
         let textual = format == Format::Csv;
         let mut unknown = BTreeSet::new();
+        let file_start = self.progress.bytes_done;
         for raw in records {
+            self.progress.bytes_done = file_start + raw.offset as u64;
             let source = location(&name, raw.line, raw.index);
             let reject = |field: Option<String>, message: String| Rejected {
                 file: name.clone(),
