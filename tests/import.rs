@@ -72,6 +72,9 @@ fn a_changed_record_is_a_conflict_unless_update() {
 
     let changed = P1
         .replace("14:40", "15:10")
+        .replace("bvl § 10-7", "bvl § 10-8")
+        .replace("fastholding", "ransaking")
+        .replace("B-1", "B-2")
         .replace("Det var greit.", "Det var ikke greit.");
     let second = write(dir.path(), "b.jsonl", &format!("{changed}\n"));
     let run = tvang(&db, &["import", &second]);
@@ -83,7 +86,7 @@ fn a_changed_record_is_a_conflict_unless_update() {
     );
     assert!(
         s.contains(
-            "b.jsonl:1: protokoll Lia ungdomshjem/2023/0007 avviker i child_statement, measures"
+            "b.jsonl:1: protokoll Lia ungdomshjem/2023/0007 avviker i child_ref, child_statement, measures"
         ),
         "{s}"
     );
@@ -110,10 +113,29 @@ fn a_changed_record_is_a_conflict_unless_update() {
         "{}",
         show.stdout
     );
-    // The index follows the new version: the protocol is still found once by provision.
-    let list = tvang(&db, &["list", "--provision", "10-7", "--format", "json"]);
-    let items: Vec<serde_json::Value> = serde_json::from_str(&list.stdout).unwrap();
-    assert_eq!(items.len(), 1);
+    // The indexes follow the new version: found by its new provision, kind and child only.
+    let count = |args: &[&str]| {
+        let mut all = vec!["list", "--format", "json"];
+        all.extend_from_slice(args);
+        let items: Vec<serde_json::Value> = serde_json::from_str(&tvang(&db, &all).stdout).unwrap();
+        items.len()
+    };
+    assert_eq!(count(&["--provision", "10-7"]), 0);
+    assert_eq!(count(&["--provision", "10-8"]), 1);
+    assert_eq!(count(&["--child", "B-1"]), 0);
+    assert_eq!(count(&["--child", "B-2"]), 1);
+    assert_eq!(
+        count(&[
+            "--kind",
+            "ransaking",
+            "--from",
+            "2023-05-02",
+            "--to",
+            "2023-05-02"
+        ]),
+        1
+    );
+    assert_eq!(count(&[]), 1);
 }
 
 #[test]

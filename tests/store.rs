@@ -359,3 +359,117 @@ fn show_finds_protocols_whose_ids_contain_slashes_and_reports_misses() {
         run.stderr
     );
 }
+
+/// Every secondary index agrees with a scan of the records, also after `--update` moved records.
+#[test]
+fn indexes_agree_with_the_records() {
+    use std::collections::{BTreeMap, BTreeSet};
+    use tvang::import::{import_paths, ImportOptions};
+    use tvang::model::institution_key;
+    use tvang::store::{Index, Store};
+
+    let dir = tempdir().unwrap();
+    let c = Catalogue::built_in();
+    let store = Store::open(&dir.path().join("db")).unwrap();
+    let samples = vec![repo().join("samples")];
+    import_paths(&store, &c, &samples, ImportOptions::default(), &mut |_| {}).unwrap();
+
+    let children_before: BTreeSet<String> = store
+        .protocols()
+        .filter_map(|p| p.unwrap().protocol.child_ref)
+        .collect();
+    // Move some protocols to another provision, kind, child and date with --update.
+    let changed: String = std::fs::read_to_string(repo().join("samples/protokoller-2023.jsonl"))
+        .unwrap()
+        .lines()
+        .take(25)
+        .map(|l| {
+            l.replace("10-7", "10-11")
+                .replace("\"fastholding\"", "\"beslag\"")
+                .replace("B-", "X-")
+                .replace("2023-0", "2021-0")
+                + "\n"
+        })
+        .collect();
+    let file = dir.path().join("changed.jsonl");
+    std::fs::write(&file, changed).unwrap();
+    let report = import_paths(
+        &store,
+        &c,
+        &[file],
+        ImportOptions { update: true },
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(report.protocols.updated, 25, "{report:?}");
+
+    let records: Vec<_> = store.protocols().map(Result::unwrap).collect();
+    let mut by_inst: BTreeMap<String, BTreeSet<u64>> = BTreeMap::new();
+    let mut by_provision: BTreeMap<String, BTreeSet<u64>> = BTreeMap::new();
+    let mut by_kind: BTreeMap<String, BTreeSet<u64>> = BTreeMap::new();
+    let mut by_child: BTreeMap<String, BTreeSet<u64>> = BTreeMap::new();
+    let mut by_day: BTreeMap<chrono::NaiveDate, BTreeSet<u64>> = BTreeMap::new();
+    for sp in &records {
+        let p = &sp.protocol;
+        by_inst
+            .entry(institution_key(&p.institution, p.institution_id.as_deref()))
+            .or_default()
+            .insert(sp.id);
+        for m in &p.measures {
+            let prov = c
+                .resolve_provision(&m.provision)
+                .map(|x| x.id.clone())
+                .unwrap_or("?".into());
+            by_provision.entry(prov).or_default().insert(sp.id);
+            if let Some(k) = &m.kind {
+                by_kind.entry(k.clone()).or_default().insert(sp.id);
+            }
+        }
+        if let Some(child) = &p.child_ref {
+            by_child.entry(child.clone()).or_default().insert(sp.id);
+        }
+        by_day.entry(p.incident_date()).or_default().insert(sp.id);
+    }
+    let ids = |index: Index, value: &str| -> BTreeSet<u64> {
+        let v = store.protocol_ids_by(index, value).unwrap();
+        let set: BTreeSet<u64> = v.iter().copied().collect();
+        assert_eq!(set.len(), v.len(), "no duplicates in {value}");
+        set
+    };
+    assert!(by_provision.contains_key("bvl-10-11") && by_child.keys().any(|k| k.starts_with("X-")));
+    for (key, expected) in &by_inst {
+        assert_eq!(&ids(Index::Institution, key), expected, "{key}");
+    }
+    for (key, expected) in &by_provision {
+        assert_eq!(&ids(Index::Provision, key), expected, "{key}");
+    }
+    for (key, expected) in &by_kind {
+        assert_eq!(&ids(Index::Kind, key), expected, "{key}");
+    }
+    for (key, expected) in &by_child {
+        assert_eq!(&ids(Index::Child, key), expected, "{key}");
+    }
+    // Values that no record has any more are gone entirely.
+    let vanished: Vec<_> = children_before
+        .iter()
+        .filter(|c| !by_child.contains_key(*c))
+        .collect();
+    assert!(!vanished.is_empty());
+    for child in vanished {
+        assert!(ids(Index::Child, child).is_empty(), "{child}");
+    }
+    let all_days: BTreeSet<u64> = store
+        .protocol_ids_by_date(None, None)
+        .unwrap()
+        .into_iter()
+        .collect();
+    assert_eq!(all_days.len(), records.len());
+    for (day, expected) in by_day.iter().step_by(7) {
+        let got: BTreeSet<u64> = store
+            .protocol_ids_by_date(Some(*day), Some(*day))
+            .unwrap()
+            .into_iter()
+            .collect();
+        assert_eq!(&got, expected, "{day}");
+    }
+}
