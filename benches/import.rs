@@ -6,7 +6,7 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::path::PathBuf;
 use tvang::catalogue::Catalogue;
 use tvang::generate::{generate, write, GenerateOptions, OutputFormat};
-use tvang::import::{import_paths, record::normalise, ImportOptions};
+use tvang::import::{import_paths, record::normalise, ImportOptions, ImportReport};
 use tvang::store::Store;
 
 fn size() -> usize {
@@ -25,6 +25,17 @@ fn fixture(dir: &std::path::Path, n: usize) -> PathBuf {
     });
     write(&data, dir, OutputFormat::Jsonl, false).unwrap();
     dir.join("protokoller.jsonl")
+}
+
+fn import(store: &Store, catalogue: &Catalogue, file: &std::path::Path) -> ImportReport {
+    import_paths(
+        store,
+        catalogue,
+        &[file.to_path_buf()],
+        ImportOptions::default(),
+        &mut |_| {},
+    )
+    .unwrap()
 }
 
 fn bench(c: &mut Criterion) {
@@ -53,14 +64,7 @@ fn bench(c: &mut Criterion) {
             || tempfile::tempdir().unwrap(),
             |db| {
                 let store = Store::open(db.path()).unwrap();
-                let report = import_paths(
-                    &store,
-                    &catalogue,
-                    std::slice::from_ref(&file),
-                    ImportOptions::default(),
-                    &mut |_| {},
-                )
-                .unwrap();
+                let report = import(&store, &catalogue, &file);
                 assert_eq!(report.protocols.new, n);
                 drop(store);
                 db
@@ -70,24 +74,10 @@ fn bench(c: &mut Criterion) {
 
     let db = tempfile::tempdir().unwrap();
     let store = Store::open(db.path()).unwrap();
-    import_paths(
-        &store,
-        &catalogue,
-        std::slice::from_ref(&file),
-        ImportOptions::default(),
-        &mut |_| {},
-    )
-    .unwrap();
+    import(&store, &catalogue, &file);
     group.bench_function(format!("reimport_{n}_jsonl_unchanged"), |b| {
         b.iter(|| {
-            let report = import_paths(
-                &store,
-                &catalogue,
-                std::slice::from_ref(&file),
-                ImportOptions::default(),
-                &mut |_| {},
-            )
-            .unwrap();
+            let report = import(&store, &catalogue, &file);
             assert_eq!(report.protocols.unchanged, n);
         })
     });

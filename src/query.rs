@@ -2,7 +2,7 @@
 
 use crate::catalogue::Catalogue;
 use crate::flags::{quality_flags, Flag};
-use crate::model::{institution_matches, Protocol};
+use crate::model::institution_matches;
 use crate::store::{Index, Store, StoreError, StoredProtocol};
 use chrono::NaiveDate;
 
@@ -119,9 +119,4 @@ pub fn select(
             .then(a.id.cmp(&b.id))
     });
     Ok(Ok(out))
-}
-
-/// Whether a protocol matches a free institution query (used by `show`).
-pub fn institution_query_matches(query: &str, p: &Protocol) -> bool {
-    institution_matches(query, &p.institution) || p.institution_id.as_deref() == Some(query)
 }

@@ -6,34 +6,25 @@ use tvang::catalogue::Catalogue;
 use tvang::import::record::normalise;
 use tvang::import::{csv, json, jsonl};
 
-const NAMES: &[&str] = &[
-    "protocol_id",
-    "institution",
-    "institution_id",
-    "region",
-    "child_ref",
-    "child_birth_year",
-    "measures",
-    "provision",
-    "kind",
-    "started_at",
-    "ended_at",
-    "danger",
-    "staff_involved",
-    "police",
-    "injury",
-    "informed_of_complaint_right",
-    "received_at",
-    "complaint",
-    "complaint_id",
-    "protokoll_id",
-    "hjemmel",
-    "start",
-    "slutt",
-    "utfall",
-    "decided_at",
-    "x",
-];
+/// Field names to build records from: every exported column, the JSON-only fields, some
+/// Norwegian aliases and one unknown name.
+fn names() -> Vec<&'static str> {
+    let extra = [
+        "measures",
+        "complaint",
+        "protokoll_id",
+        "hjemmel",
+        "start",
+        "slutt",
+        "utfall",
+        "x",
+    ];
+    tvang::export::CSV_COLUMNS
+        .iter()
+        .copied()
+        .chain(extra)
+        .collect()
+}
 
 fn scalar() -> impl Strategy<Value = Value> {
     prop_oneof![
@@ -65,7 +56,7 @@ fn value() -> impl Strategy<Value = Value> {
     scalar().prop_recursive(3, 32, 6, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-            prop::collection::vec((prop::sample::select(NAMES), inner), 0..8).prop_map(|kv| {
+            prop::collection::vec((prop::sample::select(names()), inner), 0..8).prop_map(|kv| {
                 Value::Object(
                     kv.into_iter()
                         .map(|(k, v)| (k.to_string(), v))
