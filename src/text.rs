@@ -774,6 +774,13 @@ fn short_provisions(p: &crate::model::Protocol, catalogue: &Catalogue) -> String
     v.join(",")
 }
 
+/// `03.11.24 13:47`: a compact incident time for tables.
+fn short_time(t: &chrono::DateTime<chrono::FixedOffset>) -> String {
+    t.with_timezone(&chrono_tz::Europe::Oslo)
+        .format("%d.%m.%y %H:%M")
+        .to_string()
+}
+
 pub fn protocol_table(
     rows: &[(&StoredProtocol, usize)],
     total: usize,
@@ -781,15 +788,15 @@ pub fn protocol_table(
 ) -> String {
     let mut s = format!(
         "{} {} {} {} {} {} {} {} {}\n",
-        pad("Dato", 16),
-        pad("Institusjon", 26),
-        pad("Protokoll", 11),
-        pad("Barn", 11),
-        pad("Hjemmel", 11),
-        pad("Tiltak", 18),
-        pad("Varighet", 10),
+        pad("Dato", 14),
+        pad("Institusjon", 20),
+        pad("Protokoll", 10),
+        pad("Barn", 10),
+        pad("Hjemmel", 8),
+        pad("Tiltak", 14),
+        pad("Varighet", 9),
         pad("Klager", 6),
-        "Merknader"
+        "Merkn."
     );
     for (sp, complaints) in rows {
         let p = &sp.protocol;
@@ -804,13 +811,13 @@ pub fn protocol_table(
         };
         s.push_str(&format!(
             "{} {} {} {} {} {} {} {} {}\n",
-            pad(&format_oslo(&p.incident_at()), 16),
-            pad(&p.institution, 26),
-            pad(&p.protocol_id, 11),
-            pad(p.child_ref.as_deref().unwrap_or("—"), 11),
-            pad(&short_provisions(p, catalogue), 11),
-            pad(&kinds.join(","), 18),
-            pad(&duration, 10),
+            pad(&short_time(&p.incident_at()), 14),
+            pad(&p.institution, 20),
+            pad(&p.protocol_id, 10),
+            pad(p.child_ref.as_deref().unwrap_or("—"), 10),
+            pad(&short_provisions(p, catalogue), 8),
+            pad(&kinds.join(","), 14),
+            pad(&duration, 9),
             pad(&complaints.to_string(), 6),
             quality_flags(p, catalogue).len()
         ));
