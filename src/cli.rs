@@ -36,6 +36,8 @@ enum Command {
     Show(ShowArgs),
     /// List protocols (or complaints) matching filters, newest first
     List(ListArgs),
+    /// Protocol-to-complaint figures, outcomes and handling times, grouped
+    Stats(StatsArgs),
     /// Write deterministic synthetic protocols and complaints (never real people)
     Generate(GenerateArgs),
 }
@@ -93,8 +95,9 @@ enum ListFormat {
     Json,
 }
 
-#[derive(Args, Debug)]
-struct ListArgs {
+/// The filters shared by `list` and `stats`.
+#[derive(Args, Debug, Clone)]
+struct FilterArgs {
     /// Institution: part of the name (æøå optional) or org.nr
     #[arg(long)]
     institution: Option<String>,
@@ -119,6 +122,27 @@ struct ListArgs {
     /// Only protocols with this data-quality flag (e.g. missing_child_statement)
     #[arg(long, value_parser = parse_flag)]
     flag: Option<Flag>,
+}
+
+impl FilterArgs {
+    fn filter(&self) -> ProtocolFilter {
+        ProtocolFilter {
+            institution: self.institution.clone(),
+            region: self.region.clone(),
+            provision: self.provision.clone(),
+            kind: self.kind.clone(),
+            child: self.child.clone(),
+            from: self.from,
+            to: self.to,
+            flag: self.flag,
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+struct ListArgs {
+    #[command(flatten)]
+    filters: FilterArgs,
     /// List complaints instead of protocols
     #[arg(long)]
     complaints: bool,
@@ -130,6 +154,38 @@ struct ListArgs {
     limit: Option<usize>,
     #[arg(long, value_enum, default_value = "table")]
     format: ListFormat,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum GroupArg {
+    Year,
+    Month,
+    Institution,
+    Region,
+    Provision,
+    Kind,
+    Child,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum StatsFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Args, Debug)]
+struct StatsArgs {
+    /// What to group by
+    #[arg(long, value_enum, default_value = "year")]
+    by: GroupArg,
+    #[command(flatten)]
+    filters: FilterArgs,
+    #[arg(long, value_enum, default_value = "table")]
+    format: StatsFormat,
+    /// Show counts from 1 to N-1 as "<N", and hide the figures derived from them
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(2..))]
+    suppress_below: Option<u64>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -272,6 +328,7 @@ fn with_store(db: Option<PathBuf>, command: Command) -> Result<ExitCode, Failure
         Command::Export(args) => cmd_export(&store, args),
         Command::Show(args) => cmd_show(&store, &catalogue, args),
         Command::List(args) => cmd_list(&store, &catalogue, args),
+        Command::Stats(args) => cmd_stats(&store, &catalogue, args),
         Command::Generate(_) => unreachable!("generate needs no store"),
     }
 }
@@ -468,20 +525,7 @@ fn cmd_list(store: &Store, catalogue: &Catalogue, args: ListArgs) -> Result<Exit
     if args.complaints {
         return list_complaints(store, &args, limit);
     }
-    let filter = ProtocolFilter {
-        institution: args.institution.clone(),
-        region: args.region.clone(),
-        provision: args.provision.clone(),
-        kind: args.kind.clone(),
-        child: args.child.clone(),
-        from: args.from,
-        to: args.to,
-        flag: args.flag,
-    };
-    let protocols = select(store, catalogue, &filter)?.map_err(|e| match e {
-        FilterError::UnknownProvision(p) => Failure::new(text::unknown_provision_filter(&p), 2),
-        FilterError::UnknownRegion(r) => Failure::new(text::unknown_region_filter(&r), 2),
-    })?;
+    let protocols = select_protocols(store, catalogue, &args.filters.filter())?;
     let total = protocols.len();
     if total == 0 && store.protocol_count()? == 0 {
         eprintln!("{}", text::empty_store(store.path()));
@@ -501,12 +545,103 @@ fn cmd_list(store: &Store, catalogue: &Catalogue, args: ListArgs) -> Result<Exit
     Ok(ExitCode::SUCCESS)
 }
 
+fn select_protocols(
+    store: &Store,
+    catalogue: &Catalogue,
+    filter: &ProtocolFilter,
+) -> Result<Vec<tvang::store::StoredProtocol>, Failure> {
+    select(store, catalogue, filter)?.map_err(|e| match e {
+        FilterError::UnknownProvision(p) => Failure::new(text::unknown_provision_filter(&p), 2),
+        FilterError::UnknownRegion(r) => Failure::new(text::unknown_region_filter(&r), 2),
+    })
+}
+
+fn cmd_stats(store: &Store, catalogue: &Catalogue, args: StatsArgs) -> Result<ExitCode, Failure> {
+    use tvang::stats::{compute, output_values, GroupBy, LinkedComplaint};
+    let filter = args.filters.filter();
+    let selected = select_protocols(store, catalogue, &filter)?;
+    let index: std::collections::HashMap<u64, usize> = selected
+        .iter()
+        .enumerate()
+        .map(|(i, sp)| (sp.id, i))
+        .collect();
+    let complaints: Vec<tvang::store::StoredComplaint> =
+        store.complaints().collect::<Result<_, _>>()?;
+    let mut linked = Vec::with_capacity(complaints.len());
+    for sc in &complaints {
+        let c = &sc.complaint;
+        let (protocol, filtered_out) = match store.protocol_for_complaint(c)? {
+            Some(id) => (index.get(&id).copied(), !index.contains_key(&id)),
+            // A complaint without its protocol counts as unlinked only if the filters that can
+            // apply to it (institution, dates received) let it through.
+            None => {
+                let received = c.received_at.map(|r| r.oslo_date());
+                let institution_ok = filter.institution.as_ref().is_none_or(|q| {
+                    c.institution
+                        .as_deref()
+                        .is_some_and(|n| tvang::model::institution_matches(q, n))
+                        || c.institution_id.as_deref() == Some(q.as_str())
+                });
+                let dates_ok = filter.from.is_none_or(|d| received.is_some_and(|r| r >= d))
+                    && filter.to.is_none_or(|d| received.is_some_and(|r| r <= d));
+                let narrowed = filter.region.is_some()
+                    || filter.provision.is_some()
+                    || filter.kind.is_some()
+                    || filter.child.is_some()
+                    || filter.flag.is_some();
+                (None, !(institution_ok && dates_ok) || narrowed)
+            }
+        };
+        linked.push(LinkedComplaint {
+            complaint: c,
+            protocol,
+            filtered_out,
+        });
+    }
+    let by = match args.by {
+        GroupArg::Year => GroupBy::Year,
+        GroupArg::Month => GroupBy::Month,
+        GroupArg::Institution => GroupBy::Institution,
+        GroupArg::Region => GroupBy::Region,
+        GroupArg::Provision => GroupBy::Provision,
+        GroupArg::Kind => GroupBy::Kind,
+        GroupArg::Child => GroupBy::Child,
+    };
+    let protocols: Vec<&tvang::model::Protocol> = selected.iter().map(|sp| &sp.protocol).collect();
+    let rows = compute(&protocols, &linked, by, catalogue);
+    let rendered = match args.format {
+        StatsFormat::Table => text::stats_table(&rows, by, args.suppress_below, catalogue),
+        StatsFormat::Json => {
+            let values: Vec<_> = rows
+                .iter()
+                .map(|r| output_values(r, args.suppress_below))
+                .collect();
+            serde_json::to_string_pretty(&values).expect("serialisable") + "\n"
+        }
+        StatsFormat::Csv => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            let _ = w.write_record(tvang::stats::COLUMNS);
+            for r in &rows {
+                let values = output_values(r, args.suppress_below);
+                let _ = w.write_record(values.values().map(|v| match v {
+                    serde_json::Value::Null => String::new(),
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                }));
+            }
+            String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+        }
+    };
+    emit(&rendered);
+    Ok(ExitCode::SUCCESS)
+}
+
 fn list_complaints(store: &Store, args: &ListArgs, limit: usize) -> Result<ExitCode, Failure> {
     let mut rows = Vec::new();
     for sc in store.complaints() {
         let sc = sc?;
         let c = &sc.complaint;
-        if let Some(q) = &args.institution {
+        if let Some(q) = &args.filters.institution {
             let name_match = c
                 .institution
                 .as_deref()
@@ -516,8 +651,14 @@ fn list_complaints(store: &Store, args: &ListArgs, limit: usize) -> Result<ExitC
             }
         }
         let received = c.received_at.map(|r| r.oslo_date());
-        if args.from.is_some_and(|d| received.is_none_or(|r| r < d))
-            || args.to.is_some_and(|d| received.is_none_or(|r| r > d))
+        if args
+            .filters
+            .from
+            .is_some_and(|d| received.is_none_or(|r| r < d))
+            || args
+                .filters
+                .to
+                .is_some_and(|d| received.is_none_or(|r| r > d))
         {
             continue;
         }

@@ -12,6 +12,7 @@ pub mod generate;
 pub mod import;
 pub mod model;
 pub mod query;
+pub mod stats;
 pub mod store;
 pub mod text;
 pub mod time;

@@ -900,6 +900,170 @@ pub fn complaint_table(rows: &[(StoredComplaint, bool)], total: usize) -> String
     s
 }
 
+/// Labels for statistics funnel classes.
+fn funnel_label(v: &serde_json::Value) -> String {
+    match v.as_str() {
+        Some("within") => "innenfor".into(),
+        Some("above_95") => "over (95 %)".into(),
+        Some("above_99_8") => "over (99,8 %)".into(),
+        Some("below_95") => "under (95 %)".into(),
+        Some("below_99_8") => "under (99,8 %)".into(),
+        _ => "–".into(),
+    }
+}
+
+/// A statistics value for a table: counts as they are (or `<N`), shares as percentages, other
+/// figures with one decimal, and `–` where there is nothing to show.
+fn stat_cell(v: &serde_json::Value, percent: bool) -> String {
+    match v {
+        serde_json::Value::Null => "–".into(),
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Number(n) if n.is_u64() => n.to_string(),
+        serde_json::Value::Number(n) => {
+            let x = n.as_f64().unwrap_or_default();
+            if percent {
+                format!("{:.1} %", 100.0 * x).replace('.', ",")
+            } else {
+                format!("{x:.1}").replace('.', ",")
+            }
+        }
+        other => other.to_string(),
+    }
+}
+
+fn stats_group_label(group: &str, by: crate::stats::GroupBy, catalogue: &Catalogue) -> String {
+    use crate::stats::GroupBy;
+    match (group, by) {
+        ("total", _) => "Totalt".into(),
+        ("?", _) => "ukjent".into(),
+        (id, GroupBy::Provision) => catalogue
+            .provision_by_id(id)
+            .map(|p| {
+                crate::catalogue::Hjemmel {
+                    law: p.law.clone(),
+                    section: p.section.clone(),
+                    ledd: None,
+                    bokstav: None,
+                }
+                .to_string()
+            })
+            .unwrap_or_else(|| id.to_string()),
+        (other, _) => other.to_string(),
+    }
+}
+
+/// `tvang stats` as an aligned table, with the total row's extra figures below it.
+pub fn stats_table(
+    rows: &[crate::stats::Row],
+    by: crate::stats::GroupBy,
+    suppress_below: Option<u64>,
+    catalogue: &Catalogue,
+) -> String {
+    use crate::stats::{output_values, GroupBy};
+    let funnel = by == GroupBy::Institution;
+    let mut header = vec![
+        "Gruppe",
+        "Protokoller",
+        "Tiltak",
+        "Klager",
+        "Per 100",
+        "Medhold",
+        "Delvis",
+        "Ikke",
+        "Avvist",
+        "Uavgjort",
+        "Medholdsandel",
+        "Barn",
+        "Median dager",
+    ];
+    if funnel {
+        header.extend(["Klagerate", "Medholdsandel (trakt)"]);
+    }
+    let values: Vec<_> = rows
+        .iter()
+        .map(|r| output_values(r, suppress_below))
+        .collect();
+    let mut table: Vec<Vec<String>> = vec![header.iter().map(|h| h.to_string()).collect()];
+    for (row, v) in rows.iter().zip(&values) {
+        let mut cells = vec![
+            stats_group_label(&row.group, by, catalogue),
+            stat_cell(&v["protocols"], false),
+            stat_cell(&v["measures"], false),
+            stat_cell(&v["complaints"], false),
+            stat_cell(&v["complaints_per_100_protocols"], false),
+            stat_cell(&v["medhold"], false),
+            stat_cell(&v["delvis_medhold"], false),
+            stat_cell(&v["ikke_medhold"], false),
+            stat_cell(&v["avvist"], false),
+            stat_cell(&v["pending"], false),
+            stat_cell(&v["upheld_share"], true),
+            stat_cell(&v["children"], false),
+            stat_cell(&v["median_handling_days"], false),
+        ];
+        if funnel {
+            cells.push(funnel_label(&v["complaint_rate_funnel"]));
+            cells.push(funnel_label(&v["upheld_share_funnel"]));
+        }
+        table.push(cells);
+    }
+    let widths: Vec<usize> = (0..table[0].len())
+        .map(|c| {
+            table
+                .iter()
+                .map(|r| r[c].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let group_width = widths[0].min(32);
+    let mut out = String::new();
+    for (i, r) in table.iter().enumerate() {
+        let mut line = pad(&r[0], group_width);
+        for (c, cell) in r.iter().enumerate().skip(1) {
+            let w = widths[c];
+            line.push_str(&format!(
+                " {}{cell}",
+                " ".repeat(w.saturating_sub(cell.chars().count()))
+            ));
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+        if i == 0 || i + 2 == table.len() {
+            out.push_str(&"─".repeat(line.chars().count()));
+            out.push('\n');
+        }
+    }
+    if let Some(total) = values.last() {
+        out.push_str(&format!(
+            "\nKlager uten protokoll i lageret: {}\n",
+            stat_cell(&total["unlinked_complaints"], false)
+        ));
+        out.push_str(&format!(
+            "Saksbehandlingstid: median {} dager, 90-persentil {} dager, {} avgjort innen 30 dager\n",
+            stat_cell(&total["median_handling_days"], false),
+            stat_cell(&total["p90_handling_days"], false),
+            stat_cell(&total["decided_within_30_days_share"], true)
+        ));
+        out.push_str(&format!(
+            "Barn: {}; protokoller per barn: snitt {}, maks {}; de 10 % mest berørte barna har {} av protokollene\n",
+            stat_cell(&total["children"], false),
+            stat_cell(&total["protocols_per_child_mean"], false),
+            stat_cell(&total["protocols_per_child_max"], false),
+            stat_cell(&total["top_decile_children_share"], true)
+        ));
+    }
+    if funnel {
+        out.push_str("Trakt: «over»/«under» betyr utenfor kontrollgrensene (95 % / 99,8 %) rundt landssnittet for samme antall protokoller (klagerate) eller avgjorte klager (medholdsandel).\n");
+    }
+    if let Some(n) = suppress_below {
+        out.push_str(&format!(
+            "Tall fra 1 til {} vises som «<{n}»; andeler regnet av dem vises ikke.\n",
+            n - 1
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
