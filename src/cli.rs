@@ -525,17 +525,21 @@ fn cmd_list(store: &Store, catalogue: &Catalogue, args: ListArgs) -> Result<Exit
     if args.complaints {
         return list_complaints(store, &args, limit);
     }
-    let protocols = select_protocols(store, catalogue, &args.filters.filter())?;
+    let protocols = select(store, catalogue, &args.filters.filter())?.map_err(filter_failure)?;
     let total = protocols.len();
     if total == 0 && store.protocol_count()? == 0 {
         eprintln!("{}", text::empty_store(store.path()));
     }
-    let shown = &protocols[..total.min(limit)];
-    let mut rows = Vec::with_capacity(shown.len());
-    for sp in shown {
-        let complaints = store.complaints_for_protocol(&sp.protocol)?.len();
-        rows.push((sp, complaints));
+    // Full records only for the rows shown.
+    let mut shown = Vec::with_capacity(total.min(limit));
+    for (id, _) in protocols.iter().take(limit) {
+        if let Some(sp) = store.protocol(*id)? {
+            let complaints = store.complaints_for_protocol(&sp.protocol)?.len();
+            shown.push((sp, complaints));
+        }
     }
+    let rows: Vec<(&tvang::store::StoredProtocol, usize)> =
+        shown.iter().map(|(sp, n)| (sp, *n)).collect();
     let mut out = std::io::stdout().lock();
     let rendered = match args.format {
         ListFormat::Table => text::protocol_table(&rows, total, catalogue),
@@ -545,59 +549,61 @@ fn cmd_list(store: &Store, catalogue: &Catalogue, args: ListArgs) -> Result<Exit
     Ok(ExitCode::SUCCESS)
 }
 
-fn select_protocols(
-    store: &Store,
-    catalogue: &Catalogue,
-    filter: &ProtocolFilter,
-) -> Result<Vec<tvang::store::StoredProtocol>, Failure> {
-    select(store, catalogue, filter)?.map_err(|e| match e {
+fn filter_failure(e: FilterError) -> Failure {
+    match e {
         FilterError::UnknownProvision(p) => Failure::new(text::unknown_provision_filter(&p), 2),
         FilterError::UnknownRegion(r) => Failure::new(text::unknown_region_filter(&r), 2),
-    })
+    }
 }
 
 fn cmd_stats(store: &Store, catalogue: &Catalogue, args: StatsArgs) -> Result<ExitCode, Failure> {
+    use tvang::query::{Linker, Matcher};
     use tvang::stats::{compute, output_values, GroupBy, LinkedComplaint};
     let filter = args.filters.filter();
-    let selected = select_protocols(store, catalogue, &filter)?;
+    let matcher = Matcher::new(&filter, catalogue).map_err(filter_failure)?;
+    // One pass over the protocols' facts; complaints are linked in memory.
+    let all = store.protocol_skeletons()?;
+    let linker = Linker::new(all.iter().map(|(id, p)| (*id, p)), store.all_org_aliases()?);
+    let selected: Vec<&(u64, tvang::model::Protocol)> =
+        all.iter().filter(|(_, p)| matcher.matches(p)).collect();
     let index: std::collections::HashMap<u64, usize> = selected
         .iter()
         .enumerate()
-        .map(|(i, sp)| (sp.id, i))
+        .map(|(i, (id, _))| (*id, i))
         .collect();
     let complaints: Vec<tvang::store::StoredComplaint> =
         store.complaints().collect::<Result<_, _>>()?;
-    let mut linked = Vec::with_capacity(complaints.len());
-    for sc in &complaints {
-        let c = &sc.complaint;
-        let (protocol, filtered_out) = match store.protocol_for_complaint(c)? {
-            Some(id) => (index.get(&id).copied(), !index.contains_key(&id)),
-            // A complaint without its protocol counts as unlinked only if the filters that can
-            // apply to it (institution, dates received) let it through.
-            None => {
-                let received = c.received_at.map(|r| r.oslo_date());
-                let institution_ok = filter.institution.as_ref().is_none_or(|q| {
-                    c.institution
-                        .as_deref()
-                        .is_some_and(|n| tvang::model::institution_matches(q, n))
-                        || c.institution_id.as_deref() == Some(q.as_str())
-                });
-                let dates_ok = filter.from.is_none_or(|d| received.is_some_and(|r| r >= d))
-                    && filter.to.is_none_or(|d| received.is_some_and(|r| r <= d));
-                let narrowed = filter.region.is_some()
-                    || filter.provision.is_some()
-                    || filter.kind.is_some()
-                    || filter.child.is_some()
-                    || filter.flag.is_some();
-                (None, !(institution_ok && dates_ok) || narrowed)
+    let linked: Vec<LinkedComplaint> = complaints
+        .iter()
+        .map(|sc| {
+            let c = &sc.complaint;
+            let (protocol, filtered_out) = match linker.protocol_for(c) {
+                Some(id) => (index.get(&id).copied(), !index.contains_key(&id)),
+                // A complaint without its protocol counts as unlinked only if the filters that
+                // can apply to it (institution, dates received) let it through.
+                None => {
+                    let received = c.received_at.map(|r| r.oslo_date());
+                    let institution_ok = filter.institution.as_ref().is_none_or(|q| {
+                        c.institution
+                            .as_deref()
+                            .is_some_and(|n| tvang::model::institution_matches(q, n))
+                            || c.institution_id.as_deref() == Some(q.as_str())
+                    });
+                    let dates_ok = filter.from.is_none_or(|d| received.is_some_and(|r| r >= d))
+                        && filter.to.is_none_or(|d| received.is_some_and(|r| r <= d));
+                    (
+                        None,
+                        !(institution_ok && dates_ok) || filter.narrows_by_protocol_content(),
+                    )
+                }
+            };
+            LinkedComplaint {
+                complaint: c,
+                protocol,
+                filtered_out,
             }
-        };
-        linked.push(LinkedComplaint {
-            complaint: c,
-            protocol,
-            filtered_out,
-        });
-    }
+        })
+        .collect();
     let by = match args.by {
         GroupArg::Year => GroupBy::Year,
         GroupArg::Month => GroupBy::Month,
@@ -607,7 +613,7 @@ fn cmd_stats(store: &Store, catalogue: &Catalogue, args: StatsArgs) -> Result<Ex
         GroupArg::Kind => GroupBy::Kind,
         GroupArg::Child => GroupBy::Child,
     };
-    let protocols: Vec<&tvang::model::Protocol> = selected.iter().map(|sp| &sp.protocol).collect();
+    let protocols: Vec<&tvang::model::Protocol> = selected.iter().map(|(_, p)| p).collect();
     let rows = compute(&protocols, &linked, by, catalogue);
     let rendered = match args.format {
         StatsFormat::Table => text::stats_table(&rows, by, args.suppress_below, catalogue),

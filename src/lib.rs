@@ -6,6 +6,7 @@
 
 pub mod catalogue;
 pub mod export;
+pub mod facts;
 pub mod flags;
 pub mod fold;
 pub mod generate;

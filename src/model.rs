@@ -189,16 +189,26 @@ impl Complaint {
         RecordKey::new(self.institution_key(), &self.protocol_id)
     }
 
-    /// When the complaint only names its institution, the protocol may be stored under the
-    /// institution's org.nr; this is the name-based key to try through the name alias index.
-    pub fn protocol_name_key(&self) -> Option<RecordKey> {
-        match (&self.institution_id, &self.institution) {
-            (None, Some(name)) => Some(RecordKey::new(
-                institution_key(name, None),
-                &self.protocol_id,
-            )),
-            _ => None,
+    /// The name key of the complaint's institution, whose org.nr aliases
+    /// [`Complaint::protocol_keys`] needs.
+    pub fn institution_name_key(&self) -> Option<String> {
+        self.institution.as_ref().map(|n| institution_key(n, None))
+    }
+
+    /// The keys the protocol it concerns may be stored under, in the order to try: its own
+    /// institution key; the institution's name key; the org.nr keys known for that name
+    /// (`org_aliases`, from protocols that gave both name and org.nr).
+    pub fn protocol_keys(&self, org_aliases: &[String]) -> Vec<RecordKey> {
+        let mut keys = vec![self.protocol_key()];
+        if let Some(name_key) = self.institution_name_key() {
+            keys.push(RecordKey::new(name_key, &self.protocol_id));
+            keys.extend(
+                org_aliases
+                    .iter()
+                    .map(|org| RecordKey::new(org.clone(), &self.protocol_id)),
+            );
         }
+        keys
     }
 }
 

@@ -1,10 +1,12 @@
-//! Selecting protocols by filters, for `tvang list` and (later) the triage queue.
+//! Selecting protocols by filters, for `tvang list`, `tvang stats` and (later) the triage queue.
+//! Filters run on protocol skeletons ([`crate::facts`]), which load far faster than full records.
 
 use crate::catalogue::Catalogue;
 use crate::flags::{quality_flags, Flag};
-use crate::model::institution_matches;
-use crate::store::{Index, Store, StoreError, StoredProtocol};
+use crate::model::{institution_key, institution_matches, Complaint, Protocol, RecordKey};
+use crate::store::{Index, Store, StoreError};
 use chrono::NaiveDate;
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, Default)]
 pub struct ProtocolFilter {
@@ -23,6 +25,17 @@ pub struct ProtocolFilter {
     pub flag: Option<Flag>,
 }
 
+impl ProtocolFilter {
+    /// True when the filter can only be decided on protocols (not on a complaint alone).
+    pub fn narrows_by_protocol_content(&self) -> bool {
+        self.region.is_some()
+            || self.provision.is_some()
+            || self.kind.is_some()
+            || self.child.is_some()
+            || self.flag.is_some()
+    }
+}
+
 /// A filter value the catalogue does not know.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FilterError {
@@ -30,93 +43,151 @@ pub enum FilterError {
     UnknownRegion(String),
 }
 
-/// The protocols matching `filter`, newest incident first.
+/// A filter with its catalogue look-ups done once.
+pub struct Matcher<'a> {
+    filter: &'a ProtocolFilter,
+    catalogue: &'a Catalogue,
+    provision: Option<String>,
+    region: Option<String>,
+    kind: Option<String>,
+}
+
+impl<'a> Matcher<'a> {
+    pub fn new(filter: &'a ProtocolFilter, catalogue: &'a Catalogue) -> Result<Self, FilterError> {
+        let provision = match &filter.provision {
+            Some(p) => match catalogue.resolve_provision(p) {
+                Some(prov) => Some(prov.id.clone()),
+                None => return Err(FilterError::UnknownProvision(p.clone())),
+            },
+            None => None,
+        };
+        let region = match &filter.region {
+            Some(r) => match catalogue.region(r) {
+                Some(reg) => Some(reg.code.clone()),
+                None => return Err(FilterError::UnknownRegion(r.clone())),
+            },
+            None => None,
+        };
+        let kind = filter.kind.as_ref().map(|k| {
+            catalogue
+                .kind(k)
+                .map(|mk| mk.id.clone())
+                .unwrap_or(k.clone())
+        });
+        Ok(Matcher {
+            filter,
+            catalogue,
+            provision,
+            region,
+            kind,
+        })
+    }
+
+    pub fn matches(&self, p: &Protocol) -> bool {
+        let f = self.filter;
+        f.institution.as_ref().is_none_or(|q| {
+            institution_matches(q, &p.institution) || p.institution_id.as_deref() == Some(q)
+        }) && self
+            .region
+            .as_ref()
+            .is_none_or(|r| p.region.as_ref() == Some(r))
+            && self.provision.as_ref().is_none_or(|id| {
+                p.measures.iter().any(|m| {
+                    self.catalogue
+                        .resolve_provision(&m.provision)
+                        .is_some_and(|prov| &prov.id == id)
+                })
+            })
+            && self
+                .kind
+                .as_ref()
+                .is_none_or(|k| p.measures.iter().any(|m| m.kind.as_ref() == Some(k)))
+            && f.child
+                .as_ref()
+                .is_none_or(|c| p.child_ref.as_ref() == Some(c))
+            && f.from.is_none_or(|d| p.incident_date() >= d)
+            && f.to.is_none_or(|d| p.incident_date() <= d)
+            && f.flag
+                .is_none_or(|flag| quality_flags(p, self.catalogue).contains(&flag))
+    }
+}
+
+/// The protocols matching `filter`, as (id, skeleton), newest incident first.
 pub fn select(
     store: &Store,
     catalogue: &Catalogue,
     filter: &ProtocolFilter,
-) -> Result<Result<Vec<StoredProtocol>, FilterError>, StoreError> {
-    let provision = match &filter.provision {
-        Some(p) => match catalogue.resolve_provision(p) {
-            Some(prov) => Some(prov.id.clone()),
-            None => return Ok(Err(FilterError::UnknownProvision(p.clone()))),
-        },
-        None => None,
+) -> Result<Result<Vec<(u64, Protocol)>, FilterError>, StoreError> {
+    let matcher = match Matcher::new(filter, catalogue) {
+        Ok(m) => m,
+        Err(e) => return Ok(Err(e)),
     };
-    let region = match &filter.region {
-        Some(r) => match catalogue.region(r) {
-            Some(reg) => Some(reg.code.clone()),
-            None => return Ok(Err(FilterError::UnknownRegion(r.clone()))),
-        },
-        None => None,
-    };
-    let kind = filter.kind.as_ref().map(|k| {
-        catalogue
-            .kind(k)
-            .map(|mk| mk.id.clone())
-            .unwrap_or(k.clone())
-    });
-
-    // Start from the narrowest index the filter allows; check every condition on the records.
+    // Start from the narrowest index the filter allows; check every condition on the protocols.
     let candidates: Option<Vec<u64>> = if let Some(child) = &filter.child {
         Some(store.protocol_ids_by(Index::Child, child)?)
-    } else if let Some(prov) = &provision {
+    } else if let Some(prov) = &matcher.provision {
         Some(store.protocol_ids_by(Index::Provision, prov)?)
     } else if filter.from.is_some() || filter.to.is_some() {
         Some(store.protocol_ids_by_date(filter.from, filter.to)?)
     } else {
         None
     };
-    let matches = |sp: &StoredProtocol| {
-        let p = &sp.protocol;
-        filter.institution.as_ref().is_none_or(|q| {
-            institution_matches(q, &p.institution) || p.institution_id.as_deref() == Some(q)
-        }) && region.as_ref().is_none_or(|r| p.region.as_ref() == Some(r))
-            && provision.as_ref().is_none_or(|id| {
-                p.measures.iter().any(|m| {
-                    catalogue
-                        .resolve_provision(&m.provision)
-                        .is_some_and(|prov| &prov.id == id)
-                })
-            })
-            && kind
-                .as_ref()
-                .is_none_or(|k| p.measures.iter().any(|m| m.kind.as_ref() == Some(k)))
-            && filter
-                .child
-                .as_ref()
-                .is_none_or(|c| p.child_ref.as_ref() == Some(c))
-            && filter.from.is_none_or(|d| p.incident_date() >= d)
-            && filter.to.is_none_or(|d| p.incident_date() <= d)
-            && filter
-                .flag
-                .is_none_or(|f| quality_flags(p, catalogue).contains(&f))
+    let loaded = match candidates {
+        Some(mut ids) => {
+            // Facts are stored in chunks by id: visit each chunk once.
+            ids.sort_unstable();
+            ids.dedup();
+            store.protocol_skeletons_by_ids(&ids)?
+        }
+        None => store.protocol_skeletons()?,
     };
-    let mut out = Vec::new();
-    match candidates {
-        Some(ids) => {
-            for id in ids {
-                if let Some(sp) = store.protocol(id)? {
-                    if matches(&sp) {
-                        out.push(sp);
-                    }
-                }
-            }
-        }
-        None => {
-            for sp in store.protocols() {
-                let sp = sp?;
-                if matches(&sp) {
-                    out.push(sp);
-                }
-            }
-        }
-    }
-    out.sort_by(|a, b| {
-        b.protocol
-            .incident_at()
-            .cmp(&a.protocol.incident_at())
-            .then(a.id.cmp(&b.id))
-    });
+    let mut out: Vec<(u64, Protocol)> = loaded
+        .into_iter()
+        .filter(|(_, p)| matcher.matches(p))
+        .collect();
+    newest_first(&mut out);
     Ok(Ok(out))
+}
+
+/// Sorts (id, protocol) pairs newest incident first, ties by id.
+pub fn newest_first(protocols: &mut [(u64, Protocol)]) {
+    protocols.sort_by(|a, b| {
+        b.1.incident_at()
+            .cmp(&a.1.incident_at())
+            .then(a.0.cmp(&b.0))
+    });
+}
+
+/// Finds the protocol a complaint concerns among protocols loaded in memory, by the same rule
+/// as [`Store::protocol_for_complaint`].
+pub struct Linker {
+    ids: HashMap<RecordKey, u64>,
+    org_aliases: HashMap<String, Vec<String>>,
+}
+
+impl Linker {
+    pub fn new<'p>(
+        protocols: impl IntoIterator<Item = (u64, &'p Protocol)>,
+        org_aliases: HashMap<String, Vec<String>>,
+    ) -> Linker {
+        let ids = protocols
+            .into_iter()
+            .map(|(id, p)| {
+                let inst = institution_key(&p.institution, p.institution_id.as_deref());
+                (RecordKey::new(inst, &p.protocol_id), id)
+            })
+            .collect();
+        Linker { ids, org_aliases }
+    }
+
+    pub fn protocol_for(&self, c: &Complaint) -> Option<u64> {
+        let aliases = c
+            .institution_name_key()
+            .and_then(|k| self.org_aliases.get(&k))
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        c.protocol_keys(aliases)
+            .iter()
+            .find_map(|key| self.ids.get(key).copied())
+    }
 }

@@ -12,6 +12,7 @@
 //! |--------|----------------------------------------|------------------------------------|
 //! | `m`    | meta name                              | schema version, counters           |
 //! | `p`    | id                                     | [`StoredProtocol`] JSON            |
+//! | `F`    | chunk (u32: id / 1024)                 | facts ([`crate::facts`]) of up to 1,024 protocols |
 //! | `k`    | id                                     | [`StoredComplaint`] JSON           |
 //! | `h`    | id, version (u32)                      | a replaced version, JSON           |
 //! | `P`    | institution key, protocol_id           | id                                 |
@@ -33,12 +34,13 @@ use crate::catalogue::Catalogue;
 use crate::model::{institution_key, Complaint, Protocol, RecordKey};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-/// The newest schema this build reads and writes.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The newest schema this build reads and writes. 2 added the facts (`F`) of every protocol;
+/// a version 1 store gets them when it is first opened.
+pub const SCHEMA_VERSION: u32 = 2;
 
 const META_SCHEMA: &[u8] = b"mschema_version";
 const META_NEXT_ID: &[u8] = b"mnext_id";
@@ -98,14 +100,16 @@ pub struct StoredComplaint {
 /// A record on its way in, already serialised (so that work can happen off the writer thread).
 #[derive(Debug, Clone)]
 pub enum Incoming {
-    Protocol(Protocol, Vec<u8>),
+    /// The protocol, its JSON and its encoded facts.
+    Protocol(Box<Protocol>, Vec<u8>, Vec<u8>),
     Complaint(Complaint, Vec<u8>),
 }
 
 impl Incoming {
     pub fn protocol(p: Protocol) -> Incoming {
         let json = to_json(&p);
-        Incoming::Protocol(p, json)
+        let facts = crate::facts::encode(&p);
+        Incoming::Protocol(Box::new(p), json, facts)
     }
 
     pub fn complaint(c: Complaint) -> Incoming {
@@ -215,6 +219,9 @@ impl Store {
                         supported: SCHEMA_VERSION,
                     });
                 }
+                if found < 2 {
+                    self.add_facts()?;
+                }
                 Ok(())
             }
             None => {
@@ -224,6 +231,77 @@ impl Store {
                 self.flush()
             }
         }
+    }
+
+    /// Schema 1 → 2: writes the facts of every protocol, chunk by chunk, then the version,
+    /// flushed. Interrupted, it simply runs again at the next open.
+    fn add_facts(&self) -> Result<(), StoreError> {
+        let mut chunk: Option<u32> = None;
+        let mut entries: BTreeMap<u64, Vec<u8>> = BTreeMap::new();
+        let mut batch = sled::Batch::default();
+        for sp in self.protocols() {
+            let sp = sp?;
+            let c = facts_chunk_of(sp.id);
+            if chunk.is_some_and(|prev| prev != c) {
+                batch.insert(facts_key(chunk.unwrap_or(c)), encode_facts_chunk(&entries));
+                entries.clear();
+            }
+            chunk = Some(c);
+            entries.insert(sp.id, crate::facts::encode(&sp.protocol));
+        }
+        if let Some(c) = chunk {
+            batch.insert(facts_key(c), encode_facts_chunk(&entries));
+        }
+        batch.insert(META_SCHEMA, &SCHEMA_VERSION.to_be_bytes());
+        self.data.apply_batch(batch).map_err(|e| self.sled_err(e))?;
+        self.flush()
+    }
+
+    /// A protocol without its long texts, from its facts (see [`crate::facts`]).
+    pub fn protocol_skeleton(&self, id: u64) -> Result<Option<Protocol>, StoreError> {
+        Ok(self.protocol_skeletons_by_ids(&[id])?.pop().map(|(_, p)| p))
+    }
+
+    /// The skeletons of the given protocols (those that exist), in the order given.
+    pub fn protocol_skeletons_by_ids(
+        &self,
+        ids: &[u64],
+    ) -> Result<Vec<(u64, Protocol)>, StoreError> {
+        let mut out = Vec::with_capacity(ids.len());
+        let mut current: Option<(u32, sled::IVec)> = None;
+        for &id in ids {
+            let chunk = facts_chunk_of(id);
+            if current.as_ref().is_none_or(|(c, _)| *c != chunk) {
+                current = self
+                    .data
+                    .get(facts_key(chunk))
+                    .map_err(|e| self.sled_err(e))?
+                    .map(|v| (chunk, v));
+            }
+            let Some((_, value)) = &current else { continue };
+            let entries = facts_entries(value).ok_or_else(|| self.corrupt(format!("F{chunk}")))?;
+            if let Some((_, bytes)) = entries.iter().find(|(i, _)| *i == id) {
+                let p = crate::facts::decode_skeleton(bytes)
+                    .ok_or_else(|| self.corrupt(format!("F{chunk}/{id}")))?;
+                out.push((id, p));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every protocol without its long texts, in import order: the fast way to load them all.
+    pub fn protocol_skeletons(&self) -> Result<Vec<(u64, Protocol)>, StoreError> {
+        let mut out = Vec::with_capacity(self.protocol_count()? as usize);
+        for entry in self.data.scan_prefix([b'F']) {
+            let (key, value) = entry.map_err(|e| self.sled_err(e))?;
+            let entries = facts_entries(&value).ok_or_else(|| self.corrupt(printable_key(&key)))?;
+            for (id, bytes) in entries {
+                let p = crate::facts::decode_skeleton(bytes)
+                    .ok_or_else(|| self.corrupt(format!("{}/{id}", printable_key(&key))))?;
+                out.push((id, p));
+            }
+        }
+        Ok(out)
     }
 
     pub fn schema_version(&self) -> Result<u32, StoreError> {
@@ -269,18 +347,20 @@ impl Store {
             protocols: self.protocol_count()?,
             complaints: self.complaint_count()?,
             aliases_seen: Default::default(),
+            facts: BTreeMap::new(),
         };
         let mut outcomes = Vec::with_capacity(items.len());
         for (source, item) in items {
             let outcome = match item {
-                Incoming::Protocol(p, json) => {
-                    w.write_protocol(source, p, json, update, catalogue, now)?
+                Incoming::Protocol(p, json, facts) => {
+                    w.write_protocol(source, p, json, facts, update, catalogue, now)?
                 }
                 Incoming::Complaint(c, json) => w.write_complaint(source, c, json, update, now)?,
             };
             outcomes.push(outcome);
         }
         w.write_postings()?;
+        w.write_facts()?;
         w.set(META_NEXT_ID.to_vec(), w.next_id.to_be_bytes().to_vec());
         w.set(META_PROTOCOLS.to_vec(), w.protocols.to_be_bytes().to_vec());
         w.set(
@@ -397,20 +477,31 @@ impl Store {
 
     /// The protocol a complaint concerns, if it is in the store.
     pub fn protocol_for_complaint(&self, c: &Complaint) -> Result<Option<u64>, StoreError> {
-        if let Some(id) = self.protocol_id_by_key(&c.protocol_key())? {
-            return Ok(Some(id));
-        }
-        if let Some(name) = &c.institution {
-            let name_key = institution_key(name, None);
-            let mut inst_keys = vec![name_key.clone()];
-            inst_keys.extend(self.org_aliases(&name_key)?);
-            for inst in inst_keys {
-                if let Some(id) = self.protocol_id_by_key(&RecordKey::new(inst, &c.protocol_id))? {
-                    return Ok(Some(id));
-                }
+        let aliases = match c.institution_name_key() {
+            Some(name_key) => self.org_aliases(&name_key)?,
+            None => Vec::new(),
+        };
+        for key in c.protocol_keys(&aliases) {
+            if let Some(id) = self.protocol_id_by_key(&key)? {
+                return Ok(Some(id));
             }
         }
         Ok(None)
+    }
+
+    /// Institution name key → org keys, for every institution that gave both.
+    pub fn all_org_aliases(&self) -> Result<HashMap<String, Vec<String>>, StoreError> {
+        let mut out: HashMap<String, Vec<String>> = HashMap::new();
+        for key in self.data.scan_prefix(b"xa").keys() {
+            let key = key.map_err(|e| self.sled_err(e))?;
+            let mut parts = key[2..].split(|&b| b == 0);
+            if let (Some(name), Some(org)) = (parts.next(), parts.next()) {
+                out.entry(String::from_utf8_lossy(name).into_owned())
+                    .or_default()
+                    .push(String::from_utf8_lossy(org).into_owned());
+            }
+        }
+        Ok(out)
     }
 
     /// The complaints about a protocol, oldest import first.
@@ -592,6 +683,8 @@ struct BatchWriter<'a> {
     complaints: u64,
     /// Institution aliases already checked in this batch.
     aliases_seen: std::collections::HashSet<Vec<u8>>,
+    /// Facts of the protocols this batch stores, merged into their chunks at the end.
+    facts: BTreeMap<u64, Vec<u8>>,
 }
 
 impl BatchWriter<'_> {
@@ -682,6 +775,32 @@ impl BatchWriter<'_> {
         Ok(())
     }
 
+    /// Merges this batch's facts into their chunks.
+    fn write_facts(&mut self) -> Result<(), StoreError> {
+        let pending = std::mem::take(&mut self.facts);
+        let mut by_chunk: BTreeMap<u32, Vec<(u64, Vec<u8>)>> = BTreeMap::new();
+        for (id, bytes) in pending {
+            by_chunk
+                .entry(facts_chunk_of(id))
+                .or_default()
+                .push((id, bytes));
+        }
+        for (chunk, new) in by_chunk {
+            let key = facts_key(chunk);
+            let mut entries: BTreeMap<u64, Vec<u8>> = match self.get(&key)? {
+                Some(v) => facts_entries(&v)
+                    .ok_or_else(|| self.store.corrupt(format!("F{chunk}")))?
+                    .into_iter()
+                    .map(|(id, b)| (id, b.to_vec()))
+                    .collect(),
+                None => BTreeMap::new(),
+            };
+            entries.extend(new);
+            self.set(key, encode_facts_chunk(&entries));
+        }
+        Ok(())
+    }
+
     /// Merges this batch's posting changes into the stored chunks.
     fn write_postings(&mut self) -> Result<(), StoreError> {
         let postings = std::mem::take(&mut self.postings);
@@ -717,11 +836,13 @@ impl BatchWriter<'_> {
         self.set(key, stored);
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn write_protocol(
         &mut self,
         source: &str,
         p: &Protocol,
         json: &[u8],
+        facts: &[u8],
         update: bool,
         catalogue: &Catalogue,
         now: DateTime<Utc>,
@@ -735,6 +856,7 @@ impl BatchWriter<'_> {
                     id_key(b'p', id),
                     stored_json(id, 1, source, now, "protocol", json),
                 );
+                self.facts.insert(id, facts.to_vec());
                 self.post(protocol_postings(p, catalogue), id, true);
                 self.ensure_alias(p)?;
                 self.protocols += 1;
@@ -749,6 +871,7 @@ impl BatchWriter<'_> {
                 self.keep_history(id, old.version, old_bytes);
                 let stored = stored_json(id, old.version + 1, source, now, "protocol", json);
                 self.set(id_key(b'p', id), stored);
+                self.facts.insert(id, facts.to_vec());
                 let (old_postings, new_postings) = (
                     protocol_postings(&old.protocol, catalogue),
                     protocol_postings(p, catalogue),
@@ -866,6 +989,43 @@ fn identity_key(prefix: u8, key: &RecordKey) -> Vec<u8> {
 fn id_suffixed(mut key: Vec<u8>, id: u64) -> Vec<u8> {
     key.extend_from_slice(&id.to_be_bytes());
     key
+}
+
+/// Protocols per facts chunk: few enough that a batch rewrites little, many enough that a full
+/// scan reads a hundred values rather than a hundred thousand keys.
+const FACTS_CHUNK_BITS: u32 = 10;
+
+fn facts_chunk_of(id: u64) -> u32 {
+    (id >> FACTS_CHUNK_BITS) as u32
+}
+
+fn facts_key(chunk: u32) -> Vec<u8> {
+    let mut k = vec![b'F'];
+    k.extend_from_slice(&chunk.to_be_bytes());
+    k
+}
+
+/// A facts chunk: entries of (id u64, length u32, facts), by id.
+fn encode_facts_chunk(entries: &BTreeMap<u64, Vec<u8>>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(entries.values().map(|b| b.len() + 12).sum());
+    for (id, bytes) in entries {
+        out.extend_from_slice(&id.to_be_bytes());
+        out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
+        out.extend_from_slice(bytes);
+    }
+    out
+}
+
+fn facts_entries(v: &[u8]) -> Option<Vec<(u64, &[u8])>> {
+    let mut out = Vec::new();
+    let mut rest = v;
+    while !rest.is_empty() {
+        let id = decode_u64(rest.get(..8)?)?;
+        let len = decode_u32(rest.get(8..12)?)? as usize;
+        out.push((id, rest.get(12..12 + len)?));
+        rest = &rest[12 + len..];
+    }
+    Some(out)
 }
 
 /// Ids per posting-list chunk: bounds the value rewritten when a batch appends.
@@ -1014,6 +1174,23 @@ mod tests {
                 complaint: c
             }
         );
+    }
+
+    #[test]
+    fn facts_chunks_round_trip() {
+        let entries: BTreeMap<u64, Vec<u8>> =
+            [(1, vec![1, 2, 3]), (7, vec![]), (1023, vec![9; 300])]
+                .into_iter()
+                .collect();
+        let encoded = encode_facts_chunk(&entries);
+        let decoded: BTreeMap<u64, Vec<u8>> = facts_entries(&encoded)
+            .unwrap()
+            .into_iter()
+            .map(|(id, b)| (id, b.to_vec()))
+            .collect();
+        assert_eq!(decoded, entries);
+        assert!(facts_entries(&encoded[..encoded.len() - 1]).is_none());
+        assert_eq!((facts_chunk_of(1023), facts_chunk_of(1024)), (0, 1));
     }
 
     #[test]

@@ -99,7 +99,7 @@ fn a_newer_schema_is_refused() {
     assert_eq!(run.code, 2);
     assert!(
         run.stderr.contains(
-            "har skjemaversjon 99, men denne tvang kan bare lese opptil 1; oppgrader tvang"
+            "har skjemaversjon 99, men denne tvang kan bare lese opptil 2; oppgrader tvang"
         ),
         "{}",
         run.stderr
@@ -471,4 +471,47 @@ fn indexes_agree_with_the_records() {
             .collect();
         assert_eq!(&got, expected, "{day}");
     }
+}
+
+/// A schema 1 store (records without their facts) gets the facts when first opened, and every
+/// answer stays the same.
+#[test]
+fn a_schema_1_store_is_upgraded_on_open() {
+    let dir = tempdir().unwrap();
+    let db = dir.path().join("db");
+    assert_eq!(tvang(&db, &["import", &samples()]).code, 0);
+    let stats_before = tvang(&db, &["stats", "--by", "provision", "--format", "json"]).stdout;
+    let list_before = tvang(&db, &["list", "--limit", "0", "--format", "json"]).stdout;
+    {
+        let started = Instant::now();
+        let raw = loop {
+            match sled::open(db.join("sled")) {
+                Ok(raw) => break raw,
+                Err(_) if started.elapsed() < Duration::from_secs(10) => {
+                    std::thread::sleep(Duration::from_millis(50))
+                }
+                Err(e) => panic!("{e}"),
+            }
+        };
+        let data = raw.open_tree("data").unwrap();
+        let facts: Vec<_> = data.scan_prefix(b"F").keys().map(Result::unwrap).collect();
+        assert_eq!(facts.len(), 1, "300 protocols fit one chunk");
+        for key in facts {
+            data.remove(key).unwrap();
+        }
+        data.insert(b"mschema_version", &1u32.to_be_bytes())
+            .unwrap();
+        raw.flush().unwrap();
+    }
+    assert_eq!(
+        tvang(&db, &["stats", "--by", "provision", "--format", "json"]).stdout,
+        stats_before
+    );
+    assert_eq!(
+        tvang(&db, &["list", "--limit", "0", "--format", "json"]).stdout,
+        list_before
+    );
+    let store = tvang::store::Store::open(&db).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 2);
+    assert_eq!(store.protocol_skeletons().unwrap().len(), 300);
 }

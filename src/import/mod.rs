@@ -466,7 +466,7 @@ impl Writer<'_> {
         let mut flags = flags.into_iter();
         for ((source, item), outcome) in batch.into_iter().zip(outcomes) {
             let (kind, institution, id) = match item {
-                Incoming::Protocol(p, _) => {
+                Incoming::Protocol(p, _, _) => {
                     self.report.protocols.add(&outcome);
                     let protocol_flags = flags.next().unwrap_or_default();
                     if matches!(outcome, WriteOutcome::New | WriteOutcome::Updated { .. }) {
