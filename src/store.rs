@@ -384,7 +384,7 @@ impl Store {
 
     fn get_json<T: for<'de> Deserialize<'de>>(&self, key: &[u8]) -> Result<Option<T>, StoreError> {
         match self.data.get(key).map_err(|e| self.sled_err(e))? {
-            Some(v) => serde_json::from_slice(&v)
+            Some(v) => decode_json(&v)
                 .map(Some)
                 .map_err(|e| self.corrupt(format!("{}: {e}", printable_key(key)))),
             None => Ok(None),
@@ -547,8 +547,7 @@ impl Store {
     ) -> impl Iterator<Item = Result<T, StoreError>> + '_ {
         self.data.scan_prefix([prefix]).map(move |entry| {
             let (key, value) = entry.map_err(|e| self.sled_err(e))?;
-            serde_json::from_slice(&value)
-                .map_err(|e| self.corrupt(format!("{}: {e}", printable_key(&key))))
+            decode_json(&value).map_err(|e| self.corrupt(format!("{}: {e}", printable_key(&key))))
         })
     }
 
@@ -604,7 +603,7 @@ impl Store {
             .values()
             .map(|v| {
                 let v = v.map_err(|e| self.sled_err(e))?;
-                serde_json::from_slice(&v).map_err(|e| self.corrupt(format!("h{id}: {e}")))
+                decode_json(&v).map_err(|e| self.corrupt(format!("h{id}: {e}")))
             })
             .collect()
     }
@@ -727,7 +726,7 @@ impl BatchWriter<'_> {
             self.store
                 .corrupt(format!("{} -> missing record", printable_key(identity)))
         })?;
-        let record = serde_json::from_slice(&value)
+        let record = decode_json(&value)
             .map_err(|e| self.store.corrupt(format!("{}: {e}", printable_key(&key))))?;
         Ok(Some((id, record, value)))
     }
@@ -944,7 +943,30 @@ fn stored_json(
     out.extend_from_slice(format!(",\"{field}\":").as_bytes());
     out.extend_from_slice(record_json);
     out.push(b'}');
+    compress(&out)
+}
+
+/// Marks a stored value as lz4-compressed JSON; a value starting with `{` is plain JSON.
+const LZ4: u8 = 1;
+
+/// Records are stored lz4-compressed: JSON repeats its field names in every record, and the
+/// store is about a tenth smaller for it, at no measurable cost to import speed.
+fn compress(json: &[u8]) -> Vec<u8> {
+    let mut out = vec![LZ4];
+    out.extend_from_slice(&lz4_flex::compress_prepend_size(json));
     out
+}
+
+/// Decodes a stored record, compressed or plain.
+fn decode_json<T: for<'de> Deserialize<'de>>(value: &[u8]) -> Result<T, String> {
+    match value.first() {
+        Some(&LZ4) => {
+            let json =
+                lz4_flex::decompress_size_prepended(&value[1..]).map_err(|e| e.to_string())?;
+            serde_json::from_slice(&json).map_err(|e| e.to_string())
+        }
+        _ => serde_json::from_slice(value).map_err(|e| e.to_string()),
+    }
 }
 
 /// The top-level JSON fields whose values differ between two versions of a record.
@@ -1163,7 +1185,8 @@ mod tests {
         };
         let now = Utc::now();
         let bytes = stored_json(7, 2, "a \"b\".json:3", now, "complaint", &to_json(&c));
-        let stored: StoredComplaint = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(bytes[0], LZ4);
+        let stored: StoredComplaint = decode_json(&bytes).unwrap();
         assert_eq!(
             stored,
             StoredComplaint {
