@@ -100,21 +100,22 @@ pub struct StoredComplaint {
 /// A record on its way in, already serialised (so that work can happen off the writer thread).
 #[derive(Debug, Clone)]
 pub enum Incoming {
-    /// The protocol, its JSON and its encoded facts.
+    /// The protocol, its JSON (lz4-compressed) and its encoded facts.
     Protocol(Box<Protocol>, Vec<u8>, Vec<u8>),
     Complaint(Complaint, Vec<u8>),
 }
 
 impl Incoming {
+    /// Serialises, compresses and extracts the facts, off the writer thread.
     pub fn protocol(p: Protocol) -> Incoming {
-        let json = to_json(&p);
+        let record = lz4_flex::compress_prepend_size(&to_json(&p));
         let facts = crate::facts::encode(&p);
-        Incoming::Protocol(Box::new(p), json, facts)
+        Incoming::Protocol(Box::new(p), record, facts)
     }
 
     pub fn complaint(c: Complaint) -> Incoming {
-        let json = to_json(&c);
-        Incoming::Complaint(c, json)
+        let record = lz4_flex::compress_prepend_size(&to_json(&c));
+        Incoming::Complaint(c, record)
     }
 }
 
@@ -925,44 +926,51 @@ impl BatchWriter<'_> {
     }
 }
 
-/// The stored envelope (`StoredProtocol` / `StoredComplaint` as JSON) around a record that was
-/// serialised on the reader thread.
+/// A stored record: `StoredProtocol` / `StoredComplaint` JSON whose record part was compressed on
+/// the reader thread. Layout: [`SPLIT_LZ4`], the length (u32) of the envelope's JSON up to the
+/// record, that JSON, then the record's lz4-compressed JSON; [`decode_json`] puts them back
+/// together. A value starting with `{` is plain JSON.
 fn stored_json(
     id: u64,
     version: u32,
     source: &str,
     imported_at: DateTime<Utc>,
     field: &str,
-    record_json: &[u8],
+    compressed_record: &[u8],
 ) -> Vec<u8> {
-    let mut out = Vec::with_capacity(record_json.len() + source.len() + 96);
-    out.extend_from_slice(format!("{{\"id\":{id},\"version\":{version},\"source\":").as_bytes());
-    out.extend_from_slice(&to_json(&source));
-    out.extend_from_slice(b",\"imported_at\":");
-    out.extend_from_slice(&to_json(&imported_at));
-    out.extend_from_slice(format!(",\"{field}\":").as_bytes());
-    out.extend_from_slice(record_json);
-    out.push(b'}');
-    compress(&out)
-}
-
-/// Marks a stored value as lz4-compressed JSON; a value starting with `{` is plain JSON.
-const LZ4: u8 = 1;
-
-/// Records are stored lz4-compressed: JSON repeats its field names in every record, and the
-/// store is about a tenth smaller for it, at no measurable cost to import speed.
-fn compress(json: &[u8]) -> Vec<u8> {
-    let mut out = vec![LZ4];
-    out.extend_from_slice(&lz4_flex::compress_prepend_size(json));
+    let mut prefix = format!("{{\"id\":{id},\"version\":{version},\"source\":").into_bytes();
+    prefix.extend_from_slice(&to_json(&source));
+    prefix.extend_from_slice(b",\"imported_at\":");
+    prefix.extend_from_slice(&to_json(&imported_at));
+    prefix.extend_from_slice(format!(",\"{field}\":").as_bytes());
+    let mut out = Vec::with_capacity(5 + prefix.len() + compressed_record.len());
+    out.push(SPLIT_LZ4);
+    out.extend_from_slice(&(prefix.len() as u32).to_be_bytes());
+    out.extend_from_slice(&prefix);
+    out.extend_from_slice(compressed_record);
     out
 }
+
+/// Marks a stored record as envelope prefix + lz4-compressed record JSON. Records are stored
+/// compressed because JSON repeats its field names in every record: the store is about a tenth
+/// smaller for it.
+const SPLIT_LZ4: u8 = 2;
 
 /// Decodes a stored record, compressed or plain.
 fn decode_json<T: for<'de> Deserialize<'de>>(value: &[u8]) -> Result<T, String> {
     match value.first() {
-        Some(&LZ4) => {
-            let json =
-                lz4_flex::decompress_size_prepended(&value[1..]).map_err(|e| e.to_string())?;
+        Some(&SPLIT_LZ4) => {
+            let len = value
+                .get(1..5)
+                .and_then(decode_u32)
+                .ok_or("short record header")? as usize;
+            let prefix = value.get(5..5 + len).ok_or("short record header")?;
+            let record = lz4_flex::decompress_size_prepended(&value[5 + len..])
+                .map_err(|e| e.to_string())?;
+            let mut json = Vec::with_capacity(prefix.len() + record.len() + 1);
+            json.extend_from_slice(prefix);
+            json.extend_from_slice(&record);
+            json.push(b'}');
             serde_json::from_slice(&json).map_err(|e| e.to_string())
         }
         _ => serde_json::from_slice(value).map_err(|e| e.to_string()),
@@ -1184,9 +1192,13 @@ mod tests {
             decided_at: None,
         };
         let now = Utc::now();
-        let bytes = stored_json(7, 2, "a \"b\".json:3", now, "complaint", &to_json(&c));
-        assert_eq!(bytes[0], LZ4);
+        let compressed = lz4_flex::compress_prepend_size(&to_json(&c));
+        let bytes = stored_json(7, 2, "a \"b\".json:3", now, "complaint", &compressed);
+        assert_eq!(bytes[0], SPLIT_LZ4);
         let stored: StoredComplaint = decode_json(&bytes).unwrap();
+        assert!(decode_json::<StoredComplaint>(&bytes[..bytes.len() - 3]).is_err());
+        let plain = serde_json::to_vec(&stored).unwrap();
+        assert_eq!(decode_json::<StoredComplaint>(&plain).unwrap(), stored);
         assert_eq!(
             stored,
             StoredComplaint {
