@@ -119,6 +119,36 @@ pub struct Protocol {
 }
 
 impl Protocol {
+    /// A protocol with only what is required; everything else missing.
+    pub fn new(
+        protocol_id: impl Into<String>,
+        institution: impl Into<String>,
+        measures: Vec<Measure>,
+    ) -> Protocol {
+        Protocol {
+            protocol_id: protocol_id.into(),
+            institution: institution.into(),
+            institution_id: None,
+            region: None,
+            child_ref: None,
+            child_birth_year: None,
+            placement_basis: None,
+            measures,
+            danger: None,
+            justification: None,
+            decided_by: None,
+            staff_involved: None,
+            police: None,
+            injury: None,
+            injury_note: None,
+            child_statement: None,
+            informed_of_complaint_right: None,
+            wants_to_complain: None,
+            written_at: None,
+            received_at: None,
+        }
+    }
+
     /// The start of the first measure: the protocol's incident time.
     pub fn incident_at(&self) -> DateTime<FixedOffset> {
         self.measures
@@ -295,31 +325,14 @@ mod tests {
 
     #[test]
     fn incident_time_is_the_earliest_start() {
-        let p = Protocol {
-            protocol_id: "1".into(),
-            institution: "X".into(),
-            institution_id: None,
-            region: None,
-            child_ref: None,
-            child_birth_year: None,
-            placement_basis: None,
-            measures: vec![
+        let p = Protocol::new(
+            "1",
+            "X",
+            vec![
                 measure("2024-01-01 00:30", Some("2024-01-01 00:50")),
                 measure("2023-12-31 23:50", None),
             ],
-            danger: None,
-            justification: None,
-            decided_by: None,
-            staff_involved: None,
-            police: None,
-            injury: None,
-            injury_note: None,
-            child_statement: None,
-            informed_of_complaint_right: None,
-            wants_to_complain: None,
-            written_at: None,
-            received_at: None,
-        };
+        );
         assert_eq!(p.incident_date().to_string(), "2023-12-31");
         assert_eq!(p.incident_end(), None);
     }

@@ -386,35 +386,19 @@ mod tests {
         provisions: &[&str],
         child: Option<&str>,
     ) -> Protocol {
+        let measures = provisions
+            .iter()
+            .map(|p| crate::model::Measure {
+                provision: p.to_string(),
+                kind: Some("fastholding".into()),
+                started_at: parse_datetime(start).unwrap(),
+                ended_at: None,
+            })
+            .collect();
         Protocol {
-            protocol_id: id.into(),
-            institution: inst.into(),
-            institution_id: None,
             region: Some("vestland".into()),
             child_ref: child.map(str::to_string),
-            child_birth_year: None,
-            placement_basis: None,
-            measures: provisions
-                .iter()
-                .map(|p| crate::model::Measure {
-                    provision: p.to_string(),
-                    kind: Some("fastholding".into()),
-                    started_at: parse_datetime(start).unwrap(),
-                    ended_at: None,
-                })
-                .collect(),
-            danger: None,
-            justification: None,
-            decided_by: None,
-            staff_involved: None,
-            police: None,
-            injury: None,
-            injury_note: None,
-            child_statement: None,
-            informed_of_complaint_right: None,
-            wants_to_complain: None,
-            written_at: None,
-            received_at: None,
+            ..Protocol::new(id, inst, measures)
         }
     }
 
