@@ -563,6 +563,9 @@ fn cmd_stats(store: &Store, catalogue: &Catalogue, args: StatsArgs) -> Result<Ex
     let matcher = Matcher::new(&filter, catalogue).map_err(filter_failure)?;
     // One pass over the protocols' facts; complaints are linked in memory.
     let all = store.protocol_skeletons()?;
+    if all.is_empty() {
+        eprintln!("{}", text::empty_store(store.path()));
+    }
     let linker = Linker::new(all.iter().map(|(id, p)| (*id, p)), store.all_org_aliases()?);
     let selected: Vec<&(u64, tvang::model::Protocol)> =
         all.iter().filter(|(_, p)| matcher.matches(p)).collect();
