@@ -24,7 +24,7 @@ use crate::catalogue::Catalogue;
 use crate::model::{institution_key, Complaint, Outcome, Protocol};
 use chrono::Datelike;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GroupBy {
@@ -92,11 +92,12 @@ pub struct LinkedComplaint<'a> {
 }
 
 #[derive(Default)]
-struct Acc {
-    protocols: BTreeSet<usize>,
+struct Acc<'p> {
+    /// A protocol is in a group at most once, so a count suffices.
+    protocols: u64,
     measures: u64,
     complaints: Vec<usize>,
-    children: BTreeSet<String>,
+    children: HashSet<&'p str>,
 }
 
 /// Computes one row per group (in a natural order) followed by the total row.
@@ -106,72 +107,80 @@ pub fn compute(
     by: GroupBy,
     catalogue: &Catalogue,
 ) -> Vec<Row> {
-    let mut groups: BTreeMap<String, Acc> = BTreeMap::new();
+    // Groups by key; `slot` maps a key to its accumulator.
+    let mut slot: HashMap<String, usize> = HashMap::new();
+    let mut groups: Vec<(String, Acc)> = Vec::new();
     let mut display: HashMap<String, String> = HashMap::new();
     let mut total = Acc::default();
-    // Which groups each protocol is in, and how many of its measures fall in each.
-    let mut membership: Vec<Vec<String>> = Vec::with_capacity(protocols.len());
-    for (i, p) in protocols.iter().enumerate() {
-        let mut keys: BTreeMap<String, u64> = BTreeMap::new();
+    // Which groups each protocol is in: `membership[offsets[i]..offsets[i + 1]]`.
+    let mut membership: Vec<usize> = Vec::with_capacity(protocols.len());
+    let mut offsets: Vec<usize> = Vec::with_capacity(protocols.len() + 1);
+    offsets.push(0);
+    let mut keys: Vec<(String, u64)> = Vec::new();
+    for p in protocols {
+        keys.clear();
         let all = p.measures.len() as u64;
+        let mut add = |key: String, measures: u64| match keys.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, n)) => *n += measures,
+            None => keys.push((key, measures)),
+        };
         match by {
-            GroupBy::Year => {
-                keys.insert(p.incident_date().year().to_string(), all);
-            }
-            GroupBy::Month => {
-                keys.insert(p.incident_date().format("%Y-%m").to_string(), all);
-            }
+            GroupBy::Year => add(p.incident_date().year().to_string(), all),
+            GroupBy::Month => add(p.incident_date().format("%Y-%m").to_string(), all),
             GroupBy::Institution => {
                 let key = institution_key(&p.institution, p.institution_id.as_deref());
-                display
-                    .entry(key.clone())
-                    .or_insert_with(|| p.institution.clone());
-                keys.insert(key, all);
+                if !display.contains_key(&key) {
+                    display.insert(key.clone(), p.institution.clone());
+                }
+                add(key, all)
             }
-            GroupBy::Region => {
-                keys.insert(p.region.clone().unwrap_or_else(|| "?".into()), all);
-            }
+            GroupBy::Region => add(p.region.clone().unwrap_or_else(|| "?".into()), all),
             GroupBy::Provision => {
                 for m in &p.measures {
                     let id = catalogue
                         .resolve_provision(&m.provision)
                         .map(|x| x.id.clone())
                         .unwrap_or_else(|| "?".into());
-                    *keys.entry(id).or_default() += 1;
+                    add(id, 1);
                 }
             }
             GroupBy::Kind => {
                 for m in &p.measures {
-                    *keys
-                        .entry(m.kind.clone().unwrap_or_else(|| "?".into()))
-                        .or_default() += 1;
+                    add(m.kind.clone().unwrap_or_else(|| "?".into()), 1);
                 }
             }
-            GroupBy::Child => {
-                keys.insert(p.child_ref.clone().unwrap_or_else(|| "?".into()), all);
-            }
+            GroupBy::Child => add(p.child_ref.clone().unwrap_or_else(|| "?".into()), all),
         }
-        for (key, measures) in &keys {
-            let acc = groups.entry(key.clone()).or_default();
-            acc.protocols.insert(i);
+        for (key, measures) in keys.drain(..) {
+            let g = match slot.get(&key) {
+                Some(&g) => g,
+                None => {
+                    slot.insert(key.clone(), groups.len());
+                    groups.push((key, Acc::default()));
+                    groups.len() - 1
+                }
+            };
+            let acc = &mut groups[g].1;
+            acc.protocols += 1;
             acc.measures += measures;
             if let Some(c) = &p.child_ref {
-                acc.children.insert(c.clone());
+                acc.children.insert(c);
             }
+            membership.push(g);
         }
-        total.protocols.insert(i);
+        offsets.push(membership.len());
+        total.protocols += 1;
         total.measures += all;
         if let Some(c) = &p.child_ref {
-            total.children.insert(c.clone());
+            total.children.insert(c);
         }
-        membership.push(keys.into_keys().collect());
     }
     let mut unlinked = 0;
     for (ci, lc) in complaints.iter().enumerate() {
         match lc.protocol {
             Some(pi) => {
-                for key in &membership[pi] {
-                    groups.get_mut(key).expect("member").complaints.push(ci);
+                for &g in &membership[offsets[pi]..offsets[pi + 1]] {
+                    groups[g].1.complaints.push(ci);
                 }
                 total.complaints.push(ci);
             }
@@ -180,7 +189,7 @@ pub fn compute(
         }
     }
 
-    let overall_rate = ratio(total.complaints.len() as f64, total.protocols.len() as f64);
+    let overall_rate = ratio(total.complaints.len() as f64, total.protocols as f64);
     let total_row_outcomes = outcomes(complaints, &total.complaints);
     let overall_upheld = total_row_outcomes.upheld_share();
 
@@ -193,7 +202,7 @@ pub fn compute(
                 complaints,
             );
             if by == GroupBy::Institution {
-                let n = acc.protocols.len() as u64;
+                let n = acc.protocols;
                 row.complaint_rate_funnel = overall_rate
                     .map(|rate| funnel(row.complaints, |q| poisson_quantile(n as f64 * rate, q)));
                 let decided = row.medhold + row.delvis_medhold + row.ikke_medhold;
@@ -209,15 +218,17 @@ pub fn compute(
             row
         })
         .collect();
-    if !matches!(by, GroupBy::Year | GroupBy::Month) {
+    if matches!(by, GroupBy::Year | GroupBy::Month) {
+        rows.sort_by(|a, b| a.group.cmp(&b.group));
+    } else {
         rows.sort_by(|a, b| b.protocols.cmp(&a.protocols).then(a.group.cmp(&b.group)));
     }
 
     let mut total_row = row("total".into(), &total, complaints);
     total_row.unlinked_complaints = Some(unlinked);
     let mut per_child: HashMap<&str, u64> = HashMap::new();
-    for &i in &total.protocols {
-        if let Some(c) = &protocols[i].child_ref {
+    for p in protocols {
+        if let Some(c) = &p.child_ref {
             *per_child.entry(c.as_str()).or_default() += 1;
         }
     }
@@ -276,7 +287,7 @@ fn outcomes(complaints: &[LinkedComplaint], which: &[usize]) -> Outcomes {
 
 fn row(group: String, acc: &Acc, complaints: &[LinkedComplaint]) -> Row {
     let o = outcomes(complaints, &acc.complaints);
-    let (protocols, n_complaints) = (acc.protocols.len() as u64, acc.complaints.len() as u64);
+    let (protocols, n_complaints) = (acc.protocols, acc.complaints.len() as u64);
     let days = &o.handling_days;
     Row {
         group,
