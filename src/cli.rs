@@ -584,21 +584,10 @@ fn cmd_stats(store: &Store, catalogue: &Catalogue, args: StatsArgs) -> Result<Ex
                 Some(id) => (index.get(&id).copied(), !index.contains_key(&id)),
                 // A complaint without its protocol counts as unlinked only if the filters that
                 // can apply to it (institution, dates received) let it through.
-                None => {
-                    let received = c.received_at.map(|r| r.oslo_date());
-                    let institution_ok = filter.institution.as_ref().is_none_or(|q| {
-                        c.institution
-                            .as_deref()
-                            .is_some_and(|n| tvang::model::institution_matches(q, n))
-                            || c.institution_id.as_deref() == Some(q.as_str())
-                    });
-                    let dates_ok = filter.from.is_none_or(|d| received.is_some_and(|r| r >= d))
-                        && filter.to.is_none_or(|d| received.is_some_and(|r| r <= d));
-                    (
-                        None,
-                        !(institution_ok && dates_ok) || filter.narrows_by_protocol_content(),
-                    )
-                }
+                None => (
+                    None,
+                    !filter.matches_complaint(c) || filter.narrows_by_protocol_content(),
+                ),
             };
             LinkedComplaint {
                 complaint: c,
@@ -646,29 +635,12 @@ fn cmd_stats(store: &Store, catalogue: &Catalogue, args: StatsArgs) -> Result<Ex
 }
 
 fn list_complaints(store: &Store, args: &ListArgs, limit: usize) -> Result<ExitCode, Failure> {
+    let filter = args.filters.filter();
     let mut rows = Vec::new();
     for sc in store.complaints() {
         let sc = sc?;
         let c = &sc.complaint;
-        if let Some(q) = &args.filters.institution {
-            let name_match = c
-                .institution
-                .as_deref()
-                .is_some_and(|n| tvang::model::institution_matches(q, n));
-            if !name_match && c.institution_id.as_deref() != Some(q.as_str()) {
-                continue;
-            }
-        }
-        let received = c.received_at.map(|r| r.oslo_date());
-        if args
-            .filters
-            .from
-            .is_some_and(|d| received.is_none_or(|r| r < d))
-            || args
-                .filters
-                .to
-                .is_some_and(|d| received.is_none_or(|r| r > d))
-        {
+        if !filter.matches_complaint(c) {
             continue;
         }
         let linked = store.protocol_for_complaint(c)?.is_some();

@@ -280,10 +280,11 @@ fn name_fold(name: &str) -> String {
         .join(" ")
 }
 
-/// The loosest match of an institution name typed on the command line (`solbakken` finds
-/// `Sølbakken ungdomshjem`'s key when folded): used by lookups, never for identity.
-pub fn institution_matches(query: &str, name: &str) -> bool {
-    fold(name).contains(&fold(query))
+/// Whether an institution query typed by an inspector matches an institution: part of its name,
+/// folded (`solbakken` finds `Sølbakken ungdomshjem`), or its org.nr exactly. Used by filters,
+/// never for identity.
+pub fn institution_matches(query: &str, name: Option<&str>, org_nr: Option<&str>) -> bool {
+    name.is_some_and(|n| fold(n).contains(&fold(query))) || org_nr == Some(query)
 }
 
 #[cfg(test)]
@@ -314,7 +315,17 @@ mod tests {
             institution_key("Sølbakken", None),
             institution_key("Solbakken", None)
         );
-        assert!(institution_matches("solbakken", "Sølbakken ungdomshjem"));
+        assert!(institution_matches(
+            "solbakken",
+            Some("Sølbakken ungdomshjem"),
+            None
+        ));
+        assert!(institution_matches(
+            "998877001",
+            Some("Lia"),
+            Some("998877001")
+        ));
+        assert!(!institution_matches("9988", None, Some("998877001")));
     }
 
     #[test]

@@ -26,6 +26,17 @@ pub struct ProtocolFilter {
 }
 
 impl ProtocolFilter {
+    /// Whether a complaint passes the parts of the filter that apply to a complaint on its own:
+    /// the institution (name or org.nr) and the date it was received (`from`/`to`; a complaint
+    /// with no received date fails a date bound).
+    pub fn matches_complaint(&self, c: &Complaint) -> bool {
+        let received = c.received_at.map(|r| r.oslo_date());
+        self.institution.as_ref().is_none_or(|q| {
+            institution_matches(q, c.institution.as_deref(), c.institution_id.as_deref())
+        }) && self.from.is_none_or(|d| received.is_some_and(|r| r >= d))
+            && self.to.is_none_or(|d| received.is_some_and(|r| r <= d))
+    }
+
     /// True when the filter can only be decided on protocols (not on a complaint alone).
     pub fn narrows_by_protocol_content(&self) -> bool {
         self.region.is_some()
@@ -86,7 +97,7 @@ impl<'a> Matcher<'a> {
     pub fn matches(&self, p: &Protocol) -> bool {
         let f = self.filter;
         f.institution.as_ref().is_none_or(|q| {
-            institution_matches(q, &p.institution) || p.institution_id.as_deref() == Some(q)
+            institution_matches(q, Some(&p.institution), p.institution_id.as_deref())
         }) && self
             .region
             .as_ref()
@@ -189,5 +200,42 @@ impl Linker {
         c.protocol_keys(aliases)
             .iter()
             .find_map(|key| self.ids.get(key).copied())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::DateOrTime;
+
+    #[test]
+    fn complaint_side_of_a_filter() {
+        let mut c = Complaint {
+            complaint_id: "K-1".into(),
+            protocol_id: "P-1".into(),
+            institution: Some("Sølbakken ungdomshjem".into()),
+            institution_id: Some("998877001".into()),
+            received_at: Some(DateOrTime::parse("2023-05-10").unwrap()),
+            complainant: None,
+            text: None,
+            outcome: None,
+            decided_at: None,
+        };
+        let f = |inst: Option<&str>, from: Option<&str>, to: Option<&str>| ProtocolFilter {
+            institution: inst.map(str::to_string),
+            from: from.map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap()),
+            to: to.map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap()),
+            ..ProtocolFilter::default()
+        };
+        assert!(f(None, None, None).matches_complaint(&c));
+        assert!(f(Some("solbakken"), None, None).matches_complaint(&c));
+        assert!(f(Some("998877001"), None, None).matches_complaint(&c));
+        assert!(!f(Some("lia"), None, None).matches_complaint(&c));
+        assert!(f(None, Some("2023-05-10"), Some("2023-05-10")).matches_complaint(&c));
+        assert!(!f(None, Some("2023-05-11"), None).matches_complaint(&c));
+        assert!(!f(None, None, Some("2023-05-09")).matches_complaint(&c));
+        c.received_at = None;
+        assert!(!f(None, Some("2023-01-01"), None).matches_complaint(&c));
+        assert!(f(Some("solbakken"), None, None).matches_complaint(&c));
     }
 }

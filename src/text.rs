@@ -822,16 +822,17 @@ pub fn protocol_table(
             quality_flags(p, catalogue).len()
         ));
     }
-    if rows.len() < total {
-        s.push_str(&format!(
-            "Viser {} av {} protokoller (bruk --limit 0 for alle).\n",
-            rows.len(),
-            total
-        ));
-    } else {
-        s.push_str(&format!("{total} protokoller.\n"));
-    }
+    s.push_str(&shown_of(rows.len(), total, "protokoller"));
     s
+}
+
+/// The line under a listing: how many rows of how many.
+fn shown_of(shown: usize, total: usize, noun: &str) -> String {
+    if shown < total {
+        format!("Viser {shown} av {total} {noun} (bruk --limit 0 for alle).\n")
+    } else {
+        format!("{total} {noun}.\n")
+    }
 }
 
 pub fn protocol_list_json(rows: &[(&StoredProtocol, usize)], catalogue: &Catalogue) -> String {
@@ -888,15 +889,7 @@ pub fn complaint_table(rows: &[(StoredComplaint, bool)], total: usize) -> String
             }
         ));
     }
-    if rows.len() < total {
-        s.push_str(&format!(
-            "Viser {} av {} klager (bruk --limit 0 for alle).\n",
-            rows.len(),
-            total
-        ));
-    } else {
-        s.push_str(&format!("{total} klager.\n"));
-    }
+    s.push_str(&shown_of(rows.len(), total, "klager"));
     s
 }
 
