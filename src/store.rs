@@ -452,16 +452,12 @@ impl Store {
             })
         };
         // Org keys whose institution name matches.
-        let mut orgs = BTreeSet::new();
-        for key in self.data.scan_prefix(b"xa").keys() {
-            let key = key.map_err(|e| self.sled_err(e))?;
-            let mut parts = key[2..].split(|&b| b == 0);
-            if let (Some(name), Some(org)) = (parts.next(), parts.next()) {
-                if name_matches(name) {
-                    orgs.insert(org.to_vec());
-                }
-            }
-        }
+        let orgs: BTreeSet<Vec<u8>> = self
+            .alias_pairs(None)?
+            .into_iter()
+            .filter(|(name, _)| name_matches(name.as_bytes()))
+            .map(|(_, org)| org.into_bytes())
+            .collect();
         let mut found = BTreeSet::new();
         for entry in self.data.scan_prefix(b"P") {
             let (key, value) = entry.map_err(|e| self.sled_err(e))?;
@@ -493,14 +489,8 @@ impl Store {
     /// Institution name key → org keys, for every institution that gave both.
     pub fn all_org_aliases(&self) -> Result<HashMap<String, Vec<String>>, StoreError> {
         let mut out: HashMap<String, Vec<String>> = HashMap::new();
-        for key in self.data.scan_prefix(b"xa").keys() {
-            let key = key.map_err(|e| self.sled_err(e))?;
-            let mut parts = key[2..].split(|&b| b == 0);
-            if let (Some(name), Some(org)) = (parts.next(), parts.next()) {
-                out.entry(String::from_utf8_lossy(name).into_owned())
-                    .or_default()
-                    .push(String::from_utf8_lossy(org).into_owned());
-            }
+        for (name, org) in self.alias_pairs(None)? {
+            out.entry(name).or_default().push(org);
         }
         Ok(out)
     }
@@ -584,14 +574,29 @@ impl Store {
 
     /// Org keys known for an institution name key (from protocols that gave both).
     fn org_aliases(&self, name_key: &str) -> Result<Vec<String>, StoreError> {
-        let prefix = text_key(b"xa", &[name_key]);
+        Ok(self
+            .alias_pairs(Some(name_key))?
+            .into_iter()
+            .map(|(_, org)| org)
+            .collect())
+    }
+
+    /// The institution aliases (name key, org key), all or for one name key.
+    fn alias_pairs(&self, name_key: Option<&str>) -> Result<Vec<(String, String)>, StoreError> {
+        let prefix = match name_key {
+            Some(name) => text_key(b"xa", &[name]),
+            None => b"xa".to_vec(),
+        };
         let mut out = Vec::new();
         for key in self.data.scan_prefix(&prefix).keys() {
             let key = key.map_err(|e| self.sled_err(e))?;
-            let org = key[prefix.len()..]
-                .strip_suffix(&[0])
-                .unwrap_or(&key[prefix.len()..]);
-            out.push(String::from_utf8_lossy(org).into_owned());
+            let mut parts = key[2..].split(|&b| b == 0);
+            if let (Some(name), Some(org)) = (parts.next(), parts.next()) {
+                out.push((
+                    String::from_utf8_lossy(name).into_owned(),
+                    String::from_utf8_lossy(org).into_owned(),
+                ));
+            }
         }
         Ok(out)
     }
