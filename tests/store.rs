@@ -10,6 +10,21 @@ use tempfile::tempdir;
 use tvang::catalogue::Catalogue;
 use tvang::model::Protocol;
 
+/// The store's sled database, opened directly to edit it behind tvang's back. sled's background
+/// threads may hold its lock a moment after a store is dropped, so this retries for a while.
+fn open_raw_sled(db: &std::path::Path) -> sled::Db {
+    let started = Instant::now();
+    loop {
+        match sled::open(db.join("sled")) {
+            Ok(raw) => return raw,
+            Err(_) if started.elapsed() < Duration::from_secs(10) => {
+                std::thread::sleep(Duration::from_millis(50))
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+}
+
 fn exported_jsonl(db: &std::path::Path) -> String {
     let run = tvang(db, &["export", "--format", "jsonl"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -78,18 +93,7 @@ fn a_newer_schema_is_refused() {
     let db = dir.path().join("db");
     drop(tvang::store::Store::open(&db).unwrap());
     {
-        // sled's background threads may hold its lock a moment after the store is dropped.
-        let started = Instant::now();
-        let raw = loop {
-            match sled::open(db.join("sled")) {
-                Ok(raw) => break raw,
-                Err(e) if started.elapsed() < Duration::from_secs(10) => {
-                    let _ = e;
-                    std::thread::sleep(Duration::from_millis(50));
-                }
-                Err(e) => panic!("{e}"),
-            }
-        };
+        let raw = open_raw_sled(&db);
         let data = raw.open_tree("data").unwrap();
         data.insert(b"mschema_version", &99u32.to_be_bytes())
             .unwrap();
@@ -483,16 +487,7 @@ fn a_schema_1_store_is_upgraded_on_open() {
     let stats_before = tvang(&db, &["stats", "--by", "provision", "--format", "json"]).stdout;
     let list_before = tvang(&db, &["list", "--limit", "0", "--format", "json"]).stdout;
     {
-        let started = Instant::now();
-        let raw = loop {
-            match sled::open(db.join("sled")) {
-                Ok(raw) => break raw,
-                Err(_) if started.elapsed() < Duration::from_secs(10) => {
-                    std::thread::sleep(Duration::from_millis(50))
-                }
-                Err(e) => panic!("{e}"),
-            }
-        };
+        let raw = open_raw_sled(&db);
         let data = raw.open_tree("data").unwrap();
         let facts: Vec<_> = data.scan_prefix(b"F").keys().map(Result::unwrap).collect();
         assert_eq!(facts.len(), 1, "300 protocols fit one chunk");
