@@ -228,9 +228,13 @@ impl Catalogue {
 
     /// The catalogue row for a parsed hjemmel.
     pub fn provision(&self, h: &Hjemmel) -> Option<&Provision> {
+        self.provision_index(h).map(|i| &self.provisions[i])
+    }
+
+    fn provision_index(&self, h: &Hjemmel) -> Option<usize> {
         self.provision_by_ref
             .get(&(h.law.clone(), h.section.clone()))
-            .map(|&i| &self.provisions[i])
+            .copied()
     }
 
     /// The catalogue row for a cited provision, if tvang knows it.
@@ -241,11 +245,9 @@ impl Catalogue {
                 return hit.map(|i| &self.provisions[i]);
             }
         }
-        let index = self.parse_hjemmel(cited).and_then(|h| {
-            self.provision_by_ref
-                .get(&(h.law.clone(), h.section.clone()))
-                .copied()
-        });
+        let index = self
+            .parse_hjemmel(cited)
+            .and_then(|h| self.provision_index(&h));
         if let Ok(mut memo) = self.resolved.lock() {
             if memo.len() >= MEMO_LIMIT {
                 memo.clear();
