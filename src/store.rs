@@ -24,6 +24,9 @@
 //! | `xc`   | child_ref, chunk                       | posting list: protocols by child   |
 //! | `xa`   | name key, org key                      | — institution name → org.nr alias  |
 //! | `xk`   | institution key, protocol_id, id       | — complaints by the protocol they concern |
+//! | `r`    | kind (`p`/`k`), id                     | the inspectors' [`Review`] JSON    |
+//! | `a`    | kind (`p`/`k`), id, sequence (u64)     | an [`AuditEntry`] JSON             |
+//! | `s`    | name                                   | a saved filter (JSON, the TUI's)   |
 //!
 //! Secondary indexes are posting lists (sorted ids, 8 bytes each) in chunks of 4096 ids, updated
 //! once per batch: sled 0.34 splits a leaf every 16 keys, so the cost of an import follows the
@@ -32,6 +35,7 @@
 
 use crate::catalogue::Catalogue;
 use crate::model::{institution_key, Complaint, Protocol, RecordKey};
+use crate::review::{AuditEntry, Change, RecordKind, RecordRef, Review};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -46,6 +50,7 @@ const META_SCHEMA: &[u8] = b"mschema_version";
 const META_NEXT_ID: &[u8] = b"mnext_id";
 const META_PROTOCOLS: &[u8] = b"mcount_protocols";
 const META_COMPLAINTS: &[u8] = b"mcount_complaints";
+const META_NEXT_AUDIT: &[u8] = b"mnext_audit";
 
 #[derive(Debug)]
 pub enum StoreError {
@@ -615,6 +620,137 @@ impl Store {
     }
 }
 
+/// What [`Store::apply_changes`] did.
+#[derive(Debug)]
+pub struct Applied {
+    /// The inverse changes, to apply in this order to undo.
+    pub undo: Vec<(RecordRef, Change)>,
+    /// The new review of every record named.
+    pub reviews: HashMap<RecordRef, Review>,
+}
+
+/// Review, audit trail and saved filters: the inspectors' own data.
+impl Store {
+    /// The review of one record (the default if nobody touched it).
+    pub fn review(&self, record: RecordRef) -> Result<Review, StoreError> {
+        let key = review_key(record);
+        match self.data.get(&key).map_err(|e| self.sled_err(e))? {
+            Some(v) => {
+                decode_json(&v).map_err(|e| self.corrupt(format!("{}: {e}", printable_key(&key))))
+            }
+            None => Ok(Review::default()),
+        }
+    }
+
+    /// Every review of records of one kind, by id.
+    pub fn reviews(&self, kind: RecordKind) -> Result<HashMap<u64, Review>, StoreError> {
+        let mut out = HashMap::new();
+        for entry in self.data.scan_prefix([b'r', kind_byte(kind)]) {
+            let (key, value) = entry.map_err(|e| self.sled_err(e))?;
+            let id = trailing_id(&key).ok_or_else(|| self.corrupt(printable_key(&key)))?;
+            let review = decode_json(&value)
+                .map_err(|e| self.corrupt(format!("{}: {e}", printable_key(&key))))?;
+            out.insert(id, review);
+        }
+        Ok(out)
+    }
+
+    /// Applies changes to the reviews of records, with one audit entry for each change that
+    /// changed something, in one atomic batch, flushed before it returns.
+    pub fn apply_changes(
+        &self,
+        author: &str,
+        at: DateTime<Utc>,
+        changes: &[(RecordRef, Change)],
+    ) -> Result<Applied, StoreError> {
+        let mut reviews: HashMap<RecordRef, Review> = HashMap::new();
+        let mut inverses = Vec::new();
+        let mut batch = sled::Batch::default();
+        let mut next_audit = self.meta_u64(META_NEXT_AUDIT)?;
+        for (record, change) in changes {
+            if !reviews.contains_key(record) {
+                reviews.insert(*record, self.review(*record)?);
+            }
+            let review = reviews.get_mut(record).expect("inserted above");
+            let Some((inverse, old, new)) = review.apply(change) else {
+                continue;
+            };
+            let entry = AuditEntry {
+                at,
+                author: author.to_string(),
+                record: *record,
+                field: change.field(),
+                old,
+                new,
+            };
+            batch.insert(
+                id_suffixed(record_key(b'a', *record), next_audit),
+                to_json(&entry),
+            );
+            next_audit += 1;
+            inverses.push((*record, inverse));
+        }
+        if inverses.is_empty() {
+            return Ok(Applied {
+                undo: inverses,
+                reviews,
+            });
+        }
+        for (record, review) in &reviews {
+            batch.insert(review_key(*record), to_json(review));
+        }
+        batch.insert(META_NEXT_AUDIT, &next_audit.to_be_bytes());
+        self.data.apply_batch(batch).map_err(|e| self.sled_err(e))?;
+        self.flush()?;
+        inverses.reverse();
+        Ok(Applied {
+            undo: inverses,
+            reviews,
+        })
+    }
+
+    /// The audit trail of one record, oldest first.
+    pub fn audit(&self, record: RecordRef) -> Result<Vec<AuditEntry>, StoreError> {
+        let prefix = record_key(b'a', record);
+        self.data
+            .scan_prefix(&prefix)
+            .values()
+            .map(|v| {
+                let v = v.map_err(|e| self.sled_err(e))?;
+                decode_json(&v)
+                    .map_err(|e| self.corrupt(format!("{}: {e}", printable_key(&prefix))))
+            })
+            .collect()
+    }
+
+    /// Saved filters by name (the value is the caller's JSON).
+    pub fn saved_filters(&self) -> Result<Vec<(String, serde_json::Value)>, StoreError> {
+        let mut out = Vec::new();
+        for entry in self.data.scan_prefix([b's']) {
+            let (key, value) = entry.map_err(|e| self.sled_err(e))?;
+            let name = String::from_utf8_lossy(&key[1..]).into_owned();
+            let v = decode_json(&value).map_err(|e| self.corrupt(format!("s{name}: {e}")))?;
+            out.push((name, v));
+        }
+        Ok(out)
+    }
+
+    /// Saves (or with `None` deletes) a named filter, flushed.
+    pub fn save_filter(
+        &self,
+        name: &str,
+        filter: Option<&serde_json::Value>,
+    ) -> Result<(), StoreError> {
+        let key = [b"s".as_slice(), name.as_bytes()].concat();
+        match filter {
+            Some(f) => self.data.insert(key, to_json(f)),
+            None => self.data.remove(key),
+        }
+        .map_err(|e| self.sled_err(e))?;
+        self.flush()
+    }
+}
+
 /// The text-keyed secondary indexes.
 #[derive(Debug, Clone, Copy)]
 pub enum Index {
@@ -1006,6 +1142,24 @@ fn id_key(prefix: u8, id: u64) -> Vec<u8> {
     k.push(prefix);
     k.extend_from_slice(&id.to_be_bytes());
     k
+}
+
+fn kind_byte(kind: RecordKind) -> u8 {
+    match kind {
+        RecordKind::Protocol => b'p',
+        RecordKind::Complaint => b'k',
+    }
+}
+
+/// prefix, kind, id: the review (`r`) and the audit trail prefix (`a`) of a record.
+fn record_key(prefix: u8, record: RecordRef) -> Vec<u8> {
+    let mut k = vec![prefix, kind_byte(record.kind)];
+    k.extend_from_slice(&record.id.to_be_bytes());
+    k
+}
+
+fn review_key(record: RecordRef) -> Vec<u8> {
+    record_key(b'r', record)
 }
 
 fn text_key(prefix: &[u8], parts: &[&str]) -> Vec<u8> {

@@ -25,6 +25,20 @@ fn open_raw_sled(db: &std::path::Path) -> sled::Db {
     }
 }
 
+/// The store opened again in this process, once sled's threads have let go of the last one.
+fn reopen_store(db: &std::path::Path) -> tvang::store::Store {
+    let started = Instant::now();
+    loop {
+        match tvang::store::Store::open(db) {
+            Ok(store) => return store,
+            Err(_) if started.elapsed() < Duration::from_secs(10) => {
+                std::thread::sleep(Duration::from_millis(50))
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+}
+
 fn exported_jsonl(db: &std::path::Path) -> String {
     let run = tvang(db, &["export", "--format", "jsonl"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -509,4 +523,73 @@ fn a_schema_1_store_is_upgraded_on_open() {
     let store = tvang::store::Store::open(&db).unwrap();
     assert_eq!(store.schema_version().unwrap(), 2);
     assert_eq!(store.protocol_skeletons().unwrap().len(), 300);
+}
+
+#[test]
+fn review_changes_persist_with_their_audit_trail_and_undo_restores_them() {
+    use tvang::model::Outcome;
+    use tvang::review::{Annotation, Change, CheckItem, RecordKind, RecordRef, Review, Status};
+    let dir = tempdir().unwrap();
+    let db = dir.path().join("db");
+    let at = chrono::DateTime::from_timestamp(1_750_000_000, 0).unwrap();
+    let (p, k) = (RecordRef::protocol(1), RecordRef::complaint(7));
+    let note = Annotation {
+        author: "kari".into(),
+        at,
+        field: Some("justification".into()),
+        text: "Milde tiltak er ikke beskrevet.\nSpør institusjonen.".into(),
+    };
+    let undo = {
+        let store = tvang::store::Store::open(&db).unwrap();
+        let applied = store
+            .apply_changes(
+                "kari",
+                at,
+                &[
+                    (p, Change::Status(Some(Status::Oppfolging))),
+                    (p, Change::Annotate(note.clone())),
+                    (k, Change::Outcome(Some(Outcome::Medhold))),
+                    (
+                        k,
+                        Change::Check(
+                            CheckItem::Formaal,
+                            Some(tvang::review::Assessment::IkkeOppfylt),
+                        ),
+                    ),
+                    // Changes nothing: no audit entry.
+                    (k, Change::RemoveTag("finnes-ikke".into())),
+                ],
+            )
+            .unwrap();
+        assert_eq!(applied.undo.len(), 4);
+        assert_eq!(applied.reviews[&p].status, Some(Status::Oppfolging));
+        applied.undo
+    };
+    let store = reopen_store(&db);
+    let review = store.review(p).unwrap();
+    assert_eq!(review.status, Some(Status::Oppfolging));
+    assert_eq!(review.annotations, vec![note]);
+    assert_eq!(
+        store.reviews(RecordKind::Complaint).unwrap()[&7].outcome,
+        Some(Outcome::Medhold)
+    );
+    let trail = store.audit(k).unwrap();
+    let fields: Vec<(&str, &str, &str)> = trail
+        .iter()
+        .map(|e| (e.field.as_str(), e.old.as_str(), e.new.as_str()))
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            ("outcome", "", "medhold"),
+            ("checklist.formaal", "", "ikke_oppfylt")
+        ]
+    );
+    assert!(trail.iter().all(|e| e.author == "kari" && e.record == k));
+
+    store.apply_changes("kari", at, &undo).unwrap();
+    assert_eq!(store.review(p).unwrap(), Review::default());
+    assert_eq!(store.review(k).unwrap(), Review::default());
+    // Undoing is itself in the trail.
+    assert_eq!(store.audit(p).unwrap().len(), 4);
 }

@@ -1,0 +1,374 @@
+//! The inspector's work on a record: review status, classification, tags and annotations.
+//!
+//! Imported fields are never edited: everything an inspector decides lives here, beside the
+//! record, as a [`Review`]. Every edit is a [`Change`]; applying one returns its inverse, which is
+//! what undo applies. The store writes each change with an [`AuditEntry`] (who, when, old → new)
+//! in one atomic, flushed batch.
+
+use crate::model::Outcome;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordKind {
+    Protocol,
+    Complaint,
+}
+
+/// A stored record: its kind and store id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct RecordRef {
+    pub kind: RecordKind,
+    pub id: u64,
+}
+
+impl RecordRef {
+    pub fn protocol(id: u64) -> RecordRef {
+        RecordRef {
+            kind: RecordKind::Protocol,
+            id,
+        }
+    }
+
+    pub fn complaint(id: u64) -> RecordRef {
+        RecordRef {
+            kind: RecordKind::Complaint,
+            id,
+        }
+    }
+}
+
+/// Review status. Protocols: `ny` → `gjennomgått` | `oppfølging`; complaints: `mottatt` →
+/// `under_behandling` → `avgjort`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Ny,
+    Gjennomgatt,
+    Oppfolging,
+    Mottatt,
+    UnderBehandling,
+    Avgjort,
+}
+
+impl Status {
+    pub const PROTOCOL: [Status; 3] = [Status::Ny, Status::Gjennomgatt, Status::Oppfolging];
+    pub const COMPLAINT: [Status; 3] = [Status::Mottatt, Status::UnderBehandling, Status::Avgjort];
+
+    pub fn applies_to(self, kind: RecordKind) -> bool {
+        match kind {
+            RecordKind::Protocol => Status::PROTOCOL.contains(&self),
+            RecordKind::Complaint => Status::COMPLAINT.contains(&self),
+        }
+    }
+
+    /// Whether the record still needs work: what "open" counts mean.
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            Status::Ny | Status::Oppfolging | Status::Mottatt | Status::UnderBehandling
+        )
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Ny => "ny",
+            Status::Gjennomgatt => "gjennomgatt",
+            Status::Oppfolging => "oppfolging",
+            Status::Mottatt => "mottatt",
+            Status::UnderBehandling => "under_behandling",
+            Status::Avgjort => "avgjort",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Status> {
+        Status::PROTOCOL
+            .into_iter()
+            .chain(Status::COMPLAINT)
+            .find(|s| s.name() == name)
+    }
+}
+
+/// The lawfulness checklist of domain.md §6.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckItem {
+    AkuttFare,
+    FareGjenstand,
+    StrengtNodvendig,
+    Forholdsmessig,
+    OpphortStraks,
+    IsolasjonKrav,
+    Formaal,
+    ForebyggingEtterarbeid,
+    Saksbehandling,
+}
+
+impl CheckItem {
+    pub const ALL: [CheckItem; 9] = [
+        CheckItem::AkuttFare,
+        CheckItem::FareGjenstand,
+        CheckItem::StrengtNodvendig,
+        CheckItem::Forholdsmessig,
+        CheckItem::OpphortStraks,
+        CheckItem::IsolasjonKrav,
+        CheckItem::Formaal,
+        CheckItem::ForebyggingEtterarbeid,
+        CheckItem::Saksbehandling,
+    ];
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Assessment {
+    Oppfylt,
+    IkkeOppfylt,
+    /// Mangler dokumentasjon.
+    IkkeVurderbar,
+}
+
+impl Assessment {
+    pub const ALL: [Assessment; 3] = [
+        Assessment::Oppfylt,
+        Assessment::IkkeOppfylt,
+        Assessment::IkkeVurderbar,
+    ];
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Annotation {
+    pub author: String,
+    pub at: DateTime<Utc>,
+    /// The field remarked on (`justification`), or none for a note on the whole record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    pub text: String,
+}
+
+/// Everything the inspectors decided about one record. The default is an untouched record.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Review {
+    /// None until an inspector sets one: the record then has its initial status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    /// The statsforvalter's decision on a complaint, recorded here (not in the imported record).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Outcome>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub checklist: BTreeMap<CheckItem, Assessment>,
+    /// The provision the institution should have cited, when it got it wrong.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrected_provision: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrected_kind: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub tags: BTreeSet<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub annotations: Vec<Annotation>,
+}
+
+/// One edit of a review. Applying it returns its inverse.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Change {
+    Status(Option<Status>),
+    Outcome(Option<Outcome>),
+    Check(CheckItem, Option<Assessment>),
+    CorrectedProvision(Option<String>),
+    CorrectedKind(Option<String>),
+    AddTag(String),
+    RemoveTag(String),
+    Annotate(Annotation),
+    /// Removes the last annotation if it equals this one (the inverse of `Annotate`).
+    Unannotate(Annotation),
+}
+
+impl Change {
+    /// The name of the field it changes, as the audit trail records it.
+    pub fn field(&self) -> String {
+        match self {
+            Change::Status(_) => "status".into(),
+            Change::Outcome(_) => "outcome".into(),
+            Change::Check(item, _) => format!("checklist.{}", json_name(item)),
+            Change::CorrectedProvision(_) => "corrected_provision".into(),
+            Change::CorrectedKind(_) => "corrected_kind".into(),
+            Change::AddTag(_) | Change::RemoveTag(_) => "tags".into(),
+            Change::Annotate(_) | Change::Unannotate(_) => "annotations".into(),
+        }
+    }
+}
+
+/// The snake_case JSON name of a unit enum value.
+pub fn json_name<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+fn shown<T: Serialize>(value: &Option<T>) -> String {
+    value.as_ref().map(json_name).unwrap_or_default()
+}
+
+impl Review {
+    /// Applies a change. Returns its inverse and the old and new values for the audit trail, or
+    /// None when the change would change nothing.
+    pub fn apply(&mut self, change: &Change) -> Option<(Change, String, String)> {
+        match change {
+            Change::Status(new) => {
+                let old = std::mem::replace(&mut self.status, *new);
+                (old != *new).then(|| (Change::Status(old), shown(&old), shown(new)))
+            }
+            Change::Outcome(new) => {
+                let old = std::mem::replace(&mut self.outcome, *new);
+                (old != *new).then(|| (Change::Outcome(old), shown(&old), shown(new)))
+            }
+            Change::Check(item, new) => {
+                let old = match new {
+                    Some(a) => self.checklist.insert(*item, *a),
+                    None => self.checklist.remove(item),
+                };
+                (old != *new).then(|| (Change::Check(*item, old), shown(&old), shown(new)))
+            }
+            Change::CorrectedProvision(new) => {
+                let old = std::mem::replace(&mut self.corrected_provision, new.clone());
+                (old != *new).then(|| {
+                    let (o, n) = (
+                        old.clone().unwrap_or_default(),
+                        new.clone().unwrap_or_default(),
+                    );
+                    (Change::CorrectedProvision(old), o, n)
+                })
+            }
+            Change::CorrectedKind(new) => {
+                let old = std::mem::replace(&mut self.corrected_kind, new.clone());
+                (old != *new).then(|| {
+                    let (o, n) = (
+                        old.clone().unwrap_or_default(),
+                        new.clone().unwrap_or_default(),
+                    );
+                    (Change::CorrectedKind(old), o, n)
+                })
+            }
+            Change::AddTag(tag) => self
+                .tags
+                .insert(tag.clone())
+                .then(|| (Change::RemoveTag(tag.clone()), String::new(), tag.clone())),
+            Change::RemoveTag(tag) => self
+                .tags
+                .remove(tag)
+                .then(|| (Change::AddTag(tag.clone()), tag.clone(), String::new())),
+            Change::Annotate(a) => {
+                self.annotations.push(a.clone());
+                Some((Change::Unannotate(a.clone()), String::new(), a.text.clone()))
+            }
+            Change::Unannotate(a) => {
+                if self.annotations.last() == Some(a) {
+                    self.annotations.pop();
+                    Some((Change::Annotate(a.clone()), a.text.clone(), String::new()))
+                } else {
+                    None
+                }
+            }
+        }
+    }
+
+    /// The status in force: the inspector's, else the initial one (a complaint imported with an
+    /// outcome is already decided).
+    pub fn status_for(&self, kind: RecordKind, imported_outcome: Option<Outcome>) -> Status {
+        match (self.status, kind) {
+            (Some(s), _) => s,
+            (None, RecordKind::Protocol) => Status::Ny,
+            (None, RecordKind::Complaint) if imported_outcome.is_some() => Status::Avgjort,
+            (None, RecordKind::Complaint) => Status::Mottatt,
+        }
+    }
+}
+
+/// One line of the audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub at: DateTime<Utc>,
+    pub author: String,
+    pub record: RecordRef,
+    pub field: String,
+    pub old: String,
+    pub new: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn note(text: &str) -> Annotation {
+        Annotation {
+            author: "inspektør".into(),
+            at: DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
+            field: Some("justification".into()),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn every_change_is_undone_by_its_inverse() {
+        let changes = [
+            Change::Status(Some(Status::Gjennomgatt)),
+            Change::Outcome(Some(Outcome::DelvisMedhold)),
+            Change::Check(CheckItem::StrengtNodvendig, Some(Assessment::IkkeOppfylt)),
+            Change::CorrectedProvision(Some("bvl § 10-8".into())),
+            Change::CorrectedKind(Some("isolasjon".into())),
+            Change::AddTag("gjentatt".into()),
+            Change::Annotate(note("Begrunnelsen mangler milder tiltak.")),
+        ];
+        let mut review = Review::default();
+        review.tags.insert("eldre".into());
+        for change in &changes {
+            let before = review.clone();
+            let (inverse, _, _) = review.apply(change).expect("changes something");
+            assert_ne!(review, before);
+            review.apply(&inverse).expect("inverse changes something");
+            assert_eq!(review, before, "{change:?}");
+        }
+    }
+
+    #[test]
+    fn a_change_to_the_same_value_is_no_change() {
+        let mut review = Review::default();
+        assert!(review.apply(&Change::Status(None)).is_none());
+        assert!(review.apply(&Change::RemoveTag("x".into())).is_none());
+        review.apply(&Change::AddTag("x".into())).unwrap();
+        assert!(review.apply(&Change::AddTag("x".into())).is_none());
+    }
+
+    #[test]
+    fn audit_values_name_the_old_and_new() {
+        let mut review = Review::default();
+        let (_, old, new) = review
+            .apply(&Change::Outcome(Some(Outcome::IkkeMedhold)))
+            .unwrap();
+        assert_eq!((old.as_str(), new.as_str()), ("", "ikke_medhold"));
+        let c = Change::Check(CheckItem::OpphortStraks, Some(Assessment::IkkeVurderbar));
+        assert_eq!(c.field(), "checklist.opphort_straks");
+        let (_, _, new) = review.apply(&c).unwrap();
+        assert_eq!(new, "ikke_vurderbar");
+    }
+
+    #[test]
+    fn initial_status_depends_on_kind_and_imported_outcome() {
+        let r = Review::default();
+        assert_eq!(r.status_for(RecordKind::Protocol, None), Status::Ny);
+        assert_eq!(r.status_for(RecordKind::Complaint, None), Status::Mottatt);
+        assert_eq!(
+            r.status_for(RecordKind::Complaint, Some(Outcome::Avvist)),
+            Status::Avgjort
+        );
+        assert!(Status::Gjennomgatt.applies_to(RecordKind::Protocol));
+        assert!(!Status::Gjennomgatt.applies_to(RecordKind::Complaint));
+        assert_eq!(
+            Status::from_name("under_behandling"),
+            Some(Status::UnderBehandling)
+        );
+    }
+}

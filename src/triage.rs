@@ -1,0 +1,335 @@
+//! Triage flags: what makes a protocol serious enough to read first (domain.md §6).
+//!
+//! Unlike the data-quality flags ([`crate::flags`]), some rules look across protocols (repeated
+//! coercion of the same child), so they are computed for the whole set at once. The limits are
+//! configurable ([`TriageRules`]); the TUI only shows the result.
+
+use crate::catalogue::Catalogue;
+use crate::model::{institution_key, Injury, Police, Protocol};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TriageFlag {
+    /// The child or staff were injured.
+    Injury,
+    Isolation,
+    Police,
+    /// A § 10-7 measure lasted longer than the configured limit.
+    LongDuration,
+    SeveralMeasures,
+    /// The same child was coerced at least N times within M days.
+    Repeated,
+    /// Received by the statsforvalter more than N days after the incident.
+    Late,
+    MissingChildStatement,
+    NotInformedOfComplaintRight,
+    UnknownProvision,
+}
+
+impl TriageFlag {
+    pub const ALL: [TriageFlag; 10] = [
+        TriageFlag::Injury,
+        TriageFlag::Isolation,
+        TriageFlag::Police,
+        TriageFlag::LongDuration,
+        TriageFlag::SeveralMeasures,
+        TriageFlag::Repeated,
+        TriageFlag::Late,
+        TriageFlag::MissingChildStatement,
+        TriageFlag::NotInformedOfComplaintRight,
+        TriageFlag::UnknownProvision,
+    ];
+
+    fn bit(self) -> u16 {
+        1 << (self as u16)
+    }
+
+    pub fn name(self) -> String {
+        crate::review::json_name(&self)
+    }
+
+    pub fn from_name(name: &str) -> Option<TriageFlag> {
+        TriageFlag::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
+/// A set of triage flags.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Flags(u16);
+
+impl Flags {
+    pub fn insert(&mut self, f: TriageFlag) {
+        self.0 |= f.bit();
+    }
+
+    pub fn contains(self, f: TriageFlag) -> bool {
+        self.0 & f.bit() != 0
+    }
+
+    pub fn contains_all(self, other: Flags) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    pub fn len(self) -> u32 {
+        self.0.count_ones()
+    }
+
+    pub fn iter(self) -> impl Iterator<Item = TriageFlag> {
+        TriageFlag::ALL
+            .into_iter()
+            .filter(move |f| self.contains(*f))
+    }
+}
+
+impl FromIterator<TriageFlag> for Flags {
+    fn from_iter<I: IntoIterator<Item = TriageFlag>>(iter: I) -> Flags {
+        let mut flags = Flags::default();
+        for f in iter {
+            flags.insert(f);
+        }
+        flags
+    }
+}
+
+/// The configurable limits of the rules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TriageRules {
+    /// A § 10-7 measure longer than this is flagged.
+    pub duration_limit_minutes: i64,
+    /// At least this many protocols for the same child …
+    pub repeat_count: usize,
+    /// … within this many days.
+    pub repeat_window_days: i64,
+    /// Received more than this many days after the incident.
+    pub late_days: i64,
+}
+
+impl Default for TriageRules {
+    fn default() -> TriageRules {
+        TriageRules {
+            duration_limit_minutes: 30,
+            repeat_count: 3,
+            repeat_window_days: 30,
+            late_days: 7,
+        }
+    }
+}
+
+/// Whether a cited provision is (or, for a legacy one, maps only to) § 10-7.
+fn is_acute_danger(cited: &str, catalogue: &Catalogue) -> bool {
+    catalogue.resolve_provision(cited).is_some_and(|p| {
+        p.id == "bvl-10-7" || (p.legacy && p.maps_to.len() == 1 && p.maps_to[0] == "bvl-10-7")
+    })
+}
+
+/// Days from the incident to its receipt, if both are known.
+pub fn days_to_receipt(p: &Protocol) -> Option<i64> {
+    Some((p.received_at.as_ref()?.oslo_date() - p.incident_date()).num_days())
+}
+
+/// The flags of one protocol that need no other protocol (all but [`TriageFlag::Repeated`]).
+pub fn own_flags(p: &Protocol, catalogue: &Catalogue, rules: &TriageRules) -> Flags {
+    let mut flags = Flags::default();
+    if matches!(p.injury, Some(Injury::Child | Injury::Staff | Injury::Both)) {
+        flags.insert(TriageFlag::Injury);
+    }
+    if p.measures
+        .iter()
+        .any(|m| m.kind.as_deref() == Some("isolasjon"))
+    {
+        flags.insert(TriageFlag::Isolation);
+    }
+    if matches!(p.police, Some(Police::WithStaff | Police::Alone)) {
+        flags.insert(TriageFlag::Police);
+    }
+    let limit = chrono::Duration::minutes(rules.duration_limit_minutes);
+    if p.measures.iter().any(|m| {
+        m.duration().is_some_and(|d| d > limit) && is_acute_danger(&m.provision, catalogue)
+    }) {
+        flags.insert(TriageFlag::LongDuration);
+    }
+    if p.measures.len() > 1 {
+        flags.insert(TriageFlag::SeveralMeasures);
+    }
+    if days_to_receipt(p).is_some_and(|d| d > rules.late_days) {
+        flags.insert(TriageFlag::Late);
+    }
+    if p.child_statement.is_none() {
+        flags.insert(TriageFlag::MissingChildStatement);
+    }
+    if p.informed_of_complaint_right == Some(false) {
+        flags.insert(TriageFlag::NotInformedOfComplaintRight);
+    }
+    if p.measures
+        .iter()
+        .any(|m| catalogue.resolve_provision(&m.provision).is_none())
+    {
+        flags.insert(TriageFlag::UnknownProvision);
+    }
+    flags
+}
+
+/// The flags of every protocol, in the order given.
+pub fn triage(protocols: &[&Protocol], catalogue: &Catalogue, rules: &TriageRules) -> Vec<Flags> {
+    let mut flags: Vec<Flags> = protocols
+        .iter()
+        .map(|p| own_flags(p, catalogue, rules))
+        .collect();
+    for i in repeated(protocols, rules) {
+        flags[i].insert(TriageFlag::Repeated);
+    }
+    flags
+}
+
+/// Indices of protocols that lie in a window of `repeat_window_days` holding at least
+/// `repeat_count` protocols for the same child (same institution and child reference).
+fn repeated(protocols: &[&Protocol], rules: &TriageRules) -> Vec<usize> {
+    let mut by_child: HashMap<(String, &str), Vec<(i64, usize)>> = HashMap::new();
+    for (i, p) in protocols.iter().enumerate() {
+        if let Some(child) = &p.child_ref {
+            let inst = institution_key(&p.institution, p.institution_id.as_deref());
+            by_child
+                .entry((inst, child.as_str()))
+                .or_default()
+                .push((p.incident_at().timestamp(), i));
+        }
+    }
+    let window = rules.repeat_window_days * 86_400;
+    let need = rules.repeat_count.max(1);
+    let mut out = Vec::new();
+    for times in by_child.values_mut() {
+        if times.len() < need {
+            continue;
+        }
+        times.sort_unstable();
+        // Two pointers: for each start, the furthest protocol within the window; every protocol
+        // of a window that holds enough is flagged.
+        let mut flagged = vec![false; times.len()];
+        let mut end = 0;
+        for start in 0..times.len() {
+            end = end.max(start);
+            while end + 1 < times.len() && times[end + 1].0 - times[start].0 <= window {
+                end += 1;
+            }
+            if end + 1 - start >= need {
+                flagged[start..=end].iter_mut().for_each(|f| *f = true);
+            }
+        }
+        out.extend(
+            times
+                .iter()
+                .zip(flagged)
+                .filter(|(_, f)| *f)
+                .map(|((_, i), _)| *i),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Measure;
+    use crate::time::DateOrTime;
+    use chrono::{DateTime, Duration};
+
+    fn protocol(id: &str, child: &str, start: &str, minutes: i64) -> Protocol {
+        let started_at = DateTime::parse_from_rfc3339(start).unwrap();
+        let mut p = Protocol::new(
+            id,
+            "Fjordly ungdomshjem",
+            vec![Measure {
+                provision: "bvl § 10-7".into(),
+                kind: Some("fastholding".into()),
+                started_at,
+                ended_at: Some(started_at + Duration::minutes(minutes)),
+            }],
+        );
+        p.child_ref = Some(child.into());
+        p.child_statement = Some("Barnet sier …".into());
+        p.received_at = Some(DateOrTime::Date(started_at.date_naive()));
+        p
+    }
+
+    fn flags_of(ps: &[Protocol]) -> Vec<Flags> {
+        let refs: Vec<&Protocol> = ps.iter().collect();
+        triage(&refs, &Catalogue::built_in(), &TriageRules::default())
+    }
+
+    #[test]
+    fn a_short_documented_holding_has_no_flags() {
+        let f = flags_of(&[protocol("1", "A", "2024-03-01T10:00:00+01:00", 10)]);
+        assert!(f[0].is_empty(), "{:?}", f[0].iter().collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn duration_over_the_limit_only_for_acute_danger() {
+        let mut long = protocol("1", "A", "2024-03-01T10:00:00+01:00", 31);
+        let f = flags_of(std::slice::from_ref(&long));
+        assert!(f[0].contains(TriageFlag::LongDuration));
+        long.measures[0].provision = "bvl § 10-8".into();
+        assert!(!flags_of(&[long])[0].contains(TriageFlag::LongDuration));
+        let exactly = protocol("1", "A", "2024-03-01T10:00:00+01:00", 30);
+        assert!(!flags_of(&[exactly])[0].contains(TriageFlag::LongDuration));
+    }
+
+    #[test]
+    fn three_in_thirty_days_for_the_same_child_are_repeated() {
+        let ps = [
+            protocol("1", "A", "2024-03-01T10:00:00+01:00", 5),
+            protocol("2", "A", "2024-03-15T10:00:00+01:00", 5),
+            protocol("3", "A", "2024-03-31T09:00:00+02:00", 5),
+            protocol("4", "A", "2024-06-01T10:00:00+02:00", 5),
+            protocol("5", "B", "2024-03-02T10:00:00+01:00", 5),
+        ];
+        let f = flags_of(&ps);
+        let repeated: Vec<bool> = f.iter().map(|f| f.contains(TriageFlag::Repeated)).collect();
+        assert_eq!(repeated, [true, true, true, false, false]);
+        // 31 days between the first and third: no window holds three.
+        let ps = [
+            protocol("1", "A", "2024-03-01T10:00:00+01:00", 5),
+            protocol("2", "A", "2024-03-15T10:00:00+01:00", 5),
+            protocol("3", "A", "2024-04-01T10:00:00+02:00", 5),
+        ];
+        assert!(flags_of(&ps)
+            .iter()
+            .all(|f| !f.contains(TriageFlag::Repeated)));
+    }
+
+    #[test]
+    fn late_missing_statement_isolation_police_injury() {
+        let mut p = protocol("1", "A", "2024-03-01T10:00:00+01:00", 5);
+        p.received_at = Some(DateOrTime::Date(
+            chrono::NaiveDate::from_ymd_opt(2024, 3, 9).unwrap(),
+        ));
+        p.child_statement = None;
+        p.measures[0].kind = Some("isolasjon".into());
+        p.police = Some(Police::Alone);
+        p.injury = Some(Injury::Child);
+        p.informed_of_complaint_right = Some(false);
+        p.measures.push(p.measures[0].clone());
+        p.measures[1].provision = "paragraf 99".into();
+        let f = flags_of(&[p]);
+        let names: Vec<String> = f[0].iter().map(|f| f.name()).collect();
+        assert_eq!(
+            names,
+            [
+                "injury",
+                "isolation",
+                "police",
+                "several_measures",
+                "late",
+                "missing_child_statement",
+                "not_informed_of_complaint_right",
+                "unknown_provision"
+            ]
+        );
+    }
+}
