@@ -13,6 +13,7 @@ pub mod generate;
 pub mod import;
 pub mod model;
 pub mod query;
+pub mod queue;
 pub mod review;
 pub mod stats;
 pub mod store;

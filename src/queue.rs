@@ -1,0 +1,869 @@
+//! The triage queue: one lean row per protocol and per complaint, with their triage flags and
+//! review status, and the filters and sorts the inspector applies to them.
+//!
+//! Built once from the protocols' facts (no long texts) when the TUI starts, then kept in memory:
+//! at 100,000 protocols a filter or sort is a scan over compact rows (interned strings, flag
+//! bits), well inside one frame. Rows change in place when a review changes.
+
+use crate::catalogue::Catalogue;
+use crate::fold::fold;
+use crate::model::{institution_matches, Outcome, Protocol};
+use crate::query::Linker;
+use crate::review::{RecordKind, RecordRef, Review, Status};
+use crate::store::{Store, StoreError};
+use crate::triage::{triage, Flags, TriageFlag, TriageRules};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// An interned string: an index into [`Queue::strings`].
+pub type Sym = u32;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueRow {
+    pub record: RecordRef,
+    /// The protocol a complaint concerns (its own id for a protocol), if it is in the store.
+    pub protocol: Option<u64>,
+    /// The protocol's own id (`P-2024-0042`) or the complaint's.
+    pub record_id: Sym,
+    /// Incident day (Oslo); for a complaint, the day it was received, else its protocol's.
+    pub date: Option<NaiveDate>,
+    pub institution: Sym,
+    pub institution_id: Option<Sym>,
+    pub region: Option<Sym>,
+    pub child: Option<Sym>,
+    /// Provisions as short labels (`10-7`, or the citation when unknown), in measure order.
+    pub provisions: Vec<Sym>,
+    pub kinds: Vec<Sym>,
+    /// From the first measure's start to the last measure's end.
+    pub minutes: Option<i64>,
+    pub flags: Flags,
+    pub status: Status,
+    /// Protocol rows: complaints about it; complaint rows: 1.
+    pub complaints: u16,
+    /// Protocol rows: complaints about it still open.
+    pub open_complaints: u16,
+    /// Complaint rows: the decision (the inspector's, else as imported).
+    pub outcome: Option<Outcome>,
+    /// Tags set by inspectors.
+    pub tags: Vec<Sym>,
+}
+
+/// Columns the queue sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Column {
+    Date,
+    Institution,
+    Child,
+    Provision,
+    Kind,
+    Duration,
+    Flags,
+    Status,
+    Complaint,
+}
+
+impl Column {
+    pub const ALL: [Column; 9] = [
+        Column::Date,
+        Column::Institution,
+        Column::Child,
+        Column::Provision,
+        Column::Kind,
+        Column::Duration,
+        Column::Flags,
+        Column::Status,
+        Column::Complaint,
+    ];
+
+    pub fn name(self) -> String {
+        crate::review::json_name(&self)
+    }
+
+    pub fn from_name(name: &str) -> Option<Column> {
+        Column::ALL.into_iter().find(|c| c.name() == name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sort {
+    pub column: Column,
+    pub descending: bool,
+}
+
+impl Default for Sort {
+    /// Newest first: what an inspector opens the queue to see.
+    fn default() -> Sort {
+        Sort {
+            column: Column::Date,
+            descending: true,
+        }
+    }
+}
+
+/// What the queue shows. Conditions combine with "and"; a list within one condition with "or"
+/// (statuses) or "and" (flags: every one listed).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct QueueFilter {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub status: Vec<Status>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provision: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub institution: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<TriageFlag>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub has_complaint: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+}
+
+/// A filter condition the inspector typed that tvang cannot read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FilterParseError {
+    /// `key=value` expected.
+    NotAPair(String),
+    UnknownKey(String),
+    BadValue {
+        key: String,
+        value: String,
+    },
+}
+
+/// The keys `QueueFilter::parse` reads, in the order the filter bar shows them.
+pub const FILTER_KEYS: [&str; 10] = [
+    "status",
+    "provision",
+    "kind",
+    "institution",
+    "region",
+    "flag",
+    "from",
+    "to",
+    "complaint",
+    "tag",
+];
+
+impl QueueFilter {
+    pub fn is_empty(&self) -> bool {
+        *self == QueueFilter::default()
+    }
+
+    /// Adds the conditions of `status=ny,oppfolging flag=injury from=2024-01-01 …` to this filter
+    /// (a key given again replaces its value; an empty value removes the condition).
+    pub fn apply_text(&mut self, text: &str) -> Result<(), FilterParseError> {
+        for token in text.split_whitespace() {
+            let Some((key, value)) = token.split_once('=') else {
+                return Err(FilterParseError::NotAPair(token.to_string()));
+            };
+            let bad = || FilterParseError::BadValue {
+                key: key.to_string(),
+                value: value.to_string(),
+            };
+            let text = (!value.is_empty()).then(|| value.replace('_', " "));
+            let date = |v: &str| -> Result<Option<NaiveDate>, FilterParseError> {
+                if v.is_empty() {
+                    return Ok(None);
+                }
+                NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                    .map(Some)
+                    .map_err(|_| bad())
+            };
+            let list = || value.split(',').filter(|v| !v.is_empty());
+            match key {
+                "status" => {
+                    self.status = list()
+                        .map(|v| Status::from_name(v).ok_or_else(bad))
+                        .collect::<Result<_, _>>()?
+                }
+                "provision" => self.provision = (!value.is_empty()).then(|| value.to_string()),
+                "kind" => self.kind = (!value.is_empty()).then(|| value.to_string()),
+                "institution" => self.institution = text,
+                "region" => self.region = text,
+                "flag" | "flags" => {
+                    self.flags = list()
+                        .map(|v| TriageFlag::from_name(v).ok_or_else(bad))
+                        .collect::<Result<_, _>>()?
+                }
+                "from" => self.from = date(value)?,
+                "to" => self.to = date(value)?,
+                "complaint" => {
+                    self.has_complaint = match value {
+                        "" => None,
+                        "yes" | "ja" | "true" => Some(true),
+                        "no" | "nei" | "false" => Some(false),
+                        _ => return Err(bad()),
+                    }
+                }
+                "tag" => self.tag = (!value.is_empty()).then(|| value.to_string()),
+                _ => return Err(FilterParseError::UnknownKey(key.to_string())),
+            }
+        }
+        Ok(())
+    }
+
+    /// The conditions as `key=value` pairs, in [`FILTER_KEYS`] order (what the filter bar shows
+    /// and what [`QueueFilter::apply_text`] reads back).
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        let join = |names: Vec<String>| names.join(",");
+        let mut out = Vec::new();
+        if !self.status.is_empty() {
+            out.push((
+                "status",
+                join(self.status.iter().map(|s| s.name().to_string()).collect()),
+            ));
+        }
+        let mut text = |key, v: &Option<String>| {
+            if let Some(v) = v {
+                out.push((key, v.replace(' ', "_")));
+            }
+        };
+        text("provision", &self.provision);
+        text("kind", &self.kind);
+        text("institution", &self.institution);
+        text("region", &self.region);
+        if !self.flags.is_empty() {
+            out.push(("flag", join(self.flags.iter().map(|f| f.name()).collect())));
+        }
+        if let Some(d) = self.from {
+            out.push(("from", d.to_string()));
+        }
+        if let Some(d) = self.to {
+            out.push(("to", d.to_string()));
+        }
+        if let Some(c) = self.has_complaint {
+            out.push(("complaint", if c { "yes" } else { "no" }.to_string()));
+        }
+        if let Some(t) = &self.tag {
+            out.push(("tag", t.clone()));
+        }
+        out
+    }
+}
+
+/// Every protocol and complaint as queue rows.
+#[derive(Debug, Clone, Default)]
+pub struct Queue {
+    pub rows: Vec<QueueRow>,
+    strings: Vec<String>,
+    /// Folded form of each string, for matching.
+    folded: Vec<String>,
+    lookup: HashMap<String, Sym>,
+    /// Alphabetical rank of each string, for sorting by text columns.
+    rank: Vec<u32>,
+    by_record: HashMap<RecordRef, usize>,
+}
+
+impl Queue {
+    /// Loads the queue from the store: the protocols' facts, the complaints and the reviews.
+    pub fn load(
+        store: &Store,
+        catalogue: &Catalogue,
+        rules: &TriageRules,
+    ) -> Result<Queue, StoreError> {
+        let protocols = store.protocol_skeletons()?;
+        let complaints: Vec<_> = store.complaints().collect::<Result<_, _>>()?;
+        let reviews = [
+            store.reviews(RecordKind::Protocol)?,
+            store.reviews(RecordKind::Complaint)?,
+        ];
+        let linker = Linker::new(
+            protocols.iter().map(|(id, p)| (*id, p)),
+            store.all_org_aliases()?,
+        );
+        let links: Vec<Option<u64>> = complaints
+            .iter()
+            .map(|c| linker.protocol_for(&c.complaint))
+            .collect();
+        let complaint_input: Vec<ComplaintInput> = complaints
+            .iter()
+            .zip(&links)
+            .map(|(c, link)| ComplaintInput {
+                id: c.id,
+                complaint: &c.complaint,
+                protocol: *link,
+                review: reviews[1].get(&c.id),
+            })
+            .collect();
+        Ok(Queue::build(
+            &protocols,
+            &complaint_input,
+            &reviews[0],
+            catalogue,
+            rules,
+        ))
+    }
+
+    /// Builds the rows from records in memory.
+    pub fn build(
+        protocols: &[(u64, Protocol)],
+        complaints: &[ComplaintInput],
+        protocol_reviews: &HashMap<u64, Review>,
+        catalogue: &Catalogue,
+        rules: &TriageRules,
+    ) -> Queue {
+        let mut q = Queue::default();
+        let refs: Vec<&Protocol> = protocols.iter().map(|(_, p)| p).collect();
+        let flags = triage(&refs, catalogue, rules);
+        let mut protocol_row: HashMap<u64, usize> = HashMap::with_capacity(protocols.len());
+        q.rows.reserve(protocols.len() + complaints.len());
+        for ((id, p), flags) in protocols.iter().zip(flags) {
+            let review = protocol_reviews.get(id);
+            let row = QueueRow {
+                record: RecordRef::protocol(*id),
+                protocol: Some(*id),
+                record_id: q.intern(&p.protocol_id),
+                date: Some(p.incident_date()),
+                institution: q.intern(&p.institution),
+                institution_id: p.institution_id.as_deref().map(|s| q.intern(s)),
+                region: p.region.as_deref().map(|s| q.intern(s)),
+                child: p.child_ref.as_deref().map(|s| q.intern(s)),
+                provisions: p
+                    .measures
+                    .iter()
+                    .map(|m| {
+                        let label = catalogue
+                            .resolve_provision(&m.provision)
+                            .map(|prov| prov.section.as_str())
+                            .unwrap_or(&m.provision);
+                        q.intern(label)
+                    })
+                    .collect(),
+                kinds: p
+                    .measures
+                    .iter()
+                    .filter_map(|m| m.kind.as_deref())
+                    .map(|k| q.intern(k))
+                    .collect(),
+                minutes: p
+                    .incident_end()
+                    .map(|end| (end - p.incident_at()).num_minutes()),
+                flags,
+                status: review.map_or(Status::Ny, |r| r.status_for(RecordKind::Protocol, None)),
+                complaints: 0,
+                open_complaints: 0,
+                outcome: None,
+                tags: Vec::new(),
+            };
+            protocol_row.insert(*id, q.rows.len());
+            q.rows.push(row);
+            if let Some(r) = review {
+                let last = q.rows.len() - 1;
+                q.set_tags(last, r);
+            }
+        }
+        for c in complaints {
+            let review = c.review.cloned().unwrap_or_default();
+            let status = review.status_for(RecordKind::Complaint, c.complaint.outcome);
+            let outcome = review.outcome.or(c.complaint.outcome);
+            let base = c.protocol.and_then(|p| protocol_row.get(&p)).copied();
+            let record_id = q.intern(&c.complaint.complaint_id);
+            let mut row = match base {
+                Some(i) => {
+                    let r = &mut q.rows[i];
+                    r.complaints = r.complaints.saturating_add(1);
+                    if status.is_open() {
+                        r.open_complaints = r.open_complaints.saturating_add(1);
+                    }
+                    let mut row = q.rows[i].clone();
+                    row.tags.clear();
+                    row
+                }
+                None => {
+                    let institution = c.complaint.institution.as_deref().unwrap_or_default();
+                    QueueRow {
+                        record: RecordRef::complaint(c.id),
+                        protocol: None,
+                        record_id,
+                        date: None,
+                        institution: q.intern(institution),
+                        institution_id: c.complaint.institution_id.as_deref().map(|s| q.intern(s)),
+                        region: None,
+                        child: None,
+                        provisions: Vec::new(),
+                        kinds: Vec::new(),
+                        minutes: None,
+                        flags: Flags::default(),
+                        status,
+                        complaints: 1,
+                        open_complaints: 0,
+                        outcome,
+                        tags: Vec::new(),
+                    }
+                }
+            };
+            row.record = RecordRef::complaint(c.id);
+            row.protocol = c.protocol;
+            row.record_id = record_id;
+            if let Some(received) = &c.complaint.received_at {
+                row.date = Some(received.oslo_date());
+            }
+            row.status = status;
+            row.complaints = 1;
+            row.open_complaints = u16::from(status.is_open());
+            row.outcome = outcome;
+            q.rows.push(row);
+            let last = q.rows.len() - 1;
+            q.set_tags(last, &review);
+        }
+        q.by_record = q
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.record, i))
+            .collect();
+        q.rank_strings();
+        q
+    }
+
+    fn intern(&mut self, s: &str) -> Sym {
+        if let Some(&sym) = self.lookup.get(s) {
+            return sym;
+        }
+        let sym = self.strings.len() as Sym;
+        self.strings.push(s.to_string());
+        self.folded.push(fold(s));
+        self.lookup.insert(s.to_string(), sym);
+        sym
+    }
+
+    fn rank_strings(&mut self) {
+        let mut order: Vec<Sym> = (0..self.strings.len() as Sym).collect();
+        let keys: Vec<String> = self.strings.iter().map(|s| collation_key(s)).collect();
+        order.sort_by(|a, b| {
+            keys[*a as usize]
+                .cmp(&keys[*b as usize])
+                .then_with(|| self.strings[*a as usize].cmp(&self.strings[*b as usize]))
+        });
+        self.rank = vec![0; order.len()];
+        for (rank, sym) in order.into_iter().enumerate() {
+            self.rank[sym as usize] = rank as u32;
+        }
+    }
+
+    fn set_tags(&mut self, row: usize, review: &Review) {
+        let tags: Vec<Sym> = review.tags.iter().map(|t| self.intern(t)).collect();
+        self.rows[row].tags = tags;
+    }
+
+    pub fn text(&self, sym: Sym) -> &str {
+        &self.strings[sym as usize]
+    }
+
+    pub fn row_of(&self, record: RecordRef) -> Option<usize> {
+        self.by_record.get(&record).copied()
+    }
+
+    pub fn count(&self, kind: RecordKind) -> usize {
+        self.rows.iter().filter(|r| r.record.kind == kind).count()
+    }
+
+    /// Open records of a kind (status still needing work).
+    pub fn open_count(&self, kind: RecordKind) -> usize {
+        self.rows
+            .iter()
+            .filter(|r| r.record.kind == kind && r.status.is_open())
+            .count()
+    }
+
+    /// Brings a row up to date with its changed review (status, outcome, tags), and the complaint
+    /// counts of the protocol a complaint concerns.
+    pub fn update_review(
+        &mut self,
+        record: RecordRef,
+        review: &Review,
+        imported_outcome: Option<Outcome>,
+    ) {
+        let Some(i) = self.row_of(record) else { return };
+        let was_open = self.rows[i].status.is_open();
+        let status = review.status_for(record.kind, imported_outcome);
+        self.rows[i].status = status;
+        if record.kind == RecordKind::Complaint {
+            self.rows[i].outcome = review.outcome.or(imported_outcome);
+            self.rows[i].open_complaints = u16::from(status.is_open());
+            let protocol_row = self.rows[i]
+                .protocol
+                .and_then(|p| self.row_of(RecordRef::protocol(p)));
+            if let (Some(p), true) = (protocol_row, was_open != status.is_open()) {
+                let open = &mut self.rows[p].open_complaints;
+                *open = if status.is_open() {
+                    open.saturating_add(1)
+                } else {
+                    open.saturating_sub(1)
+                };
+            }
+        }
+        self.set_tags(i, review);
+        // New tags may have added strings: keep the ranks whole.
+        if self.rank.len() != self.strings.len() {
+            self.rank_strings();
+        }
+    }
+
+    /// Indices of the rows of `kind` that pass `filter`, sorted.
+    pub fn select(&self, kind: RecordKind, filter: &QueueFilter, sort: Sort) -> Vec<usize> {
+        let matcher = RowMatcher::new(self, filter);
+        let mut out: Vec<usize> = self
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.record.kind == kind && matcher.matches(r))
+            .map(|(i, _)| i)
+            .collect();
+        self.sort(&mut out, sort);
+        out
+    }
+
+    /// Sorts row indices by a column; ties keep the newest first, then the store order, so the
+    /// order is the same every time.
+    pub fn sort(&self, rows: &mut [usize], sort: Sort) {
+        let rank = |s: &Option<Sym>| s.map_or(u32::MAX, |s| self.rank[s as usize]);
+        let first_rank = |v: &[Sym]| v.first().map_or(u32::MAX, |s| self.rank[*s as usize]);
+        let key = |i: &usize| -> i64 {
+            let r = &self.rows[*i];
+            match sort.column {
+                Column::Date => r.date.map_or(i64::MIN, |d| i64::from(d.num_days_from_ce())),
+                Column::Institution => i64::from(self.rank[r.institution as usize]),
+                Column::Child => i64::from(rank(&r.child)),
+                Column::Provision => i64::from(first_rank(&r.provisions)),
+                Column::Kind => i64::from(first_rank(&r.kinds)),
+                Column::Duration => r.minutes.unwrap_or(-1),
+                Column::Flags => i64::from(r.flags.len()),
+                Column::Status => r.status as i64,
+                Column::Complaint => match r.record.kind {
+                    RecordKind::Protocol => {
+                        i64::from(r.open_complaints) * 1000 + i64::from(r.complaints)
+                    }
+                    RecordKind::Complaint => r.outcome.map_or(-1, |o| o as i64),
+                },
+            }
+        };
+        let date = |i: &usize| self.rows[*i].date;
+        rows.sort_by(|a, b| {
+            let primary = key(a).cmp(&key(b));
+            let primary = if sort.descending {
+                primary.reverse()
+            } else {
+                primary
+            };
+            primary
+                .then_with(|| date(b).cmp(&date(a)))
+                .then_with(|| self.rows[*a].record.cmp(&self.rows[*b].record))
+        });
+    }
+}
+
+use chrono::Datelike;
+
+/// Norwegian alphabetical order: case-insensitive, with æ, ø, å after z.
+fn collation_key(s: &str) -> String {
+    s.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'æ' | 'ä' => '{',
+            'ø' | 'ö' => '|',
+            'å' => '}',
+            c => c,
+        })
+        .collect()
+}
+
+/// A complaint as [`Queue::build`] needs it.
+pub struct ComplaintInput<'a> {
+    pub id: u64,
+    pub complaint: &'a crate::model::Complaint,
+    pub protocol: Option<u64>,
+    pub review: Option<&'a Review>,
+}
+
+/// A filter prepared against the queue's strings: text conditions are decided once per
+/// distinct string, not once per row.
+struct RowMatcher<'a> {
+    filter: &'a QueueFilter,
+    flags: Flags,
+    /// For each text condition, which strings pass (None: no condition).
+    institution: Option<Vec<bool>>,
+    region: Option<Vec<bool>>,
+    provision: Option<Vec<bool>>,
+    kind: Option<Vec<bool>>,
+    tag: Option<Vec<bool>>,
+}
+
+impl<'a> RowMatcher<'a> {
+    fn new(q: &Queue, filter: &'a QueueFilter) -> RowMatcher<'a> {
+        let by = |cond: &Option<String>, test: &dyn Fn(&str, &str) -> bool| {
+            cond.as_ref().map(|c| {
+                let c = fold(c);
+                q.folded.iter().map(|s| test(s, &c)).collect::<Vec<bool>>()
+            })
+        };
+        let contains = |s: &str, c: &str| s.contains(c);
+        // `10-7` must not find `10-70`; `§ 10-7`, `bvl § 10-7` and `10-7` all mean the same.
+        let provision = |s: &str, c: &str| {
+            let c = c.trim_start_matches(|ch: char| !ch.is_ascii_digit());
+            s == c || s.ends_with(&format!(" {c}"))
+        };
+        let institution = filter.institution.as_ref().map(|c| {
+            q.strings
+                .iter()
+                .map(|s| institution_matches(c, Some(s), Some(s)))
+                .collect()
+        });
+        RowMatcher {
+            filter,
+            flags: filter.flags.iter().copied().collect(),
+            institution,
+            region: by(&filter.region, &contains),
+            provision: by(&filter.provision, &provision),
+            kind: by(&filter.kind, &contains),
+            tag: by(&filter.tag, &|s, c| s == c),
+        }
+    }
+
+    fn matches(&self, r: &QueueRow) -> bool {
+        let f = self.filter;
+        let one = |cond: &Option<Vec<bool>>, s: Option<Sym>| {
+            cond.as_ref()
+                .is_none_or(|ok| s.is_some_and(|s| ok[s as usize]))
+        };
+        let any = |cond: &Option<Vec<bool>>, v: &[Sym]| {
+            cond.as_ref()
+                .is_none_or(|ok| v.iter().any(|s| ok[*s as usize]))
+        };
+        (f.status.is_empty() || f.status.contains(&r.status))
+            && r.flags.contains_all(self.flags)
+            && f.from.is_none_or(|d| r.date.is_some_and(|rd| rd >= d))
+            && f.to.is_none_or(|d| r.date.is_some_and(|rd| rd <= d))
+            && f.has_complaint.is_none_or(|c| (r.complaints > 0) == c)
+            && (one(&self.institution, Some(r.institution))
+                || one(&self.institution, r.institution_id))
+            && one(&self.region, r.region)
+            && any(&self.provision, &r.provisions)
+            && any(&self.kind, &r.kinds)
+            && any(&self.tag, &r.tags)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Complaint, Measure};
+    use crate::time::DateOrTime;
+    use chrono::{DateTime, Duration};
+
+    fn protocol(id: &str, inst: &str, start: &str, provision: &str, kind: &str) -> Protocol {
+        let started_at = DateTime::parse_from_rfc3339(start).unwrap();
+        let mut p = Protocol::new(
+            id,
+            inst,
+            vec![Measure {
+                provision: provision.into(),
+                kind: Some(kind.into()),
+                started_at,
+                ended_at: Some(started_at + Duration::minutes(12)),
+            }],
+        );
+        p.region = Some("vestland".into());
+        p.child_ref = Some(format!("B-{id}"));
+        p
+    }
+
+    fn queue() -> Queue {
+        let protocols = vec![
+            (
+                1,
+                protocol(
+                    "P1",
+                    "Sølbakken ungdomshjem",
+                    "2024-03-01T10:00:00+01:00",
+                    "bvl § 10-7",
+                    "fastholding",
+                ),
+            ),
+            (
+                2,
+                protocol(
+                    "P2",
+                    "Fjordly",
+                    "2024-05-01T10:00:00+02:00",
+                    "bvl § 10-9",
+                    "isolasjon",
+                ),
+            ),
+            (
+                3,
+                protocol(
+                    "P3",
+                    "Åsly",
+                    "2023-01-01T10:00:00+01:00",
+                    "§ 10-70",
+                    "fastholding",
+                ),
+            ),
+        ];
+        let complaint = Complaint {
+            complaint_id: "K1".into(),
+            protocol_id: "P1".into(),
+            institution: Some("Sølbakken ungdomshjem".into()),
+            institution_id: None,
+            received_at: Some(DateOrTime::parse("2024-03-05").unwrap()),
+            complainant: None,
+            text: None,
+            outcome: None,
+            decided_at: None,
+        };
+        let complaints = [ComplaintInput {
+            id: 9,
+            complaint: &complaint,
+            protocol: Some(1),
+            review: None,
+        }];
+        let mut reviews = HashMap::new();
+        reviews.insert(
+            2,
+            Review {
+                status: Some(Status::Gjennomgatt),
+                ..Review::default()
+            },
+        );
+        Queue::build(
+            &protocols,
+            &complaints,
+            &reviews,
+            &Catalogue::built_in(),
+            &TriageRules::default(),
+        )
+    }
+
+    fn ids(q: &Queue, rows: &[usize]) -> Vec<String> {
+        rows.iter()
+            .map(|i| q.text(q.rows[*i].record_id).to_string())
+            .collect()
+    }
+
+    fn select(q: &Queue, text: &str) -> Vec<String> {
+        let mut f = QueueFilter::default();
+        f.apply_text(text).unwrap();
+        ids(q, &q.select(RecordKind::Protocol, &f, Sort::default()))
+    }
+
+    #[test]
+    fn rows_carry_status_complaints_and_flags() {
+        let q = queue();
+        assert_eq!(q.count(RecordKind::Protocol), 3);
+        assert_eq!(q.count(RecordKind::Complaint), 1);
+        let p1 = &q.rows[q.row_of(RecordRef::protocol(1)).unwrap()];
+        assert_eq!((p1.complaints, p1.open_complaints), (1, 1));
+        let k = &q.rows[q.row_of(RecordRef::complaint(9)).unwrap()];
+        assert_eq!(q.text(k.institution), "Sølbakken ungdomshjem");
+        assert_eq!(k.status, Status::Mottatt);
+        assert_eq!(k.date, NaiveDate::from_ymd_opt(2024, 3, 5));
+        assert_eq!(q.open_count(RecordKind::Protocol), 2);
+        assert!(p1.flags.contains(TriageFlag::MissingChildStatement));
+    }
+
+    #[test]
+    fn filters_combine() {
+        let q = queue();
+        assert_eq!(select(&q, ""), ["P2", "P1", "P3"]);
+        assert_eq!(select(&q, "status=ny"), ["P1", "P3"]);
+        assert_eq!(select(&q, "provision=10-7"), ["P1"]);
+        assert_eq!(select(&q, "provision=§_10-70"), ["P3"]);
+        assert_eq!(select(&q, "institution=solbakken"), ["P1"]);
+        assert_eq!(select(&q, "kind=fasth from=2024-01-01"), ["P1"]);
+        assert_eq!(select(&q, "complaint=yes"), ["P1"]);
+        assert_eq!(select(&q, "complaint=no to=2023-12-31"), ["P3"]);
+        assert_eq!(select(&q, "flag=unknown_provision"), ["P3"]);
+        assert_eq!(select(&q, "region=vest status=gjennomgatt"), ["P2"]);
+        assert_eq!(select(&q, "status=ny status="), ["P2", "P1", "P3"]);
+    }
+
+    #[test]
+    fn filter_text_round_trips_and_reports_errors() {
+        let mut f = QueueFilter::default();
+        f.apply_text(
+            "status=ny,oppfolging institution=Sølbakken_ungdomshjem flag=late complaint=no",
+        )
+        .unwrap();
+        let text: Vec<String> = f.pairs().iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let mut again = QueueFilter::default();
+        again.apply_text(&text.join(" ")).unwrap();
+        assert_eq!(again, f);
+        assert_eq!(f.institution.as_deref(), Some("Sølbakken ungdomshjem"));
+        assert_eq!(
+            f.apply_text("status=kanskje"),
+            Err(FilterParseError::BadValue {
+                key: "status".into(),
+                value: "kanskje".into()
+            })
+        );
+        assert_eq!(
+            f.apply_text("farge=rød"),
+            Err(FilterParseError::UnknownKey("farge".into()))
+        );
+        assert_eq!(
+            f.apply_text("ny"),
+            Err(FilterParseError::NotAPair("ny".into()))
+        );
+    }
+
+    #[test]
+    fn sorts_by_every_column_deterministically() {
+        let q = queue();
+        for column in Column::ALL {
+            for descending in [false, true] {
+                let sort = Sort { column, descending };
+                let a = q.select(RecordKind::Protocol, &QueueFilter::default(), sort);
+                let b = q.select(RecordKind::Protocol, &QueueFilter::default(), sort);
+                assert_eq!(a, b);
+                assert_eq!(a.len(), 3);
+            }
+        }
+        let by_inst = q.select(
+            RecordKind::Protocol,
+            &QueueFilter::default(),
+            Sort {
+                column: Column::Institution,
+                descending: false,
+            },
+        );
+        // Norwegian order: Å comes after Ø and Z.
+        assert_eq!(ids(&q, &by_inst), ["P2", "P1", "P3"]);
+    }
+
+    #[test]
+    fn a_decided_complaint_closes_on_its_protocol_row() {
+        let mut q = queue();
+        let review = Review {
+            status: Some(Status::Avgjort),
+            outcome: Some(Outcome::Medhold),
+            tags: ["viktig".to_string()].into(),
+            ..Review::default()
+        };
+        q.update_review(RecordRef::complaint(9), &review, None);
+        let k = &q.rows[q.row_of(RecordRef::complaint(9)).unwrap()];
+        assert_eq!(
+            (k.status, k.outcome),
+            (Status::Avgjort, Some(Outcome::Medhold))
+        );
+        let p1 = &q.rows[q.row_of(RecordRef::protocol(1)).unwrap()];
+        assert_eq!(p1.open_complaints, 0);
+        let mut f = QueueFilter::default();
+        f.apply_text("tag=viktig").unwrap();
+        assert_eq!(
+            q.select(RecordKind::Complaint, &f, Sort::default()).len(),
+            1
+        );
+    }
+}
