@@ -40,6 +40,20 @@ enum Command {
     Stats(StatsArgs),
     /// Write deterministic synthetic protocols and complaints (never real people)
     Generate(GenerateArgs),
+    /// Keymap files of the terminal UI
+    #[command(subcommand)]
+    Keymap(KeymapCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum KeymapCommand {
+    /// Check a keymap file (over the built-in keymap) and report its first error
+    Check {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// List every action with its keys, per screen
+    List,
 }
 
 #[derive(Args, Debug)]
@@ -296,6 +310,7 @@ pub fn run() -> ExitCode {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Generate(args)) => cmd_generate(args),
+        Some(Command::Keymap(command)) => cmd_keymap(command),
         Some(command) => with_store(cli.db, command),
     };
     match result {
@@ -329,8 +344,50 @@ fn with_store(db: Option<PathBuf>, command: Command) -> Result<ExitCode, Failure
         Command::Show(args) => cmd_show(&store, &catalogue, args),
         Command::List(args) => cmd_list(&store, &catalogue, args),
         Command::Stats(args) => cmd_stats(&store, &catalogue, args),
-        Command::Generate(_) => unreachable!("generate needs no store"),
+        Command::Generate(_) | Command::Keymap(_) => unreachable!("needs no store"),
     }
+}
+
+fn cmd_keymap(command: KeymapCommand) -> Result<ExitCode, Failure> {
+    use tvang::tui::action::Mode;
+    use tvang::tui::keymap::{show_sequence, Keymap};
+    match command {
+        KeymapCommand::Check { file } => {
+            let keymap = Keymap::with_file(&file).map_err(|e| Failure::new(e.to_string(), 1))?;
+            let bound = Mode::ALL
+                .iter()
+                .map(|m| {
+                    keymap
+                        .bindings(*m)
+                        .iter()
+                        .filter(|b| !b.keys.is_empty())
+                        .count()
+                })
+                .sum();
+            emit(&format!(
+                "{}\n",
+                text::keymap_ok(&file.display().to_string(), bound)
+            ));
+        }
+        KeymapCommand::List => {
+            let keymap = Keymap::built_in();
+            let mut out = String::new();
+            for mode in Mode::ALL {
+                out.push_str(&format!("[{}]\n", mode.name()));
+                for b in keymap.bindings(mode) {
+                    let keys: Vec<String> = b.keys.iter().map(|k| show_sequence(k)).collect();
+                    out.push_str(&format!(
+                        "  {:<16} {:<24} {}\n",
+                        b.action.name(),
+                        keys.join(", "),
+                        b.desc
+                    ));
+                }
+            }
+            emit(&out);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Writes to standard output; a closed pipe (`tvang list | head`) is not an error.

@@ -1082,3 +1082,69 @@ mod tests {
         }
     }
 }
+
+impl fmt::Display for crate::tui::keymap::KeymapError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::tui::keymap::KeymapError as E;
+        match self {
+            E::Io { file, message } => write!(f, "{file}: kunne ikke leses: {message}"),
+            E::Syntax { file, message } => {
+                write!(f, "{file}: er ikke gyldig TOML: {}", message.replace('\n', "\n  "))
+            }
+            E::UnknownMode { file, line, mode } => write!(
+                f,
+                "{file}:{line}: ukjent skjerm [{mode}] (kjente: global, queue, detail)"
+            ),
+            E::UnknownAction {
+                file,
+                line,
+                mode,
+                action,
+            } => write!(
+                f,
+                "{file}:{line}: ukjent handling «{action}» i [{mode}] (se tvang keymap list)"
+            ),
+            E::BadKey {
+                file,
+                line,
+                key,
+                reason,
+            } => write!(f, "{file}:{line}: tasten «{key}» kan ikke leses: {reason}"),
+            E::BadBinding { file, line, action } => write!(
+                f,
+                "{file}:{line}: {action} må være en liste med taster, som [\"j\", \"down\"], eller {{ keys = [...], desc = \"...\" }}"
+            ),
+            E::Duplicate {
+                origin,
+                mode,
+                key,
+                first,
+                first_origin,
+                second,
+            } => write!(
+                f,
+                "{origin}: tasten «{key}» i [{mode}] er bundet både til {first} ({first_origin}) og til {second}; fjern den fra en av dem (en tom liste [] fjerner alle)"
+            ),
+            E::Prefix {
+                origin,
+                mode,
+                key,
+                sequence,
+                other,
+            } => write!(
+                f,
+                "{origin}: «{sequence}» i [{mode}] kan aldri nås, fordi «{key}» alene er bundet til {other}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for crate::tui::keymap::KeymapError {}
+
+pub fn keymap_ok(file: &str, bindings: usize) -> String {
+    format!("{file}: gyldig ({bindings} handlinger bundet).")
+}
+
+pub fn keymap_refused(e: &crate::tui::keymap::KeymapError) -> String {
+    format!("{e}\ntvang starter ikke med et ugyldig tasteoppsett; rett filen og prøv igjen (tvang keymap check FIL).")
+}

@@ -1,0 +1,118 @@
+//! The named actions keys are bound to. Their snake_case names are what keymap files bind and
+//! what the `:` command line accepts.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Quit,
+    Help,
+    CommandLine,
+    Undo,
+    MoveDown,
+    MoveUp,
+    PageDown,
+    PageUp,
+    GoTop,
+    GoBottom,
+    Open,
+    Back,
+    ToggleView,
+    ToggleMark,
+    VisualMark,
+    ClearMarks,
+    SortNext,
+    SortReverse,
+    Filter,
+    ClearFilter,
+    Decide,
+    FollowUp,
+    StatusMenu,
+    Classify,
+    Annotate,
+    Remark,
+    Tag,
+    NextItem,
+    PrevItem,
+}
+
+impl Action {
+    pub const ALL: [Action; 29] = [
+        Action::Quit,
+        Action::Help,
+        Action::CommandLine,
+        Action::Undo,
+        Action::MoveDown,
+        Action::MoveUp,
+        Action::PageDown,
+        Action::PageUp,
+        Action::GoTop,
+        Action::GoBottom,
+        Action::Open,
+        Action::Back,
+        Action::ToggleView,
+        Action::ToggleMark,
+        Action::VisualMark,
+        Action::ClearMarks,
+        Action::SortNext,
+        Action::SortReverse,
+        Action::Filter,
+        Action::ClearFilter,
+        Action::Decide,
+        Action::FollowUp,
+        Action::StatusMenu,
+        Action::Classify,
+        Action::Annotate,
+        Action::Remark,
+        Action::Tag,
+        Action::NextItem,
+        Action::PrevItem,
+    ];
+
+    pub fn name(self) -> String {
+        crate::review::json_name(&self)
+    }
+
+    pub fn from_name(name: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|a| a.name() == name)
+    }
+}
+
+/// The screens (keymap sections) keys are bound in. `global` applies on every screen unless the
+/// screen binds the same key itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Mode {
+    Global,
+    Queue,
+    Detail,
+}
+
+impl Mode {
+    pub const ALL: [Mode; 3] = [Mode::Global, Mode::Queue, Mode::Detail];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Global => "global",
+            Mode::Queue => "queue",
+            Mode::Detail => "detail",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Mode> {
+        Mode::ALL.into_iter().find(|m| m.name() == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_has_a_name_that_reads_back() {
+        for a in Action::ALL {
+            assert_eq!(Action::from_name(&a.name()), Some(a));
+        }
+        assert_eq!(Action::CommandLine.name(), "command_line");
+    }
+}

@@ -1,0 +1,48 @@
+//! Keymap files checked by the real binary: every invalid fixture gives its exact message, and
+//! the shipped keymaps are valid.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn every_invalid_keymap_is_refused_with_its_message() {
+    let dir = repo().join("tests/fixtures/keymaps/invalid");
+    let mut checked = 0;
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    let db = tempfile::tempdir().unwrap();
+    for file in files {
+        let name = file.file_name().unwrap().to_string_lossy().to_string();
+        let relative = format!("tests/fixtures/keymaps/invalid/{name}");
+        let run = tvang_in(&repo(), db.path(), &["keymap", "check", &relative]);
+        let expected = std::fs::read_to_string(file.with_extension("expected"))
+            .unwrap_or_else(|_| panic!("{name} has no .expected file"));
+        assert_eq!(run.code, 1, "{name}");
+        assert_eq!(run.stderr, expected, "{name}");
+        assert!(
+            run.stderr.contains(&format!("{relative}:")),
+            "{name} names its file"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 10, "only {checked} fixtures");
+}
+
+#[test]
+fn the_shipped_keymaps_are_valid() {
+    let db = tempfile::tempdir().unwrap();
+    for file in ["keymaps/default.toml", "keymaps/arrows.toml"] {
+        let run = tvang_in(&repo(), db.path(), &["keymap", "check", file]);
+        assert_eq!(run.code, 0, "{file}: {}", run.stderr);
+        assert!(
+            run.stdout.starts_with(&format!("{file}: gyldig")),
+            "{}",
+            run.stdout
+        );
+    }
+}
