@@ -1057,32 +1057,6 @@ pub fn stats_table(
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn serde_positions_are_split_off() {
-        assert_eq!(
-            split_serde_position("expected `,` or `}` at line 3 column 24"),
-            ("expected `,` or `}`", Some((3, 24)))
-        );
-        assert_eq!(split_serde_position("oops"), ("oops", None));
-        assert_eq!(
-            syntax_error("EOF while parsing a value at line 1 column 36", false),
-            "ugyldig JSON (kolonne 36): EOF while parsing a value"
-        );
-    }
-
-    #[test]
-    fn every_flag_has_label_and_explanation() {
-        for f in Flag::ALL {
-            assert!(!flag_label(f).is_empty());
-            assert!(flag_explanation(f).ends_with('.'));
-        }
-    }
-}
-
 impl fmt::Display for crate::tui::keymap::KeymapError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use crate::tui::keymap::KeymapError as E;
@@ -1123,7 +1097,9 @@ impl fmt::Display for crate::tui::keymap::KeymapError {
                 second,
             } => write!(
                 f,
-                "{origin}: tasten «{key}» i [{mode}] er bundet både til {first} ({first_origin}) og til {second}; fjern den fra en av dem (en tom liste [] fjerner alle)"
+                "{origin}: tasten «{key}» i [{mode}] er bundet både til {} ({first_origin}) og til {}; fjern den fra en av dem (en tom liste [] fjerner alle)",
+                first.name(),
+                second.name()
             ),
             E::Prefix {
                 origin,
@@ -1133,7 +1109,8 @@ impl fmt::Display for crate::tui::keymap::KeymapError {
                 other,
             } => write!(
                 f,
-                "{origin}: «{sequence}» i [{mode}] kan aldri nås, fordi «{key}» alene er bundet til {other}"
+                "{origin}: «{sequence}» i [{mode}] kan aldri nås, fordi «{key}» alene er bundet til {}",
+                other.name()
             ),
         }
     }
@@ -1147,4 +1124,30 @@ pub fn keymap_ok(file: &str, bindings: usize) -> String {
 
 pub fn keymap_refused(e: &crate::tui::keymap::KeymapError) -> String {
     format!("{e}\ntvang starter ikke med et ugyldig tasteoppsett; rett filen og prøv igjen (tvang keymap check FIL).")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serde_positions_are_split_off() {
+        assert_eq!(
+            split_serde_position("expected `,` or `}` at line 3 column 24"),
+            ("expected `,` or `}`", Some((3, 24)))
+        );
+        assert_eq!(split_serde_position("oops"), ("oops", None));
+        assert_eq!(
+            syntax_error("EOF while parsing a value at line 1 column 36", false),
+            "ugyldig JSON (kolonne 36): EOF while parsing a value"
+        );
+    }
+
+    #[test]
+    fn every_flag_has_label_and_explanation() {
+        for f in Flag::ALL {
+            assert!(!flag_label(f).is_empty());
+            assert!(flag_explanation(f).ends_with('.'));
+        }
+    }
 }

@@ -245,19 +245,19 @@ pub enum KeymapError {
     /// One key (sequence) bound to two actions on one screen.
     Duplicate {
         origin: String,
-        mode: String,
+        mode: &'static str,
         key: String,
-        first: String,
+        first: Action,
         first_origin: String,
-        second: String,
+        second: Action,
     },
     /// A key bound alone and as the start of a sequence (`g` and `g g`) on one screen.
     Prefix {
         origin: String,
-        mode: String,
+        mode: &'static str,
         key: String,
         sequence: String,
-        other: String,
+        other: Action,
     },
 }
 
@@ -392,11 +392,11 @@ impl Keymap {
                         if first.action != b.action {
                             return Err(KeymapError::Duplicate {
                                 origin: b.origin.clone(),
-                                mode: mode.name().into(),
+                                mode: mode.name(),
                                 key: show_sequence(seq),
-                                first: first.action.name(),
+                                first: first.action,
                                 first_origin: first.origin.clone(),
-                                second: b.action.name(),
+                                second: b.action,
                             });
                         }
                     }
@@ -414,10 +414,10 @@ impl Keymap {
                         };
                         return Err(KeymapError::Prefix {
                             origin: origin.clone(),
-                            mode: mode.name().into(),
+                            mode: mode.name(),
                             key: show_sequence(&seq[..len]),
                             sequence: show_sequence(seq),
-                            other: short.action.name(),
+                            other: short.action,
                         });
                     }
                 }
