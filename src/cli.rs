@@ -22,12 +22,23 @@ struct Cli {
     #[arg(long, global = true, env = "TVANG_DB", value_name = "DIR")]
     db: Option<PathBuf>,
 
+    /// Keymap file over the built-in keys [default: keymap.toml in the config directory, if any]
+    #[arg(long, global = true, env = "TVANG_KEYMAP", value_name = "FILE")]
+    keymap: Option<PathBuf>,
+
+    /// Settings file (inspector name, triage limits) [default: config.toml in the config
+    /// directory, if any]
+    #[arg(long, global = true, env = "TVANG_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+
     #[command(subcommand)]
     command: Option<Command>,
 }
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Open the terminal UI (the default), after importing PATHs if given (idempotently)
+    Open(OpenArgs),
     /// Import protocol and complaint files (.json, .jsonl/.ndjson, .csv) and folders
     Import(ImportArgs),
     /// Export every protocol and complaint in the import format
@@ -43,6 +54,13 @@ enum Command {
     /// Keymap files of the terminal UI
     #[command(subcommand)]
     Keymap(KeymapCommand),
+}
+
+#[derive(Args, Debug)]
+struct OpenArgs {
+    /// Files and folders to import before opening (already stored records are skipped)
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -303,15 +321,15 @@ pub fn run() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    let tui = TuiSettings {
+        keymap: cli.keymap,
+        config: cli.config,
+    };
     let result = match cli.command {
-        None => {
-            // The terminal UI comes with a later issue; until then, help.
-            let _ = <Cli as clap::CommandFactory>::command().print_help();
-            Ok(ExitCode::SUCCESS)
-        }
+        None => with_store(cli.db, Command::Open(OpenArgs { paths: Vec::new() }), tui),
         Some(Command::Generate(args)) => cmd_generate(args),
         Some(Command::Keymap(command)) => cmd_keymap(command),
-        Some(command) => with_store(cli.db, command),
+        Some(command) => with_store(cli.db, command, tui),
     };
     match result {
         Ok(code) => code,
@@ -334,11 +352,28 @@ fn store_dir(db: Option<PathBuf>) -> Result<PathBuf, Failure> {
         .ok_or_else(|| Failure::new(text::NO_DATA_DIR, 2))
 }
 
-fn with_store(db: Option<PathBuf>, command: Command) -> Result<ExitCode, Failure> {
+/// Where the TUI's keymap and settings come from.
+struct TuiSettings {
+    keymap: Option<PathBuf>,
+    config: Option<PathBuf>,
+}
+
+fn with_store(
+    db: Option<PathBuf>,
+    command: Command,
+    tui: TuiSettings,
+) -> Result<ExitCode, Failure> {
     let catalogue =
         Catalogue::load().map_err(|e| Failure::new(text::catalogue_error(&e.to_string()), 2))?;
+    if let Command::Open(args) = command {
+        // Check the keymap and settings before touching the store or the terminal.
+        let (keymap, config) = tui_settings(tui)?;
+        let store = Store::open(&store_dir(db)?)?;
+        return cmd_open(store, catalogue, keymap, config, args);
+    }
     let store = Store::open(&store_dir(db)?)?;
     match command {
+        Command::Open(_) => unreachable!("handled above"),
         Command::Import(args) => cmd_import(&store, &catalogue, args),
         Command::Export(args) => cmd_export(&store, args),
         Command::Show(args) => cmd_show(&store, &catalogue, args),
@@ -346,6 +381,73 @@ fn with_store(db: Option<PathBuf>, command: Command) -> Result<ExitCode, Failure
         Command::Stats(args) => cmd_stats(&store, &catalogue, args),
         Command::Generate(_) | Command::Keymap(_) => unreachable!("needs no store"),
     }
+}
+
+fn tui_settings(
+    tui: TuiSettings,
+) -> Result<(tvang::tui::keymap::Keymap, tvang::config::Config), Failure> {
+    use tvang::config::{config_dir, Config};
+    use tvang::tui::keymap::Keymap;
+    let config = match &tui.config {
+        Some(path) => Config::load(path, true),
+        None => match config_dir() {
+            Some(dir) => Config::load(&dir.join("config.toml"), false),
+            None => Ok(Config::default()),
+        },
+    }
+    .map_err(|e| Failure::new(text::config_error(&e), 2))?;
+    let keymap_file = tui.keymap.or_else(|| {
+        config_dir()
+            .map(|d| d.join("keymap.toml"))
+            .filter(|p| p.exists())
+    });
+    let keymap = match keymap_file {
+        Some(path) => {
+            Keymap::with_file(&path).map_err(|e| Failure::new(text::keymap_refused(&e), 2))?
+        }
+        None => Keymap::built_in(),
+    };
+    Ok((keymap, config))
+}
+
+fn cmd_open(
+    store: Store,
+    catalogue: Catalogue,
+    keymap: tvang::tui::keymap::Keymap,
+    config: tvang::config::Config,
+    args: OpenArgs,
+) -> Result<ExitCode, Failure> {
+    if !args.paths.is_empty() {
+        let code = cmd_import(
+            &store,
+            &catalogue,
+            ImportArgs {
+                paths: args.paths,
+                update: false,
+                verbose: false,
+                report: None,
+            },
+        )?;
+        if code == ExitCode::from(2) {
+            return Ok(code);
+        }
+    }
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(Failure::new(text::NOT_A_TERMINAL, 2));
+    }
+    let store = std::sync::Arc::new(store);
+    let mut app = tvang::tui::state::App::new(
+        std::sync::Arc::clone(&store),
+        std::sync::Arc::new(catalogue),
+        keymap,
+        config.author(),
+        config.triage,
+    )?;
+    let result = tvang::tui::run::run(&mut app);
+    drop(app);
+    store.flush()?;
+    result.map_err(|e| Failure::new(text::terminal_error(&e.to_string()), 2))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn cmd_keymap(command: KeymapCommand) -> Result<ExitCode, Failure> {
@@ -545,7 +647,9 @@ fn cmd_show(store: &Store, catalogue: &Catalogue, args: ShowArgs) -> Result<Exit
         let linked = store.complaints_for_protocol(&sp.protocol)?;
         let history = store.protocol_history(id)?;
         let rendered = match args.format {
-            ShowFormat::Text => text::protocol_detail(&sp, &linked, history.len(), catalogue),
+            ShowFormat::Text => {
+                text::protocol_detail(&sp, &linked, history.len(), catalogue, text::SHOW_WIDTH)
+            }
             ShowFormat::Json => text::protocol_json(&sp, &linked, catalogue),
         };
         let _ = writeln!(out, "{rendered}");
@@ -561,7 +665,7 @@ fn cmd_show(store: &Store, catalogue: &Catalogue, args: ShowArgs) -> Result<Exit
             .transpose()?
             .flatten();
         let rendered = match args.format {
-            ShowFormat::Text => text::complaint_detail(&sc, protocol.as_ref()),
+            ShowFormat::Text => text::complaint_detail(&sc, protocol.as_ref(), text::SHOW_WIDTH),
             ShowFormat::Json => serde_json::to_string_pretty(&sc).expect("serialisable"),
         };
         let _ = writeln!(out, "{rendered}");

@@ -5,6 +5,7 @@
 //! synthetic data generator. The command line (`src/main.rs`, `src/cli.rs`) sits on top.
 
 pub mod catalogue;
+pub mod config;
 pub mod export;
 pub mod facts;
 pub mod flags;

@@ -45,6 +45,8 @@ pub struct QueueRow {
     pub open_complaints: u16,
     /// Complaint rows: the decision (the inspector's, else as imported).
     pub outcome: Option<Outcome>,
+    /// Complaint rows: the decision as imported (the initial status depends on it).
+    pub imported_outcome: Option<Outcome>,
     /// Tags set by inspectors.
     pub tags: Vec<Sym>,
 }
@@ -354,6 +356,7 @@ impl Queue {
                 complaints: 0,
                 open_complaints: 0,
                 outcome: None,
+                imported_outcome: None,
                 tags: Vec::new(),
             };
             protocol_row.insert(*id, q.rows.len());
@@ -399,6 +402,7 @@ impl Queue {
                         complaints: 1,
                         open_complaints: 0,
                         outcome,
+                        imported_outcome: None,
                         tags: Vec::new(),
                     }
                 }
@@ -413,6 +417,7 @@ impl Queue {
             row.complaints = 1;
             row.open_complaints = u16::from(status.is_open());
             row.outcome = outcome;
+            row.imported_outcome = c.complaint.outcome;
             q.rows.push(row);
             let last = q.rows.len() - 1;
             q.set_tags(last, &review);
@@ -479,13 +484,9 @@ impl Queue {
 
     /// Brings a row up to date with its changed review (status, outcome, tags), and the complaint
     /// counts of the protocol a complaint concerns.
-    pub fn update_review(
-        &mut self,
-        record: RecordRef,
-        review: &Review,
-        imported_outcome: Option<Outcome>,
-    ) {
+    pub fn update_review(&mut self, record: RecordRef, review: &Review) {
         let Some(i) = self.row_of(record) else { return };
+        let imported_outcome = self.rows[i].imported_outcome;
         let was_open = self.rows[i].status.is_open();
         let status = review.status_for(record.kind, imported_outcome);
         self.rows[i].status = status;
@@ -851,7 +852,7 @@ mod tests {
             tags: ["viktig".to_string()].into(),
             ..Review::default()
         };
-        q.update_review(RecordRef::complaint(9), &review, None);
+        q.update_review(RecordRef::complaint(9), &review);
         let k = &q.rows[q.row_of(RecordRef::complaint(9)).unwrap()];
         assert_eq!(
             (k.status, k.outcome),

@@ -1,5 +1,14 @@
 //! The terminal UI: state + actions + rendering, on top of the core. Nothing in the core
 //! modules depends on this one.
+//!
+//! Keys go through the keymap ([`keymap`]) to named actions ([`action`]); the reducer
+//! ([`state::App`]) changes the state and writes edits to the store, flushed before the screen
+//! says they are saved; the views ([`view`], [`detail`]) only read the state.
 
 pub mod action;
+pub mod detail;
+pub mod editor;
 pub mod keymap;
+pub mod run;
+pub mod state;
+pub mod view;

@@ -513,11 +513,16 @@ pub fn wrap(text: &str, width: usize, indent: usize) -> String {
     out
 }
 
+/// Text width of `show`'s narrative paragraphs.
+pub const SHOW_WIDTH: usize = 94;
+
+/// A protocol as `show` prints it; narrative paragraphs wrap at `width` columns.
 pub fn protocol_detail(
     sp: &StoredProtocol,
     complaints: &[StoredComplaint],
     earlier_versions: usize,
     catalogue: &Catalogue,
+    width: usize,
 ) -> String {
     let p = &sp.protocol;
     let mut s = String::new();
@@ -637,7 +642,7 @@ pub fn protocol_detail(
     ] {
         s.push_str(&format!("\n{label}\n"));
         match value {
-            Some(t) => s.push_str(&wrap(t, 92, 2)),
+            Some(t) => s.push_str(&wrap(t, width.saturating_sub(2).max(20), 2)),
             None => s.push_str("  — ikke oppgitt\n"),
         }
     }
@@ -653,7 +658,7 @@ pub fn protocol_detail(
         s.push_str("  ingen\n");
     }
     for sc in complaints {
-        s.push_str(&complaint_line(&sc.complaint));
+        s.push_str(&complaint_line(&sc.complaint, width));
     }
     s.push_str(&format!(
         "\nKilde: {} · importert {} · versjon {}{}\n",
@@ -669,7 +674,7 @@ pub fn protocol_detail(
     s
 }
 
-fn complaint_line(c: &crate::model::Complaint) -> String {
+fn complaint_line(c: &crate::model::Complaint, width: usize) -> String {
     let mut s = format!(
         "  {} · mottatt {} · fra {} · {}{}\n",
         c.complaint_id,
@@ -683,12 +688,16 @@ fn complaint_line(c: &crate::model::Complaint) -> String {
             .unwrap_or_default()
     );
     if let Some(t) = &c.text {
-        s.push_str(&wrap(t, 88, 4));
+        s.push_str(&wrap(t, width.saturating_sub(6).max(20), 4));
     }
     s
 }
 
-pub fn complaint_detail(sc: &StoredComplaint, protocol: Option<&StoredProtocol>) -> String {
+pub fn complaint_detail(
+    sc: &StoredComplaint,
+    protocol: Option<&StoredProtocol>,
+    width: usize,
+) -> String {
     let c = &sc.complaint;
     let mut s = format!(
         "Klage {} · {}\n",
@@ -698,7 +707,7 @@ pub fn complaint_detail(sc: &StoredComplaint, protocol: Option<&StoredProtocol>)
             .or(c.institution_id.clone())
             .unwrap_or_default()
     );
-    s.push_str(&complaint_line(c));
+    s.push_str(&complaint_line(c, width));
     match protocol {
         Some(sp) => s.push_str(&format!(
             "Gjelder protokoll {} ({})\n",
@@ -1118,6 +1127,17 @@ impl fmt::Display for crate::tui::keymap::KeymapError {
 
 impl std::error::Error for crate::tui::keymap::KeymapError {}
 
+pub fn config_error(e: &str) -> String {
+    format!("innstillingsfilen kan ikke leses: {e}")
+}
+
+pub const NOT_A_TERMINAL: &str =
+    "tvang åpner skjermbildet bare i en terminal; bruk tvang list, show eller stats i skript";
+
+pub fn terminal_error(e: &str) -> String {
+    format!("feil i terminalen: {e}")
+}
+
 pub fn keymap_ok(file: &str, bindings: usize) -> String {
     format!("{file}: gyldig ({bindings} handlinger bundet).")
 }
@@ -1125,6 +1145,8 @@ pub fn keymap_ok(file: &str, bindings: usize) -> String {
 pub fn keymap_refused(e: &crate::tui::keymap::KeymapError) -> String {
     format!("{e}\ntvang starter ikke med et ugyldig tasteoppsett; rett filen og prøv igjen (tvang keymap check FIL).")
 }
+
+pub mod tui;
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,79 @@
+//! The user's settings: `config.toml` in tvang's config directory (or `--config FILE`).
+//!
+//! ```toml
+//! inspector = "Kari Nordmann"   # author of notes and changes; default: $USER
+//!
+//! [triage]
+//! duration_limit_minutes = 30   # § 10-7 measures longer than this are flagged
+//! repeat_count = 3              # this many protocols for one child …
+//! repeat_window_days = 30       # … within this many days are flagged
+//! late_days = 7                 # received more than this many days after the incident
+//! ```
+
+use crate::triage::TriageRules;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub inspector: Option<String>,
+    pub triage: TriageRules,
+}
+
+impl Config {
+    /// Reads a config file; a missing default file is an empty config, a missing named one an
+    /// error.
+    pub fn load(path: &Path, must_exist: bool) -> Result<Config, String> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => {
+                Ok(Config::default())
+            }
+            Err(e) => Err(format!("{}: {e}", path.display())),
+        }
+    }
+
+    /// Who the notes and changes are by: the configured name, else the login name.
+    pub fn author(&self) -> String {
+        self.inspector
+            .clone()
+            .filter(|s| !s.trim().is_empty())
+            .or_else(|| std::env::var("USER").ok())
+            .or_else(|| std::env::var("USERNAME").ok())
+            .unwrap_or_else(|| "ukjent".into())
+    }
+}
+
+/// tvang's config directory (`~/.config/tvang` on Linux).
+pub fn config_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("no", "statsforvalteren", "tvang")
+        .map(|d| d.config_dir().to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_inspector_and_triage_limits() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(
+            &path,
+            "inspector = \"Kari\"\n[triage]\nduration_limit_minutes = 15\n",
+        )
+        .unwrap();
+        let c = Config::load(&path, true).unwrap();
+        assert_eq!(c.author(), "Kari");
+        assert_eq!(c.triage.duration_limit_minutes, 15);
+        assert_eq!(c.triage.repeat_count, 3);
+        std::fs::write(&path, "[triage]\nlimit = 1\n").unwrap();
+        assert!(Config::load(&path, true).unwrap_err().contains("limit"));
+        assert_eq!(
+            Config::load(&dir.path().join("none.toml"), false).unwrap(),
+            Config::default()
+        );
+        assert!(Config::load(&dir.path().join("none.toml"), true).is_err());
+    }
+}

@@ -1,0 +1,525 @@
+//! The terminal UI's words.
+
+use crate::import::{ImportReport, Progress};
+use crate::model::Outcome;
+use crate::queue::{Column, FilterParseError};
+use crate::review::{Assessment, Change, CheckItem, RecordKind, Status};
+use crate::triage::{TriageFlag, TriageRules};
+use crate::tui::action::{Action, Mode};
+
+pub const NOTE_EMPTY: &str = "Notatet er tomt; skriv noe eller trykk Esc.";
+pub const NOTE_DISCARDED: &str = "Notatet ble forkastet.";
+pub const NOTE_CONFIRM_DISCARD: &str =
+    "Trykk Esc igjen for å forkaste notatet, ctrl-s for å lagre.";
+pub const CANCELLED: &str = "Avbrutt; ingenting ble endret.";
+pub const FILTER_CLEARED: &str = "Filteret er fjernet.";
+pub const PICK_STATUS: &str = "Velg status";
+pub const PICK_FIELD: &str = "Merknad til hvilket felt?";
+pub const PICK_OUTCOME: &str = "Utfall av klagen";
+pub const PICK_CLASSIFY: &str = "Klassifiser";
+pub const PICK_CHECKLIST: &str =
+    "Vilkår (tall veksler: oppfylt → ikke oppfylt → ikke vurderbar → tom; Esc lukker)";
+pub const CLASSIFY_OUTCOME: &str = "Utfall (medhold, delvis, ikke medhold, avvist)";
+pub const CLASSIFY_CHECKLIST: &str = "Vilkår for lovlig tvang (sjekkliste)";
+pub const CLASSIFY_PROVISION: &str = "Korrigert hjemmel";
+pub const CLASSIFY_KIND: &str = "Korrigert tiltakstype";
+pub const CLASSIFY_TAG: &str = "Etikett";
+pub const NOTHING_TO_UNDO: &str = "Ingenting å angre.";
+pub const IMPORT_RUNNING: &str = "En import pågår allerede.";
+pub const IMPORT_STARTED: &str = "Importen er startet; du kan arbeide videre mens den går.";
+pub const NO_ROWS: &str = "Ingen treff. F fjerner filteret, / endrer det.";
+pub const HELP_TITLE: &str = "Hjelp — skriv for å filtrere, Esc lukker";
+pub const NOTE_TITLE: &str = "Notat — ctrl-s lagrer, Esc avbryter";
+pub const CONFIRM_HINT: &str = "j/Enter = ja, n/Esc = nei";
+pub const WAITING_FOR_KEY: &str = "Venter på neste tast:";
+
+pub const WELCOME: &[&str] = &[
+    "Velkommen til tvang",
+    "",
+    "Lageret er tomt. Importer tvangsprotokoller og klager (JSON, JSON Lines eller CSV):",
+    "",
+    "  :import MAPPE-ELLER-FIL      her i tvang (trykk : og skriv kommandoen)",
+    "  tvang import MAPPE           fra skallet",
+    "  tvang open samples/          importerer eksempeldataene og åpner dem",
+    "",
+    "? viser alle taster, q avslutter.",
+];
+
+pub fn status_label(s: Status) -> &'static str {
+    match s {
+        Status::Ny => "ny",
+        Status::Gjennomgatt => "gjennomgått",
+        Status::Oppfolging => "oppfølging",
+        Status::Mottatt => "mottatt",
+        Status::UnderBehandling => "under behandling",
+        Status::Avgjort => "avgjort",
+    }
+}
+
+/// Mnemonic keys in the status picker.
+pub fn status_key(s: Status) -> char {
+    match s {
+        Status::Ny => 'n',
+        Status::Gjennomgatt => 'g',
+        Status::Oppfolging => 'o',
+        Status::Mottatt => 'm',
+        Status::UnderBehandling => 'u',
+        Status::Avgjort => 'a',
+    }
+}
+
+pub fn outcome_key(o: Outcome) -> char {
+    match o {
+        Outcome::Medhold => 'm',
+        Outcome::DelvisMedhold => 'd',
+        Outcome::IkkeMedhold => 'i',
+        Outcome::Avvist => 'a',
+    }
+}
+
+/// Short outcome for the queue column.
+pub fn outcome_short(o: Option<Outcome>) -> &'static str {
+    match o {
+        Some(Outcome::Medhold) => "medhold",
+        Some(Outcome::DelvisMedhold) => "delvis",
+        Some(Outcome::IkkeMedhold) => "ikke medh.",
+        Some(Outcome::Avvist) => "avvist",
+        None => "",
+    }
+}
+
+/// Fields a remark can be about: mnemonic, JSON field name, label.
+pub fn remark_fields(kind: RecordKind) -> &'static [(char, &'static str, &'static str)] {
+    match kind {
+        RecordKind::Protocol => &[
+            ('f', "danger", "faresituasjonen"),
+            ('b', "justification", "begrunnelsen"),
+            ('s', "child_statement", "barnets syn"),
+            ('h', "measures", "tiltak og hjemmel"),
+            ('v', "duration", "varigheten"),
+            ('k', "injury", "skade"),
+            ('p', "police", "politiet"),
+            ('d', "received_at", "datoer og frister"),
+            (
+                'i',
+                "informed_of_complaint_right",
+                "informasjon om klageadgang",
+            ),
+        ],
+        RecordKind::Complaint => &[
+            ('t', "text", "klagen"),
+            ('d', "received_at", "datoer"),
+            ('u', "outcome", "utfallet"),
+        ],
+    }
+}
+
+pub fn check_label(c: CheckItem) -> &'static str {
+    match c {
+        CheckItem::AkuttFare => "Akutt fare",
+        CheckItem::FareGjenstand => "Fare for liv, helse, eiendom",
+        CheckItem::StrengtNodvendig => "Strengt nødvendig",
+        CheckItem::Forholdsmessig => "Forholdsmessig",
+        CheckItem::OpphortStraks => "Opphørt straks",
+        CheckItem::IsolasjonKrav => "Krav til isolasjon",
+        CheckItem::Formaal => "Formål: avverge skade",
+        CheckItem::ForebyggingEtterarbeid => "Forebygging og etterarbeid",
+        CheckItem::Saksbehandling => "Saksbehandling",
+    }
+}
+
+pub fn assessment_label(a: Option<Assessment>) -> &'static str {
+    match a {
+        Some(Assessment::Oppfylt) => "oppfylt",
+        Some(Assessment::IkkeOppfylt) => "IKKE OPPFYLT",
+        Some(Assessment::IkkeVurderbar) => "ikke vurderbar (mangler dokumentasjon)",
+        None => "—",
+    }
+}
+
+/// One letter per triage flag, for the queue's flag column.
+pub fn flag_letter(f: TriageFlag) -> char {
+    match f {
+        TriageFlag::Injury => 'S',
+        TriageFlag::Isolation => 'I',
+        TriageFlag::Police => 'P',
+        TriageFlag::LongDuration => 'V',
+        TriageFlag::SeveralMeasures => 'F',
+        TriageFlag::Repeated => 'G',
+        TriageFlag::Late => 'T',
+        TriageFlag::MissingChildStatement => 'B',
+        TriageFlag::NotInformedOfComplaintRight => 'K',
+        TriageFlag::UnknownProvision => 'H',
+    }
+}
+
+pub fn triage_label(f: TriageFlag) -> &'static str {
+    match f {
+        TriageFlag::Injury => "skade",
+        TriageFlag::Isolation => "isolasjon",
+        TriageFlag::Police => "politi",
+        TriageFlag::LongDuration => "lang varighet",
+        TriageFlag::SeveralMeasures => "flere tiltak samtidig",
+        TriageFlag::Repeated => "gjentatt tvang mot samme barn",
+        TriageFlag::Late => "sent forelagt",
+        TriageFlag::MissingChildStatement => "barnets syn mangler",
+        TriageFlag::NotInformedOfComplaintRight => "ikke informert om klageadgang",
+        TriageFlag::UnknownProvision => "ukjent hjemmel",
+    }
+}
+
+/// Why a flag is set, with the limits in force.
+pub fn triage_explanation(f: TriageFlag, rules: &TriageRules) -> String {
+    match f {
+        TriageFlag::Injury => "Barnet og/eller ansatte ble skadet.".into(),
+        TriageFlag::Isolation => {
+            "Isolasjon: krever vindu, minst 8 m², personale til stede og leders beslutning.".into()
+        }
+        TriageFlag::Police => "Politiet var involvert (alene eller sammen med ansatte).".into(),
+        TriageFlag::LongDuration => format!(
+            "Et tiltak etter § 10-7 varte over {} minutter; tvangen skal opphøre straks faren er avverget.",
+            rules.duration_limit_minutes
+        ),
+        TriageFlag::SeveralMeasures => "Flere tiltak i samme hendelse.".into(),
+        TriageFlag::Repeated => format!(
+            "Minst {} protokoller for samme barn ved samme institusjon innen {} dager.",
+            rules.repeat_count, rules.repeat_window_days
+        ),
+        TriageFlag::Late => format!(
+            "Forelagt statsforvalteren mer enn {} dager etter hendelsen.",
+            rules.late_days
+        ),
+        TriageFlag::MissingChildStatement => "Barnets syn er ikke dokumentert.".into(),
+        TriageFlag::NotInformedOfComplaintRight => {
+            "Barnet ble ikke informert om retten til å klage (bvl § 10-14).".into()
+        }
+        TriageFlag::UnknownProvision => "Minst ett tiltak viser til en hjemmel tvang ikke kjenner.".into(),
+    }
+}
+
+pub fn column_label(c: Column) -> &'static str {
+    match c {
+        Column::Date => "Dato",
+        Column::Institution => "Institusjon",
+        Column::Child => "Barn",
+        Column::Provision => "Hjemmel",
+        Column::Kind => "Tiltak",
+        Column::Duration => "Min",
+        Column::Flags => "Flagg",
+        Column::Status => "Status",
+        Column::Complaint => "Klage",
+    }
+}
+
+pub fn filter_key_label(key: &str) -> &'static str {
+    match key {
+        "status" => "status",
+        "provision" => "hjemmel",
+        "kind" => "tiltak",
+        "institution" => "institusjon",
+        "region" => "statsforvalter",
+        "flag" => "flagg",
+        "from" => "fra",
+        "to" => "til",
+        "complaint" => "klage",
+        "tag" => "etikett",
+        _ => "?",
+    }
+}
+
+pub const NO_FILTER: &str = "Ingen filter · / filtrerer (status=ny flag=injury provision=10-7 …)";
+
+pub fn kind_plural(kind: RecordKind, n: usize) -> String {
+    match (kind, n) {
+        (RecordKind::Protocol, 1) => "1 protokoll".into(),
+        (RecordKind::Protocol, n) => format!("{n} protokoller"),
+        (RecordKind::Complaint, 1) => "1 klage".into(),
+        (RecordKind::Complaint, n) => format!("{n} klager"),
+    }
+}
+
+/// The title line: `312 protokoller · 27 klager åpne`.
+pub fn title(
+    kind: RecordKind,
+    shown: usize,
+    total: usize,
+    open_protocols: usize,
+    open_complaints: usize,
+) -> String {
+    let what = match kind {
+        RecordKind::Protocol => "Protokoller",
+        RecordKind::Complaint => "Klager",
+    };
+    let shown = if shown == total {
+        format!("{total}")
+    } else {
+        format!("{shown} av {total}")
+    };
+    format!(
+        "tvang · {what}: {shown} · {} protokoller åpne · {} klager åpne",
+        open_protocols, open_complaints
+    )
+}
+
+pub fn sorted_by(c: Column, descending: bool) -> String {
+    format!(
+        "sortert: {} {}",
+        column_label(c).to_lowercase(),
+        if descending { "↓" } else { "↑" }
+    )
+}
+
+pub fn marked(n: usize) -> String {
+    format!("{n} merket")
+}
+
+pub fn change_summary(c: &Change) -> String {
+    match c {
+        Change::Status(Some(s)) => format!("status {}", status_label(*s)),
+        Change::Status(None) => "status tilbakestilt".into(),
+        Change::Outcome(o) => format!("utfall {}", crate::text::outcome_label(*o)),
+        Change::Check(item, a) => format!("{}: {}", check_label(*item), assessment_label(*a)),
+        Change::CorrectedProvision(Some(p)) => format!("korrigert hjemmel {p}"),
+        Change::CorrectedProvision(None) => "korrigert hjemmel fjernet".into(),
+        Change::CorrectedKind(Some(k)) => format!("korrigert tiltakstype {k}"),
+        Change::CorrectedKind(None) => "korrigert tiltakstype fjernet".into(),
+        Change::AddTag(t) => format!("etikett «{t}»"),
+        Change::RemoveTag(t) => format!("etikett «{t}» fjernet"),
+        Change::Annotate(a) if a.field.is_some() => "merknad".into(),
+        Change::Annotate(_) => "notat".into(),
+        Change::Unannotate(_) => "notat fjernet".into(),
+    }
+}
+
+pub fn confirm_bulk(what: &str, n: usize, kind: RecordKind) -> String {
+    format!("Sette {what} på {}?", kind_plural(kind, n))
+}
+
+pub fn saved(summary: &str, records: usize) -> String {
+    if records == 1 {
+        format!("Lagret: {summary}.")
+    } else {
+        format!("Lagret: {summary} ({records} poster).")
+    }
+}
+
+pub fn not_saved(e: &str) -> String {
+    format!("IKKE LAGRET: {e}")
+}
+
+pub fn undone(records: usize) -> String {
+    format!("Angret (lagret, {records} post(er)).")
+}
+
+pub fn filtered(n: usize) -> String {
+    format!("{n} treff.")
+}
+
+pub fn filter_error(e: &FilterParseError) -> String {
+    let keys = crate::queue::FILTER_KEYS.join(", ");
+    match e {
+        FilterParseError::NotAPair(t) => {
+            format!("«{t}» er ikke på formen nøkkel=verdi (nøkler: {keys}).")
+        }
+        FilterParseError::UnknownKey(k) => format!("Ukjent filter «{k}» (kjente: {keys})."),
+        FilterParseError::BadValue { key, value } => {
+            let hint = match key.as_str() {
+                "status" => " (ny, gjennomgatt, oppfolging, mottatt, under_behandling, avgjort)",
+                "from" | "to" => " (ÅÅÅÅ-MM-DD)",
+                "complaint" => " (yes/no)",
+                "flag" | "flags" => " (injury, isolation, police, long_duration, several_measures, repeated, late, missing_child_statement, not_informed_of_complaint_right, unknown_provision)",
+                _ => "",
+            };
+            format!("Ugyldig verdi «{value}» for {key}{hint}.")
+        }
+    }
+}
+
+pub fn filter_saved(name: &str) -> String {
+    format!("Filteret «{name}» er lagret; :load_filter {name} henter det.")
+}
+
+pub fn filter_deleted(name: &str) -> String {
+    format!("Filteret «{name}» er slettet.")
+}
+
+pub fn saved_filters(names: &[&str]) -> String {
+    if names.is_empty() {
+        "Ingen lagrede filtre; :save_filter NAVN lagrer det som er i bruk.".into()
+    } else {
+        format!("Lagrede filtre: {}", names.join(", "))
+    }
+}
+
+pub fn no_such_filter(name: &str) -> String {
+    format!("Fant ikke filteret «{name}» (:filters viser de lagrede).")
+}
+
+pub fn sort_usage() -> String {
+    let cols: Vec<String> = Column::ALL.iter().map(|c| c.name()).collect();
+    format!(
+        "Bruk: :sort KOLONNE [asc|desc] — kolonner: {}",
+        cols.join(", ")
+    )
+}
+
+pub fn unknown_provision(v: &str) -> String {
+    format!("Kjenner ikke hjemmelen «{v}» (skriv f.eks. bvl § 10-7).")
+}
+
+pub fn unknown_value(key: &str, v: &str) -> String {
+    format!("Ugyldig {key}: «{v}».")
+}
+
+pub fn unknown_command(line: &str) -> String {
+    format!("Ukjent kommando «{line}». ? viser taster og kommandoer.")
+}
+
+pub fn import_progress(p: &Progress) -> String {
+    let percent = (p.bytes_done * 100).checked_div(p.bytes_total).unwrap_or(0);
+    format!(
+        "Importerer … {percent} % · fil {}/{} · {} poster",
+        p.files_done, p.files_total, p.records
+    )
+}
+
+pub fn import_done(r: &ImportReport) -> String {
+    format!(
+        "Import ferdig: {} nye protokoller, {} nye klager, {} avvist, {} i konflikt (tvang import viser detaljene).",
+        r.protocols.new,
+        r.complaints.new,
+        r.rejected.len(),
+        r.protocols.conflicting + r.complaints.conflicting
+    )
+}
+
+/// Short labels for the hint bar.
+pub fn hint_label(a: Action) -> &'static str {
+    match a {
+        Action::Quit => "avslutt",
+        Action::Help => "hjelp",
+        Action::CommandLine => "kommando",
+        Action::Undo => "angre",
+        Action::Open => "åpne",
+        Action::Back => "tilbake",
+        Action::Filter => "filter",
+        Action::Decide => "avgjør",
+        Action::FollowUp => "oppfølging",
+        Action::Classify => "klassifiser",
+        Action::Annotate => "notat",
+        Action::ToggleMark => "merk",
+        Action::ToggleView => "protokoller/klager",
+        Action::NextItem => "neste",
+        Action::SortNext => "sorter",
+        _ => "",
+    }
+}
+
+/// Actions on the hint bar, per screen, in order.
+pub fn hint_actions(mode: Mode) -> &'static [Action] {
+    match mode {
+        Mode::Detail => &[
+            Action::Back,
+            Action::NextItem,
+            Action::Decide,
+            Action::Annotate,
+            Action::Classify,
+            Action::Undo,
+            Action::Help,
+        ],
+        _ => &[
+            Action::Help,
+            Action::Open,
+            Action::Filter,
+            Action::Decide,
+            Action::Annotate,
+            Action::Classify,
+            Action::ToggleMark,
+            Action::ToggleView,
+            Action::Undo,
+            Action::Quit,
+        ],
+    }
+}
+
+pub fn mode_label(m: Mode) -> &'static str {
+    match m {
+        Mode::Global => "Overalt",
+        Mode::Queue => "Køen",
+        Mode::Detail => "Protokoll / klage",
+    }
+}
+
+/// The command line's commands, for the help screen.
+pub const COMMANDS: &[(&str, &str)] = &[
+    (
+        ":filter status=ny flag=injury …",
+        "Filtrer (status, provision, kind, institution, region, flag, from, to, complaint, tag)",
+    ),
+    (":save_filter NAVN", "Lagre filteret i bruk"),
+    (":load_filter NAVN", "Bruk et lagret filter"),
+    (":filters", "Vis lagrede filtre"),
+    (":delete_filter NAVN", "Slett et lagret filter"),
+    (
+        ":sort KOLONNE [desc]",
+        "Sorter (date, institution, child, provision, kind, duration, flags, status, complaint)",
+    ),
+    (
+        ":status NAVN",
+        "Sett status (ny, gjennomgatt, oppfolging, mottatt, under_behandling, avgjort)",
+    ),
+    (
+        ":outcome NAVN",
+        "Sett utfall (medhold, delvis_medhold, ikke_medhold, avvist)",
+    ),
+    (":provision HJEMMEL", "Korrigert hjemmel (tom: fjern)"),
+    (":kind TILTAK", "Korrigert tiltakstype (tom: fjern)"),
+    (":tag NAVN / :untag NAVN", "Legg til / fjern etikett"),
+    (
+        ":import STI …",
+        "Importer filer eller mapper mens du arbeider",
+    ),
+    (
+        ":HANDLING",
+        "Enhver handling fra tasteoppsettet, f.eks. :decide",
+    ),
+    (":q", "Avslutt"),
+];
+
+// ---- detail view ----
+
+pub const SECTION_MEASURES: &str = "Tiltak";
+pub const SECTION_FACTS: &str = "Fakta";
+pub const SECTION_DANGER: &str = "Faresituasjonen";
+pub const SECTION_JUSTIFICATION: &str = "Begrunnelse";
+pub const SECTION_CHILD: &str = "Barnets syn";
+pub const SECTION_INJURY: &str = "Skade";
+pub const SECTION_FLAGS: &str = "Flagg";
+pub const SECTION_COMPLAINTS: &str = "Klager";
+pub const SECTION_TIMELINE: &str = "Samme barn, nyeste først";
+pub const SECTION_CLASSIFICATION: &str = "Klassifisering";
+pub const SECTION_NOTES: &str = "Notater og merknader";
+pub const SECTION_HISTORY: &str = "Historikk";
+pub const SECTION_COMPLAINT: &str = "Klagen";
+pub const SECTION_PROTOCOL: &str = "Protokollen klagen gjelder";
+pub const NOT_GIVEN: &str = "ikke oppgitt";
+pub const NONE: &str = "ingen";
+pub const NO_LINKED_PROTOCOL: &str = "Protokollen er ikke i lageret.";
+
+pub fn field_label(field: &str) -> String {
+    remark_fields(RecordKind::Protocol)
+        .iter()
+        .chain(remark_fields(RecordKind::Complaint))
+        .find(|(_, f, _)| *f == field)
+        .map(|(_, _, label)| label.to_string())
+        .unwrap_or_else(|| field.to_string())
+}
+
+/// The gap between a protocol and the one before it for the same child.
+pub fn days_gap(days: i64) -> String {
+    match days {
+        0 => "samme dag som forrige".into(),
+        1 => "1 dag etter forrige".into(),
+        n => format!("{n} dager etter forrige"),
+    }
+}

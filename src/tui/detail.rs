@@ -1,0 +1,234 @@
+//! The detail view's lines: the record as `tvang show` prints it, then what the inspector needs
+//! beside it: triage flags with their reasons, classification, the child's other protocols,
+//! notes and the history of changes.
+
+use super::state::{App, Detail};
+use super::view::Theme;
+use crate::review::{RecordKind, Review};
+use crate::text::tui as t;
+use crate::text::{self};
+use crate::time::format_oslo;
+use ratatui::text::{Line, Span};
+
+fn heading(lines: &mut Vec<Line<'static>>, theme: Theme, title: String) {
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(title, theme.header()));
+}
+
+fn plain(lines: &mut Vec<Line<'static>>, block: &str) {
+    for l in block.lines() {
+        lines.push(Line::raw(l.to_string()));
+    }
+}
+
+pub fn detail_lines(app: &App, d: &Detail, theme: Theme) -> Vec<Line<'static>> {
+    let width = usize::from(app.width).max(40);
+    let mut lines = Vec::new();
+    let row = app.queue.row_of(d.record).map(|i| &app.queue.rows[i]);
+    if let Some(r) = row {
+        let mut head = vec![Span::styled(
+            format!("Status: {}", t::status_label(r.status)),
+            theme.title(),
+        )];
+        if !d.review.tags.is_empty() {
+            let tags: Vec<&str> = d.review.tags.iter().map(String::as_str).collect();
+            head.push(Span::raw(format!(" · etiketter: {}", tags.join(", "))));
+        }
+        lines.push(Line::from(head));
+    }
+    match d.record.kind {
+        RecordKind::Protocol => {
+            if let Some(sp) = &d.protocol {
+                let complaints: Vec<_> = d.complaints.iter().map(|(c, _)| c.clone()).collect();
+                plain(
+                    &mut lines,
+                    &text::protocol_detail(
+                        sp,
+                        &complaints,
+                        d.versions.len(),
+                        &app.catalogue,
+                        width,
+                    ),
+                );
+            }
+        }
+        RecordKind::Complaint => {
+            if let Some(sc) = &d.complaint {
+                plain(
+                    &mut lines,
+                    &text::complaint_detail(sc, d.protocol.as_ref(), width),
+                );
+            }
+        }
+    }
+    if let Some(r) = row {
+        if !r.flags.is_empty() {
+            heading(
+                &mut lines,
+                theme,
+                format!("{} ({})", t::SECTION_FLAGS, r.flags.len()),
+            );
+            for f in r.flags.iter() {
+                lines.push(Line::from(vec![
+                    Span::styled(
+                        format!("  {} {}: ", t::flag_letter(f), t::triage_label(f)),
+                        theme.flag(),
+                    ),
+                    Span::raw(t::triage_explanation(f, &app.rules)),
+                ]));
+            }
+        }
+    }
+    classification(&mut lines, theme, &d.review, d.record.kind);
+    if d.record.kind == RecordKind::Complaint {
+        if let (Some(sp), Some(review)) = (&d.protocol, &d.protocol_review) {
+            heading(&mut lines, theme, t::SECTION_PROTOCOL.to_string());
+            plain(
+                &mut lines,
+                &text::protocol_detail(sp, &[], d.versions.len(), &app.catalogue, width),
+            );
+            classification(&mut lines, theme, review, RecordKind::Protocol);
+        } else if d.protocol.is_none() {
+            heading(&mut lines, theme, t::SECTION_PROTOCOL.to_string());
+            lines.push(Line::raw(format!("  {}", t::NO_LINKED_PROTOCOL)));
+        }
+    }
+    if d.timeline.len() > 1 {
+        heading(
+            &mut lines,
+            theme,
+            format!("{} ({})", t::SECTION_TIMELINE, d.timeline.len()),
+        );
+        let this = d.protocol.as_ref().map(|p| p.id);
+        for (i, (id, p)) in d.timeline.iter().enumerate() {
+            let gap = d
+                .timeline
+                .get(i + 1)
+                .map(|(_, older)| {
+                    t::days_gap((p.incident_date() - older.incident_date()).num_days())
+                })
+                .unwrap_or_default();
+            let provisions: Vec<String> = p
+                .measures
+                .iter()
+                .map(|m| {
+                    app.catalogue
+                        .resolve_provision(&m.provision)
+                        .map(|prov| format!("§ {}", prov.section))
+                        .unwrap_or_else(|| m.provision.clone())
+                })
+                .collect();
+            let kinds: Vec<&str> = p
+                .measures
+                .iter()
+                .filter_map(|m| m.kind.as_deref())
+                .collect();
+            let marker = if Some(*id) == this { "▶" } else { " " };
+            let text = format!(
+                "{marker} {}  {:<14} {} · {}  {}",
+                format_oslo(&p.incident_at()),
+                p.protocol_id,
+                provisions.join(", "),
+                kinds.join(", "),
+                if gap.is_empty() {
+                    String::new()
+                } else {
+                    format!("({gap})")
+                }
+            );
+            lines.push(if Some(*id) == this {
+                Line::styled(text, theme.title())
+            } else {
+                Line::raw(text)
+            });
+        }
+    }
+    heading(
+        &mut lines,
+        theme,
+        format!("{} ({})", t::SECTION_NOTES, d.review.annotations.len()),
+    );
+    if d.review.annotations.is_empty() {
+        lines.push(Line::raw(format!("  {}", t::NONE)));
+    }
+    for a in &d.review.annotations {
+        let about = a
+            .field
+            .as_deref()
+            .map(|f| format!(" · merknad til {}", t::field_label(f)))
+            .unwrap_or_default();
+        lines.push(Line::styled(
+            format!(
+                "  {} · {}{about}",
+                a.author,
+                format_oslo(&a.at.fixed_offset())
+            ),
+            theme.dim(),
+        ));
+        for l in a.text.lines() {
+            lines.push(Line::raw(format!("    {l}")));
+        }
+    }
+    if !d.audit.is_empty() {
+        heading(
+            &mut lines,
+            theme,
+            format!("{} ({})", t::SECTION_HISTORY, d.audit.len()),
+        );
+        for e in d.audit.iter().rev() {
+            let show = |v: &str| {
+                if v.is_empty() {
+                    "—".to_string()
+                } else {
+                    v.lines().next().unwrap_or_default().to_string()
+                }
+            };
+            lines.push(Line::raw(format!(
+                "  {} {} {}: {} → {}",
+                format_oslo(&e.at.fixed_offset()),
+                e.author,
+                e.field,
+                show(&e.old),
+                show(&e.new)
+            )));
+        }
+    }
+    lines
+}
+
+fn classification(lines: &mut Vec<Line<'static>>, theme: Theme, r: &Review, kind: RecordKind) {
+    heading(lines, theme, t::SECTION_CLASSIFICATION.to_string());
+    if kind == RecordKind::Complaint {
+        lines.push(Line::raw(format!(
+            "  Utfall (statsforvalteren): {}",
+            r.outcome
+                .map(|o| text::outcome_label(Some(o)))
+                .unwrap_or("—")
+        )));
+    }
+    if let Some(p) = &r.corrected_provision {
+        lines.push(Line::raw(format!("  Korrigert hjemmel: {p}")));
+    }
+    if let Some(k) = &r.corrected_kind {
+        lines.push(Line::raw(format!("  Korrigert tiltakstype: {k}")));
+    }
+    if r.checklist.is_empty() {
+        lines.push(Line::raw("  Vilkår: ikke vurdert (c, v)".to_string()));
+    } else {
+        for (item, a) in &r.checklist {
+            let style = if *a == crate::review::Assessment::IkkeOppfylt {
+                theme.flag()
+            } else {
+                ratatui::style::Style::new()
+            };
+            lines.push(Line::styled(
+                format!(
+                    "  {:<30} {}",
+                    t::check_label(*item),
+                    t::assessment_label(Some(*a))
+                ),
+                style,
+            ));
+        }
+    }
+}

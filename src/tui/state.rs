@@ -1,0 +1,1135 @@
+//! The TUI's state and its reducer: keys map through the keymap to actions, actions change the
+//! state (and, for edits, the store, flushed before the screen says "lagret").
+
+use super::action::{Action, Mode};
+use super::editor::{Edit, Editor};
+use super::keymap::{Key, KeyCode, Keymap, Lookup};
+use crate::catalogue::Catalogue;
+use crate::model::{Complaint, Outcome, Protocol};
+use crate::queue::{Column, Queue, QueueFilter, Sort};
+use crate::review::{
+    Annotation, Assessment, AuditEntry, Change, CheckItem, RecordKind, RecordRef, Review, Status,
+};
+use crate::store::{Index, Store, StoreError, StoredComplaint, StoredProtocol};
+use crate::text::tui as t;
+use crate::triage::TriageRules;
+use chrono::{DateTime, Utc};
+use std::collections::BTreeSet;
+use std::sync::mpsc::Receiver;
+use std::sync::Arc;
+
+/// Lines of the queue screen that are not rows: title, filter bar, header, message, hint bar.
+pub const CHROME_LINES: u16 = 5;
+/// Undo steps kept.
+pub const UNDO_DEPTH: usize = 100;
+
+/// Everything the detail view shows, loaded when it opens.
+#[derive(Debug, Clone)]
+pub struct Detail {
+    pub record: RecordRef,
+    pub scroll: u16,
+    pub protocol: Option<StoredProtocol>,
+    pub complaint: Option<StoredComplaint>,
+    /// Complaints about the protocol.
+    pub complaints: Vec<(StoredComplaint, Review)>,
+    /// Protocols for the same child at the same institution, newest first (this one included).
+    pub timeline: Vec<(u64, Protocol)>,
+    pub review: Review,
+    /// The protocol's review, when the detail is of a complaint.
+    pub protocol_review: Option<Review>,
+    pub audit: Vec<AuditEntry>,
+    /// Earlier imported versions of the protocol.
+    pub versions: Vec<StoredProtocol>,
+}
+
+/// What choosing an entry of a picker does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pick {
+    Status(Status),
+    Outcome(Outcome),
+    /// Open the checklist picker.
+    Checklist,
+    /// Cycle one checklist item to the next assessment.
+    Check(CheckItem),
+    /// Prefill the command line.
+    Command(String),
+    /// Write a remark on a field.
+    Remark(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PickerItem {
+    pub key: char,
+    pub label: String,
+    pub pick: Pick,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Picker {
+    pub title: String,
+    pub items: Vec<PickerItem>,
+    /// Decide and advance after the pick.
+    pub advance: bool,
+    pub targets: Vec<RecordRef>,
+}
+
+/// What a note being written is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteTarget {
+    pub records: Vec<RecordRef>,
+    pub field: Option<String>,
+}
+
+/// Layers over the screen that take the keys while open.
+#[derive(Debug, Clone)]
+pub enum Overlay {
+    Help {
+        filter: String,
+        scroll: u16,
+    },
+    Command(Editor),
+    Note {
+        editor: Editor,
+        target: NoteTarget,
+        /// Esc was pressed once on a note with text.
+        confirm_discard: bool,
+    },
+    Picker(Picker),
+    Confirm {
+        question: String,
+        changes: Vec<(RecordRef, Change)>,
+        advance: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageKind {
+    Info,
+    Saved,
+    Error,
+}
+
+/// An import running on a worker thread.
+pub struct ImportJob {
+    pub progress: crate::import::Progress,
+    pub receiver: Receiver<ImportEvent>,
+}
+
+pub enum ImportEvent {
+    Progress(crate::import::Progress),
+    Done(Result<crate::import::ImportReport, String>),
+}
+
+pub struct App {
+    pub store: Arc<Store>,
+    pub catalogue: Arc<Catalogue>,
+    pub keymap: Keymap,
+    pub author: String,
+    pub rules: TriageRules,
+    pub queue: Queue,
+    pub kind: RecordKind,
+    pub filter: QueueFilter,
+    pub sort: Sort,
+    /// Row indices shown, in order.
+    pub visible: Vec<usize>,
+    pub cursor: usize,
+    pub offset: usize,
+    pub width: u16,
+    pub height: u16,
+    pub marks: BTreeSet<RecordRef>,
+    /// Where `v` started a range.
+    pub visual_anchor: Option<usize>,
+    pub detail: Option<Detail>,
+    pub overlay: Option<Overlay>,
+    pub pending: Vec<Key>,
+    pub message: Option<(MessageKind, String)>,
+    pub undo: Vec<Vec<(RecordRef, Change)>>,
+    pub import: Option<ImportJob>,
+    pub quit: bool,
+    pub color: bool,
+    /// Fixed time for tests; the clock otherwise.
+    pub clock: Option<DateTime<Utc>>,
+}
+
+impl App {
+    pub fn new(
+        store: Arc<Store>,
+        catalogue: Arc<Catalogue>,
+        keymap: Keymap,
+        author: String,
+        rules: TriageRules,
+    ) -> Result<App, StoreError> {
+        let queue = Queue::load(&store, &catalogue, &rules)?;
+        let mut app = App {
+            store,
+            catalogue,
+            keymap,
+            author,
+            rules,
+            queue,
+            kind: RecordKind::Protocol,
+            filter: QueueFilter::default(),
+            sort: Sort::default(),
+            visible: Vec::new(),
+            cursor: 0,
+            offset: 0,
+            width: 120,
+            height: 40,
+            marks: BTreeSet::new(),
+            visual_anchor: None,
+            detail: None,
+            overlay: None,
+            pending: Vec::new(),
+            message: None,
+            undo: Vec::new(),
+            import: None,
+            quit: false,
+            color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            clock: None,
+        };
+        app.refresh();
+        Ok(app)
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        self.clock.unwrap_or_else(Utc::now)
+    }
+
+    pub fn mode(&self) -> Mode {
+        if self.detail.is_some() {
+            Mode::Detail
+        } else {
+            Mode::Queue
+        }
+    }
+
+    pub fn is_empty_store(&self) -> bool {
+        self.queue.rows.is_empty()
+    }
+
+    /// Rows of the queue that fit on the screen.
+    pub fn page(&self) -> usize {
+        usize::from(self.height.saturating_sub(CHROME_LINES)).max(1)
+    }
+
+    pub fn resize(&mut self, width: u16, height: u16) {
+        self.width = width;
+        self.height = height;
+        self.keep_cursor_visible();
+    }
+
+    pub fn current(&self) -> Option<RecordRef> {
+        self.visible
+            .get(self.cursor)
+            .map(|&i| self.queue.rows[i].record)
+    }
+
+    /// Recomputes the visible rows after a filter, sort or view change, keeping the cursor on
+    /// the same record when it is still shown.
+    pub fn refresh(&mut self) {
+        let keep = self.current();
+        self.visible = self.queue.select(self.kind, &self.filter, self.sort);
+        self.cursor = keep
+            .and_then(|r| {
+                self.visible
+                    .iter()
+                    .position(|&i| self.queue.rows[i].record == r)
+            })
+            .unwrap_or(0);
+        self.keep_cursor_visible();
+    }
+
+    fn keep_cursor_visible(&mut self) {
+        let page = self.page();
+        if self.cursor >= self.visible.len() {
+            self.cursor = self.visible.len().saturating_sub(1);
+        }
+        if self.cursor < self.offset {
+            self.offset = self.cursor;
+        } else if self.cursor >= self.offset + page {
+            self.offset = self.cursor + 1 - page;
+        }
+        let max_offset = self.visible.len().saturating_sub(page);
+        self.offset = self.offset.min(max_offset);
+    }
+
+    fn say(&mut self, kind: MessageKind, text: impl Into<String>) {
+        self.message = Some((kind, text.into()));
+    }
+
+    // ---- keys ----
+
+    /// Handles one key press.
+    pub fn on_key(&mut self, key: Key) {
+        if let Some(overlay) = self.overlay.take() {
+            self.overlay_key(overlay, key);
+            return;
+        }
+        self.message = None;
+        self.pending.push(key);
+        match self.keymap.lookup(self.mode(), &self.pending) {
+            Lookup::Action(action) => {
+                self.pending.clear();
+                self.act(action);
+            }
+            Lookup::Pending => {}
+            Lookup::None => self.pending.clear(),
+        }
+    }
+
+    fn overlay_key(&mut self, overlay: Overlay, key: Key) {
+        match overlay {
+            Overlay::Help { mut filter, scroll } => match key.code {
+                KeyCode::Esc => {}
+                KeyCode::Char('?') if filter.is_empty() => {}
+                KeyCode::Backspace => {
+                    filter.pop();
+                    self.overlay = Some(Overlay::Help { filter, scroll: 0 });
+                }
+                KeyCode::Down => {
+                    self.overlay = Some(Overlay::Help {
+                        filter,
+                        scroll: scroll.saturating_add(1),
+                    })
+                }
+                KeyCode::Up => {
+                    self.overlay = Some(Overlay::Help {
+                        filter,
+                        scroll: scroll.saturating_sub(1),
+                    })
+                }
+                KeyCode::Char(c) if !key.ctrl => {
+                    filter.push(c);
+                    self.overlay = Some(Overlay::Help { filter, scroll: 0 });
+                }
+                _ => self.overlay = Some(Overlay::Help { filter, scroll }),
+            },
+            Overlay::Command(mut editor) => match editor.key(key) {
+                Edit::Submit => self.command(&editor.text()),
+                Edit::Cancel => {}
+                _ => self.overlay = Some(Overlay::Command(editor)),
+            },
+            Overlay::Note {
+                mut editor,
+                target,
+                confirm_discard,
+            } => match editor.key(key) {
+                Edit::Submit if editor.is_empty() => self.say(MessageKind::Info, t::NOTE_EMPTY),
+                Edit::Submit => self.save_note(&target, editor.text()),
+                Edit::Cancel if editor.is_empty() || confirm_discard => {
+                    self.say(MessageKind::Info, t::NOTE_DISCARDED)
+                }
+                Edit::Cancel => {
+                    self.say(MessageKind::Info, t::NOTE_CONFIRM_DISCARD);
+                    self.overlay = Some(Overlay::Note {
+                        editor,
+                        target,
+                        confirm_discard: true,
+                    });
+                }
+                _ => {
+                    self.overlay = Some(Overlay::Note {
+                        editor,
+                        target,
+                        confirm_discard: false,
+                    })
+                }
+            },
+            Overlay::Picker(picker) => {
+                if key.code == KeyCode::Esc {
+                    return;
+                }
+                let KeyCode::Char(c) = key.code else {
+                    self.overlay = Some(Overlay::Picker(picker));
+                    return;
+                };
+                match picker.items.iter().find(|i| i.key == c).cloned() {
+                    Some(item) => self.picked(picker, item.pick),
+                    None => self.overlay = Some(Overlay::Picker(picker)),
+                }
+            }
+            Overlay::Confirm {
+                question,
+                changes,
+                advance,
+            } => match key.code {
+                KeyCode::Char('j' | 'J' | 'y' | 'Y') | KeyCode::Enter => {
+                    self.apply(changes, advance)
+                }
+                KeyCode::Char('n' | 'N') | KeyCode::Esc => {
+                    self.say(MessageKind::Info, t::CANCELLED)
+                }
+                _ => {
+                    self.overlay = Some(Overlay::Confirm {
+                        question,
+                        changes,
+                        advance,
+                    })
+                }
+            },
+        }
+    }
+
+    // ---- actions ----
+
+    pub fn act(&mut self, action: Action) {
+        let in_detail = self.detail.is_some();
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Help => {
+                self.overlay = Some(Overlay::Help {
+                    filter: String::new(),
+                    scroll: 0,
+                })
+            }
+            Action::CommandLine => self.overlay = Some(Overlay::Command(Editor::new(false))),
+            Action::Undo => self.undo(),
+            Action::MoveDown | Action::MoveUp | Action::PageDown | Action::PageUp if in_detail => {
+                let page = self.page() as i32;
+                let delta = match action {
+                    Action::MoveDown => 1,
+                    Action::MoveUp => -1,
+                    Action::PageDown => page,
+                    _ => -page,
+                };
+                if let Some(d) = &mut self.detail {
+                    d.scroll = (i32::from(d.scroll) + delta).clamp(0, i32::from(u16::MAX)) as u16;
+                }
+            }
+            Action::GoTop if in_detail => {
+                if let Some(d) = &mut self.detail {
+                    d.scroll = 0;
+                }
+            }
+            Action::GoBottom if in_detail => {
+                if let Some(d) = &mut self.detail {
+                    d.scroll = u16::MAX; // the view clamps it to the end
+                }
+            }
+            Action::MoveDown => self.move_cursor(1),
+            Action::MoveUp => self.move_cursor(-1),
+            Action::PageDown => self.move_cursor(self.page() as isize),
+            Action::PageUp => self.move_cursor(-(self.page() as isize)),
+            Action::GoTop => self.move_cursor(isize::MIN / 2),
+            Action::GoBottom => self.move_cursor(isize::MAX / 2),
+            Action::Open => self.open_detail(),
+            Action::Back => self.detail = None,
+            Action::NextItem => {
+                self.move_cursor(1);
+                self.open_detail();
+            }
+            Action::PrevItem => {
+                self.move_cursor(-1);
+                self.open_detail();
+            }
+            Action::ToggleView => {
+                self.kind = match self.kind {
+                    RecordKind::Protocol => RecordKind::Complaint,
+                    RecordKind::Complaint => RecordKind::Protocol,
+                };
+                self.marks.clear();
+                self.visual_anchor = None;
+                self.cursor = 0;
+                self.offset = 0;
+                self.detail = None;
+                self.refresh();
+            }
+            Action::ToggleMark => {
+                if let Some(r) = self.current() {
+                    if !self.marks.remove(&r) {
+                        self.marks.insert(r);
+                    }
+                }
+                self.move_cursor(1);
+            }
+            Action::VisualMark => {
+                self.visual_anchor = match self.visual_anchor {
+                    Some(_) => None,
+                    None => {
+                        self.mark_range(self.cursor, self.cursor);
+                        Some(self.cursor)
+                    }
+                }
+            }
+            Action::ClearMarks => {
+                self.marks.clear();
+                self.visual_anchor = None;
+            }
+            Action::SortNext => {
+                let i = Column::ALL
+                    .iter()
+                    .position(|c| *c == self.sort.column)
+                    .unwrap_or(0);
+                self.sort.column = Column::ALL[(i + 1) % Column::ALL.len()];
+                self.refresh();
+            }
+            Action::SortReverse => {
+                self.sort.descending = !self.sort.descending;
+                self.refresh();
+            }
+            Action::Filter => {
+                let current: Vec<String> = self
+                    .filter
+                    .pairs()
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect();
+                let mut text = String::from("filter ");
+                for pair in current {
+                    text.push_str(&pair);
+                    text.push(' ');
+                }
+                self.overlay = Some(Overlay::Command(Editor::with_text(&text, false)));
+            }
+            Action::ClearFilter => {
+                self.filter = QueueFilter::default();
+                self.refresh();
+                self.say(MessageKind::Info, t::FILTER_CLEARED);
+            }
+            Action::Decide => self.decide(),
+            Action::FollowUp => {
+                let targets = self.targets();
+                if targets.iter().all(|r| r.kind == RecordKind::Protocol) {
+                    self.set_status(&targets, Status::Oppfolging, true);
+                } else {
+                    self.set_status(&targets, Status::UnderBehandling, true);
+                }
+            }
+            Action::StatusMenu => {
+                let targets = self.targets();
+                if let Some(first) = targets.first() {
+                    let statuses = match first.kind {
+                        RecordKind::Protocol => Status::PROTOCOL,
+                        RecordKind::Complaint => Status::COMPLAINT,
+                    };
+                    let items = statuses
+                        .iter()
+                        .map(|s| PickerItem {
+                            key: t::status_key(*s),
+                            label: t::status_label(*s).to_string(),
+                            pick: Pick::Status(*s),
+                        })
+                        .collect();
+                    self.overlay = Some(Overlay::Picker(Picker {
+                        title: t::PICK_STATUS.into(),
+                        items,
+                        advance: false,
+                        targets,
+                    }));
+                }
+            }
+            Action::Classify => self.classify_menu(),
+            Action::Annotate => {
+                let records = self.targets();
+                if !records.is_empty() {
+                    self.overlay = Some(Overlay::Note {
+                        editor: Editor::new(true),
+                        target: NoteTarget {
+                            records,
+                            field: None,
+                        },
+                        confirm_discard: false,
+                    });
+                }
+            }
+            Action::Remark => {
+                let targets = self.targets();
+                if let Some(first) = targets.first() {
+                    let items = t::remark_fields(first.kind)
+                        .iter()
+                        .map(|(key, field, label)| PickerItem {
+                            key: *key,
+                            label: label.to_string(),
+                            pick: Pick::Remark(field.to_string()),
+                        })
+                        .collect();
+                    self.overlay = Some(Overlay::Picker(Picker {
+                        title: t::PICK_FIELD.into(),
+                        items,
+                        advance: false,
+                        targets,
+                    }));
+                }
+            }
+            Action::Tag => {
+                self.overlay = Some(Overlay::Command(Editor::with_text("tag ", false)));
+            }
+        }
+    }
+
+    fn move_cursor(&mut self, delta: isize) {
+        if self.visible.is_empty() {
+            return;
+        }
+        let last = self.visible.len() as isize - 1;
+        self.cursor = (self.cursor as isize).saturating_add(delta).clamp(0, last) as usize;
+        if let Some(anchor) = self.visual_anchor {
+            self.mark_range(anchor, self.cursor);
+        }
+        self.keep_cursor_visible();
+    }
+
+    fn mark_range(&mut self, a: usize, b: usize) {
+        let (lo, hi) = (a.min(b), a.max(b));
+        for &i in &self.visible[lo..=hi.min(self.visible.len().saturating_sub(1))] {
+            self.marks.insert(self.queue.rows[i].record);
+        }
+    }
+
+    /// The marked records, else the one under the cursor (or shown in the detail view).
+    pub fn targets(&self) -> Vec<RecordRef> {
+        if let Some(d) = &self.detail {
+            return vec![d.record];
+        }
+        if !self.marks.is_empty() {
+            return self.marks.iter().copied().collect();
+        }
+        self.current().into_iter().collect()
+    }
+
+    fn decide(&mut self) {
+        let targets = self.targets();
+        let Some(first) = targets.first() else { return };
+        match first.kind {
+            RecordKind::Protocol => self.set_status(&targets, Status::Gjennomgatt, true),
+            RecordKind::Complaint => self.outcome_picker(targets, true),
+        }
+    }
+
+    fn outcome_picker(&mut self, targets: Vec<RecordRef>, advance: bool) {
+        let items = [
+            Outcome::Medhold,
+            Outcome::DelvisMedhold,
+            Outcome::IkkeMedhold,
+            Outcome::Avvist,
+        ]
+        .iter()
+        .map(|o| PickerItem {
+            key: t::outcome_key(*o),
+            label: crate::text::outcome_label(Some(*o)).to_string(),
+            pick: Pick::Outcome(*o),
+        })
+        .collect();
+        self.overlay = Some(Overlay::Picker(Picker {
+            title: t::PICK_OUTCOME.into(),
+            items,
+            advance,
+            targets,
+        }));
+    }
+
+    fn classify_menu(&mut self) {
+        let targets = self.targets();
+        let Some(first) = targets.first() else { return };
+        let mut items = Vec::new();
+        if first.kind == RecordKind::Complaint {
+            items.push(PickerItem {
+                key: 'u',
+                label: t::CLASSIFY_OUTCOME.into(),
+                pick: Pick::Outcome(Outcome::Medhold), // replaced below by the outcome picker
+            });
+        }
+        items.push(PickerItem {
+            key: 'v',
+            label: t::CLASSIFY_CHECKLIST.into(),
+            pick: Pick::Checklist,
+        });
+        items.push(PickerItem {
+            key: 'h',
+            label: t::CLASSIFY_PROVISION.into(),
+            pick: Pick::Command("provision ".into()),
+        });
+        items.push(PickerItem {
+            key: 't',
+            label: t::CLASSIFY_KIND.into(),
+            pick: Pick::Command("kind ".into()),
+        });
+        items.push(PickerItem {
+            key: 'e',
+            label: t::CLASSIFY_TAG.into(),
+            pick: Pick::Command("tag ".into()),
+        });
+        self.overlay = Some(Overlay::Picker(Picker {
+            title: t::PICK_CLASSIFY.into(),
+            items,
+            advance: false,
+            targets,
+        }));
+    }
+
+    fn checklist_picker(&mut self, targets: Vec<RecordRef>) {
+        let review = targets
+            .first()
+            .and_then(|r| self.store.review(*r).ok())
+            .unwrap_or_default();
+        let items = CheckItem::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, item)| PickerItem {
+                key: char::from_digit(i as u32 + 1, 10).unwrap_or('?'),
+                label: format!(
+                    "{:<28} {}",
+                    t::check_label(*item),
+                    t::assessment_label(review.checklist.get(item).copied())
+                ),
+                pick: Pick::Check(*item),
+            })
+            .collect();
+        self.overlay = Some(Overlay::Picker(Picker {
+            title: t::PICK_CHECKLIST.into(),
+            items,
+            advance: false,
+            targets,
+        }));
+    }
+
+    fn picked(&mut self, picker: Picker, pick: Pick) {
+        let targets = picker.targets.clone();
+        match pick {
+            Pick::Status(s) => self.set_status(&targets, s, picker.advance),
+            Pick::Outcome(_) if picker.title == t::PICK_CLASSIFY => {
+                self.outcome_picker(targets, false)
+            }
+            Pick::Outcome(o) => {
+                let changes = targets
+                    .iter()
+                    .filter(|r| r.kind == RecordKind::Complaint)
+                    .flat_map(|r| {
+                        [
+                            (*r, Change::Outcome(Some(o))),
+                            (*r, Change::Status(Some(Status::Avgjort))),
+                        ]
+                    })
+                    .collect();
+                self.propose(changes, picker.advance);
+            }
+            Pick::Checklist => self.checklist_picker(targets),
+            Pick::Check(item) => {
+                let current = targets
+                    .first()
+                    .and_then(|r| self.store.review(*r).ok())
+                    .and_then(|r| r.checklist.get(&item).copied());
+                let next = match current {
+                    None => Some(Assessment::Oppfylt),
+                    Some(Assessment::Oppfylt) => Some(Assessment::IkkeOppfylt),
+                    Some(Assessment::IkkeOppfylt) => Some(Assessment::IkkeVurderbar),
+                    Some(Assessment::IkkeVurderbar) => None,
+                };
+                let changes = targets
+                    .iter()
+                    .map(|r| (*r, Change::Check(item, next)))
+                    .collect();
+                self.apply(changes, false);
+                // Stay in the checklist to assess the next item.
+                self.checklist_picker(targets);
+            }
+            Pick::Command(prefix) => {
+                self.overlay = Some(Overlay::Command(Editor::with_text(&prefix, false)))
+            }
+            Pick::Remark(field) => {
+                self.overlay = Some(Overlay::Note {
+                    editor: Editor::new(true),
+                    target: NoteTarget {
+                        records: targets,
+                        field: Some(field),
+                    },
+                    confirm_discard: false,
+                })
+            }
+        }
+    }
+
+    fn set_status(&mut self, targets: &[RecordRef], status: Status, advance: bool) {
+        let changes: Vec<_> = targets
+            .iter()
+            .filter(|r| status.applies_to(r.kind))
+            .map(|r| (*r, Change::Status(Some(status))))
+            .collect();
+        self.propose(changes, advance);
+    }
+
+    /// Applies changes to one record at once; asks first when they touch several.
+    fn propose(&mut self, changes: Vec<(RecordRef, Change)>, advance: bool) {
+        let records: BTreeSet<RecordRef> = changes.iter().map(|(r, _)| *r).collect();
+        if records.len() > 1 {
+            let what = changes.first().map(|(_, c)| t::change_summary(c));
+            self.overlay = Some(Overlay::Confirm {
+                question: t::confirm_bulk(&what.unwrap_or_default(), records.len(), self.kind),
+                changes,
+                advance: false,
+            });
+        } else {
+            self.apply(changes, advance);
+        }
+    }
+
+    fn save_note(&mut self, target: &NoteTarget, text: String) {
+        let note = Annotation {
+            author: self.author.clone(),
+            at: self.now(),
+            field: target.field.clone(),
+            text,
+        };
+        let changes = target
+            .records
+            .iter()
+            .map(|r| (*r, Change::Annotate(note.clone())))
+            .collect();
+        self.apply(changes, false);
+    }
+
+    /// Writes changes (flushed), updates the rows, keeps the inverse for undo, and advances to
+    /// the next item if asked.
+    pub fn apply(&mut self, changes: Vec<(RecordRef, Change)>, advance: bool) {
+        if changes.is_empty() {
+            return;
+        }
+        let summary = t::change_summary(&changes[0].1);
+        let count = changes
+            .iter()
+            .map(|(r, _)| *r)
+            .collect::<BTreeSet<_>>()
+            .len();
+        match self.store.apply_changes(&self.author, self.now(), &changes) {
+            Ok(applied) => {
+                for (record, review) in &applied.reviews {
+                    self.queue.update_review(*record, review);
+                }
+                if !applied.undo.is_empty() {
+                    self.undo.push(applied.undo);
+                    if self.undo.len() > UNDO_DEPTH {
+                        self.undo.remove(0);
+                    }
+                }
+                if count > 1 {
+                    self.marks.clear();
+                    self.visual_anchor = None;
+                }
+                self.say(MessageKind::Saved, t::saved(&summary, count));
+                if advance {
+                    self.move_cursor(1);
+                }
+                if self.detail.is_some() {
+                    self.open_detail();
+                }
+            }
+            Err(e) => self.say(MessageKind::Error, t::not_saved(&e.to_string())),
+        }
+    }
+
+    fn undo(&mut self) {
+        let Some(changes) = self.undo.pop() else {
+            self.say(MessageKind::Info, t::NOTHING_TO_UNDO);
+            return;
+        };
+        match self.store.apply_changes(&self.author, self.now(), &changes) {
+            Ok(applied) => {
+                for (record, review) in &applied.reviews {
+                    self.queue.update_review(*record, review);
+                }
+                let n = applied.reviews.len();
+                self.say(MessageKind::Saved, t::undone(n));
+                if self.detail.is_some() {
+                    self.open_detail();
+                }
+            }
+            Err(e) => {
+                self.undo.push(changes);
+                self.say(MessageKind::Error, t::not_saved(&e.to_string()));
+            }
+        }
+    }
+
+    // ---- detail ----
+
+    pub fn open_detail(&mut self) {
+        let Some(record) = self.current() else { return };
+        let scroll = match &self.detail {
+            Some(d) if d.record == record => d.scroll,
+            _ => 0,
+        };
+        match self.load_detail(record) {
+            Ok(mut d) => {
+                d.scroll = scroll;
+                self.detail = Some(d);
+            }
+            Err(e) => self.say(MessageKind::Error, e.to_string()),
+        }
+    }
+
+    fn load_detail(&self, record: RecordRef) -> Result<Detail, StoreError> {
+        let store = &self.store;
+        let mut d = Detail {
+            record,
+            scroll: 0,
+            protocol: None,
+            complaint: None,
+            complaints: Vec::new(),
+            timeline: Vec::new(),
+            review: store.review(record)?,
+            protocol_review: None,
+            audit: store.audit(record)?,
+            versions: Vec::new(),
+        };
+        let row = self.queue.row_of(record).map(|i| &self.queue.rows[i]);
+        let protocol_id = match record.kind {
+            RecordKind::Protocol => Some(record.id),
+            RecordKind::Complaint => {
+                d.complaint = store.complaint(record.id)?;
+                row.and_then(|r| r.protocol)
+            }
+        };
+        if let Some(pid) = protocol_id {
+            d.protocol = store.protocol(pid)?;
+            if record.kind == RecordKind::Complaint {
+                d.protocol_review = Some(store.review(RecordRef::protocol(pid))?);
+            }
+            if let Some(sp) = &d.protocol {
+                for c in store.complaints_for_protocol(&sp.protocol)? {
+                    let review = store.review(RecordRef::complaint(c.id))?;
+                    d.complaints.push((c, review));
+                }
+                d.versions = store.protocol_history(pid)?;
+                if let Some(child) = &sp.protocol.child_ref {
+                    let key = |p: &Protocol| {
+                        crate::model::institution_key(&p.institution, p.institution_id.as_deref())
+                    };
+                    let own = key(&sp.protocol);
+                    let mut ids = store.protocol_ids_by(Index::Child, child)?;
+                    ids.sort_unstable();
+                    let mut timeline: Vec<(u64, Protocol)> = store
+                        .protocol_skeletons_by_ids(&ids)?
+                        .into_iter()
+                        .filter(|(_, p)| key(p) == own)
+                        .collect();
+                    crate::query::newest_first(&mut timeline);
+                    d.timeline = timeline;
+                }
+            }
+        }
+        Ok(d)
+    }
+
+    // ---- command line ----
+
+    /// Runs a `:` command: an action name, or a command with arguments.
+    pub fn command(&mut self, line: &str) {
+        let line = line.trim();
+        let (name, args) = line.split_once(' ').unwrap_or((line, ""));
+        let args = args.trim();
+        if let Some(action) = Action::from_name(name) {
+            self.act(action);
+            return;
+        }
+        match name {
+            "" => {}
+            "q" | "quit" => self.quit = true,
+            "filter" => {
+                let mut f = self.filter.clone();
+                match f.apply_text(args) {
+                    Ok(()) => {
+                        self.filter = f;
+                        self.refresh();
+                        self.say(MessageKind::Info, t::filtered(self.visible.len()));
+                    }
+                    Err(e) => self.say(MessageKind::Error, t::filter_error(&e)),
+                }
+            }
+            "save_filter" if !args.is_empty() => {
+                let value = serde_json::to_value(&self.filter).unwrap_or_default();
+                match self.store.save_filter(args, Some(&value)) {
+                    Ok(()) => self.say(MessageKind::Saved, t::filter_saved(args)),
+                    Err(e) => self.say(MessageKind::Error, t::not_saved(&e.to_string())),
+                }
+            }
+            "load_filter" | "delete_filter" | "filters" => self.saved_filter(name, args),
+            "sort" => {
+                let mut words = args.split_whitespace();
+                match words.next().and_then(Column::from_name) {
+                    Some(column) => {
+                        let descending = words.next() == Some("desc");
+                        self.sort = Sort { column, descending };
+                        self.refresh();
+                    }
+                    None => self.say(MessageKind::Error, t::sort_usage()),
+                }
+            }
+            "tag" | "untag" if !args.is_empty() => {
+                let tag = args.to_string();
+                let targets = self.targets();
+                let changes = targets
+                    .iter()
+                    .map(|r| {
+                        let c = if name == "tag" {
+                            Change::AddTag(tag.clone())
+                        } else {
+                            Change::RemoveTag(tag.clone())
+                        };
+                        (*r, c)
+                    })
+                    .collect();
+                self.propose(changes, false);
+            }
+            "provision" | "kind" => {
+                let value = (!args.is_empty()).then(|| args.to_string());
+                if let (Some(v), "provision") = (&value, name) {
+                    if self.catalogue.resolve_provision(v).is_none() {
+                        self.say(MessageKind::Error, t::unknown_provision(v));
+                        return;
+                    }
+                }
+                let changes = self
+                    .targets()
+                    .iter()
+                    .filter(|r| r.kind == RecordKind::Protocol)
+                    .map(|r| {
+                        let c = if name == "provision" {
+                            Change::CorrectedProvision(value.clone())
+                        } else {
+                            Change::CorrectedKind(value.clone())
+                        };
+                        (*r, c)
+                    })
+                    .collect();
+                self.propose(changes, false);
+            }
+            "status" => match Status::from_name(args) {
+                Some(s) => {
+                    let targets = self.targets();
+                    self.set_status(&targets, s, false)
+                }
+                None => self.say(MessageKind::Error, t::unknown_value("status", args)),
+            },
+            "outcome" => {
+                match serde_json::from_value::<Outcome>(serde_json::Value::String(args.into())) {
+                    Ok(o) => {
+                        let targets = self.targets();
+                        let changes = targets
+                            .iter()
+                            .filter(|r| r.kind == RecordKind::Complaint)
+                            .flat_map(|r| {
+                                [
+                                    (*r, Change::Outcome(Some(o))),
+                                    (*r, Change::Status(Some(Status::Avgjort))),
+                                ]
+                            })
+                            .collect();
+                        self.propose(changes, false);
+                    }
+                    Err(_) => self.say(MessageKind::Error, t::unknown_value("outcome", args)),
+                }
+            }
+            "import" if !args.is_empty() => self.start_import(args),
+            _ => self.say(MessageKind::Error, t::unknown_command(line)),
+        }
+    }
+
+    fn saved_filter(&mut self, command: &str, name: &str) {
+        let saved = match self.store.saved_filters() {
+            Ok(s) => s,
+            Err(e) => return self.say(MessageKind::Error, e.to_string()),
+        };
+        if command == "filters" || name.is_empty() {
+            let names: Vec<&str> = saved.iter().map(|(n, _)| n.as_str()).collect();
+            return self.say(MessageKind::Info, t::saved_filters(&names));
+        }
+        let Some((_, value)) = saved.into_iter().find(|(n, _)| n == name) else {
+            return self.say(MessageKind::Error, t::no_such_filter(name));
+        };
+        if command == "delete_filter" {
+            match self.store.save_filter(name, None) {
+                Ok(()) => self.say(MessageKind::Saved, t::filter_deleted(name)),
+                Err(e) => self.say(MessageKind::Error, e.to_string()),
+            }
+            return;
+        }
+        match serde_json::from_value::<QueueFilter>(value) {
+            Ok(f) => {
+                self.filter = f;
+                self.refresh();
+                self.say(MessageKind::Info, t::filtered(self.visible.len()));
+            }
+            Err(_) => self.say(MessageKind::Error, t::no_such_filter(name)),
+        }
+    }
+
+    // ---- import ----
+
+    fn start_import(&mut self, args: &str) {
+        if self.import.is_some() {
+            return self.say(MessageKind::Error, t::IMPORT_RUNNING);
+        }
+        let paths: Vec<std::path::PathBuf> = args.split_whitespace().map(Into::into).collect();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let store = Arc::clone(&self.store);
+        let catalogue = Arc::clone(&self.catalogue);
+        std::thread::spawn(move || {
+            let progress_tx = tx.clone();
+            let mut on_progress = move |p: &crate::import::Progress| {
+                let _ = progress_tx.send(ImportEvent::Progress(*p));
+            };
+            let result = crate::import::import_paths(
+                &store,
+                &catalogue,
+                &paths,
+                crate::import::ImportOptions::default(),
+                &mut on_progress,
+            )
+            .map_err(|e| e.to_string());
+            let _ = tx.send(ImportEvent::Done(result));
+        });
+        self.import = Some(ImportJob {
+            progress: crate::import::Progress::default(),
+            receiver: rx,
+        });
+        self.say(MessageKind::Info, t::IMPORT_STARTED);
+    }
+
+    /// Takes what the import worker reported. Returns whether anything changed.
+    pub fn poll_import(&mut self) -> bool {
+        let Some(job) = &mut self.import else {
+            return false;
+        };
+        let mut done = None;
+        let mut changed = false;
+        while let Ok(event) = job.receiver.try_recv() {
+            changed = true;
+            match event {
+                ImportEvent::Progress(p) => job.progress = p,
+                ImportEvent::Done(result) => done = Some(result),
+            }
+        }
+        if let Some(result) = done {
+            self.import = None;
+            match result {
+                Ok(report) => {
+                    match Queue::load(&self.store, &self.catalogue, &self.rules) {
+                        Ok(q) => {
+                            self.queue = q;
+                            self.refresh();
+                        }
+                        Err(e) => return self.report_error(e),
+                    }
+                    self.say(MessageKind::Saved, t::import_done(&report));
+                }
+                Err(e) => self.say(MessageKind::Error, e),
+            }
+        } else if let Some(job) = &self.import {
+            if changed {
+                let p = job.progress;
+                self.say(MessageKind::Info, t::import_progress(&p));
+            }
+        }
+        changed
+    }
+
+    fn report_error(&mut self, e: StoreError) -> bool {
+        self.say(MessageKind::Error, e.to_string());
+        true
+    }
+}
+
+/// The complaint a detail shows, if any.
+pub fn detail_complaint(d: &Detail) -> Option<&Complaint> {
+    d.complaint.as_ref().map(|c| &c.complaint)
+}

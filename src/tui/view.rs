@@ -1,0 +1,611 @@
+//! Rendering: reads the state, draws the screen. Nothing here changes the state.
+//!
+//! Only named ANSI colours, bold and reverse are used, so the screen reads on light and dark
+//! terminals; with `NO_COLOR` no colour at all.
+
+use super::action::Mode;
+use super::detail::detail_lines;
+use super::keymap::show_sequence;
+use super::state::{App, MessageKind, Overlay, Picker};
+use crate::queue::{Column, QueueRow};
+use crate::review::{RecordKind, Status};
+use crate::text::tui as t;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Wrap};
+use ratatui::Frame;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// Styles, with or without colour.
+#[derive(Debug, Clone, Copy)]
+pub struct Theme {
+    pub color: bool,
+}
+
+impl Theme {
+    fn fg(self, c: Color) -> Style {
+        if self.color {
+            Style::new().fg(c)
+        } else {
+            Style::new()
+        }
+    }
+    pub fn title(self) -> Style {
+        Style::new().add_modifier(Modifier::BOLD)
+    }
+    pub fn header(self) -> Style {
+        Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+    }
+    pub fn selected(self) -> Style {
+        Style::new().add_modifier(Modifier::REVERSED)
+    }
+    pub fn marked(self) -> Style {
+        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    }
+    pub fn flag(self) -> Style {
+        self.fg(Color::Red).add_modifier(Modifier::BOLD)
+    }
+    pub fn open(self) -> Style {
+        self.fg(Color::Yellow)
+    }
+    pub fn done(self) -> Style {
+        self.fg(Color::Green)
+    }
+    pub fn dim(self) -> Style {
+        if self.color {
+            Style::new().add_modifier(Modifier::DIM)
+        } else {
+            Style::new()
+        }
+    }
+    pub fn key(self) -> Style {
+        self.fg(Color::Blue).add_modifier(Modifier::BOLD)
+    }
+    pub fn chip(self) -> Style {
+        self.fg(Color::Magenta).add_modifier(Modifier::BOLD)
+    }
+    pub fn saved(self) -> Style {
+        self.fg(Color::Green).add_modifier(Modifier::BOLD)
+    }
+    pub fn error(self) -> Style {
+        let s = self.fg(Color::Red).add_modifier(Modifier::BOLD);
+        if self.color {
+            s
+        } else {
+            s.add_modifier(Modifier::REVERSED)
+        }
+    }
+}
+
+/// Cuts text to a display width, with `…` when cut (æøå count one column, CJK two).
+pub fn fit(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_string();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width - 1 {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+pub fn render(app: &App, frame: &mut Frame) {
+    let theme = Theme { color: app.color };
+    let area = frame.area();
+    let [title, filter, body, message, hints] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    render_title(app, theme, frame, title);
+    if app.is_empty_store() {
+        render_welcome(theme, frame, area.inner(ratatui::layout::Margin::new(0, 1)));
+    } else {
+        render_filter_bar(app, theme, frame, filter);
+        match &app.detail {
+            Some(_) => render_detail(app, theme, frame, body),
+            None => render_queue(app, theme, frame, body),
+        }
+    }
+    render_message(app, theme, frame, message);
+    render_hints(app, theme, frame, hints);
+    match &app.overlay {
+        Some(Overlay::Help { filter, scroll }) => render_help(app, theme, frame, filter, *scroll),
+        Some(Overlay::Command(editor)) => {
+            let text = format!(":{}", editor.text());
+            frame.render_widget(Clear, message);
+            frame.render_widget(Paragraph::new(text.clone()), message);
+            let col = 1 + editor.lines[0]
+                .chars()
+                .take(editor.col)
+                .collect::<String>()
+                .width();
+            frame.set_cursor_position((message.x + col as u16, message.y));
+        }
+        Some(Overlay::Note { editor, target, .. }) => {
+            let popup = centered(area, 70, 12);
+            let title = match &target.field {
+                Some(f) => format!("{} ({})", t::NOTE_TITLE, t::field_label(f)),
+                None => t::NOTE_TITLE.to_string(),
+            };
+            frame.render_widget(Clear, popup);
+            let block = Block::bordered().title(title);
+            let inner = block.inner(popup);
+            frame.render_widget(block, popup);
+            let top = editor
+                .row
+                .saturating_sub(inner.height.saturating_sub(1) as usize);
+            let lines: Vec<Line> = editor
+                .lines
+                .iter()
+                .skip(top)
+                .map(|l| Line::from(l.as_str()))
+                .collect();
+            frame.render_widget(Paragraph::new(lines), inner);
+            let col = editor.lines[editor.row]
+                .chars()
+                .take(editor.col)
+                .collect::<String>()
+                .width();
+            frame.set_cursor_position((
+                inner.x + (col as u16).min(inner.width.saturating_sub(1)),
+                inner.y + (editor.row - top) as u16,
+            ));
+        }
+        Some(Overlay::Picker(picker)) => render_picker(theme, frame, area, picker),
+        Some(Overlay::Confirm { question, .. }) => {
+            let popup = centered(area, 60, 5);
+            frame.render_widget(Clear, popup);
+            let lines = vec![
+                Line::styled(question.clone(), theme.title()),
+                Line::styled(t::CONFIRM_HINT, theme.dim()),
+            ];
+            frame.render_widget(
+                Paragraph::new(lines)
+                    .block(Block::bordered())
+                    .wrap(Wrap { trim: false }),
+                popup,
+            );
+        }
+        None => {}
+    }
+    if !app.pending.is_empty() && app.overlay.is_none() {
+        render_which_key(app, theme, frame, body);
+    }
+}
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+fn render_title(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let q = &app.queue;
+    let total = q.count(app.kind);
+    let mut text = t::title(
+        app.kind,
+        app.visible.len(),
+        total,
+        q.open_count(RecordKind::Protocol),
+        q.open_count(RecordKind::Complaint),
+    );
+    if !app.is_empty_store() {
+        text.push_str(" · ");
+        text.push_str(&t::sorted_by(app.sort.column, app.sort.descending));
+    }
+    if !app.marks.is_empty() {
+        text.push_str(" · ");
+        text.push_str(&t::marked(app.marks.len()));
+    }
+    let w = area.width as usize;
+    frame.render_widget(
+        Paragraph::new(Line::styled(fit(&text, w), theme.title())),
+        area,
+    );
+}
+
+fn render_filter_bar(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let pairs = app.filter.pairs();
+    let line = if pairs.is_empty() {
+        Line::styled(fit(t::NO_FILTER, area.width as usize), theme.dim())
+    } else {
+        let mut spans = Vec::new();
+        for (k, v) in pairs {
+            spans.push(Span::styled(
+                format!("[{}: {}]", t::filter_key_label(k), v.replace('_', " ")),
+                theme.chip(),
+            ));
+            spans.push(Span::raw(" "));
+        }
+        Line::from(spans)
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+fn render_welcome(theme: Theme, frame: &mut Frame, area: Rect) {
+    let lines: Vec<Line> = t::WELCOME
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                Line::styled(*l, theme.title())
+            } else {
+                Line::from(*l)
+            }
+        })
+        .collect();
+    let height = lines.len() as u16;
+    let popup = centered(area, 76, height + 2);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(Block::bordered())
+            .wrap(Wrap { trim: false }),
+        popup,
+    );
+}
+
+/// The queue's columns at a width: narrow terminals drop the child and kind columns.
+fn columns(width: u16) -> Vec<(Column, Constraint)> {
+    let mut cols = vec![
+        (Column::Date, Constraint::Length(10)),
+        (Column::Institution, Constraint::Fill(1)),
+        (Column::Child, Constraint::Length(10)),
+        (Column::Provision, Constraint::Length(9)),
+        (Column::Kind, Constraint::Length(16)),
+        (Column::Duration, Constraint::Length(5)),
+        (Column::Flags, Constraint::Length(6)),
+        (Column::Status, Constraint::Length(11)),
+        (Column::Complaint, Constraint::Length(10)),
+    ];
+    if width < 110 {
+        cols.retain(|(c, _)| *c != Column::Kind);
+    }
+    if width < 95 {
+        cols.retain(|(c, _)| *c != Column::Child);
+    }
+    cols
+}
+
+fn join(app: &App, syms: &[u32]) -> String {
+    let mut out = String::new();
+    for (i, s) in syms.iter().enumerate() {
+        let text = app.queue.text(*s);
+        if i > 0 {
+            if out.split(' ').any(|p| p == text) {
+                continue;
+            }
+            out.push(' ');
+        }
+        out.push_str(text);
+    }
+    out
+}
+
+fn cell_text(app: &App, row: &QueueRow, column: Column) -> String {
+    match column {
+        Column::Date => row
+            .date
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
+        Column::Institution => app.queue.text(row.institution).to_string(),
+        Column::Child => row
+            .child
+            .map(|c| app.queue.text(c).to_string())
+            .unwrap_or_default(),
+        Column::Provision => join(app, &row.provisions),
+        Column::Kind => join(app, &row.kinds),
+        Column::Duration => row.minutes.map(|m| m.to_string()).unwrap_or_default(),
+        Column::Flags => row.flags.iter().map(t::flag_letter).collect(),
+        Column::Status => t::status_label(row.status).to_string(),
+        Column::Complaint => match row.record.kind {
+            RecordKind::Complaint => t::outcome_short(row.outcome).to_string(),
+            RecordKind::Protocol if row.open_complaints > 0 => {
+                format!("{} åpen", row.open_complaints)
+            }
+            RecordKind::Protocol if row.complaints > 0 => format!("{}", row.complaints),
+            RecordKind::Protocol => String::new(),
+        },
+    }
+}
+
+fn status_style(theme: Theme, s: Status) -> Style {
+    if s.is_open() {
+        theme.open()
+    } else {
+        theme.done()
+    }
+}
+
+fn render_queue(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    if app.visible.is_empty() {
+        frame.render_widget(Paragraph::new(Line::styled(t::NO_ROWS, theme.dim())), area);
+        return;
+    }
+    let cols = columns(area.width);
+    let mut widths = vec![Constraint::Length(1)];
+    widths.extend(cols.iter().map(|(_, w)| *w));
+    // Column widths as laid out, to cut cells by display width with an ellipsis.
+    let rects = Layout::horizontal(widths.clone()).spacing(1).split(area);
+    let header = Row::new(
+        std::iter::once(Cell::from(""))
+            .chain(cols.iter().map(|(c, _)| {
+                let mut label = t::column_label(*c).to_string();
+                if *c == app.sort.column {
+                    label.push(if app.sort.descending { '↓' } else { '↑' });
+                }
+                Cell::from(label)
+            }))
+            .collect::<Vec<_>>(),
+    )
+    .style(theme.header());
+    let page = (area.height.saturating_sub(1)) as usize;
+    let rows = app
+        .visible
+        .iter()
+        .enumerate()
+        .skip(app.offset)
+        .take(page)
+        .map(|(pos, &i)| {
+            let row = &app.queue.rows[i];
+            let marked = app.marks.contains(&row.record);
+            let mut cells = vec![Cell::from(if marked { "*" } else { " " }).style(theme.marked())];
+            for (n, (c, _)) in cols.iter().enumerate() {
+                let width = rects[n + 1].width as usize;
+                let text = fit(&cell_text(app, row, *c), width);
+                let style = match c {
+                    Column::Flags => theme.flag(),
+                    Column::Status => status_style(theme, row.status),
+                    Column::Complaint if row.open_complaints > 0 => theme.open(),
+                    _ => Style::new(),
+                };
+                cells.push(Cell::from(text).style(style));
+            }
+            let mut r = Row::new(cells);
+            if pos == app.cursor {
+                r = r.style(theme.selected());
+            } else if marked {
+                r = r.style(Style::new().add_modifier(Modifier::BOLD));
+            }
+            r
+        });
+    let table = Table::new(rows, widths).header(header).column_spacing(1);
+    frame.render_widget(table, area);
+}
+
+fn render_detail(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let Some(d) = &app.detail else { return };
+    let lines = detail_lines(app, d, theme);
+    let total = wrapped_height(&lines, area.width);
+    let max_scroll = total.saturating_sub(area.height as usize);
+    let scroll = (d.scroll as usize).min(max_scroll) as u16;
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        area,
+    );
+}
+
+/// Lines a paragraph takes when word-wrapped to `width` (greedy, like ratatui's wrap).
+pub fn wrapped_height(lines: &[Line], width: u16) -> usize {
+    let width = width.max(1) as usize;
+    lines
+        .iter()
+        .map(|line| {
+            let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+            let mut rows = 1;
+            let mut used = 0;
+            for word in text.split(' ') {
+                let w = word.width();
+                let need = if used == 0 { w } else { used + 1 + w };
+                if need <= width {
+                    used = need;
+                } else {
+                    rows += 1 + w.saturating_sub(1) / width;
+                    used = w % width;
+                }
+            }
+            rows
+        })
+        .sum()
+}
+
+fn render_message(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let w = area.width as usize;
+    let line = if let Some(job) = &app.import {
+        Line::styled(fit(&t::import_progress(&job.progress), w), theme.open())
+    } else if let Some((kind, text)) = &app.message {
+        let style = match kind {
+            MessageKind::Info => Style::new(),
+            MessageKind::Saved => theme.saved(),
+            MessageKind::Error => theme.error(),
+        };
+        Line::styled(fit(text, w), style)
+    } else {
+        Line::raw("")
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+fn render_hints(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let mode = app.mode();
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for action in t::hint_actions(mode) {
+        let Some(key) = app.keymap.key_for(mode, *action) else {
+            continue;
+        };
+        let label = t::hint_label(*action);
+        let w = key.width() + 1 + label.width() + 2;
+        if used + w > area.width as usize {
+            break;
+        }
+        used += w;
+        spans.push(Span::styled(key, theme.key()));
+        spans.push(Span::raw(format!(" {label}  ")));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn render_which_key(app: &App, theme: Theme, frame: &mut Frame, body: Rect) {
+    let mode = app.mode();
+    let hints = app.keymap.continuations(mode, &app.pending);
+    let mut lines = vec![Line::styled(
+        format!("{} {}", t::WAITING_FOR_KEY, show_sequence(&app.pending)),
+        theme.title(),
+    )];
+    for (rest, b) in &hints {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{rest:<6}"), theme.key()),
+            Span::raw(b.desc.clone()),
+        ]));
+    }
+    let height = (lines.len() as u16 + 2).min(body.height);
+    let width = 50.min(body.width);
+    let popup = Rect::new(
+        body.x + body.width - width,
+        body.y + body.height - height,
+        width,
+        height,
+    );
+    frame.render_widget(Clear, popup);
+    frame.render_widget(Paragraph::new(lines).block(Block::bordered()), popup);
+}
+
+fn render_picker(theme: Theme, frame: &mut Frame, area: Rect, picker: &Picker) {
+    let mut lines = Vec::new();
+    for item in &picker.items {
+        lines.push(Line::from(vec![
+            Span::styled(format!(" {} ", item.key), theme.key()),
+            Span::raw(item.label.clone()),
+        ]));
+    }
+    lines.push(Line::styled(" Esc avbryter", theme.dim()));
+    let width = (picker
+        .items
+        .iter()
+        .map(|i| i.label.width() + 4)
+        .max()
+        .unwrap_or(20)
+        .max(picker.title.width() + 4) as u16)
+        .min(area.width);
+    let popup = centered(area, width + 2, lines.len() as u16 + 2);
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(picker.title.clone())),
+        popup,
+    );
+}
+
+/// The help screen: every binding of the live keymap, by screen, and the commands.
+pub fn help_lines(app: &App, theme: Theme, filter: &str) -> Vec<Line<'static>> {
+    let needle = crate::fold::fold(filter);
+    let matches = |parts: &[&str]| {
+        needle.is_empty() || parts.iter().any(|p| crate::fold::fold(p).contains(&needle))
+    };
+    let mut lines = Vec::new();
+    for mode in Mode::ALL {
+        let mut section = Vec::new();
+        for b in app.keymap.bindings(mode) {
+            if b.keys.is_empty() {
+                continue;
+            }
+            let keys: Vec<String> = b.keys.iter().map(|k| show_sequence(k)).collect();
+            let keys = keys.join(", ");
+            let name = b.action.name();
+            if !matches(&[&keys, &b.desc, &name]) {
+                continue;
+            }
+            section.push(Line::from(vec![
+                Span::styled(format!("  {keys:<22}"), theme.key()),
+                Span::raw(b.desc.clone()),
+                Span::styled(format!("  ({name})"), theme.dim()),
+            ]));
+        }
+        if !section.is_empty() {
+            lines.push(Line::styled(t::mode_label(mode), theme.header()));
+            lines.extend(section);
+            lines.push(Line::raw(""));
+        }
+    }
+    let commands: Vec<Line> = t::COMMANDS
+        .iter()
+        .filter(|(c, d)| matches(&[c, d]))
+        .map(|(c, d)| {
+            Line::from(vec![
+                Span::styled(format!("  {c:<34}"), theme.key()),
+                Span::raw(*d),
+            ])
+        })
+        .collect();
+    if !commands.is_empty() {
+        lines.push(Line::styled("Kommandolinjen (:)", theme.header()));
+        lines.extend(commands);
+        lines.push(Line::raw(""));
+    }
+    let flags: Vec<Line> = crate::triage::TriageFlag::ALL
+        .iter()
+        .filter(|f| matches(&[t::triage_label(**f)]))
+        .map(|f| {
+            Line::from(vec![
+                Span::styled(format!("  {}  ", t::flag_letter(*f)), theme.flag()),
+                Span::raw(t::triage_label(*f)),
+            ])
+        })
+        .collect();
+    if !flags.is_empty() {
+        lines.push(Line::styled("Flagg i køen", theme.header()));
+        lines.extend(flags);
+    }
+    lines
+}
+
+fn render_help(app: &App, theme: Theme, frame: &mut Frame, filter: &str, scroll: u16) {
+    let area = frame.area();
+    frame.render_widget(Clear, area);
+    let title = if filter.is_empty() {
+        t::HELP_TITLE.to_string()
+    } else {
+        format!("{} · «{filter}»", t::HELP_TITLE)
+    };
+    frame.render_widget(
+        Paragraph::new(help_lines(app, theme, filter))
+            .block(Block::default().borders(Borders::ALL).title(title))
+            .scroll((scroll, 0)),
+        area,
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_cuts_by_display_width() {
+        assert_eq!(fit("Sølbakken", 9), "Sølbakken");
+        assert_eq!(fit("Sølbakken ungdomshjem", 10), "Sølbakken…");
+        assert_eq!(fit("東京都の施設", 5), "東京…");
+        assert_eq!(fit("東京都の施設", 5).width(), 5);
+        assert_eq!(fit("abc", 0), "");
+    }
+}
