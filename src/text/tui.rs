@@ -496,7 +496,7 @@ pub const SECTION_CHILD: &str = "Barnets syn";
 pub const SECTION_INJURY: &str = "Skade";
 pub const SECTION_FLAGS: &str = "Flagg";
 pub const SECTION_COMPLAINTS: &str = "Klager";
-pub const SECTION_TIMELINE: &str = "Samme barn, nyeste først";
+pub const SECTION_TIMELINE: &str = "Samme barn, nyeste først (+dager etter forrige)";
 pub const SECTION_CLASSIFICATION: &str = "Klassifisering";
 pub const SECTION_NOTES: &str = "Notater og merknader";
 pub const SECTION_HISTORY: &str = "Historikk";
@@ -517,9 +517,5 @@ pub fn field_label(field: &str) -> String {
 
 /// The gap between a protocol and the one before it for the same child.
 pub fn days_gap(days: i64) -> String {
-    match days {
-        0 => "samme dag som forrige".into(),
-        1 => "1 dag etter forrige".into(),
-        n => format!("{n} dager etter forrige"),
-    }
+    format!("+{days} d")
 }

@@ -125,16 +125,12 @@ pub fn detail_lines(app: &App, d: &Detail, theme: Theme) -> Vec<Line<'static>> {
                 .collect();
             let marker = if Some(*id) == this { "▶" } else { " " };
             let text = format!(
-                "{marker} {}  {:<14} {} · {}  {}",
+                "{marker} {}  {:>7}  {:<12} {} · {}",
                 format_oslo(&p.incident_at()),
+                gap,
                 p.protocol_id,
                 provisions.join(", "),
                 kinds.join(", "),
-                if gap.is_empty() {
-                    String::new()
-                } else {
-                    format!("({gap})")
-                }
             );
             lines.push(if Some(*id) == this {
                 Line::styled(text, theme.title())

@@ -917,7 +917,8 @@ impl App {
         let line = line.trim();
         let (name, args) = line.split_once(' ').unwrap_or((line, ""));
         let args = args.trim();
-        if let Some(action) = Action::from_name(name) {
+        // `filter` and `tag` are actions (which open a prompt) and, with arguments, commands.
+        if let (Some(action), true) = (Action::from_name(name), args.is_empty()) {
             self.act(action);
             return;
         }

@@ -342,7 +342,7 @@ fn render_queue(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         return;
     }
     let cols = columns(area.width);
-    let mut widths = vec![Constraint::Length(1)];
+    let mut widths = vec![Constraint::Length(2)];
     widths.extend(cols.iter().map(|(_, w)| *w));
     // Column widths as laid out, to cut cells by display width with an ellipsis.
     let rects = Layout::horizontal(widths.clone()).spacing(1).split(area);
@@ -368,7 +368,14 @@ fn render_queue(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         .map(|(pos, &i)| {
             let row = &app.queue.rows[i];
             let marked = app.marks.contains(&row.record);
-            let mut cells = vec![Cell::from(if marked { "*" } else { " " }).style(theme.marked())];
+            // The cursor and marks show as characters too, for terminals without colour.
+            let gutter = match (pos == app.cursor, marked) {
+                (true, true) => ">*",
+                (true, false) => "> ",
+                (false, true) => " *",
+                (false, false) => "  ",
+            };
+            let mut cells = vec![Cell::from(gutter).style(theme.marked())];
             for (n, (c, _)) in cols.iter().enumerate() {
                 let width = rects[n + 1].width as usize;
                 let text = fit(&cell_text(app, row, *c), width);

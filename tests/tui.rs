@@ -1,0 +1,478 @@
+//! The terminal UI without a terminal: reducer tests (keys in, state and store out) and render
+//! snapshots (ratatui's TestBackend + insta) on a store holding the bundled samples.
+
+use chrono::{DateTime, Utc};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use std::sync::Arc;
+use tvang::catalogue::Catalogue;
+use tvang::model::Outcome;
+use tvang::review::{Assessment, CheckItem, RecordKind, Status};
+use tvang::store::Store;
+use tvang::triage::TriageRules;
+use tvang::tui::action::Action;
+use tvang::tui::keymap::{Key, KeyCode, Keymap};
+use tvang::tui::state::{App, Overlay};
+
+struct Fixture {
+    app: App,
+    _dir: tempfile::TempDir,
+}
+
+fn clock() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-23T09:30:00+01:00")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn app_with(import_samples: bool) -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Store::open(&dir.path().join("db")).unwrap());
+    let catalogue = Arc::new(Catalogue::built_in());
+    if import_samples {
+        // Relative, so the sources shown are the same on every machine (tests run in the
+        // package root).
+        let samples = std::path::PathBuf::from("samples");
+        tvang::import::import_paths(
+            &store,
+            &catalogue,
+            &[samples],
+            tvang::import::ImportOptions::default(),
+            &mut |_| {},
+        )
+        .unwrap();
+    }
+    let mut app = App::new(
+        store,
+        catalogue,
+        Keymap::built_in(),
+        "kari".into(),
+        TriageRules::default(),
+    )
+    .unwrap();
+    app.clock = Some(clock());
+    app.color = true;
+    app.resize(120, 40);
+    Fixture { app, _dir: dir }
+}
+
+fn app() -> Fixture {
+    app_with(true)
+}
+
+fn key(text: &str) -> Key {
+    Key::parse(text).unwrap()
+}
+
+/// Presses keys given in keymap notation, separated by spaces.
+fn press(app: &mut App, keys: &str) {
+    for k in keys.split_whitespace() {
+        app.on_key(key(k));
+    }
+}
+
+/// Types text into whatever has the keys (command line, note).
+fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.on_key(if c == '\n' {
+            Key::plain(KeyCode::Enter)
+        } else {
+            Key::ch(c)
+        });
+    }
+}
+
+fn status_of_current(app: &App) -> Status {
+    app.queue.rows[app.visible[app.cursor]].status
+}
+
+#[test]
+fn cursor_moves_pages_and_jumps() {
+    let mut f = app();
+    let app = &mut f.app;
+    assert_eq!(app.visible.len(), 300);
+    press(app, "j j j k");
+    assert_eq!(app.cursor, 2);
+    press(app, "G");
+    assert_eq!(app.cursor, 299);
+    assert_eq!(app.offset, 300 - app.page());
+    press(app, "g g");
+    assert_eq!((app.cursor, app.offset), (0, 0));
+    press(app, "ctrl-d");
+    assert_eq!(app.cursor, app.page());
+    press(app, "ctrl-u k");
+    assert_eq!(app.cursor, 0);
+    press(app, "down pagedown up");
+    assert_eq!(app.cursor, app.page());
+}
+
+#[test]
+fn deciding_a_protocol_saves_and_advances_and_undo_restores_it() {
+    let mut f = app();
+    let app = &mut f.app;
+    let first = app.current().unwrap();
+    press(app, "d");
+    assert_eq!(app.cursor, 1, "advanced to the next item");
+    assert_eq!(
+        app.store.review(first).unwrap().status,
+        Some(Status::Gjennomgatt)
+    );
+    assert!(app.message.as_ref().unwrap().1.starts_with("Lagret"));
+    press(app, "o");
+    assert_eq!(app.cursor, 2);
+    press(app, "u u");
+    assert_eq!(app.store.review(first).unwrap().status, None);
+    press(app, "g g");
+    assert_eq!(status_of_current(app), Status::Ny);
+    let trail = app.store.audit(first).unwrap();
+    assert_eq!(
+        trail.len(),
+        2,
+        "the change and its undoing are both in the trail"
+    );
+    assert_eq!(trail[0].author, "kari");
+    assert_eq!(trail[0].at, clock());
+}
+
+#[test]
+fn marks_and_ranges_apply_in_bulk_after_confirmation() {
+    let mut f = app();
+    let app = &mut f.app;
+    press(app, "space space space");
+    assert_eq!(app.marks.len(), 3);
+    assert_eq!(app.cursor, 3);
+    press(app, "d");
+    assert!(matches!(app.overlay, Some(Overlay::Confirm { .. })));
+    press(app, "n");
+    assert!(app.overlay.is_none());
+    assert_eq!(
+        app.queue.open_count(RecordKind::Protocol),
+        300,
+        "declined: nothing changed"
+    );
+    press(app, "d j");
+    assert_eq!(app.queue.open_count(RecordKind::Protocol), 297);
+    assert!(
+        app.marks.is_empty(),
+        "marks are cleared after a bulk change"
+    );
+    press(app, "u");
+    assert_eq!(
+        app.queue.open_count(RecordKind::Protocol),
+        300,
+        "one undo undoes the bulk"
+    );
+    // A visual range: v, two down, v ends it.
+    press(app, "g g v j j v");
+    assert_eq!(app.marks.len(), 3);
+    press(app, "esc");
+    assert!(app.marks.is_empty());
+}
+
+#[test]
+fn filters_combine_clear_and_persist_by_name() {
+    let mut f = app();
+    let app = &mut f.app;
+    press(app, "/");
+    typed(app, "provision=10-7 flag=injury\n");
+    let filtered = app.visible.len();
+    assert!(filtered > 0 && filtered < 300, "{filtered}");
+    assert!(app.visible.iter().all(|&i| {
+        let r = &app.queue.rows[i];
+        r.flags.contains(tvang::triage::TriageFlag::Injury)
+    }));
+    press(app, ":");
+    typed(app, "save_filter skader\n");
+    press(app, "F");
+    assert_eq!(app.visible.len(), 300);
+    press(app, ":");
+    typed(app, "load_filter skader\n");
+    assert_eq!(app.visible.len(), filtered);
+    press(app, "/");
+    typed(app, "farge=rød\n");
+    assert!(app
+        .message
+        .as_ref()
+        .unwrap()
+        .1
+        .contains("Ukjent filter «farge»"));
+    assert_eq!(app.visible.len(), filtered, "a bad filter changes nothing");
+}
+
+#[test]
+fn sorting_cycles_columns_and_reverses() {
+    let mut f = app();
+    let app = &mut f.app;
+    let first_date = app.queue.rows[app.visible[0]].date;
+    press(app, "S");
+    assert!(app.queue.rows[app.visible[0]].date < first_date);
+    press(app, "s");
+    assert_eq!(app.sort.column, tvang::queue::Column::Institution);
+    press(app, ":");
+    typed(app, "sort duration desc\n");
+    let minutes: Vec<i64> = app
+        .visible
+        .iter()
+        .take(5)
+        .map(|&i| app.queue.rows[i].minutes.unwrap_or(-1))
+        .collect();
+    assert!(minutes.windows(2).all(|w| w[0] >= w[1]), "{minutes:?}");
+}
+
+#[test]
+fn complaints_are_decided_with_an_outcome_and_classified() {
+    let mut f = app();
+    let app = &mut f.app;
+    press(app, "tab");
+    assert_eq!(app.kind, RecordKind::Complaint);
+    assert_eq!(app.visible.len(), 30);
+    // The first open complaint.
+    press(app, "/");
+    typed(app, "status=mottatt\n");
+    let complaint = app.current().unwrap();
+    press(app, "d");
+    assert!(matches!(app.overlay, Some(Overlay::Picker(_))));
+    press(app, "d"); // delvis medhold
+    let review = app.store.review(complaint).unwrap();
+    assert_eq!(review.outcome, Some(Outcome::DelvisMedhold));
+    assert_eq!(review.status, Some(Status::Avgjort));
+    // Checklist: c, v, then item 3 twice: oppfylt → ikke oppfylt.
+    press(app, "k c v 3 3 esc");
+    let review = app.store.review(complaint).unwrap();
+    assert_eq!(
+        review.checklist.get(&CheckItem::StrengtNodvendig),
+        Some(&Assessment::IkkeOppfylt)
+    );
+    press(app, "x u");
+    assert_eq!(
+        app.store.review(complaint).unwrap().status,
+        Some(Status::UnderBehandling)
+    );
+}
+
+#[test]
+fn notes_and_remarks_are_saved_with_author_and_field() {
+    let mut f = app();
+    let app = &mut f.app;
+    let record = app.current().unwrap();
+    press(app, "a");
+    typed(app, "Første linje.\nAndre linje, æøå.");
+    press(app, "ctrl-s");
+    press(app, "r b");
+    typed(app, "Mildere tiltak er ikke beskrevet.");
+    press(app, "ctrl-s");
+    let notes = app.store.review(record).unwrap().annotations;
+    assert_eq!(notes.len(), 2);
+    assert_eq!(notes[0].text, "Første linje.\nAndre linje, æøå.");
+    assert_eq!(notes[0].author, "kari");
+    assert_eq!(notes[1].field.as_deref(), Some("justification"));
+    // Esc once warns, twice discards; nothing is saved.
+    press(app, "a");
+    typed(app, "utkast");
+    press(app, "esc");
+    assert!(app.overlay.is_some());
+    press(app, "esc");
+    assert!(app.overlay.is_none());
+    assert_eq!(app.store.review(record).unwrap().annotations.len(), 2);
+}
+
+#[test]
+fn detail_view_opens_scrolls_steps_and_goes_back() {
+    let mut f = app();
+    let app = &mut f.app;
+    press(app, "enter");
+    let first = app.detail.as_ref().unwrap().record;
+    press(app, "j j");
+    assert_eq!(app.detail.as_ref().unwrap().scroll, 2);
+    press(app, "n");
+    assert_ne!(app.detail.as_ref().unwrap().record, first);
+    press(app, "N");
+    assert_eq!(app.detail.as_ref().unwrap().record, first);
+    press(app, "d");
+    assert_eq!(
+        app.cursor, 1,
+        "deciding in the detail view goes to the next item"
+    );
+    assert!(app.detail.is_some());
+    press(app, "q");
+    assert!(
+        app.detail.is_none() && !app.quit,
+        "q in the detail view goes back"
+    );
+    press(app, "q");
+    assert!(app.quit);
+}
+
+#[test]
+fn tags_and_corrections_through_the_command_line() {
+    let mut f = app();
+    let app = &mut f.app;
+    let record = app.current().unwrap();
+    press(app, "t");
+    typed(app, "viktig\n");
+    press(app, ":");
+    typed(app, "provision bvl § 10-8\n");
+    press(app, ":");
+    typed(app, "provision § 99-9\n");
+    assert!(app
+        .message
+        .as_ref()
+        .unwrap()
+        .1
+        .contains("Kjenner ikke hjemmelen"));
+    let review = app.store.review(record).unwrap();
+    assert!(review.tags.contains("viktig"));
+    assert_eq!(review.corrected_provision.as_deref(), Some("bvl § 10-8"));
+    press(app, "/");
+    typed(app, "tag=viktig\n");
+    assert_eq!(app.visible.len(), 1);
+    press(app, ":");
+    typed(app, "no_such_thing\n");
+    assert!(app
+        .message
+        .as_ref()
+        .unwrap()
+        .1
+        .starts_with("Ukjent kommando"));
+    // Every action can be run by name from the command line.
+    press(app, ":");
+    typed(app, "toggle_view\n");
+    assert_eq!(app.kind, RecordKind::Complaint);
+}
+
+#[test]
+fn help_is_generated_from_the_keymap_and_filters_as_you_type() {
+    let mut f = app();
+    let app = &mut f.app;
+    press(app, "?");
+    let Some(Overlay::Help { .. }) = &app.overlay else {
+        panic!("help is open")
+    };
+    typed(app, "notat");
+    let Some(Overlay::Help { filter, .. }) = &app.overlay else {
+        panic!()
+    };
+    assert_eq!(filter, "notat");
+    let theme = tvang::tui::view::Theme { color: false };
+    let lines: Vec<String> = tvang::tui::view::help_lines(app, theme, "notat")
+        .iter()
+        .map(|l| l.to_string())
+        .collect();
+    assert!(lines
+        .iter()
+        .any(|l| l.contains("a") && l.contains("Skriv et notat")));
+    assert!(lines.iter().all(|l| !l.contains("Neste rad")));
+    press(app, "esc");
+    assert!(app.overlay.is_none());
+}
+
+#[test]
+fn a_key_sequence_waits_for_its_second_key() {
+    let mut f = app();
+    let app = &mut f.app;
+    press(app, "G g");
+    assert_eq!(app.pending, vec![key("g")]);
+    press(app, "x");
+    assert!(app.pending.is_empty());
+    assert!(matches!(app.overlay, None), "g x is nothing");
+    for action in Action::ALL {
+        // Every action is reachable by name.
+        assert_eq!(Action::from_name(&action.name()), Some(action));
+    }
+}
+
+// ---- snapshots ----
+
+fn screen(app: &App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|frame| tvang::tui::view::render(app, frame))
+        .unwrap();
+    format!("{}", terminal.backend())
+}
+
+/// Snapshots of a screen at both sizes. Import times vary from run to run.
+fn snapshot(name: &str, app: &mut App) {
+    for (w, h) in [(80, 24), (120, 40)] {
+        app.resize(w, h);
+        let text = screen(app, w, h);
+        insta::with_settings!({
+            filters => vec![(r"importert \d\d\.\d\d\.\d{4} \d\d:\d\d(:\d\d)? · versjon (\d+) *", "importert [tid] · versjon $2")],
+            snapshot_suffix => format!("{w}x{h}"),
+        }, {
+            insta::assert_snapshot!(name, text);
+        });
+    }
+}
+
+#[test]
+fn snapshot_queue() {
+    let mut f = app();
+    snapshot("queue", &mut f.app);
+}
+
+#[test]
+fn snapshot_queue_filtered_marked_and_complaints() {
+    let mut f = app();
+    let app = &mut f.app;
+    press(app, "/");
+    typed(app, "status=ny provision=10-7\n");
+    press(app, "space space");
+    snapshot("queue_filtered_marked", app);
+    press(app, "esc tab");
+    snapshot("complaints", app);
+}
+
+#[test]
+fn snapshot_detail_with_note_and_history() {
+    let mut f = app();
+    let app = &mut f.app;
+    press(app, "a");
+    typed(app, "Barnet bør høres.");
+    press(app, "ctrl-s enter");
+    snapshot("detail_top", app);
+    press(app, "G");
+    snapshot("detail_bottom", app);
+}
+
+#[test]
+fn snapshot_overlays() {
+    let mut f = app();
+    let app = &mut f.app;
+    press(app, "?");
+    snapshot("help", app);
+    press(app, "esc tab c");
+    snapshot("classify_picker", app);
+    press(app, "esc space space d");
+    snapshot("confirm_bulk", app);
+    press(app, "n a");
+    typed(app, "Et notat\nover to linjer");
+    snapshot("note_editor", app);
+    press(app, "esc esc g");
+    snapshot("which_key", app);
+}
+
+#[test]
+fn snapshot_welcome_on_an_empty_store() {
+    let mut f = app_with(false);
+    snapshot("welcome", &mut f.app);
+}
+
+#[test]
+fn no_color_uses_no_colours_at_all() {
+    let mut f = app();
+    let app = &mut f.app;
+    app.color = false;
+    for keys in ["", "enter", "esc ?", "esc tab d"] {
+        press(app, keys);
+        let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+        terminal
+            .draw(|frame| tvang::tui::view::render(app, frame))
+            .unwrap();
+        let buffer = terminal.backend().buffer();
+        for cell in buffer.content() {
+            assert_eq!(cell.fg, ratatui::style::Color::Reset, "after {keys:?}");
+            assert_eq!(cell.bg, ratatui::style::Color::Reset, "after {keys:?}");
+        }
+    }
+}
