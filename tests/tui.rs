@@ -374,7 +374,7 @@ fn a_key_sequence_waits_for_its_second_key() {
     assert_eq!(app.pending, vec![key("g")]);
     press(app, "x");
     assert!(app.pending.is_empty());
-    assert!(matches!(app.overlay, None), "g x is nothing");
+    assert!(app.overlay.is_none(), "g x is nothing");
     for action in Action::ALL {
         // Every action is reachable by name.
         assert_eq!(Action::from_name(&action.name()), Some(action));
