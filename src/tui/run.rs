@@ -47,10 +47,27 @@ pub fn run(app: &mut App) -> std::io::Result<()> {
     for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
         signal_hook::flag::register(signal, Arc::clone(&stop))?;
     }
+    watch_for_stop(Arc::clone(&stop), Arc::clone(&app.store));
     let mut terminal = ratatui::init();
     let result = event_loop(app, &mut terminal, &stop);
     ratatui::restore();
     result
+}
+
+/// When the terminal hangs up, crossterm's poll can spin on end-of-input and never return to the
+/// loop that would see the signal. Every saved change is flushed when it is made, so a watchdog
+/// may end the process: it waits a moment for the loop to stop by itself, then flushes once more,
+/// restores the terminal as well as it can, and exits.
+fn watch_for_stop(stop: Arc<AtomicBool>, store: Arc<crate::store::Store>) {
+    std::thread::spawn(move || loop {
+        std::thread::sleep(Duration::from_millis(100));
+        if stop.load(Ordering::Relaxed) {
+            std::thread::sleep(Duration::from_millis(500));
+            let _ = store.flush();
+            ratatui::restore();
+            std::process::exit(0);
+        }
+    });
 }
 
 fn event_loop(

@@ -5,7 +5,7 @@ use super::action::{Action, Mode};
 use super::editor::{Edit, Editor};
 use super::keymap::{Key, KeyCode, Keymap, Lookup};
 use crate::catalogue::Catalogue;
-use crate::model::{Complaint, Outcome, Protocol};
+use crate::model::{Outcome, Protocol};
 use crate::queue::{Column, Queue, QueueFilter, Sort};
 use crate::review::{
     Annotation, Assessment, AuditEntry, Change, CheckItem, RecordKind, RecordRef, Review, Status,
@@ -47,6 +47,8 @@ pub struct Detail {
 pub enum Pick {
     Status(Status),
     Outcome(Outcome),
+    /// Open the outcome picker.
+    OutcomeMenu,
     /// Open the checklist picker.
     Checklist,
     /// Cycle one checklist item to the next assessment.
@@ -427,6 +429,9 @@ impl App {
                     RecordKind::Protocol => RecordKind::Complaint,
                     RecordKind::Complaint => RecordKind::Protocol,
                 };
+                // Statuses are per kind: a protocol status would hide every complaint.
+                let kind = self.kind;
+                self.filter.status.retain(|s| s.applies_to(kind));
                 self.marks.clear();
                 self.visual_anchor = None;
                 self.cursor = 0;
@@ -626,7 +631,7 @@ impl App {
             items.push(PickerItem {
                 key: 'u',
                 label: t::CLASSIFY_OUTCOME.into(),
-                pick: Pick::Outcome(Outcome::Medhold), // replaced below by the outcome picker
+                pick: Pick::OutcomeMenu,
             });
         }
         items.push(PickerItem {
@@ -687,9 +692,7 @@ impl App {
         let targets = picker.targets.clone();
         match pick {
             Pick::Status(s) => self.set_status(&targets, s, picker.advance),
-            Pick::Outcome(_) if picker.title == t::PICK_CLASSIFY => {
-                self.outcome_picker(targets, false)
-            }
+            Pick::OutcomeMenu => self.outcome_picker(targets, false),
             Pick::Outcome(o) => {
                 let changes = targets
                     .iter()
@@ -1109,7 +1112,10 @@ impl App {
                             self.queue = q;
                             self.refresh();
                         }
-                        Err(e) => return self.report_error(e),
+                        Err(e) => {
+                            self.say(MessageKind::Error, e.to_string());
+                            return true;
+                        }
                     }
                     self.say(MessageKind::Saved, t::import_done(&report));
                 }
@@ -1123,14 +1129,4 @@ impl App {
         }
         changed
     }
-
-    fn report_error(&mut self, e: StoreError) -> bool {
-        self.say(MessageKind::Error, e.to_string());
-        true
-    }
-}
-
-/// The complaint a detail shows, if any.
-pub fn detail_complaint(d: &Detail) -> Option<&Complaint> {
-    d.complaint.as_ref().map(|c| &c.complaint)
 }

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The terminal UI at 100,000 protocols: builds a store, then
+#  1. launches the real binary in tmux and times launch → first frame, and reads its memory
+#     (VmHWM) after the first frame and after a few keys;
+#  2. runs the in-process criterion benchmarks (benches/tui.rs) on the same store.
+# Usage: benches/tui-100k.sh [PROTOCOLS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n=${1:-100000}
+cargo build --release --quiet
+work=$(mktemp -d)
+trap 'tmux -L tvang-bench kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
+target/release/tvang generate --protocols "$n" --seed 42 --years 2022-2024 --out "$work/gen" >/dev/null
+CI=true target/release/tvang --db "$work/db" import "$work/gen" | grep -E "^Protokoller|^Klager"
+for run in 1 2 3; do
+  start=$(date +%s%N)
+  tmux -L tvang-bench new-session -d -s b -x 120 -y 40 "exec target/release/tvang --db $work/db"
+  until tmux -L tvang-bench capture-pane -p -t b | grep -q "Protokoller: $n"; do sleep 0.005; done
+  end=$(date +%s%N)
+  pid=$(tmux -L tvang-bench list-panes -t b -F '#{pane_pid}')
+  first=$(grep VmHWM /proc/"$pid"/status | awk '{print $2}')
+  for k in j j j Enter Escape G / ; do tmux -L tvang-bench send-keys -t b "$k"; done
+  tmux -L tvang-bench send-keys -t b -l "provision=10-7 flag=injury"
+  tmux -L tvang-bench send-keys -t b Enter
+  sleep 1
+  after=$(grep VmHWM /proc/"$pid"/status | awk '{print $2}')
+  tmux -L tvang-bench send-keys -t b q
+  sleep 0.3
+  tmux -L tvang-bench kill-server 2>/dev/null || true
+  echo "run $run: launch → first frame $(( (end - start) / 1000000 )) ms (tmux polling included); peak RSS $((first / 1024)) MB at first frame, $((after / 1024)) MB after moving, opening and filtering"
+done
+TVANG_BENCH_DB="$work/db" cargo bench --bench tui 2>&1 | grep -E "^tui/|time:|queue:"

@@ -1,0 +1,103 @@
+//! In-process timings of the terminal UI on a big store: loading the queue and drawing the first
+//! frame, and the work of one key press (move, open detail, filter) including the redraw.
+//!
+//! Needs a store: `TVANG_BENCH_DB=DIR cargo bench --bench tui` (benches/tui-100k.sh makes one
+//! with 100,000 protocols and runs this).
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use std::sync::Arc;
+use tvang::catalogue::Catalogue;
+use tvang::store::Store;
+use tvang::triage::TriageRules;
+use tvang::tui::keymap::{Key, Keymap};
+use tvang::tui::state::App;
+
+fn draw(app: &App, terminal: &mut Terminal<TestBackend>) {
+    terminal
+        .draw(|frame| tvang::tui::view::render(app, frame))
+        .unwrap();
+}
+
+fn press(app: &mut App, keys: &str) {
+    for k in keys.split_whitespace() {
+        app.on_key(Key::parse(k).unwrap());
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let Some(dir) = std::env::var_os("TVANG_BENCH_DB") else {
+        eprintln!("TVANG_BENCH_DB is not set: nothing to measure (see benches/tui-100k.sh)");
+        return;
+    };
+    let store = Arc::new(Store::open(std::path::Path::new(&dir)).unwrap());
+    let catalogue = Arc::new(Catalogue::built_in());
+    let new_app = || {
+        App::new(
+            Arc::clone(&store),
+            Arc::clone(&catalogue),
+            Keymap::built_in(),
+            "bench".into(),
+            TriageRules::default(),
+        )
+        .unwrap()
+    };
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let mut group = c.benchmark_group("tui");
+    group.sample_size(10);
+    group.bench_function("load queue + first frame", |b| {
+        b.iter(|| {
+            let mut app = new_app();
+            app.resize(120, 40);
+            draw(&app, &mut terminal);
+        })
+    });
+    let mut app = new_app();
+    app.resize(120, 40);
+    eprintln!("queue: {} rows", app.queue.rows.len());
+    group.sample_size(100);
+    group.bench_function("move cursor + frame", |b| {
+        b.iter(|| {
+            press(&mut app, "j");
+            draw(&app, &mut terminal);
+        })
+    });
+    group.bench_function("page down + frame", |b| {
+        b.iter(|| {
+            press(&mut app, "ctrl-d");
+            draw(&app, &mut terminal);
+        })
+    });
+    group.bench_function("open detail + frame", |b| {
+        b.iter(|| {
+            press(&mut app, "enter");
+            draw(&app, &mut terminal);
+            press(&mut app, "esc j");
+        })
+    });
+    group.bench_function("apply filter + frame", |b| {
+        let mut flip = false;
+        b.iter(|| {
+            flip = !flip;
+            let filter = if flip {
+                "filter provision=10-7 flag=injury"
+            } else {
+                "filter provision= flag=late"
+            };
+            app.command(filter);
+            draw(&app, &mut terminal);
+        })
+    });
+    group.bench_function("sort by institution + frame", |b| {
+        b.iter(|| {
+            app.command("sort institution");
+            draw(&app, &mut terminal);
+            app.command("sort date desc");
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

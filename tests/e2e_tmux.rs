@@ -1,0 +1,263 @@
+//! End-to-end runs of the real binary in a real terminal (tmux): what an inspector does, then
+//! the store checked after tvang has gone. Skipped, with the reason printed, where tmux is
+//! missing (`.ci/run` installs it).
+
+mod common;
+
+use common::*;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+use tvang::review::{RecordKind, Status};
+
+/// A tmux server of its own (one socket per test), running one tvang.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn available() -> bool {
+        Command::new("tmux")
+            .arg("-V")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }
+
+    fn tmux(&self, args: &[&str]) -> std::process::Output {
+        Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux runs")
+    }
+
+    /// Starts `tvang --db DB --config CONFIG` in a 120×35 terminal.
+    fn start(name: &str, db: &Path, config: &Path) -> Tmux {
+        let t = Tmux {
+            socket: format!("tvang-e2e-{name}-{}", std::process::id()),
+        };
+        let command = format!(
+            "exec env -u TVANG_DB TERM=xterm-256color '{}' --db '{}' --config '{}'",
+            bin().display(),
+            db.display(),
+            config.display()
+        );
+        let out = t.tmux(&[
+            "new-session", "-d", "-s", "e2e", "-x", "120", "-y", "35", &command,
+        ]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        // Keep the pane after tvang exits, to read its last screen and know that it ended.
+        t.tmux(&["set-option", "-t", "e2e", "remain-on-exit", "on"]);
+        t
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p", "-t", "e2e"]).stdout)
+            .into_owned()
+    }
+
+    /// Waits until the screen shows `text`.
+    fn wait_for(&self, text: &str) -> String {
+        self.wait_until(text, |screen| screen.contains(text))
+    }
+
+    /// Waits until the screen satisfies `test`.
+    fn wait_until(&self, what: &str, test: impl Fn(&str) -> bool) -> String {
+        let started = Instant::now();
+        loop {
+            let screen = self.screen();
+            if test(&screen) {
+                return screen;
+            }
+            if started.elapsed() > Duration::from_secs(20) {
+                panic!("waited for {what:?}; the screen shows:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Sends tmux key names (`Enter`, `C-s`, `j`) one by one.
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            self.tmux(&["send-keys", "-t", "e2e", k]);
+        }
+    }
+
+    /// Types text literally.
+    fn text(&self, text: &str) {
+        self.tmux(&["send-keys", "-t", "e2e", "-l", text]);
+    }
+
+    fn pid(&self) -> u32 {
+        let out = self.tmux(&["list-panes", "-t", "e2e", "-F", "#{pane_pid}"]);
+        String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
+    }
+
+    fn wait_exit(&self) {
+        let started = Instant::now();
+        loop {
+            let out = self.tmux(&["list-panes", "-t", "e2e", "-F", "#{pane_dead}"]);
+            if String::from_utf8_lossy(&out.stdout).trim() == "1" {
+                return;
+            }
+            assert!(started.elapsed() < Duration::from_secs(20), "tvang did not exit");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        self.tmux(&["kill-server"]);
+    }
+}
+
+fn setup(name: &str) -> Option<(tempfile::TempDir, PathBuf, PathBuf)> {
+    if !Tmux::available() {
+        eprintln!("SKIPPED {name}: tmux is not installed (.ci/run installs it)");
+        return None;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let run = tvang(&db, &["import", &samples()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "inspector = \"Kari Inspektør\"\n").unwrap();
+    Some((dir, db, config))
+}
+
+/// The store as tvang left it, opened after it has gone.
+fn reopen(db: &Path) -> tvang::store::Store {
+    let started = Instant::now();
+    loop {
+        match tvang::store::Store::open(db) {
+            Ok(s) => return s,
+            Err(_) if started.elapsed() < Duration::from_secs(10) => {
+                std::thread::sleep(Duration::from_millis(50))
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+}
+
+#[test]
+fn filter_annotate_classify_quit_and_everything_is_there_when_reopened() {
+    let Some((_dir, db, config)) = setup("session") else {
+        return;
+    };
+    let t = Tmux::start("session", &db, &config);
+    t.wait_for("Protokoller: 300");
+    t.keys(&["/"]);
+    t.text("status=ny provision=10-7");
+    t.keys(&["Enter"]);
+    t.wait_for("[hjemmel: 10-7]");
+    t.keys(&["d"]);
+    t.wait_for("Lagret: status gjennomgått.");
+    t.keys(&["a"]);
+    t.wait_for("Notat — ctrl-s lagrer");
+    t.text("Institusjonen må redegjøre for mildere tiltak.");
+    t.keys(&["Enter"]);
+    t.text("Frist: to uker.");
+    t.keys(&["C-s"]);
+    t.wait_for("Lagret: notat.");
+    t.keys(&["Tab"]);
+    // The protocol status is dropped from the filter; the provision stays.
+    t.wait_for("[hjemmel: 10-7]");
+    t.wait_for("Klager: ");
+    t.keys(&["F"]);
+    t.wait_for("Klager: 30");
+    t.keys(&["/"]);
+    t.text("status=mottatt");
+    t.keys(&["Enter"]);
+    t.wait_for("[status: mottatt]");
+    t.keys(&["d"]);
+    t.wait_for("Utfall av klagen");
+    t.keys(&["m"]);
+    t.wait_for("Lagret: utfall medhold.");
+    t.keys(&["q"]);
+    t.wait_exit();
+
+    let store = reopen(&db);
+    let protocols = store.reviews(RecordKind::Protocol).unwrap();
+    let reviewed: Vec<_> = protocols
+        .values()
+        .filter(|r| r.status == Some(Status::Gjennomgatt))
+        .collect();
+    assert_eq!(reviewed.len(), 1);
+    let noted: Vec<_> = protocols
+        .values()
+        .flat_map(|r| &r.annotations)
+        .collect();
+    assert_eq!(noted.len(), 1);
+    assert_eq!(
+        noted[0].text,
+        "Institusjonen må redegjøre for mildere tiltak.\nFrist: to uker."
+    );
+    assert_eq!(noted[0].author, "Kari Inspektør");
+    let complaints = store.reviews(RecordKind::Complaint).unwrap();
+    let decided: Vec<_> = complaints
+        .values()
+        .filter(|r| r.outcome == Some(tvang::model::Outcome::Medhold))
+        .collect();
+    assert_eq!(decided.len(), 1);
+    assert_eq!(decided[0].status, Some(Status::Avgjort));
+    drop(store);
+
+    // Reopened, the UI shows what was saved.
+    let t = Tmux::start("reopened", &db, &config);
+    t.wait_for("299 protokoller åpne");
+    t.keys(&["q"]);
+    t.wait_exit();
+}
+
+#[test]
+fn kill_9_mid_session_loses_nothing_that_was_shown_as_saved() {
+    let Some((_dir, db, config)) = setup("kill") else {
+        return;
+    };
+    let t = Tmux::start("kill", &db, &config);
+    t.wait_for("Protokoller: 300");
+    for n in 1..=3 {
+        t.keys(&["o"]);
+        // Rows show the status as a column; the message line says "Lagret: status oppfølging.".
+        t.wait_until(&format!("{n} rows in oppfølging"), |screen| {
+            screen
+                .lines()
+                .filter(|l| l.contains(" oppfølging") && !l.contains("Lagret"))
+                .count()
+                == n
+        });
+    }
+    t.keys(&["g", "g", "a"]);
+    t.text("Lagret før kill.");
+    t.keys(&["C-s"]);
+    t.wait_for("Lagret: notat.");
+    // A note being written is not saved: it must not appear either.
+    t.keys(&["j", "a"]);
+    t.text("Ikke lagret");
+    t.wait_for("Ikke lagret");
+    let pid = t.pid();
+    let killed = Command::new("kill").args(["-9", &pid.to_string()]).status().unwrap();
+    assert!(killed.success());
+    t.wait_exit();
+
+    let store = reopen(&db);
+    let protocols = store.reviews(RecordKind::Protocol).unwrap();
+    let followed = protocols
+        .values()
+        .filter(|r| r.status == Some(Status::Oppfolging))
+        .count();
+    assert_eq!(followed, 3);
+    let notes: Vec<&str> = protocols
+        .values()
+        .flat_map(|r| &r.annotations)
+        .map(|a| a.text.as_str())
+        .collect();
+    assert_eq!(notes, ["Lagret før kill."]);
+    let trail: usize = protocols
+        .keys()
+        .map(|id| store.audit(tvang::review::RecordRef::protocol(*id)).unwrap().len())
+        .sum();
+    assert_eq!(trail, 4, "three status changes and one note in the audit trail");
+}
