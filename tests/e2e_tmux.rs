@@ -44,9 +44,21 @@ impl Tmux {
             config.display()
         );
         let out = t.tmux(&[
-            "new-session", "-d", "-s", "e2e", "-x", "120", "-y", "35", &command,
+            "new-session",
+            "-d",
+            "-s",
+            "e2e",
+            "-x",
+            "120",
+            "-y",
+            "35",
+            &command,
         ]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         // Keep the pane after tvang exits, to read its last screen and know that it ended.
         t.tmux(&["set-option", "-t", "e2e", "remain-on-exit", "on"]);
         t
@@ -101,7 +113,10 @@ impl Tmux {
             if String::from_utf8_lossy(&out.stdout).trim() == "1" {
                 return;
             }
-            assert!(started.elapsed() < Duration::from_secs(20), "tvang did not exit");
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "tvang did not exit"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -185,10 +200,7 @@ fn filter_annotate_classify_quit_and_everything_is_there_when_reopened() {
         .filter(|r| r.status == Some(Status::Gjennomgatt))
         .collect();
     assert_eq!(reviewed.len(), 1);
-    let noted: Vec<_> = protocols
-        .values()
-        .flat_map(|r| &r.annotations)
-        .collect();
+    let noted: Vec<_> = protocols.values().flat_map(|r| &r.annotations).collect();
     assert_eq!(noted.len(), 1);
     assert_eq!(
         noted[0].text,
@@ -238,7 +250,10 @@ fn kill_9_mid_session_loses_nothing_that_was_shown_as_saved() {
     t.text("Ikke lagret");
     t.wait_for("Ikke lagret");
     let pid = t.pid();
-    let killed = Command::new("kill").args(["-9", &pid.to_string()]).status().unwrap();
+    let killed = Command::new("kill")
+        .args(["-9", &pid.to_string()])
+        .status()
+        .unwrap();
     assert!(killed.success());
     t.wait_exit();
 
@@ -257,7 +272,15 @@ fn kill_9_mid_session_loses_nothing_that_was_shown_as_saved() {
     assert_eq!(notes, ["Lagret før kill."]);
     let trail: usize = protocols
         .keys()
-        .map(|id| store.audit(tvang::review::RecordRef::protocol(*id)).unwrap().len())
+        .map(|id| {
+            store
+                .audit(tvang::review::RecordRef::protocol(*id))
+                .unwrap()
+                .len()
+        })
         .sum();
-    assert_eq!(trail, 4, "three status changes and one note in the audit trail");
+    assert_eq!(
+        trail, 4,
+        "three status changes and one note in the audit trail"
+    );
 }
