@@ -8,11 +8,11 @@
 use crate::catalogue::Catalogue;
 use crate::fold::fold;
 use crate::model::{institution_matches, Outcome, Protocol};
-use crate::query::Linker;
 use crate::review::{RecordKind, RecordRef, Review, Status};
 use crate::store::{Store, StoreError};
 use crate::triage::{triage, Flags, TriageFlag, TriageRules};
 use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -24,8 +24,8 @@ pub struct QueueRow {
     pub record: RecordRef,
     /// The protocol a complaint concerns (its own id for a protocol), if it is in the store.
     pub protocol: Option<u64>,
-    /// The protocol's own id (`P-2024-0042`) or the complaint's.
-    pub record_id: Sym,
+    /// The protocol's own id (`P-2024-0042`) or the complaint's (unique: not interned).
+    pub record_id: Box<str>,
     /// Incident day (Oslo); for a complaint, the day it was received, else its protocol's.
     pub date: Option<NaiveDate>,
     pub institution: Sym,
@@ -261,10 +261,10 @@ pub struct Queue {
     strings: Vec<String>,
     /// Folded form of each string, for matching.
     folded: Vec<String>,
-    lookup: HashMap<String, Sym>,
+    lookup: FxHashMap<String, Sym>,
     /// Alphabetical rank of each string, for sorting by text columns.
     rank: Vec<u32>,
-    by_record: HashMap<RecordRef, usize>,
+    by_record: FxHashMap<RecordRef, usize>,
 }
 
 impl Queue {
@@ -280,14 +280,32 @@ impl Queue {
             store.reviews(RecordKind::Protocol)?,
             store.reviews(RecordKind::Complaint)?,
         ];
-        let linker = Linker::new(
-            protocols.iter().map(|(id, p)| (*id, p)),
-            store.all_org_aliases()?,
-        );
+        // Most complaints name their protocol's institution as the protocol does: a map of
+        // borrowed (institution, protocol id) pairs finds them without allocating; the store's
+        // full rule (folded names, org.nr aliases) settles the rest.
+        let mut by_identity: FxHashMap<(&str, &str), u64> = FxHashMap::default();
+        by_identity.reserve(protocols.len() * 2);
+        for (id, p) in &protocols {
+            by_identity.insert((&p.institution, &p.protocol_id), *id);
+            if let Some(org) = &p.institution_id {
+                by_identity.insert((org, &p.protocol_id), *id);
+            }
+        }
         let links: Vec<Option<u64>> = complaints
             .iter()
-            .map(|c| linker.protocol_for(&c.complaint))
-            .collect();
+            .map(|sc| {
+                let c = &sc.complaint;
+                let quick = [c.institution_id.as_deref(), c.institution.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .find_map(|inst| by_identity.get(&(inst, c.protocol_id.as_str())).copied());
+                match quick {
+                    Some(id) => Ok(Some(id)),
+                    None => store.protocol_for_complaint(c),
+                }
+            })
+            .collect::<Result<_, _>>()?;
+        drop(by_identity);
         let complaint_input: Vec<ComplaintInput> = complaints
             .iter()
             .zip(&links)
@@ -318,14 +336,15 @@ impl Queue {
         let mut q = Queue::default();
         let refs: Vec<&Protocol> = protocols.iter().map(|(_, p)| p).collect();
         let flags = triage(&refs, catalogue, rules);
-        let mut protocol_row: HashMap<u64, usize> = HashMap::with_capacity(protocols.len());
+        let mut protocol_row: FxHashMap<u64, usize> = FxHashMap::default();
+        protocol_row.reserve(protocols.len());
         q.rows.reserve(protocols.len() + complaints.len());
         for ((id, p), flags) in protocols.iter().zip(flags) {
             let review = protocol_reviews.get(id);
             let row = QueueRow {
                 record: RecordRef::protocol(*id),
                 protocol: Some(*id),
-                record_id: q.intern(&p.protocol_id),
+                record_id: p.protocol_id.as_str().into(),
                 date: Some(p.incident_date()),
                 institution: q.intern(&p.institution),
                 institution_id: p.institution_id.as_deref().map(|s| q.intern(s)),
@@ -371,7 +390,7 @@ impl Queue {
             let status = review.status_for(RecordKind::Complaint, c.complaint.outcome);
             let outcome = review.outcome.or(c.complaint.outcome);
             let base = c.protocol.and_then(|p| protocol_row.get(&p)).copied();
-            let record_id = q.intern(&c.complaint.complaint_id);
+            let record_id: Box<str> = c.complaint.complaint_id.as_str().into();
             let mut row = match base {
                 Some(i) => {
                     let r = &mut q.rows[i];
@@ -388,7 +407,7 @@ impl Queue {
                     QueueRow {
                         record: RecordRef::complaint(c.id),
                         protocol: None,
-                        record_id,
+                        record_id: record_id.clone(),
                         date: None,
                         institution: q.intern(institution),
                         institution_id: c.complaint.institution_id.as_deref().map(|s| q.intern(s)),
@@ -529,39 +548,49 @@ impl Queue {
     /// Sorts row indices by a column; ties keep the newest first, then the store order, so the
     /// order is the same every time.
     pub fn sort(&self, rows: &mut [usize], sort: Sort) {
+        // Keys computed once per row: a comparison sort asks for them 17 times at 100,000 rows.
+        let mut keyed: Vec<(i64, i64, RecordRef, usize)> = rows
+            .iter()
+            .map(|&i| {
+                let r = &self.rows[i];
+                let primary = self.sort_key(r, sort.column);
+                let date = r.date.map_or(i64::MIN, |d| i64::from(d.num_days_from_ce()));
+                // Descending sorts reverse the column, not the tie-breaks.
+                let primary = if sort.descending {
+                    -primary - 1
+                } else {
+                    primary
+                };
+                (primary, -date, r.record, i)
+            })
+            .collect();
+        keyed.sort_unstable();
+        for (slot, (_, _, _, i)) in rows.iter_mut().zip(keyed) {
+            *slot = i;
+        }
+    }
+
+    fn sort_key(&self, r: &QueueRow, column: Column) -> i64 {
         let rank = |s: &Option<Sym>| s.map_or(u32::MAX, |s| self.rank[s as usize]);
         let first_rank = |v: &[Sym]| v.first().map_or(u32::MAX, |s| self.rank[*s as usize]);
-        let key = |i: &usize| -> i64 {
-            let r = &self.rows[*i];
-            match sort.column {
-                Column::Date => r.date.map_or(i64::MIN, |d| i64::from(d.num_days_from_ce())),
-                Column::Institution => i64::from(self.rank[r.institution as usize]),
-                Column::Child => i64::from(rank(&r.child)),
-                Column::Provision => i64::from(first_rank(&r.provisions)),
-                Column::Kind => i64::from(first_rank(&r.kinds)),
-                Column::Duration => r.minutes.unwrap_or(-1),
-                Column::Flags => i64::from(r.flags.len()),
-                Column::Status => r.status as i64,
-                Column::Complaint => match r.record.kind {
-                    RecordKind::Protocol => {
-                        i64::from(r.open_complaints) * 1000 + i64::from(r.complaints)
-                    }
-                    RecordKind::Complaint => r.outcome.map_or(-1, |o| o as i64),
-                },
-            }
-        };
-        let date = |i: &usize| self.rows[*i].date;
-        rows.sort_by(|a, b| {
-            let primary = key(a).cmp(&key(b));
-            let primary = if sort.descending {
-                primary.reverse()
-            } else {
-                primary
-            };
-            primary
-                .then_with(|| date(b).cmp(&date(a)))
-                .then_with(|| self.rows[*a].record.cmp(&self.rows[*b].record))
-        });
+        match column {
+            Column::Date => r
+                .date
+                .map_or(i64::MIN / 2, |d| i64::from(d.num_days_from_ce())),
+            Column::Institution => i64::from(self.rank[r.institution as usize]),
+            Column::Child => i64::from(rank(&r.child)),
+            Column::Provision => i64::from(first_rank(&r.provisions)),
+            Column::Kind => i64::from(first_rank(&r.kinds)),
+            Column::Duration => r.minutes.unwrap_or(-1),
+            Column::Flags => i64::from(r.flags.len()),
+            Column::Status => r.status as i64,
+            Column::Complaint => match r.record.kind {
+                RecordKind::Protocol => {
+                    i64::from(r.open_complaints) * 1000 + i64::from(r.complaints)
+                }
+                RecordKind::Complaint => r.outcome.map_or(-1, |o| o as i64),
+            },
+        }
     }
 }
 
@@ -749,7 +778,7 @@ mod tests {
 
     fn ids(q: &Queue, rows: &[usize]) -> Vec<String> {
         rows.iter()
-            .map(|i| q.text(q.rows[*i].record_id).to_string())
+            .map(|i| q.rows[*i].record_id.to_string())
             .collect()
     }
 

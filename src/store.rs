@@ -296,17 +296,39 @@ impl Store {
     }
 
     /// Every protocol without its long texts, in import order: the fast way to load them all.
+    /// Decoding is most of the work, so the chunks are decoded on two threads.
     pub fn protocol_skeletons(&self) -> Result<Vec<(u64, Protocol)>, StoreError> {
-        let mut out = Vec::with_capacity(self.protocol_count()? as usize);
-        for entry in self.data.scan_prefix([b'F']) {
-            let (key, value) = entry.map_err(|e| self.sled_err(e))?;
-            let entries = facts_entries(&value).ok_or_else(|| self.corrupt(printable_key(&key)))?;
-            for (id, bytes) in entries {
-                let p = crate::facts::decode_skeleton(bytes)
-                    .ok_or_else(|| self.corrupt(format!("{}/{id}", printable_key(&key))))?;
-                out.push((id, p));
+        let chunks: Vec<(sled::IVec, sled::IVec)> = self
+            .data
+            .scan_prefix([b'F'])
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.sled_err(e))?;
+        let decode = |part: &[(sled::IVec, sled::IVec)]| -> Result<Vec<(u64, Protocol)>, String> {
+            let mut out = Vec::new();
+            for (key, value) in part {
+                let entries = facts_entries(value).ok_or_else(|| printable_key(key))?;
+                out.reserve(entries.len());
+                for (id, bytes) in entries {
+                    let p = crate::facts::decode_skeleton(bytes)
+                        .ok_or_else(|| format!("{}/{id}", printable_key(key)))?;
+                    out.push((id, p));
+                }
             }
-        }
+            Ok(out)
+        };
+        let (first, second) = chunks.split_at(chunks.len() / 2);
+        let (a, b) = std::thread::scope(|scope| {
+            let other = scope.spawn(|| decode(second));
+            let a = decode(first);
+            (
+                a,
+                other
+                    .join()
+                    .unwrap_or_else(|_| Err("decoding thread".into())),
+            )
+        });
+        let mut out = a.map_err(|k| self.corrupt(k))?;
+        out.extend(b.map_err(|k| self.corrupt(k))?);
         Ok(out)
     }
 

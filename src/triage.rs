@@ -6,8 +6,8 @@
 
 use crate::catalogue::Catalogue;
 use crate::model::{institution_key, Injury, Police, Protocol};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -191,10 +191,21 @@ pub fn triage(protocols: &[&Protocol], catalogue: &Catalogue, rules: &TriageRule
 /// Indices of protocols that lie in a window of `repeat_window_days` holding at least
 /// `repeat_count` protocols for the same child (same institution and child reference).
 fn repeated(protocols: &[&Protocol], rules: &TriageRules) -> Vec<usize> {
-    let mut by_child: HashMap<(String, &str), Vec<(i64, usize)>> = HashMap::new();
+    // The institution's identity (org.nr, else its folded name), with each distinct name folded
+    // once rather than once per protocol.
+    let mut folded: FxHashMap<&str, String> = FxHashMap::default();
+    for p in protocols.iter().filter(|p| p.institution_id.is_none()) {
+        folded
+            .entry(p.institution.as_str())
+            .or_insert_with(|| institution_key(&p.institution, None));
+    }
+    let mut by_child: FxHashMap<(&str, &str), Vec<(i64, usize)>> = FxHashMap::default();
     for (i, p) in protocols.iter().enumerate() {
         if let Some(child) = &p.child_ref {
-            let inst = institution_key(&p.institution, p.institution_id.as_deref());
+            let inst = match &p.institution_id {
+                Some(org) => org.as_str(),
+                None => folded[p.institution.as_str()].as_str(),
+            };
             by_child
                 .entry((inst, child.as_str()))
                 .or_default()
