@@ -93,6 +93,51 @@ struct Facts {
     received_at: Option<When>,
     /// Which long texts are present (bits above).
     texts: u8,
+    /// SimHash of the narrative (danger and justification), to find near-identical protocols.
+    narrative: Option<u64>,
+}
+
+/// FNV-1a: a stable hash (the fingerprints are stored, so they must not change between builds).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// A 64-bit SimHash of a protocol's narrative (danger and justification) over word pairs:
+/// texts that differ in a few words differ in a few bits. None when there are fewer than four
+/// words, too few to call two texts alike.
+pub fn narrative_fingerprint(p: &Protocol) -> Option<u64> {
+    let text = [p.danger.as_deref(), p.justification.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let folded = crate::fold::fold(&text);
+    let words: Vec<&str> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.len() < 4 {
+        return None;
+    }
+    let mut weights = [0i32; 64];
+    for pair in words.windows(2) {
+        let h = fnv1a(format!("{} {}", pair[0], pair[1]).as_bytes());
+        for (bit, w) in weights.iter_mut().enumerate() {
+            *w += if h >> bit & 1 == 1 { 1 } else { -1 };
+        }
+    }
+    Some(
+        weights
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| **w > 0)
+            .fold(0u64, |acc, (bit, _)| acc | 1 << bit),
+    )
 }
 
 /// The facts of a protocol, encoded.
@@ -128,6 +173,7 @@ pub fn encode(p: &Protocol) -> Vec<u8> {
             | bit(&p.justification, JUSTIFICATION)
             | bit(&p.injury_note, INJURY_NOTE)
             | bit(&p.child_statement, CHILD_STATEMENT),
+        narrative: narrative_fingerprint(p),
     };
     postcard::to_allocvec(&facts).expect("facts encode")
 }
@@ -135,7 +181,13 @@ pub fn encode(p: &Protocol) -> Vec<u8> {
 /// A protocol rebuilt from its facts: the record without its long texts (present texts are
 /// empty strings). `None` when the bytes are not facts.
 pub fn decode_skeleton(bytes: &[u8]) -> Option<Protocol> {
+    decode(bytes).map(|(p, _)| p)
+}
+
+/// The skeleton and the narrative fingerprint.
+pub fn decode(bytes: &[u8]) -> Option<(Protocol, Option<u64>)> {
     let f: Facts = postcard::from_bytes(bytes).ok()?;
+    let narrative = f.narrative;
     let text = |b: u8| (f.texts & b != 0).then(String::new);
     let mut measures = Vec::with_capacity(f.measures.len());
     for m in f.measures {
@@ -152,7 +204,7 @@ pub fn decode_skeleton(bytes: &[u8]) -> Option<Protocol> {
     if measures.is_empty() {
         return None;
     }
-    Some(Protocol {
+    let p = Protocol {
         protocol_id: f.protocol_id,
         institution: f.institution,
         institution_id: f.institution_id,
@@ -179,7 +231,8 @@ pub fn decode_skeleton(bytes: &[u8]) -> Option<Protocol> {
             Some(w) => Some(w.value()?),
             None => None,
         },
-    })
+    };
+    Some((p, narrative))
 }
 
 /// The protocol with its long texts emptied: what [`decode_skeleton`] gives back.
@@ -226,6 +279,41 @@ mod tests {
             .map(|p| serde_json::to_vec(p).unwrap().len())
             .sum();
         assert!(total * 3 < json, "facts {total} bytes vs JSON {json}");
+    }
+
+    #[test]
+    fn near_identical_narratives_have_near_fingerprints() {
+        let mut a = Protocol::new("1", "Fjordly", Vec::new());
+        a.danger = Some("Gutten slo etter personalet og kastet en stol mot vinduet i stua.".into());
+        a.justification = Some("Mildere tiltak som samtale og skjerming ble forsøkt først.".into());
+        let mut b = a.clone();
+        b.danger =
+            Some("Gutten slo etter personalet og kastet en stol mot vinduet på rommet.".into());
+        let mut c = a.clone();
+        c.danger =
+            Some("Jenta rømte fra avdelingen og ble hentet av politiet sent på kvelden.".into());
+        c.justification = Some("Hun var i fare og ville ikke bli med frivillig.".into());
+        let (fa, fb, fc) = (
+            narrative_fingerprint(&a).unwrap(),
+            narrative_fingerprint(&b).unwrap(),
+            narrative_fingerprint(&c).unwrap(),
+        );
+        assert_eq!(narrative_fingerprint(&a.clone()), Some(fa), "stable");
+        assert!((fa ^ fb).count_ones() < (fa ^ fc).count_ones());
+        assert!((fa ^ fc).count_ones() > 10);
+        let mut short = a.clone();
+        short.danger = Some("Uro.".into());
+        short.justification = None;
+        assert_eq!(narrative_fingerprint(&short), None);
+        // The fingerprint survives the facts.
+        let mut with_measure = a.clone();
+        with_measure.measures.push(crate::model::Measure {
+            provision: "bvl § 10-7".into(),
+            kind: None,
+            started_at: chrono::DateTime::parse_from_rfc3339("2024-01-01T10:00:00+01:00").unwrap(),
+            ended_at: None,
+        });
+        assert_eq!(decode(&encode(&with_measure)).unwrap().1, Some(fa));
     }
 
     #[test]

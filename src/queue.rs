@@ -274,7 +274,11 @@ impl Queue {
         catalogue: &Catalogue,
         rules: &TriageRules,
     ) -> Result<Queue, StoreError> {
-        let protocols = store.protocol_skeletons()?;
+        let (protocols, narratives): (Vec<(u64, Protocol)>, Vec<Option<u64>>) = store
+            .protocol_facts()?
+            .into_iter()
+            .map(|(id, p, narrative)| ((id, p), narrative))
+            .unzip();
         let complaints: Vec<_> = store.complaints().collect::<Result<_, _>>()?;
         let reviews = [
             store.reviews(RecordKind::Protocol)?,
@@ -318,6 +322,7 @@ impl Queue {
             .collect();
         Ok(Queue::build(
             &protocols,
+            &narratives,
             &complaint_input,
             &reviews[0],
             catalogue,
@@ -328,6 +333,7 @@ impl Queue {
     /// Builds the rows from records in memory.
     pub fn build(
         protocols: &[(u64, Protocol)],
+        narratives: &[Option<u64>],
         complaints: &[ComplaintInput],
         protocol_reviews: &HashMap<u64, Review>,
         catalogue: &Catalogue,
@@ -335,7 +341,7 @@ impl Queue {
     ) -> Queue {
         let mut q = Queue::default();
         let refs: Vec<&Protocol> = protocols.iter().map(|(_, p)| p).collect();
-        let flags = triage(&refs, catalogue, rules);
+        let flags = triage(&refs, narratives, catalogue, rules);
         let mut protocol_row: FxHashMap<u64, usize> = FxHashMap::default();
         protocol_row.reserve(protocols.len());
         q.rows.reserve(protocols.len() + complaints.len());
@@ -767,8 +773,13 @@ mod tests {
                 ..Review::default()
             },
         );
+        let narratives: Vec<Option<u64>> = protocols
+            .iter()
+            .map(|(_, p)| crate::facts::narrative_fingerprint(p))
+            .collect();
         Queue::build(
             &protocols,
+            &narratives,
             &complaints,
             &reviews,
             &Catalogue::built_in(),

@@ -44,7 +44,7 @@ use std::path::{Path, PathBuf};
 
 /// The newest schema this build reads and writes. 2 added the facts (`F`) of every protocol;
 /// a version 1 store gets them when it is first opened.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 const META_SCHEMA: &[u8] = b"mschema_version";
 const META_NEXT_ID: &[u8] = b"mnext_id";
@@ -225,7 +225,8 @@ impl Store {
                         supported: SCHEMA_VERSION,
                     });
                 }
-                if found < 2 {
+                if found < 3 {
+                    // 2 added the facts; 3 added the narrative fingerprint to them.
                     self.add_facts()?;
                 }
                 Ok(())
@@ -296,22 +297,33 @@ impl Store {
     }
 
     /// Every protocol without its long texts, in import order: the fast way to load them all.
-    /// Decoding is most of the work, so the chunks are decoded on two threads.
     pub fn protocol_skeletons(&self) -> Result<Vec<(u64, Protocol)>, StoreError> {
+        Ok(self
+            .protocol_facts()?
+            .into_iter()
+            .map(|(id, p, _)| (id, p))
+            .collect())
+    }
+
+    /// Every protocol's skeleton with its narrative fingerprint ([`crate::facts::decode`]).
+    /// Decoding is most of the work, so the chunks are decoded on two threads.
+    #[allow(clippy::type_complexity)]
+    pub fn protocol_facts(&self) -> Result<Vec<(u64, Protocol, Option<u64>)>, StoreError> {
         let chunks: Vec<(sled::IVec, sled::IVec)> = self
             .data
             .scan_prefix([b'F'])
             .collect::<Result<_, _>>()
             .map_err(|e| self.sled_err(e))?;
-        let decode = |part: &[(sled::IVec, sled::IVec)]| -> Result<Vec<(u64, Protocol)>, String> {
+        type Decoded = Vec<(u64, Protocol, Option<u64>)>;
+        let decode = |part: &[(sled::IVec, sled::IVec)]| -> Result<Decoded, String> {
             let mut out = Vec::new();
             for (key, value) in part {
                 let entries = facts_entries(value).ok_or_else(|| printable_key(key))?;
                 out.reserve(entries.len());
                 for (id, bytes) in entries {
-                    let p = crate::facts::decode_skeleton(bytes)
+                    let (p, narrative) = crate::facts::decode(bytes)
                         .ok_or_else(|| format!("{}/{id}", printable_key(key)))?;
-                    out.push((id, p));
+                    out.push((id, p, narrative));
                 }
             }
             Ok(out)

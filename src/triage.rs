@@ -26,10 +26,12 @@ pub enum TriageFlag {
     MissingChildStatement,
     NotInformedOfComplaintRight,
     UnknownProvision,
+    /// The narrative is near-identical to an earlier protocol's for the same child.
+    SimilarNarrative,
 }
 
 impl TriageFlag {
-    pub const ALL: [TriageFlag; 10] = [
+    pub const ALL: [TriageFlag; 11] = [
         TriageFlag::Injury,
         TriageFlag::Isolation,
         TriageFlag::Police,
@@ -40,6 +42,7 @@ impl TriageFlag {
         TriageFlag::MissingChildStatement,
         TriageFlag::NotInformedOfComplaintRight,
         TriageFlag::UnknownProvision,
+        TriageFlag::SimilarNarrative,
     ];
 
     fn bit(self) -> u16 {
@@ -176,21 +179,35 @@ pub fn own_flags(p: &Protocol, catalogue: &Catalogue, rules: &TriageRules) -> Fl
     flags
 }
 
-/// The flags of every protocol, in the order given.
-pub fn triage(protocols: &[&Protocol], catalogue: &Catalogue, rules: &TriageRules) -> Vec<Flags> {
+/// Narratives whose fingerprints differ in at most this many of 64 bits are near-identical.
+pub const SIMILAR_BITS: u32 = 3;
+
+/// The flags of every protocol, in the order given. `narratives` holds each protocol's
+/// narrative fingerprint ([`crate::facts::narrative_fingerprint`]), if known.
+pub fn triage(
+    protocols: &[&Protocol],
+    narratives: &[Option<u64>],
+    catalogue: &Catalogue,
+    rules: &TriageRules,
+) -> Vec<Flags> {
     let mut flags: Vec<Flags> = protocols
         .iter()
         .map(|p| own_flags(p, catalogue, rules))
         .collect();
-    for i in repeated(protocols, rules) {
-        flags[i].insert(TriageFlag::Repeated);
+    for group in by_child(protocols) {
+        for i in repeated(&group, rules) {
+            flags[i].insert(TriageFlag::Repeated);
+        }
+        for i in similar(&group, narratives) {
+            flags[i].insert(TriageFlag::SimilarNarrative);
+        }
     }
     flags
 }
 
-/// Indices of protocols that lie in a window of `repeat_window_days` holding at least
-/// `repeat_count` protocols for the same child (same institution and child reference).
-fn repeated(protocols: &[&Protocol], rules: &TriageRules) -> Vec<usize> {
+/// Protocols grouped by child (institution and child reference), each group sorted by time:
+/// (incident time, index).
+fn by_child(protocols: &[&Protocol]) -> Vec<Vec<(i64, usize)>> {
     // The institution's identity (org.nr, else its folded name), with each distinct name folded
     // once rather than once per protocol.
     let mut folded: FxHashMap<&str, String> = FxHashMap::default();
@@ -199,47 +216,71 @@ fn repeated(protocols: &[&Protocol], rules: &TriageRules) -> Vec<usize> {
             .entry(p.institution.as_str())
             .or_insert_with(|| institution_key(&p.institution, None));
     }
-    let mut by_child: FxHashMap<(&str, &str), Vec<(i64, usize)>> = FxHashMap::default();
+    let mut groups: FxHashMap<(&str, &str), Vec<(i64, usize)>> = FxHashMap::default();
     for (i, p) in protocols.iter().enumerate() {
         if let Some(child) = &p.child_ref {
             let inst = match &p.institution_id {
                 Some(org) => org.as_str(),
                 None => folded[p.institution.as_str()].as_str(),
             };
-            by_child
+            groups
                 .entry((inst, child.as_str()))
                 .or_default()
                 .push((p.incident_at().timestamp(), i));
         }
     }
+    groups
+        .into_values()
+        .filter(|g| g.len() > 1)
+        .map(|mut g| {
+            g.sort_unstable();
+            g
+        })
+        .collect()
+}
+
+/// Indices of a child's protocols that lie in a window of `repeat_window_days` holding at least
+/// `repeat_count` protocols.
+fn repeated(times: &[(i64, usize)], rules: &TriageRules) -> Vec<usize> {
     let window = rules.repeat_window_days * 86_400;
     let need = rules.repeat_count.max(1);
+    if times.len() < need {
+        return Vec::new();
+    }
+    // Two pointers: for each start, the furthest protocol within the window; every protocol of a
+    // window that holds enough is flagged.
+    let mut flagged = vec![false; times.len()];
+    let mut end = 0;
+    for start in 0..times.len() {
+        end = end.max(start);
+        while end + 1 < times.len() && times[end + 1].0 - times[start].0 <= window {
+            end += 1;
+        }
+        if end + 1 - start >= need {
+            flagged[start..=end].iter_mut().for_each(|f| *f = true);
+        }
+    }
+    times
+        .iter()
+        .zip(flagged)
+        .filter(|(_, f)| *f)
+        .map(|((_, i), _)| *i)
+        .collect()
+}
+
+/// Indices of a child's protocols whose narrative is near-identical to one of the (at most 20)
+/// protocols before it.
+fn similar(times: &[(i64, usize)], narratives: &[Option<u64>]) -> Vec<usize> {
+    let print = |i: usize| narratives.get(i).copied().flatten();
     let mut out = Vec::new();
-    for times in by_child.values_mut() {
-        if times.len() < need {
-            continue;
+    for (n, (_, i)) in times.iter().enumerate() {
+        let Some(mine) = print(*i) else { continue };
+        let earlier = &times[n.saturating_sub(20)..n];
+        if earlier.iter().any(|(_, j)| {
+            print(*j).is_some_and(|theirs| (mine ^ theirs).count_ones() <= SIMILAR_BITS)
+        }) {
+            out.push(*i);
         }
-        times.sort_unstable();
-        // Two pointers: for each start, the furthest protocol within the window; every protocol
-        // of a window that holds enough is flagged.
-        let mut flagged = vec![false; times.len()];
-        let mut end = 0;
-        for start in 0..times.len() {
-            end = end.max(start);
-            while end + 1 < times.len() && times[end + 1].0 - times[start].0 <= window {
-                end += 1;
-            }
-            if end + 1 - start >= need {
-                flagged[start..=end].iter_mut().for_each(|f| *f = true);
-            }
-        }
-        out.extend(
-            times
-                .iter()
-                .zip(flagged)
-                .filter(|(_, f)| *f)
-                .map(|((_, i), _)| *i),
-        );
     }
     out
 }
@@ -271,7 +312,35 @@ mod tests {
 
     fn flags_of(ps: &[Protocol]) -> Vec<Flags> {
         let refs: Vec<&Protocol> = ps.iter().collect();
-        triage(&refs, &Catalogue::built_in(), &TriageRules::default())
+        let prints: Vec<Option<u64>> = ps.iter().map(crate::facts::narrative_fingerprint).collect();
+        triage(
+            &refs,
+            &prints,
+            &Catalogue::built_in(),
+            &TriageRules::default(),
+        )
+    }
+
+    #[test]
+    fn a_narrative_copied_from_an_earlier_protocol_for_the_child_is_flagged() {
+        let text = "Gutten slo etter personalet og kastet en stol mot vinduet i stua.";
+        let mut ps = [
+            protocol("1", "A", "2024-01-01T10:00:00+01:00", 5),
+            protocol("2", "A", "2024-03-01T10:00:00+01:00", 5),
+            protocol("3", "B", "2024-03-02T10:00:00+01:00", 5),
+            protocol("4", "A", "2024-06-01T10:00:00+02:00", 5),
+        ];
+        for p in &mut ps[..3] {
+            p.danger = Some(text.into());
+        }
+        ps[3].danger = Some("Jenta rømte fra avdelingen og ble hentet sent på kvelden.".into());
+        let f = flags_of(&ps);
+        let similar: Vec<bool> = f
+            .iter()
+            .map(|f| f.contains(TriageFlag::SimilarNarrative))
+            .collect();
+        // The first is the original; another child's copy is not this child's repetition.
+        assert_eq!(similar, [false, true, false, false]);
     }
 
     #[test]

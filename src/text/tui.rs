@@ -150,6 +150,7 @@ pub fn flag_letter(f: TriageFlag) -> char {
         TriageFlag::MissingChildStatement => 'B',
         TriageFlag::NotInformedOfComplaintRight => 'K',
         TriageFlag::UnknownProvision => 'H',
+        TriageFlag::SimilarNarrative => 'L',
     }
 }
 
@@ -165,6 +166,7 @@ pub fn triage_label(f: TriageFlag) -> &'static str {
         TriageFlag::MissingChildStatement => "barnets syn mangler",
         TriageFlag::NotInformedOfComplaintRight => "ikke informert om klageadgang",
         TriageFlag::UnknownProvision => "ukjent hjemmel",
+        TriageFlag::SimilarNarrative => "nesten lik tekst som tidligere",
     }
 }
 
@@ -194,6 +196,10 @@ pub fn triage_explanation(f: TriageFlag, rules: &TriageRules) -> String {
             "Barnet ble ikke informert om retten til å klage (bvl § 10-14).".into()
         }
         TriageFlag::UnknownProvision => "Minst ett tiltak viser til en hjemmel tvang ikke kjenner.".into(),
+        TriageFlag::SimilarNarrative => {
+            "Beskrivelsen og begrunnelsen er nesten lik en tidligere protokoll for samme barn; kan være kopiert."
+                .into()
+        }
     }
 }
 
@@ -327,7 +333,7 @@ pub fn filter_error(e: &FilterParseError) -> String {
                 "status" => " (ny, gjennomgatt, oppfolging, mottatt, under_behandling, avgjort)",
                 "from" | "to" => " (ÅÅÅÅ-MM-DD)",
                 "complaint" => " (yes/no)",
-                "flag" | "flags" => " (injury, isolation, police, long_duration, several_measures, repeated, late, missing_child_statement, not_informed_of_complaint_right, unknown_provision)",
+                "flag" | "flags" => " (injury, isolation, police, long_duration, several_measures, repeated, late, missing_child_statement, not_informed_of_complaint_right, unknown_provision, similar_narrative)",
                 _ => "",
             };
             format!("Ugyldig verdi «{value}» for {key}{hint}.")
