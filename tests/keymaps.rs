@@ -46,3 +46,29 @@ fn the_shipped_keymaps_are_valid() {
         );
     }
 }
+
+#[test]
+fn the_ui_refuses_to_start_with_a_broken_keymap_and_says_why() {
+    let db = tempfile::tempdir().unwrap();
+    let bad = "tests/fixtures/keymaps/invalid/duplicate.toml";
+    let run = tvang_in(&repo(), db.path(), &["--keymap", bad]);
+    assert_eq!(run.code, 2);
+    let expected = std::fs::read_to_string(repo().join(bad).with_extension("expected")).unwrap();
+    let first_line = expected
+        .trim_start_matches("tvang: ")
+        .lines()
+        .next()
+        .unwrap();
+    assert!(run.stderr.contains(first_line), "{}", run.stderr);
+    assert!(run
+        .stderr
+        .contains("tvang starter ikke med et ugyldig tasteoppsett"));
+}
+
+#[test]
+fn without_a_terminal_the_ui_says_to_use_the_commands() {
+    let db = tempfile::tempdir().unwrap();
+    let run = tvang_in(&repo(), db.path(), &[]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("bare i en terminal"), "{}", run.stderr);
+}

@@ -476,3 +476,44 @@ fn no_color_uses_no_colours_at_all() {
         }
     }
 }
+
+#[test]
+fn import_runs_on_a_worker_and_the_queue_follows() {
+    let mut f = app_with(false);
+    let app = &mut f.app;
+    assert!(app.is_empty_store());
+    press(app, ":");
+    typed(app, "import samples\n");
+    assert!(app.import.is_some());
+    let started = std::time::Instant::now();
+    while app.import.is_some() {
+        app.poll_import();
+        assert!(started.elapsed().as_secs() < 60, "import did not finish");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert_eq!(app.visible.len(), 300);
+    let message = &app.message.as_ref().unwrap().1;
+    assert!(
+        message.starts_with("Import ferdig: 300 nye protokoller, 30 nye klager"),
+        "{message}"
+    );
+    // While one runs, the bottom line is a gauge.
+    let (_tx, rx) = std::sync::mpsc::channel();
+    app.import = Some(tvang::tui::state::ImportJob {
+        progress: tvang::import::Progress {
+            bytes_done: 50,
+            bytes_total: 100,
+            files_done: 1,
+            files_total: 2,
+            records: 150,
+        },
+        receiver: rx,
+    });
+    let text = screen(app, 80, 24);
+    let line = text.lines().nth(22).unwrap();
+    assert!(
+        line.contains("Importerer 50 % · fil 1/2 · 150 poster"),
+        "{line}"
+    );
+    assert!(line.contains('█') && line.contains('░'), "{line}");
+}

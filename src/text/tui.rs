@@ -384,7 +384,7 @@ pub fn unknown_command(line: &str) -> String {
 pub fn import_progress(p: &Progress) -> String {
     let percent = (p.bytes_done * 100).checked_div(p.bytes_total).unwrap_or(0);
     format!(
-        "Importerer … {percent} % · fil {}/{} · {} poster",
+        "Importerer {percent} % · fil {}/{} · {} poster ",
         p.files_done, p.files_total, p.records
     )
 }

@@ -13,7 +13,7 @@ use crate::text::tui as t;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Block, Borders, Cell, Clear, LineGauge, Paragraph, Row, Table, Wrap};
 use ratatui::Frame;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
@@ -439,9 +439,24 @@ pub fn wrapped_height(lines: &[Line], width: u16) -> usize {
 
 fn render_message(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let w = area.width as usize;
-    let line = if let Some(job) = &app.import {
-        Line::styled(fit(&t::import_progress(&job.progress), w), theme.open())
-    } else if let Some((kind, text)) = &app.message {
+    if let Some(job) = &app.import {
+        // A gauge whose blocks read without colour too.
+        let p = job.progress;
+        let ratio = if p.bytes_total == 0 {
+            0.0
+        } else {
+            (p.bytes_done as f64 / p.bytes_total as f64).clamp(0.0, 1.0)
+        };
+        let gauge = LineGauge::default()
+            .ratio(ratio)
+            .label(t::import_progress(&p))
+            .filled_symbol("█")
+            .unfilled_symbol("░")
+            .filled_style(theme.open());
+        frame.render_widget(gauge, area);
+        return;
+    }
+    let line = if let Some((kind, text)) = &app.message {
         let style = match kind {
             MessageKind::Info => Style::new(),
             MessageKind::Saved => theme.saved(),
