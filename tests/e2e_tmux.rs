@@ -142,20 +142,6 @@ fn setup(name: &str) -> Option<(tempfile::TempDir, PathBuf, PathBuf)> {
     Some((dir, db, config))
 }
 
-/// The store as tvang left it, opened after it has gone.
-fn reopen(db: &Path) -> tvang::store::Store {
-    let started = Instant::now();
-    loop {
-        match tvang::store::Store::open(db) {
-            Ok(s) => return s,
-            Err(_) if started.elapsed() < Duration::from_secs(10) => {
-                std::thread::sleep(Duration::from_millis(50))
-            }
-            Err(e) => panic!("{e}"),
-        }
-    }
-}
-
 #[test]
 fn filter_annotate_classify_quit_and_everything_is_there_when_reopened() {
     let Some((_dir, db, config)) = setup("session") else {
@@ -193,7 +179,7 @@ fn filter_annotate_classify_quit_and_everything_is_there_when_reopened() {
     t.keys(&["q"]);
     t.wait_exit();
 
-    let store = reopen(&db);
+    let store = reopen_store(&db);
     let protocols = store.reviews(RecordKind::Protocol).unwrap();
     let reviewed: Vec<_> = protocols
         .values()
@@ -257,7 +243,7 @@ fn kill_9_mid_session_loses_nothing_that_was_shown_as_saved() {
     assert!(killed.success());
     t.wait_exit();
 
-    let store = reopen(&db);
+    let store = reopen_store(&db);
     let protocols = store.reviews(RecordKind::Protocol).unwrap();
     let followed = protocols
         .values()

@@ -25,20 +25,6 @@ fn open_raw_sled(db: &std::path::Path) -> sled::Db {
     }
 }
 
-/// The store opened again in this process, once sled's threads have let go of the last one.
-fn reopen_store(db: &std::path::Path) -> tvang::store::Store {
-    let started = Instant::now();
-    loop {
-        match tvang::store::Store::open(db) {
-            Ok(store) => return store,
-            Err(_) if started.elapsed() < Duration::from_secs(10) => {
-                std::thread::sleep(Duration::from_millis(50))
-            }
-            Err(e) => panic!("{e}"),
-        }
-    }
-}
-
 fn exported_jsonl(db: &std::path::Path) -> String {
     let run = tvang(db, &["export", "--format", "jsonl"]);
     assert_eq!(run.code, 0, "{}", run.stderr);

@@ -693,19 +693,7 @@ impl App {
         match pick {
             Pick::Status(s) => self.set_status(&targets, s, picker.advance),
             Pick::OutcomeMenu => self.outcome_picker(targets, false),
-            Pick::Outcome(o) => {
-                let changes = targets
-                    .iter()
-                    .filter(|r| r.kind == RecordKind::Complaint)
-                    .flat_map(|r| {
-                        [
-                            (*r, Change::Outcome(Some(o))),
-                            (*r, Change::Status(Some(Status::Avgjort))),
-                        ]
-                    })
-                    .collect();
-                self.propose(changes, picker.advance);
-            }
+            Pick::Outcome(o) => self.decide_complaints(&targets, o, picker.advance),
             Pick::Checklist => self.checklist_picker(targets),
             Pick::Check(item) => {
                 let current = targets
@@ -740,6 +728,21 @@ impl App {
                 })
             }
         }
+    }
+
+    /// Records the outcome of complaints, which decides them.
+    fn decide_complaints(&mut self, targets: &[RecordRef], outcome: Outcome, advance: bool) {
+        let changes = targets
+            .iter()
+            .filter(|r| r.kind == RecordKind::Complaint)
+            .flat_map(|r| {
+                [
+                    (*r, Change::Outcome(Some(outcome))),
+                    (*r, Change::Status(Some(Status::Avgjort))),
+                ]
+            })
+            .collect();
+        self.propose(changes, advance);
     }
 
     fn set_status(&mut self, targets: &[RecordRef], status: Status, advance: bool) {
@@ -1008,17 +1011,7 @@ impl App {
                 match serde_json::from_value::<Outcome>(serde_json::Value::String(args.into())) {
                     Ok(o) => {
                         let targets = self.targets();
-                        let changes = targets
-                            .iter()
-                            .filter(|r| r.kind == RecordKind::Complaint)
-                            .flat_map(|r| {
-                                [
-                                    (*r, Change::Outcome(Some(o))),
-                                    (*r, Change::Status(Some(Status::Avgjort))),
-                                ]
-                            })
-                            .collect();
-                        self.propose(changes, false);
+                        self.decide_complaints(&targets, o, false);
                     }
                     Err(_) => self.say(MessageKind::Error, t::unknown_value("outcome", args)),
                 }

@@ -72,3 +72,17 @@ pub fn line<'a>(text: &'a str, prefix: &str) -> &'a str {
         .find(|l| l.starts_with(prefix))
         .unwrap_or_else(|| panic!("no line starting with {prefix:?} in:\n{text}"))
 }
+
+/// The store opened again, once the process or sled threads that held it have let go.
+pub fn reopen_store(db: &std::path::Path) -> tvang::store::Store {
+    let started = std::time::Instant::now();
+    loop {
+        match tvang::store::Store::open(db) {
+            Ok(store) => return store,
+            Err(_) if started.elapsed() < std::time::Duration::from_secs(10) => {
+                std::thread::sleep(std::time::Duration::from_millis(50))
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+}
