@@ -97,6 +97,225 @@ struct Facts {
     narrative: Option<u64>,
 }
 
+/// The same layout as [`Facts`], borrowing its text from the encoded bytes: decoding one
+/// allocates only its list of measures. Field order is the format: keep the two in step
+/// (a test checks they agree).
+#[derive(Debug, Deserialize)]
+struct FactsRef<'a> {
+    protocol_id: &'a str,
+    institution: &'a str,
+    #[serde(borrow)]
+    institution_id: Option<&'a str>,
+    #[serde(borrow)]
+    region: Option<&'a str>,
+    #[serde(borrow)]
+    child_ref: Option<&'a str>,
+    _child_birth_year: Option<i32>,
+    #[serde(borrow)]
+    _placement_basis: Option<&'a str>,
+    #[serde(borrow)]
+    measures: Vec<FactMeasureRef<'a>>,
+    #[serde(borrow)]
+    _decided_by: Option<&'a str>,
+    _staff_involved: Option<u32>,
+    police: Option<Police>,
+    injury: Option<Injury>,
+    informed_of_complaint_right: Option<bool>,
+    _wants_to_complain: Option<bool>,
+    _written_at: Option<When>,
+    received_at: Option<When>,
+    texts: u8,
+    narrative: Option<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+struct FactMeasureRef<'a> {
+    provision: &'a str,
+    #[serde(borrow)]
+    kind: Option<&'a str>,
+    start: Instant,
+    end: Option<Instant>,
+}
+
+/// A measure as a [`View`] holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeasureView<'a> {
+    pub provision: &'a str,
+    pub kind: Option<&'a str>,
+    pub started_at: DateTime<FixedOffset>,
+    pub ended_at: Option<DateTime<FixedOffset>>,
+}
+
+/// What the triage queue reads of a protocol, borrowed from its encoded facts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct View<'a> {
+    pub protocol_id: &'a str,
+    pub institution: &'a str,
+    pub institution_id: Option<&'a str>,
+    pub region: Option<&'a str>,
+    pub child_ref: Option<&'a str>,
+    pub measures: Vec<MeasureView<'a>>,
+    pub police: Option<Police>,
+    pub injury: Option<Injury>,
+    pub informed_of_complaint_right: Option<bool>,
+    pub received_at: Option<DateOrTime>,
+    pub has_child_statement: bool,
+    pub narrative: Option<u64>,
+}
+
+/// A view of encoded facts; `None` when the bytes are not facts.
+pub fn decode_view(bytes: &[u8]) -> Option<View<'_>> {
+    let f: FactsRef = postcard::from_bytes(bytes).ok()?;
+    let mut measures = Vec::with_capacity(f.measures.len());
+    for m in f.measures {
+        measures.push(MeasureView {
+            provision: m.provision,
+            kind: m.kind,
+            started_at: m.start.time()?,
+            ended_at: match m.end {
+                Some(e) => Some(e.time()?),
+                None => None,
+            },
+        });
+    }
+    if measures.is_empty() {
+        return None;
+    }
+    Some(View {
+        protocol_id: f.protocol_id,
+        institution: f.institution,
+        institution_id: f.institution_id,
+        region: f.region,
+        child_ref: f.child_ref,
+        measures,
+        police: f.police,
+        injury: f.injury,
+        informed_of_complaint_right: f.informed_of_complaint_right,
+        received_at: match f.received_at {
+            Some(w) => Some(w.value()?),
+            None => None,
+        },
+        has_child_statement: f.texts & CHILD_STATEMENT != 0,
+        narrative: f.narrative,
+    })
+}
+
+/// What triage and the queue read of a protocol: a full [`Protocol`] or a [`View`] of its facts
+/// answer alike.
+pub trait ProtocolFacts {
+    fn protocol_id(&self) -> &str;
+    fn institution(&self) -> &str;
+    fn institution_id(&self) -> Option<&str>;
+    fn region(&self) -> Option<&str>;
+    fn child_ref(&self) -> Option<&str>;
+    /// Each measure's cited provision, kind, start and end.
+    fn measure_views(&self) -> impl Iterator<Item = MeasureView<'_>>;
+    fn police(&self) -> Option<Police>;
+    fn injury(&self) -> Option<Injury>;
+    fn informed_of_complaint_right(&self) -> Option<bool>;
+    fn received_at(&self) -> Option<&DateOrTime>;
+    fn has_child_statement(&self) -> bool;
+
+    /// The start of the first measure.
+    fn incident_at(&self) -> DateTime<FixedOffset> {
+        self.measure_views()
+            .map(|m| m.started_at)
+            .min()
+            .expect("a protocol has at least one measure (enforced at import)")
+    }
+
+    /// The latest end of any measure, if every measure has one.
+    fn incident_end(&self) -> Option<DateTime<FixedOffset>> {
+        let mut end = None;
+        for m in self.measure_views() {
+            end = end.max(Some(m.ended_at?));
+        }
+        end
+    }
+
+    /// The Oslo calendar day of the incident.
+    fn incident_date(&self) -> NaiveDate {
+        crate::time::oslo_date(&self.incident_at())
+    }
+}
+
+impl ProtocolFacts for Protocol {
+    fn protocol_id(&self) -> &str {
+        &self.protocol_id
+    }
+    fn institution(&self) -> &str {
+        &self.institution
+    }
+    fn institution_id(&self) -> Option<&str> {
+        self.institution_id.as_deref()
+    }
+    fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+    fn child_ref(&self) -> Option<&str> {
+        self.child_ref.as_deref()
+    }
+    fn measure_views(&self) -> impl Iterator<Item = MeasureView<'_>> {
+        self.measures.iter().map(|m| MeasureView {
+            provision: &m.provision,
+            kind: m.kind.as_deref(),
+            started_at: m.started_at,
+            ended_at: m.ended_at,
+        })
+    }
+    fn police(&self) -> Option<Police> {
+        self.police
+    }
+    fn injury(&self) -> Option<Injury> {
+        self.injury
+    }
+    fn informed_of_complaint_right(&self) -> Option<bool> {
+        self.informed_of_complaint_right
+    }
+    fn received_at(&self) -> Option<&DateOrTime> {
+        self.received_at.as_ref()
+    }
+    fn has_child_statement(&self) -> bool {
+        self.child_statement.is_some()
+    }
+}
+
+impl ProtocolFacts for View<'_> {
+    fn protocol_id(&self) -> &str {
+        self.protocol_id
+    }
+    fn institution(&self) -> &str {
+        self.institution
+    }
+    fn institution_id(&self) -> Option<&str> {
+        self.institution_id
+    }
+    fn region(&self) -> Option<&str> {
+        self.region
+    }
+    fn child_ref(&self) -> Option<&str> {
+        self.child_ref
+    }
+    fn measure_views(&self) -> impl Iterator<Item = MeasureView<'_>> {
+        self.measures.iter().cloned()
+    }
+    fn police(&self) -> Option<Police> {
+        self.police
+    }
+    fn injury(&self) -> Option<Injury> {
+        self.injury
+    }
+    fn informed_of_complaint_right(&self) -> Option<bool> {
+        self.informed_of_complaint_right
+    }
+    fn received_at(&self) -> Option<&DateOrTime> {
+        self.received_at.as_ref()
+    }
+    fn has_child_statement(&self) -> bool {
+        self.has_child_statement
+    }
+}
+
 /// FNV-1a: a stable hash (the fingerprints are stored, so they must not change between builds).
 fn fnv1a(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -317,7 +536,41 @@ mod tests {
     }
 
     #[test]
+    fn views_agree_with_skeletons() {
+        let g = generate(&GenerateOptions {
+            protocols: 500,
+            seed: 9,
+            first_year: 2022,
+            last_year: 2024,
+        });
+        for p in &g.protocols {
+            let bytes = encode(p);
+            let (skeleton, narrative) = decode(&bytes).unwrap();
+            let view = decode_view(&bytes).expect("a view decodes");
+            assert_eq!(view.protocol_id, skeleton.protocol_id);
+            assert_eq!(view.institution_id, skeleton.institution_id.as_deref());
+            assert_eq!(view.region, skeleton.region.as_deref());
+            assert_eq!(view.child_ref, skeleton.child_ref.as_deref());
+            assert!(view.measure_views().eq(skeleton.measure_views()));
+            assert_eq!(ProtocolFacts::incident_end(&view), skeleton.incident_end());
+            assert_eq!(ProtocolFacts::incident_at(&view), skeleton.incident_at());
+            assert_eq!(view.received_at, skeleton.received_at);
+            assert_eq!(view.has_child_statement, skeleton.child_statement.is_some());
+            assert_eq!(
+                (view.police, view.injury, view.informed_of_complaint_right),
+                (
+                    skeleton.police,
+                    skeleton.injury,
+                    skeleton.informed_of_complaint_right
+                )
+            );
+            assert_eq!(view.narrative, narrative);
+        }
+    }
+
+    #[test]
     fn garbage_is_not_facts() {
+        assert!(decode_view(b"").is_none());
         assert!(decode_skeleton(b"").is_none());
         assert!(decode_skeleton(b"{\"protocol_id\":1}").is_none());
     }

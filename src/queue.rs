@@ -6,8 +6,9 @@
 //! bits), well inside one frame. Rows change in place when a review changes.
 
 use crate::catalogue::Catalogue;
+use crate::facts::{decode_view, ProtocolFacts, View};
 use crate::fold::fold;
-use crate::model::{institution_matches, Outcome, Protocol};
+use crate::model::{institution_matches, Outcome};
 use crate::review::{RecordKind, RecordRef, Review, Status};
 use crate::store::{Store, StoreError};
 use crate::triage::{triage, Flags, TriageFlag, TriageRules};
@@ -274,11 +275,10 @@ impl Queue {
         catalogue: &Catalogue,
         rules: &TriageRules,
     ) -> Result<Queue, StoreError> {
-        let (protocols, narratives): (Vec<(u64, Protocol)>, Vec<Option<u64>>) = store
-            .protocol_facts()?
-            .into_iter()
-            .map(|(id, p, narrative)| ((id, p), narrative))
-            .unzip();
+        // Views borrow from the encoded chunks: no string is copied until a row interns it.
+        let chunks = store.facts_chunks()?;
+        let protocols = decode_views(&chunks).map_err(|detail| store.corrupt_error(detail))?;
+        let narratives: Vec<Option<u64>> = protocols.iter().map(|(_, v)| v.narrative).collect();
         let complaints: Vec<_> = store.complaints().collect::<Result<_, _>>()?;
         let reviews = [
             store.reviews(RecordKind::Protocol)?,
@@ -290,9 +290,9 @@ impl Queue {
         let mut by_identity: FxHashMap<(&str, &str), u64> = FxHashMap::default();
         by_identity.reserve(protocols.len() * 2);
         for (id, p) in &protocols {
-            by_identity.insert((&p.institution, &p.protocol_id), *id);
-            if let Some(org) = &p.institution_id {
-                by_identity.insert((org, &p.protocol_id), *id);
+            by_identity.insert((p.institution, p.protocol_id), *id);
+            if let Some(org) = p.institution_id {
+                by_identity.insert((org, p.protocol_id), *id);
             }
         }
         let links: Vec<Option<u64>> = complaints
@@ -330,9 +330,9 @@ impl Queue {
         ))
     }
 
-    /// Builds the rows from records in memory.
-    pub fn build(
-        protocols: &[(u64, Protocol)],
+    /// Builds the rows from protocols (or views of their facts) and complaints in memory.
+    pub fn build<P: ProtocolFacts>(
+        protocols: &[(u64, P)],
         narratives: &[Option<u64>],
         complaints: &[ComplaintInput],
         protocol_reviews: &HashMap<u64, Review>,
@@ -340,42 +340,40 @@ impl Queue {
         rules: &TriageRules,
     ) -> Queue {
         let mut q = Queue::default();
-        let refs: Vec<&Protocol> = protocols.iter().map(|(_, p)| p).collect();
+        let refs: Vec<&P> = protocols.iter().map(|(_, p)| p).collect();
         let flags = triage(&refs, narratives, catalogue, rules);
         let mut protocol_row: FxHashMap<u64, usize> = FxHashMap::default();
         protocol_row.reserve(protocols.len());
         q.rows.reserve(protocols.len() + complaints.len());
         for ((id, p), flags) in protocols.iter().zip(flags) {
             let review = protocol_reviews.get(id);
+            let incident_at = p.incident_at();
+            let mut provisions = Vec::new();
+            let mut kinds = Vec::new();
+            for m in p.measure_views() {
+                let label = catalogue
+                    .resolve_provision(m.provision)
+                    .map(|prov| prov.section.as_str())
+                    .unwrap_or(m.provision);
+                provisions.push(q.intern(label));
+                if let Some(k) = m.kind {
+                    kinds.push(q.intern(k));
+                }
+            }
             let row = QueueRow {
                 record: RecordRef::protocol(*id),
                 protocol: Some(*id),
-                record_id: p.protocol_id.as_str().into(),
-                date: Some(p.incident_date()),
-                institution: q.intern(&p.institution),
-                institution_id: p.institution_id.as_deref().map(|s| q.intern(s)),
-                region: p.region.as_deref().map(|s| q.intern(s)),
-                child: p.child_ref.as_deref().map(|s| q.intern(s)),
-                provisions: p
-                    .measures
-                    .iter()
-                    .map(|m| {
-                        let label = catalogue
-                            .resolve_provision(&m.provision)
-                            .map(|prov| prov.section.as_str())
-                            .unwrap_or(&m.provision);
-                        q.intern(label)
-                    })
-                    .collect(),
-                kinds: p
-                    .measures
-                    .iter()
-                    .filter_map(|m| m.kind.as_deref())
-                    .map(|k| q.intern(k))
-                    .collect(),
+                record_id: p.protocol_id().into(),
+                date: Some(crate::time::oslo_date(&incident_at)),
+                institution: q.intern(p.institution()),
+                institution_id: p.institution_id().map(|s| q.intern(s)),
+                region: p.region().map(|s| q.intern(s)),
+                child: p.child_ref().map(|s| q.intern(s)),
+                provisions,
+                kinds,
                 minutes: p
                     .incident_end()
-                    .map(|end| (end - p.incident_at()).num_minutes()),
+                    .map(|end| (end - incident_at).num_minutes()),
                 flags,
                 status: review.map_or(Status::Ny, |r| r.status_for(RecordKind::Protocol, None)),
                 complaints: 0,
@@ -602,6 +600,30 @@ impl Queue {
 
 use chrono::Datelike;
 
+/// Views of every protocol in the chunks, in store order, decoded on two threads. The error
+/// names the damaged chunk entry.
+fn decode_views(chunks: &[sled::IVec]) -> Result<Vec<(u64, View<'_>)>, String> {
+    fn decode(part: &[sled::IVec], first: usize) -> Result<Vec<(u64, View<'_>)>, String> {
+        let mut out = Vec::new();
+        for (n, chunk) in part.iter().enumerate() {
+            let entries = crate::store::facts_chunk_entries(chunk)
+                .ok_or_else(|| format!("F (chunk {})", first + n))?;
+            out.reserve(entries.len());
+            for (id, bytes) in entries {
+                out.push((id, decode_view(bytes).ok_or_else(|| format!("F/{id}"))?));
+            }
+        }
+        Ok(out)
+    }
+    let (a, b) = chunks.split_at(chunks.len() / 2);
+    std::thread::scope(|scope| {
+        let second = scope.spawn(|| decode(b, a.len()));
+        let mut out = decode(a, 0)?;
+        out.extend(second.join().map_err(|_| "decoding thread".to_string())??);
+        Ok(out)
+    })
+}
+
 /// Norwegian alphabetical order: case-insensitive, with æ, ø, å after z.
 fn collation_key(s: &str) -> String {
     s.chars()
@@ -694,7 +716,7 @@ impl<'a> RowMatcher<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Complaint, Measure};
+    use crate::model::{Complaint, Measure, Protocol};
     use crate::time::DateOrTime;
     use chrono::{DateTime, Duration};
 

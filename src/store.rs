@@ -207,6 +207,11 @@ impl Store {
         }
     }
 
+    /// The error for a damaged value found by a caller decoding what the store gave it.
+    pub fn corrupt_error(&self, detail: impl Into<String>) -> StoreError {
+        self.corrupt(detail)
+    }
+
     fn corrupt(&self, detail: impl Into<String>) -> StoreError {
         StoreError::Corrupt {
             path: self.path.clone(),
@@ -303,6 +308,16 @@ impl Store {
             .into_iter()
             .map(|(id, p, _)| (id, p))
             .collect())
+    }
+
+    /// The encoded facts of every protocol, chunk by chunk, to decode as borrowed views
+    /// ([`crate::facts::decode_view`]) with [`facts_chunk_entries`].
+    pub fn facts_chunks(&self) -> Result<Vec<sled::IVec>, StoreError> {
+        self.data
+            .scan_prefix([b'F'])
+            .values()
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.sled_err(e))
     }
 
     /// Every protocol's skeleton with its narrative fingerprint ([`crate::facts::decode`]).
@@ -1237,6 +1252,12 @@ fn encode_facts_chunk(entries: &BTreeMap<u64, Vec<u8>>) -> Vec<u8> {
         out.extend_from_slice(bytes);
     }
     out
+}
+
+/// The (id, encoded facts) entries of one chunk from [`Store::facts_chunks`]; `None` when the
+/// chunk is damaged.
+pub fn facts_chunk_entries(v: &[u8]) -> Option<Vec<(u64, &[u8])>> {
+    facts_entries(v)
 }
 
 fn facts_entries(v: &[u8]) -> Option<Vec<(u64, &[u8])>> {

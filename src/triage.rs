@@ -5,7 +5,8 @@
 //! configurable ([`TriageRules`]); the TUI only shows the result.
 
 use crate::catalogue::Catalogue;
-use crate::model::{institution_key, Injury, Police, Protocol};
+use crate::facts::ProtocolFacts;
+use crate::model::{institution_key, Injury, Police};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
@@ -125,56 +126,56 @@ impl Default for TriageRules {
     }
 }
 
-/// Whether a cited provision is (or, for a legacy one, maps only to) § 10-7.
-fn is_acute_danger(cited: &str, catalogue: &Catalogue) -> bool {
-    catalogue.resolve_provision(cited).is_some_and(|p| {
-        p.id == "bvl-10-7" || (p.legacy && p.maps_to.len() == 1 && p.maps_to[0] == "bvl-10-7")
-    })
+/// Whether a provision is (or, for a legacy one, maps only to) § 10-7.
+fn is_acute_danger(p: &crate::catalogue::Provision) -> bool {
+    p.id == "bvl-10-7" || (p.legacy && p.maps_to.len() == 1 && p.maps_to[0] == "bvl-10-7")
 }
 
 /// Days from the incident to its receipt, if both are known.
-pub fn days_to_receipt(p: &Protocol) -> Option<i64> {
-    Some((p.received_at.as_ref()?.oslo_date() - p.incident_date()).num_days())
+pub fn days_to_receipt<P: ProtocolFacts>(p: &P) -> Option<i64> {
+    Some((p.received_at()?.oslo_date() - p.incident_date()).num_days())
 }
 
-/// The flags of one protocol that need no other protocol (all but [`TriageFlag::Repeated`]).
-pub fn own_flags(p: &Protocol, catalogue: &Catalogue, rules: &TriageRules) -> Flags {
+/// The flags of one protocol that need no other protocol (all but [`TriageFlag::Repeated`] and
+/// [`TriageFlag::SimilarNarrative`]).
+pub fn own_flags<P: ProtocolFacts>(p: &P, catalogue: &Catalogue, rules: &TriageRules) -> Flags {
     let mut flags = Flags::default();
-    if matches!(p.injury, Some(Injury::Child | Injury::Staff | Injury::Both)) {
+    if matches!(
+        p.injury(),
+        Some(Injury::Child | Injury::Staff | Injury::Both)
+    ) {
         flags.insert(TriageFlag::Injury);
     }
-    if p.measures
-        .iter()
-        .any(|m| m.kind.as_deref() == Some("isolasjon"))
-    {
-        flags.insert(TriageFlag::Isolation);
-    }
-    if matches!(p.police, Some(Police::WithStaff | Police::Alone)) {
+    if matches!(p.police(), Some(Police::WithStaff | Police::Alone)) {
         flags.insert(TriageFlag::Police);
     }
     let limit = chrono::Duration::minutes(rules.duration_limit_minutes);
-    if p.measures.iter().any(|m| {
-        m.duration().is_some_and(|d| d > limit) && is_acute_danger(&m.provision, catalogue)
-    }) {
-        flags.insert(TriageFlag::LongDuration);
+    let mut measures = 0;
+    for m in p.measure_views() {
+        measures += 1;
+        if m.kind == Some("isolasjon") {
+            flags.insert(TriageFlag::Isolation);
+        }
+        let provision = catalogue.resolve_provision(m.provision);
+        if provision.is_none() {
+            flags.insert(TriageFlag::UnknownProvision);
+        }
+        let long = m.ended_at.is_some_and(|end| end - m.started_at > limit);
+        if long && provision.is_some_and(is_acute_danger) {
+            flags.insert(TriageFlag::LongDuration);
+        }
     }
-    if p.measures.len() > 1 {
+    if measures > 1 {
         flags.insert(TriageFlag::SeveralMeasures);
     }
     if days_to_receipt(p).is_some_and(|d| d > rules.late_days) {
         flags.insert(TriageFlag::Late);
     }
-    if p.child_statement.is_none() {
+    if !p.has_child_statement() {
         flags.insert(TriageFlag::MissingChildStatement);
     }
-    if p.informed_of_complaint_right == Some(false) {
+    if p.informed_of_complaint_right() == Some(false) {
         flags.insert(TriageFlag::NotInformedOfComplaintRight);
-    }
-    if p.measures
-        .iter()
-        .any(|m| catalogue.resolve_provision(&m.provision).is_none())
-    {
-        flags.insert(TriageFlag::UnknownProvision);
     }
     flags
 }
@@ -184,15 +185,15 @@ pub const SIMILAR_BITS: u32 = 3;
 
 /// The flags of every protocol, in the order given. `narratives` holds each protocol's
 /// narrative fingerprint ([`crate::facts::narrative_fingerprint`]), if known.
-pub fn triage(
-    protocols: &[&Protocol],
+pub fn triage<P: ProtocolFacts>(
+    protocols: &[&P],
     narratives: &[Option<u64>],
     catalogue: &Catalogue,
     rules: &TriageRules,
 ) -> Vec<Flags> {
     let mut flags: Vec<Flags> = protocols
         .iter()
-        .map(|p| own_flags(p, catalogue, rules))
+        .map(|p| own_flags(*p, catalogue, rules))
         .collect();
     for group in by_child(protocols) {
         for i in repeated(&group, rules) {
@@ -207,24 +208,24 @@ pub fn triage(
 
 /// Protocols grouped by child (institution and child reference), each group sorted by time:
 /// (incident time, index).
-fn by_child(protocols: &[&Protocol]) -> Vec<Vec<(i64, usize)>> {
+fn by_child<P: ProtocolFacts>(protocols: &[&P]) -> Vec<Vec<(i64, usize)>> {
     // The institution's identity (org.nr, else its folded name), with each distinct name folded
     // once rather than once per protocol.
     let mut folded: FxHashMap<&str, String> = FxHashMap::default();
-    for p in protocols.iter().filter(|p| p.institution_id.is_none()) {
+    for p in protocols.iter().filter(|p| p.institution_id().is_none()) {
         folded
-            .entry(p.institution.as_str())
-            .or_insert_with(|| institution_key(&p.institution, None));
+            .entry(p.institution())
+            .or_insert_with(|| institution_key(p.institution(), None));
     }
     let mut groups: FxHashMap<(&str, &str), Vec<(i64, usize)>> = FxHashMap::default();
     for (i, p) in protocols.iter().enumerate() {
-        if let Some(child) = &p.child_ref {
-            let inst = match &p.institution_id {
-                Some(org) => org.as_str(),
-                None => folded[p.institution.as_str()].as_str(),
+        if let Some(child) = p.child_ref() {
+            let inst = match p.institution_id() {
+                Some(org) => org,
+                None => folded[p.institution()].as_str(),
             };
             groups
-                .entry((inst, child.as_str()))
+                .entry((inst, child))
                 .or_default()
                 .push((p.incident_at().timestamp(), i));
         }
@@ -288,7 +289,7 @@ fn similar(times: &[(i64, usize)], narratives: &[Option<u64>]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Measure;
+    use crate::model::{Measure, Protocol};
     use crate::time::DateOrTime;
     use chrono::{DateTime, Duration};
 
