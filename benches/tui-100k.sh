@@ -14,10 +14,15 @@ target/release/tvang generate --protocols "$n" --seed 42 --years 2022-2024 --out
 CI=true target/release/tvang --db "$work/db" import "$work/gen" | grep -E "^Protokoller|^Klager"
 for run in 1 2 3; do
   start=$(date +%s%N)
-  tmux -L tvang-bench new-session -d -s b -x 120 -y 40 "exec target/release/tvang --db $work/db"
-  until tmux -L tvang-bench capture-pane -p -t b | grep -q "Protokoller: $n"; do sleep 0.005; done
+  # An absolute path: a new tmux server does not start its shell in this directory.
+  tmux -L tvang-bench new-session -d -s b -x 120 -y 40 "exec $PWD/target/release/tvang --db $work/db"
+  for _ in $(seq 1 2000); do
+    tmux -L tvang-bench capture-pane -p -t b 2>/dev/null | grep -q "Protokoller: $n" && break
+    sleep 0.005
+  done
   end=$(date +%s%N)
   pid=$(tmux -L tvang-bench list-panes -t b -F '#{pane_pid}')
+  [ -n "$pid" ] || { echo "tvang did not start"; exit 1; }
   first=$(grep VmHWM /proc/"$pid"/status | awk '{print $2}')
   for k in j j j Enter Escape G / ; do tmux -L tvang-bench send-keys -t b "$k"; done
   tmux -L tvang-bench send-keys -t b -l "provision=10-7 flag=injury"
