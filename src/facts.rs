@@ -163,19 +163,34 @@ pub struct View<'a> {
     pub narrative: Option<u64>,
 }
 
+/// A measure's start and end as times; `None` when one is out of range (not facts).
+fn span(
+    start: &Instant,
+    end: &Option<Instant>,
+) -> Option<(DateTime<FixedOffset>, Option<DateTime<FixedOffset>>)> {
+    let end = match end {
+        Some(e) => Some(e.time()?),
+        None => None,
+    };
+    Some((start.time()?, end))
+}
+
+/// An optional date or time; the outer `None` when it is out of range (not facts).
+fn when(w: &Option<When>) -> Option<Option<DateOrTime>> {
+    w.as_ref().map_or(Some(None), |w| w.value().map(Some))
+}
+
 /// A view of encoded facts; `None` when the bytes are not facts.
 pub fn decode_view(bytes: &[u8]) -> Option<View<'_>> {
     let f: FactsRef = postcard::from_bytes(bytes).ok()?;
     let mut measures = Vec::with_capacity(f.measures.len());
     for m in f.measures {
+        let (started_at, ended_at) = span(&m.start, &m.end)?;
         measures.push(MeasureView {
             provision: m.provision,
             kind: m.kind,
-            started_at: m.start.time()?,
-            ended_at: match m.end {
-                Some(e) => Some(e.time()?),
-                None => None,
-            },
+            started_at,
+            ended_at,
         });
     }
     if measures.is_empty() {
@@ -191,10 +206,7 @@ pub fn decode_view(bytes: &[u8]) -> Option<View<'_>> {
         police: f.police,
         injury: f.injury,
         informed_of_complaint_right: f.informed_of_complaint_right,
-        received_at: match f.received_at {
-            Some(w) => Some(w.value()?),
-            None => None,
-        },
+        received_at: when(&f.received_at)?,
         has_child_statement: f.texts & CHILD_STATEMENT != 0,
         narrative: f.narrative,
     })
@@ -410,14 +422,12 @@ pub fn decode(bytes: &[u8]) -> Option<(Protocol, Option<u64>)> {
     let text = |b: u8| (f.texts & b != 0).then(String::new);
     let mut measures = Vec::with_capacity(f.measures.len());
     for m in f.measures {
+        let (started_at, ended_at) = span(&m.start, &m.end)?;
         measures.push(Measure {
             provision: m.provision,
             kind: m.kind,
-            started_at: m.start.time()?,
-            ended_at: match m.end {
-                Some(e) => Some(e.time()?),
-                None => None,
-            },
+            started_at,
+            ended_at,
         });
     }
     if measures.is_empty() {
@@ -442,14 +452,8 @@ pub fn decode(bytes: &[u8]) -> Option<(Protocol, Option<u64>)> {
         child_statement: text(CHILD_STATEMENT),
         informed_of_complaint_right: f.informed_of_complaint_right,
         wants_to_complain: f.wants_to_complain,
-        written_at: match f.written_at {
-            Some(w) => Some(w.value()?),
-            None => None,
-        },
-        received_at: match f.received_at {
-            Some(w) => Some(w.value()?),
-            None => None,
-        },
+        written_at: when(&f.written_at)?,
+        received_at: when(&f.received_at)?,
     };
     Some((p, narrative))
 }

@@ -6,7 +6,7 @@
 //! bits), well inside one frame. Rows change in place when a review changes.
 
 use crate::catalogue::Catalogue;
-use crate::facts::{decode_view, ProtocolFacts, View};
+use crate::facts::{decode_view, ProtocolFacts};
 use crate::fold::fold;
 use crate::model::{institution_matches, Outcome};
 use crate::review::{RecordKind, RecordRef, Review, Status};
@@ -277,7 +277,7 @@ impl Queue {
     ) -> Result<Queue, StoreError> {
         // Views borrow from the encoded chunks: no string is copied until a row interns it.
         let chunks = store.facts_chunks()?;
-        let protocols = decode_views(&chunks).map_err(|detail| store.corrupt_error(detail))?;
+        let protocols = store.decode_facts(&chunks, decode_view)?;
         let narratives: Vec<Option<u64>> = protocols.iter().map(|(_, v)| v.narrative).collect();
         let complaints: Vec<_> = store.complaints().collect::<Result<_, _>>()?;
         let reviews = [
@@ -599,30 +599,6 @@ impl Queue {
 }
 
 use chrono::Datelike;
-
-/// Views of every protocol in the chunks, in store order, decoded on two threads. The error
-/// names the damaged chunk entry.
-fn decode_views(chunks: &[sled::IVec]) -> Result<Vec<(u64, View<'_>)>, String> {
-    fn decode(part: &[sled::IVec], first: usize) -> Result<Vec<(u64, View<'_>)>, String> {
-        let mut out = Vec::new();
-        for (n, chunk) in part.iter().enumerate() {
-            let entries = crate::store::facts_chunk_entries(chunk)
-                .ok_or_else(|| format!("F (chunk {})", first + n))?;
-            out.reserve(entries.len());
-            for (id, bytes) in entries {
-                out.push((id, decode_view(bytes).ok_or_else(|| format!("F/{id}"))?));
-            }
-        }
-        Ok(out)
-    }
-    let (a, b) = chunks.split_at(chunks.len() / 2);
-    std::thread::scope(|scope| {
-        let second = scope.spawn(|| decode(b, a.len()));
-        let mut out = decode(a, 0)?;
-        out.extend(second.join().map_err(|_| "decoding thread".to_string())??);
-        Ok(out)
-    })
-}
 
 /// Norwegian alphabetical order: case-insensitive, with æ, ø, å after z.
 fn collation_key(s: &str) -> String {

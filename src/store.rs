@@ -207,11 +207,6 @@ impl Store {
         }
     }
 
-    /// The error for a damaged value found by a caller decoding what the store gave it.
-    pub fn corrupt_error(&self, detail: impl Into<String>) -> StoreError {
-        self.corrupt(detail)
-    }
-
     fn corrupt(&self, detail: impl Into<String>) -> StoreError {
         StoreError::Corrupt {
             path: self.path.clone(),
@@ -310,43 +305,39 @@ impl Store {
             .collect())
     }
 
-    /// The encoded facts of every protocol, chunk by chunk, to decode as borrowed views
-    /// ([`crate::facts::decode_view`]) with [`facts_chunk_entries`].
-    pub fn facts_chunks(&self) -> Result<Vec<sled::IVec>, StoreError> {
+    /// The chunks of every protocol's encoded facts (key, value), for [`Store::decode_facts`].
+    pub fn facts_chunks(&self) -> Result<Vec<(sled::IVec, sled::IVec)>, StoreError> {
         self.data
             .scan_prefix([b'F'])
-            .values()
             .collect::<Result<_, _>>()
             .map_err(|e| self.sled_err(e))
     }
 
-    /// Every protocol's skeleton with its narrative fingerprint ([`crate::facts::decode`]).
-    /// Decoding is most of the work, so the chunks are decoded on two threads.
-    #[allow(clippy::type_complexity)]
-    pub fn protocol_facts(&self) -> Result<Vec<(u64, Protocol, Option<u64>)>, StoreError> {
-        let chunks: Vec<(sled::IVec, sled::IVec)> = self
-            .data
-            .scan_prefix([b'F'])
-            .collect::<Result<_, _>>()
-            .map_err(|e| self.sled_err(e))?;
-        type Decoded = Vec<(u64, Protocol, Option<u64>)>;
-        let decode = |part: &[(sled::IVec, sled::IVec)]| -> Result<Decoded, String> {
+    /// Decodes every protocol's facts in `chunks` with `decode`, as (id, value) in store order.
+    /// Decoding is most of the work of loading every protocol, so it runs on two threads; the
+    /// values may borrow from the chunks ([`crate::facts::decode_view`]).
+    pub fn decode_facts<'c, T: Send>(
+        &self,
+        chunks: &'c [(sled::IVec, sled::IVec)],
+        decode: impl Fn(&'c [u8]) -> Option<T> + Sync,
+    ) -> Result<Vec<(u64, T)>, StoreError> {
+        let decode_part = |part: &'c [(sled::IVec, sled::IVec)]| -> Result<Vec<(u64, T)>, String> {
             let mut out = Vec::new();
             for (key, value) in part {
                 let entries = facts_entries(value).ok_or_else(|| printable_key(key))?;
                 out.reserve(entries.len());
                 for (id, bytes) in entries {
-                    let (p, narrative) = crate::facts::decode(bytes)
-                        .ok_or_else(|| format!("{}/{id}", printable_key(key)))?;
-                    out.push((id, p, narrative));
+                    let decoded =
+                        decode(bytes).ok_or_else(|| format!("{}/{id}", printable_key(key)))?;
+                    out.push((id, decoded));
                 }
             }
             Ok(out)
         };
         let (first, second) = chunks.split_at(chunks.len() / 2);
         let (a, b) = std::thread::scope(|scope| {
-            let other = scope.spawn(|| decode(second));
-            let a = decode(first);
+            let other = scope.spawn(|| decode_part(second));
+            let a = decode_part(first);
             (
                 a,
                 other
@@ -357,6 +348,17 @@ impl Store {
         let mut out = a.map_err(|k| self.corrupt(k))?;
         out.extend(b.map_err(|k| self.corrupt(k))?);
         Ok(out)
+    }
+
+    /// Every protocol's skeleton with its narrative fingerprint ([`crate::facts::decode`]).
+    #[allow(clippy::type_complexity)]
+    pub fn protocol_facts(&self) -> Result<Vec<(u64, Protocol, Option<u64>)>, StoreError> {
+        let chunks = self.facts_chunks()?;
+        Ok(self
+            .decode_facts(&chunks, crate::facts::decode)?
+            .into_iter()
+            .map(|(id, (p, narrative))| (id, p, narrative))
+            .collect())
     }
 
     pub fn schema_version(&self) -> Result<u32, StoreError> {
@@ -1252,12 +1254,6 @@ fn encode_facts_chunk(entries: &BTreeMap<u64, Vec<u8>>) -> Vec<u8> {
         out.extend_from_slice(bytes);
     }
     out
-}
-
-/// The (id, encoded facts) entries of one chunk from [`Store::facts_chunks`]; `None` when the
-/// chunk is damaged.
-pub fn facts_chunk_entries(v: &[u8]) -> Option<Vec<(u64, &[u8])>> {
-    facts_entries(v)
 }
 
 fn facts_entries(v: &[u8]) -> Option<Vec<(u64, &[u8])>> {
