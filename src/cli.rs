@@ -718,45 +718,8 @@ fn filter_failure(e: FilterError) -> Failure {
 }
 
 fn cmd_stats(store: &Store, catalogue: &Catalogue, args: StatsArgs) -> Result<ExitCode, Failure> {
-    use tvang::query::{Linker, Matcher};
-    use tvang::stats::{compute, output_values, GroupBy, LinkedComplaint};
+    use tvang::stats::{output_values, GroupBy};
     let filter = args.filters.filter();
-    let matcher = Matcher::new(&filter, catalogue).map_err(filter_failure)?;
-    // One pass over the protocols' facts; complaints are linked in memory.
-    let all = store.protocol_skeletons()?;
-    if all.is_empty() {
-        eprintln!("{}", text::empty_store(store.path()));
-    }
-    let linker = Linker::new(all.iter().map(|(id, p)| (*id, p)), store.all_org_aliases()?);
-    let selected: Vec<&(u64, tvang::model::Protocol)> =
-        all.iter().filter(|(_, p)| matcher.matches(p)).collect();
-    let index: std::collections::HashMap<u64, usize> = selected
-        .iter()
-        .enumerate()
-        .map(|(i, (id, _))| (*id, i))
-        .collect();
-    let complaints: Vec<tvang::store::StoredComplaint> =
-        store.complaints().collect::<Result<_, _>>()?;
-    let linked: Vec<LinkedComplaint> = complaints
-        .iter()
-        .map(|sc| {
-            let c = &sc.complaint;
-            let (protocol, filtered_out) = match linker.protocol_for(c) {
-                Some(id) => (index.get(&id).copied(), !index.contains_key(&id)),
-                // A complaint without its protocol counts as unlinked only if the filters that
-                // can apply to it (institution, dates received) let it through.
-                None => (
-                    None,
-                    !filter.matches_complaint(c) || filter.narrows_by_protocol_content(),
-                ),
-            };
-            LinkedComplaint {
-                complaint: c,
-                protocol,
-                filtered_out,
-            }
-        })
-        .collect();
     let by = match args.by {
         GroupArg::Year => GroupBy::Year,
         GroupArg::Month => GroupBy::Month,
@@ -766,8 +729,10 @@ fn cmd_stats(store: &Store, catalogue: &Catalogue, args: StatsArgs) -> Result<Ex
         GroupArg::Kind => GroupBy::Kind,
         GroupArg::Child => GroupBy::Child,
     };
-    let protocols: Vec<&tvang::model::Protocol> = selected.iter().map(|(_, p)| p).collect();
-    let rows = compute(&protocols, &linked, by, catalogue);
+    let rows = tvang::stats::from_store(store, catalogue, &filter, by)?.map_err(filter_failure)?;
+    if store.protocol_count()? == 0 {
+        eprintln!("{}", text::empty_store(store.path()));
+    }
     let rendered = match args.format {
         StatsFormat::Table => text::stats_table(&rows, by, args.suppress_below, catalogue),
         StatsFormat::Json => {

@@ -160,6 +160,7 @@ pub struct View<'a> {
     pub informed_of_complaint_right: Option<bool>,
     pub received_at: Option<DateOrTime>,
     pub has_child_statement: bool,
+    pub has_justification: bool,
     pub narrative: Option<u64>,
 }
 
@@ -208,6 +209,7 @@ pub fn decode_view(bytes: &[u8]) -> Option<View<'_>> {
         informed_of_complaint_right: f.informed_of_complaint_right,
         received_at: when(&f.received_at)?,
         has_child_statement: f.texts & CHILD_STATEMENT != 0,
+        has_justification: f.texts & JUSTIFICATION != 0,
         narrative: f.narrative,
     })
 }
@@ -227,6 +229,7 @@ pub trait ProtocolFacts {
     fn informed_of_complaint_right(&self) -> Option<bool>;
     fn received_at(&self) -> Option<&DateOrTime>;
     fn has_child_statement(&self) -> bool;
+    fn has_justification(&self) -> bool;
 
     /// The start of the first measure.
     fn incident_at(&self) -> DateTime<FixedOffset> {
@@ -290,6 +293,9 @@ impl ProtocolFacts for Protocol {
     fn has_child_statement(&self) -> bool {
         self.child_statement.is_some()
     }
+    fn has_justification(&self) -> bool {
+        self.justification.is_some()
+    }
 }
 
 impl ProtocolFacts for View<'_> {
@@ -325,6 +331,9 @@ impl ProtocolFacts for View<'_> {
     }
     fn has_child_statement(&self) -> bool {
         self.has_child_statement
+    }
+    fn has_justification(&self) -> bool {
+        self.has_justification
     }
 }
 
@@ -560,6 +569,9 @@ mod tests {
             assert_eq!(ProtocolFacts::incident_at(&view), skeleton.incident_at());
             assert_eq!(view.received_at, skeleton.received_at);
             assert_eq!(view.has_child_statement, skeleton.child_statement.is_some());
+            assert_eq!(view.has_justification, skeleton.justification.is_some());
+            let c = Catalogue::built_in();
+            assert_eq!(quality_flags(&view, &c), quality_flags(&skeleton, &c));
             assert_eq!(
                 (view.police, view.injury, view.informed_of_complaint_right),
                 (

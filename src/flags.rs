@@ -3,7 +3,7 @@
 //! catalogue, never stored, so a catalogue correction shows at once.
 
 use crate::catalogue::Catalogue;
-use crate::model::Protocol;
+use crate::facts::ProtocolFacts;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -73,13 +73,12 @@ impl Flag {
     }
 }
 
-/// The data-quality flags of a protocol, in [`Flag::ALL`] order.
-pub fn quality_flags(p: &Protocol, catalogue: &Catalogue) -> Vec<Flag> {
+/// The data-quality flags of a protocol (or a view of its facts), in [`Flag::ALL`] order.
+pub fn quality_flags<P: ProtocolFacts>(p: &P, catalogue: &Catalogue) -> Vec<Flag> {
     let mut flags = Vec::new();
     let provisions: Vec<_> = p
-        .measures
-        .iter()
-        .map(|m| catalogue.resolve_provision(&m.provision))
+        .measure_views()
+        .map(|m| catalogue.resolve_provision(m.provision))
         .collect();
     if provisions.iter().any(Option::is_none) {
         flags.push(Flag::UnknownProvision);
@@ -87,39 +86,38 @@ pub fn quality_flags(p: &Protocol, catalogue: &Catalogue) -> Vec<Flag> {
     if provisions.iter().flatten().any(|prov| prov.legacy) {
         flags.push(Flag::LegacyProvision);
     }
-    if p.measures.iter().any(|m| m.kind.is_none()) {
+    if p.measure_views().any(|m| m.kind.is_none()) {
         flags.push(Flag::MissingKind);
     }
-    if p.measures
-        .iter()
-        .filter_map(|m| m.kind.as_deref())
+    if p.measure_views()
+        .filter_map(|m| m.kind)
         .any(|k| catalogue.kind(k).is_none())
     {
         flags.push(Flag::UnknownKind);
     }
-    if p.measures.iter().any(|m| m.ended_at.is_none()) {
+    if p.measure_views().any(|m| m.ended_at.is_none()) {
         flags.push(Flag::MissingEndTime);
     }
-    if p.child_statement.is_none() {
+    if !p.has_child_statement() {
         flags.push(Flag::MissingChildStatement);
     }
-    if p.justification.is_none() {
+    if !p.has_justification() {
         flags.push(Flag::MissingJustification);
     }
-    if p.child_ref.is_none() {
+    if p.child_ref().is_none() {
         flags.push(Flag::MissingChildRef);
     }
-    match &p.received_at {
+    match p.received_at() {
         None => flags.push(Flag::MissingReceivedAt),
         Some(r) if r.oslo_date() < p.incident_date() => flags.push(Flag::ReceivedBeforeIncident),
         Some(_) => {}
     }
-    match &p.region {
+    match p.region() {
         None => flags.push(Flag::MissingRegion),
         Some(r) if catalogue.region(r).is_none() => flags.push(Flag::UnknownRegion),
         Some(_) => {}
     }
-    if p.informed_of_complaint_right == Some(false) {
+    if p.informed_of_complaint_right() == Some(false) {
         flags.push(Flag::NotInformedOfComplaintRight);
     }
     flags
@@ -136,7 +134,7 @@ mod tests {
         let Record::Protocol(p, _) = normalise(&v, &c, false).unwrap().record else {
             panic!()
         };
-        quality_flags(&p, &c)
+        quality_flags(&*p, &c)
     }
 
     #[test]

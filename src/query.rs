@@ -1,12 +1,14 @@
-//! Selecting protocols by filters, for `tvang list`, `tvang stats` and (later) the triage queue.
+//! Selecting protocols by filters, for `tvang list` and `tvang stats`, and linking complaints to
+//! their protocols in memory.
 //! Filters run on protocol skeletons ([`crate::facts`]), which load far faster than full records.
 
 use crate::catalogue::Catalogue;
+use crate::facts::ProtocolFacts;
 use crate::flags::{quality_flags, Flag};
-use crate::model::{institution_key, institution_matches, Complaint, Protocol, RecordKey};
-use crate::store::{Index, Store, StoreError};
+use crate::model::{institution_matches, Complaint, Protocol};
+use crate::store::{Index, Store, StoreError, StoredComplaint};
 use chrono::NaiveDate;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 #[derive(Debug, Clone, Default)]
 pub struct ProtocolFilter {
@@ -94,28 +96,30 @@ impl<'a> Matcher<'a> {
         })
     }
 
-    pub fn matches(&self, p: &Protocol) -> bool {
+    /// Whether a protocol (or a view of its facts) passes the filter.
+    pub fn matches<P: ProtocolFacts>(&self, p: &P) -> bool {
         let f = self.filter;
-        f.institution.as_ref().is_none_or(|q| {
-            institution_matches(q, Some(&p.institution), p.institution_id.as_deref())
-        }) && self
-            .region
+        f.institution
             .as_ref()
-            .is_none_or(|r| p.region.as_ref() == Some(r))
+            .is_none_or(|q| institution_matches(q, Some(p.institution()), p.institution_id()))
+            && self
+                .region
+                .as_ref()
+                .is_none_or(|r| p.region() == Some(r.as_str()))
             && self.provision.as_ref().is_none_or(|id| {
-                p.measures.iter().any(|m| {
+                p.measure_views().any(|m| {
                     self.catalogue
-                        .resolve_provision(&m.provision)
+                        .resolve_provision(m.provision)
                         .is_some_and(|prov| &prov.id == id)
                 })
             })
             && self
                 .kind
                 .as_ref()
-                .is_none_or(|k| p.measures.iter().any(|m| m.kind.as_ref() == Some(k)))
+                .is_none_or(|k| p.measure_views().any(|m| m.kind == Some(k.as_str())))
             && f.child
                 .as_ref()
-                .is_none_or(|c| p.child_ref.as_ref() == Some(c))
+                .is_none_or(|c| p.child_ref() == Some(c.as_str()))
             && f.from.is_none_or(|d| p.incident_date() >= d)
             && f.to.is_none_or(|d| p.incident_date() <= d)
             && f.flag
@@ -169,38 +173,38 @@ pub fn newest_first(protocols: &mut [(u64, Protocol)]) {
     });
 }
 
-/// Finds the protocol a complaint concerns among protocols loaded in memory, by the same rule
-/// as [`Store::protocol_for_complaint`].
-pub struct Linker {
-    ids: HashMap<RecordKey, u64>,
-    org_aliases: HashMap<String, Vec<String>>,
-}
-
-impl Linker {
-    pub fn new<'p>(
-        protocols: impl IntoIterator<Item = (u64, &'p Protocol)>,
-        org_aliases: HashMap<String, Vec<String>>,
-    ) -> Linker {
-        let ids = protocols
-            .into_iter()
-            .map(|(id, p)| {
-                let inst = institution_key(&p.institution, p.institution_id.as_deref());
-                (RecordKey::new(inst, &p.protocol_id), id)
-            })
-            .collect();
-        Linker { ids, org_aliases }
+/// The protocol each complaint concerns (its store id), among protocols loaded in memory.
+///
+/// Most complaints name their protocol's institution as the protocol does: a map of borrowed
+/// (institution, protocol id) pairs finds them without allocating; the store's full rule
+/// ([`Store::protocol_for_complaint`]: folded names, org.nr aliases) settles the rest.
+pub fn link_complaints<P: ProtocolFacts>(
+    store: &Store,
+    protocols: &[(u64, P)],
+    complaints: &[StoredComplaint],
+) -> Result<Vec<Option<u64>>, StoreError> {
+    let mut by_identity: FxHashMap<(&str, &str), u64> = FxHashMap::default();
+    by_identity.reserve(protocols.len() * 2);
+    for (id, p) in protocols {
+        by_identity.insert((p.institution(), p.protocol_id()), *id);
+        if let Some(org) = p.institution_id() {
+            by_identity.insert((org, p.protocol_id()), *id);
+        }
     }
-
-    pub fn protocol_for(&self, c: &Complaint) -> Option<u64> {
-        let aliases = c
-            .institution_name_key()
-            .and_then(|k| self.org_aliases.get(&k))
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
-        c.protocol_keys(aliases)
-            .iter()
-            .find_map(|key| self.ids.get(key).copied())
-    }
+    complaints
+        .iter()
+        .map(|sc| {
+            let c = &sc.complaint;
+            let quick = [c.institution_id.as_deref(), c.institution.as_deref()]
+                .into_iter()
+                .flatten()
+                .find_map(|inst| by_identity.get(&(inst, c.protocol_id.as_str())).copied());
+            match quick {
+                Some(id) => Ok(Some(id)),
+                None => store.protocol_for_complaint(c),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -36,6 +36,8 @@ pub struct QueueRow {
     /// Provisions as short labels (`10-7`, or the citation when unknown), in measure order.
     pub provisions: Vec<Sym>,
     pub kinds: Vec<Sym>,
+    /// Measures without a kind (not in `kinds`).
+    pub kindless: u8,
     /// From the first measure's start to the last measure's end.
     pub minutes: Option<i64>,
     pub flags: Flags,
@@ -50,6 +52,13 @@ pub struct QueueRow {
     pub imported_outcome: Option<Outcome>,
     /// Tags set by inspectors.
     pub tags: Vec<Sym>,
+    /// Complaint rows: the day it was received (Oslo).
+    pub received: Option<NaiveDate>,
+    /// Complaint rows: the day it was decided: of the inspector's decision when there is one
+    /// (the day it was last set in tvang), else as imported.
+    pub decided: Option<NaiveDate>,
+    /// Complaint rows: the decision day as imported.
+    pub imported_decided: Option<NaiveDate>,
 }
 
 /// Columns the queue sorts by.
@@ -266,6 +275,8 @@ pub struct Queue {
     /// Alphabetical rank of each string, for sorting by text columns.
     rank: Vec<u32>,
     by_record: FxHashMap<RecordRef, usize>,
+    /// The catalogue id of a provision label (`10-7` → `bvl-10-7`), for statistics.
+    provision_ids: FxHashMap<Sym, Sym>,
 }
 
 impl Queue {
@@ -284,32 +295,8 @@ impl Queue {
             store.reviews(RecordKind::Protocol)?,
             store.reviews(RecordKind::Complaint)?,
         ];
-        // Most complaints name their protocol's institution as the protocol does: a map of
-        // borrowed (institution, protocol id) pairs finds them without allocating; the store's
-        // full rule (folded names, org.nr aliases) settles the rest.
-        let mut by_identity: FxHashMap<(&str, &str), u64> = FxHashMap::default();
-        by_identity.reserve(protocols.len() * 2);
-        for (id, p) in &protocols {
-            by_identity.insert((p.institution, p.protocol_id), *id);
-            if let Some(org) = p.institution_id {
-                by_identity.insert((org, p.protocol_id), *id);
-            }
-        }
-        let links: Vec<Option<u64>> = complaints
-            .iter()
-            .map(|sc| {
-                let c = &sc.complaint;
-                let quick = [c.institution_id.as_deref(), c.institution.as_deref()]
-                    .into_iter()
-                    .flatten()
-                    .find_map(|inst| by_identity.get(&(inst, c.protocol_id.as_str())).copied());
-                match quick {
-                    Some(id) => Ok(Some(id)),
-                    None => store.protocol_for_complaint(c),
-                }
-            })
-            .collect::<Result<_, _>>()?;
-        drop(by_identity);
+        let links = crate::query::link_complaints(store, &protocols, &complaints)?;
+        let decisions = crate::stats::decisions(store)?;
         let complaint_input: Vec<ComplaintInput> = complaints
             .iter()
             .zip(&links)
@@ -318,6 +305,7 @@ impl Queue {
                 complaint: &c.complaint,
                 protocol: *link,
                 review: reviews[1].get(&c.id),
+                decision_day: decisions.get(&c.id).map(|(_, day)| *day),
             })
             .collect();
         Ok(Queue::build(
@@ -350,14 +338,21 @@ impl Queue {
             let incident_at = p.incident_at();
             let mut provisions = Vec::new();
             let mut kinds = Vec::new();
+            let mut kindless = 0u8;
             for m in p.measure_views() {
-                let label = catalogue
-                    .resolve_provision(m.provision)
-                    .map(|prov| prov.section.as_str())
-                    .unwrap_or(m.provision);
-                provisions.push(q.intern(label));
-                if let Some(k) = m.kind {
-                    kinds.push(q.intern(k));
+                let resolved = catalogue.resolve_provision(m.provision);
+                let label = resolved.map_or(m.provision, |prov| prov.section.as_str());
+                let sym = q.intern(label);
+                provisions.push(sym);
+                if let Some(prov) = resolved {
+                    if !q.provision_ids.contains_key(&sym) {
+                        let id = q.intern(&prov.id);
+                        q.provision_ids.insert(sym, id);
+                    }
+                }
+                match m.kind {
+                    Some(k) => kinds.push(q.intern(k)),
+                    None => kindless = kindless.saturating_add(1),
                 }
             }
             let row = QueueRow {
@@ -371,6 +366,7 @@ impl Queue {
                 child: p.child_ref().map(|s| q.intern(s)),
                 provisions,
                 kinds,
+                kindless,
                 minutes: p
                     .incident_end()
                     .map(|end| (end - incident_at).num_minutes()),
@@ -381,6 +377,9 @@ impl Queue {
                 outcome: None,
                 imported_outcome: None,
                 tags: Vec::new(),
+                received: None,
+                decided: None,
+                imported_decided: None,
             };
             protocol_row.insert(*id, q.rows.len());
             q.rows.push(row);
@@ -419,6 +418,7 @@ impl Queue {
                         child: None,
                         provisions: Vec::new(),
                         kinds: Vec::new(),
+                        kindless: 0,
                         minutes: None,
                         flags: Flags::default(),
                         status,
@@ -427,6 +427,9 @@ impl Queue {
                         outcome,
                         imported_outcome: None,
                         tags: Vec::new(),
+                        received: None,
+                        decided: None,
+                        imported_decided: None,
                     }
                 }
             };
@@ -441,6 +444,11 @@ impl Queue {
             row.open_complaints = u16::from(status.is_open());
             row.outcome = outcome;
             row.imported_outcome = c.complaint.outcome;
+            row.received = c.complaint.received_at.map(|r| r.oslo_date());
+            row.imported_decided = c.complaint.decided_at.map(|d| d.oslo_date());
+            let inspector = review.outcome.zip(c.decision_day);
+            row.decided =
+                crate::stats::decision_of(inspector, row.imported_outcome, row.imported_decided).1;
             q.rows.push(row);
             let last = q.rows.len() - 1;
             q.set_tags(last, &review);
@@ -506,15 +514,24 @@ impl Queue {
     }
 
     /// Brings a row up to date with its changed review (status, outcome, tags), and the complaint
-    /// counts of the protocol a complaint concerns.
-    pub fn update_review(&mut self, record: RecordRef, review: &Review) {
+    /// counts of the protocol a complaint concerns. `day` is when the change was made: a new
+    /// decision is dated by it.
+    pub fn update_review(&mut self, record: RecordRef, review: &Review, day: NaiveDate) {
         let Some(i) = self.row_of(record) else { return };
         let imported_outcome = self.rows[i].imported_outcome;
         let was_open = self.rows[i].status.is_open();
         let status = review.status_for(record.kind, imported_outcome);
         self.rows[i].status = status;
         if record.kind == RecordKind::Complaint {
-            self.rows[i].outcome = review.outcome.or(imported_outcome);
+            let row = &mut self.rows[i];
+            let day = match review.outcome {
+                Some(o) if Some(o) == row.outcome => row.decided.unwrap_or(day),
+                _ => day,
+            };
+            let inspector = review.outcome.map(|o| (o, day));
+            row.decided =
+                crate::stats::decision_of(inspector, imported_outcome, row.imported_decided).1;
+            row.outcome = review.outcome.or(imported_outcome);
             self.rows[i].open_complaints = u16::from(status.is_open());
             let protocol_row = self.rows[i]
                 .protocol
@@ -547,6 +564,72 @@ impl Queue {
             .collect();
         self.sort(&mut out, sort);
         out
+    }
+
+    /// Statistics of the protocols that pass `filter` and the complaints about them, from the
+    /// rows in memory: the figures follow the queue's filters and the inspectors' decisions as
+    /// they are made. Statuses in the filter apply to their own kind: protocol statuses choose
+    /// protocols, complaint statuses choose which of their complaints count. A complaint whose
+    /// protocol is not in the store counts as unlinked when the filter's institution and dates
+    /// let it through and no condition on protocol content is set (as `tvang stats` does).
+    pub fn stats(
+        &self,
+        filter: &QueueFilter,
+        by: crate::stats::GroupBy,
+        catalogue: &Catalogue,
+    ) -> Vec<crate::stats::Row> {
+        use crate::stats::{compute, ComplaintStat};
+        let mut protocol_filter = filter.clone();
+        protocol_filter
+            .status
+            .retain(|s| s.applies_to(RecordKind::Protocol));
+        let complaint_statuses: Vec<Status> = filter
+            .status
+            .iter()
+            .copied()
+            .filter(|s| s.applies_to(RecordKind::Complaint))
+            .collect();
+        let matcher = RowMatcher::new(self, &protocol_filter);
+        let mut index: FxHashMap<u64, usize> = FxHashMap::default();
+        let mut subjects: Vec<RowStat> = Vec::new();
+        for r in &self.rows {
+            if r.record.kind == RecordKind::Protocol && matcher.matches(r) {
+                index.insert(r.record.id, subjects.len());
+                subjects.push(RowStat {
+                    queue: self,
+                    row: r,
+                });
+            }
+        }
+        let complaint_side = QueueFilter {
+            institution: filter.institution.clone(),
+            from: filter.from,
+            to: filter.to,
+            ..QueueFilter::default()
+        };
+        let narrows = protocol_filter != complaint_side;
+        let complaint_matcher = RowMatcher::new(self, &complaint_side);
+        let complaints: Vec<ComplaintStat> = self
+            .rows
+            .iter()
+            .filter(|r| r.record.kind == RecordKind::Complaint)
+            .map(|r| {
+                let (protocol, filtered_out) =
+                    if !complaint_statuses.is_empty() && !complaint_statuses.contains(&r.status) {
+                        (None, true)
+                    } else {
+                        match r.protocol {
+                            Some(id) => {
+                                let i = index.get(&id).copied();
+                                (i, i.is_none())
+                            }
+                            None => (None, narrows || !complaint_matcher.matches(r)),
+                        }
+                    };
+                ComplaintStat::new(protocol, filtered_out, r.outcome, r.received, r.decided)
+            })
+            .collect();
+        compute(subjects.iter(), &complaints, by, catalogue)
     }
 
     /// Sorts row indices by a column; ties keep the newest first, then the store order, so the
@@ -613,12 +696,56 @@ fn collation_key(s: &str) -> String {
         .collect()
 }
 
+/// A protocol row as statistics read it.
+struct RowStat<'q> {
+    queue: &'q Queue,
+    row: &'q QueueRow,
+}
+
+impl crate::stats::StatsSubject for RowStat<'_> {
+    fn day(&self) -> NaiveDate {
+        self.row.date.unwrap_or_default()
+    }
+    fn institution(&self) -> &str {
+        self.queue.text(self.row.institution)
+    }
+    fn institution_id(&self) -> Option<&str> {
+        self.row.institution_id.map(|s| self.queue.text(s))
+    }
+    fn region(&self) -> Option<&str> {
+        self.row.region.map(|s| self.queue.text(s))
+    }
+    fn child(&self) -> Option<&str> {
+        self.row.child.map(|s| self.queue.text(s))
+    }
+    fn measure_count(&self) -> u64 {
+        self.row.provisions.len() as u64
+    }
+    fn provision_ids<'c>(&'c self, _: &'c Catalogue) -> impl Iterator<Item = Option<&'c str>> {
+        self.row.provisions.iter().map(|s| {
+            self.queue
+                .provision_ids
+                .get(s)
+                .map(|id| self.queue.text(*id))
+        })
+    }
+    fn kinds(&self) -> impl Iterator<Item = Option<&str>> {
+        self.row
+            .kinds
+            .iter()
+            .map(|s| Some(self.queue.text(*s)))
+            .chain(std::iter::repeat_n(None, usize::from(self.row.kindless)))
+    }
+}
+
 /// A complaint as [`Queue::build`] needs it.
 pub struct ComplaintInput<'a> {
     pub id: u64,
     pub complaint: &'a crate::model::Complaint,
     pub protocol: Option<u64>,
     pub review: Option<&'a Review>,
+    /// The day an inspector's decision was last set in tvang (see [`crate::stats::decisions`]).
+    pub decision_day: Option<NaiveDate>,
 }
 
 /// A filter prepared against the queue's strings: text conditions are decided once per
@@ -762,6 +889,7 @@ mod tests {
             complaint: &complaint,
             protocol: Some(1),
             review: None,
+            decision_day: None,
         }];
         let mut reviews = HashMap::new();
         reviews.insert(
@@ -890,7 +1018,11 @@ mod tests {
             tags: ["viktig".to_string()].into(),
             ..Review::default()
         };
-        q.update_review(RecordRef::complaint(9), &review);
+        q.update_review(
+            RecordRef::complaint(9),
+            &review,
+            NaiveDate::from_ymd_opt(2024, 3, 20).unwrap(),
+        );
         let k = &q.rows[q.row_of(RecordRef::complaint(9)).unwrap()];
         assert_eq!(
             (k.status, k.outcome),

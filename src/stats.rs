@@ -21,10 +21,15 @@
 //!   upheld share). Limits are the exact 2.5/97.5 % and 0.1/99.9 % quantiles.
 
 use crate::catalogue::Catalogue;
-use crate::model::{institution_key, Complaint, Outcome, Protocol};
-use chrono::Datelike;
+use crate::facts::{decode_view, ProtocolFacts, View};
+use crate::model::{institution_key, Complaint, Outcome};
+use crate::query::{link_complaints, FilterError, Matcher, ProtocolFilter};
+use crate::review::{RecordKind, RecordRef};
+use crate::store::{Store, StoreError, StoredComplaint};
+use chrono::{Datelike, NaiveDate};
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GroupBy {
@@ -82,13 +87,138 @@ pub struct Row {
     pub upheld_share_funnel: Option<Funnel>,
 }
 
-/// A complaint and the protocol it concerns, if that is in the store.
-pub struct LinkedComplaint<'a> {
-    pub complaint: &'a Complaint,
-    /// Index into the protocols given to [`compute`]; `None` when the protocol is not there.
+/// What statistics read of a protocol. A full protocol and a view of its facts answer through
+/// [`ProtocolFacts`]; the TUI's queue rows answer for themselves, so that the figures follow
+/// the queue's filters without going back to the store.
+pub trait StatsSubject {
+    /// The Oslo calendar day of the first measure's start.
+    fn day(&self) -> NaiveDate;
+    fn institution(&self) -> &str;
+    fn institution_id(&self) -> Option<&str>;
+    fn region(&self) -> Option<&str>;
+    fn child(&self) -> Option<&str>;
+    fn measure_count(&self) -> u64;
+    /// The catalogue id of each measure's provision (`bvl-10-7`), `None` when it is unknown.
+    fn provision_ids<'c>(
+        &'c self,
+        catalogue: &'c Catalogue,
+    ) -> impl Iterator<Item = Option<&'c str>>;
+    /// Each measure's kind.
+    fn kinds(&self) -> impl Iterator<Item = Option<&str>>;
+}
+
+impl<T: ProtocolFacts> StatsSubject for T {
+    fn day(&self) -> NaiveDate {
+        self.incident_date()
+    }
+    fn institution(&self) -> &str {
+        ProtocolFacts::institution(self)
+    }
+    fn institution_id(&self) -> Option<&str> {
+        ProtocolFacts::institution_id(self)
+    }
+    fn region(&self) -> Option<&str> {
+        ProtocolFacts::region(self)
+    }
+    fn child(&self) -> Option<&str> {
+        self.child_ref()
+    }
+    fn measure_count(&self) -> u64 {
+        self.measure_views().count() as u64
+    }
+    fn provision_ids<'c>(
+        &'c self,
+        catalogue: &'c Catalogue,
+    ) -> impl Iterator<Item = Option<&'c str>> {
+        self.measure_views().map(move |m| {
+            catalogue
+                .resolve_provision(m.provision)
+                .map(|p| p.id.as_str())
+        })
+    }
+    fn kinds(&self) -> impl Iterator<Item = Option<&str>> {
+        self.measure_views().map(|m| m.kind)
+    }
+}
+
+/// What statistics read of a complaint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ComplaintStat {
+    /// Index of its protocol among the protocols given to [`compute`]; `None` when the
+    /// protocol is not there.
     pub protocol: Option<usize>,
-    /// True when the protocol is in the store but was left out by the filters.
+    /// True when the protocol is in the store but was left out by the filters, or the
+    /// complaint itself did not pass them: it is then not counted as unlinked either.
     pub filtered_out: bool,
+    /// The statsforvalter's decision: the inspector's in tvang, else as imported.
+    pub outcome: Option<Outcome>,
+    /// Days from received to decided (Oslo dates), for a decided complaint with both dates.
+    pub handling_days: Option<i64>,
+}
+
+impl ComplaintStat {
+    pub fn new(
+        protocol: Option<usize>,
+        filtered_out: bool,
+        outcome: Option<Outcome>,
+        received: Option<NaiveDate>,
+        decided: Option<NaiveDate>,
+    ) -> ComplaintStat {
+        let handling_days = match (outcome, received, decided) {
+            (Some(_), Some(r), Some(d)) => Some((d - r).num_days()),
+            _ => None,
+        };
+        ComplaintStat {
+            protocol,
+            filtered_out,
+            outcome,
+            handling_days,
+        }
+    }
+
+    /// A complaint as imported, with the inspector's decision (and the day it was made) when
+    /// there is one.
+    pub fn of(
+        c: &Complaint,
+        protocol: Option<usize>,
+        filtered_out: bool,
+        decision: Option<(Outcome, NaiveDate)>,
+    ) -> ComplaintStat {
+        let (outcome, decided) =
+            decision_of(decision, c.outcome, c.decided_at.map(|d| d.oslo_date()));
+        ComplaintStat::new(
+            protocol,
+            filtered_out,
+            outcome,
+            c.received_at.map(|r| r.oslo_date()),
+            decided,
+        )
+    }
+}
+
+/// A complaint's decision and its day: the inspector's, dated by the day it was last set in
+/// tvang, unless it only confirms the imported outcome, which keeps its imported day.
+pub fn decision_of(
+    inspector: Option<(Outcome, NaiveDate)>,
+    imported: Option<Outcome>,
+    imported_day: Option<NaiveDate>,
+) -> (Option<Outcome>, Option<NaiveDate>) {
+    match inspector {
+        Some((o, _)) if Some(o) == imported && imported_day.is_some() => (imported, imported_day),
+        Some((o, day)) => (Some(o), Some(day)),
+        None => (imported, imported_day),
+    }
+}
+
+/// A group as first met: borrowed, so that a protocol costs no allocation unless its group is
+/// new.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum RawKey<'p> {
+    Year(i32),
+    Month(i32, u32),
+    Text(&'p str),
+    Institution(Option<&'p str>, &'p str),
+    Missing,
 }
 
 #[derive(Default)]
@@ -97,94 +227,122 @@ struct Acc<'p> {
     protocols: u64,
     measures: u64,
     complaints: Vec<usize>,
-    children: HashSet<&'p str>,
+    children: FxHashSet<&'p str>,
 }
 
-/// Computes one row per group (in a natural order) followed by the total row.
-pub fn compute(
-    protocols: &[&Protocol],
-    complaints: &[LinkedComplaint],
+/// The groups met so far: a raw key finds its group without allocating; a new raw key is
+/// resolved to its canonical key (two spellings of one institution, two citations of one
+/// provision share a group).
+struct Groups<'p> {
+    raw: FxHashMap<RawKey<'p>, usize>,
+    canonical: HashMap<String, usize>,
+    list: Vec<(String, String, Acc<'p>)>,
+}
+
+impl<'p> Groups<'p> {
+    fn slot(&mut self, raw: RawKey<'p>) -> usize {
+        if let Some(&g) = self.raw.get(&raw) {
+            return g;
+        }
+        let (key, display) = match raw {
+            RawKey::Year(y) => (y.to_string(), None),
+            RawKey::Month(y, m) => (format!("{y:04}-{m:02}"), None),
+            RawKey::Text(t) => (t.to_string(), None),
+            RawKey::Institution(org, name) => (institution_key(name, org), Some(name)),
+            RawKey::Missing => ("?".to_string(), None),
+        };
+        let g = match self.canonical.get(&key) {
+            Some(&g) => g,
+            None => {
+                let shown = display.map_or_else(|| key.clone(), str::to_string);
+                self.canonical.insert(key.clone(), self.list.len());
+                self.list.push((key, shown, Acc::default()));
+                self.list.len() - 1
+            }
+        };
+        self.raw.insert(raw, g);
+        g
+    }
+}
+
+/// Computes one row per group (in a natural order) followed by the total row. `complaints`
+/// refer to protocols by their position in `protocols`.
+pub fn compute<'p, P: StatsSubject + 'p>(
+    protocols: impl IntoIterator<Item = &'p P>,
+    complaints: &[ComplaintStat],
     by: GroupBy,
-    catalogue: &Catalogue,
+    catalogue: &'p Catalogue,
 ) -> Vec<Row> {
-    // Groups by key; `slot` maps a key to its accumulator.
-    let mut slot: HashMap<String, usize> = HashMap::new();
-    let mut groups: Vec<(String, Acc)> = Vec::new();
-    let mut display: HashMap<String, String> = HashMap::new();
+    let mut groups = Groups {
+        raw: FxHashMap::default(),
+        canonical: HashMap::new(),
+        list: Vec::new(),
+    };
     let mut total = Acc::default();
     // Which groups each protocol is in: `membership[offsets[i]..offsets[i + 1]]`.
-    let mut membership: Vec<usize> = Vec::with_capacity(protocols.len());
-    let mut offsets: Vec<usize> = Vec::with_capacity(protocols.len() + 1);
-    offsets.push(0);
-    let mut keys: Vec<(String, u64)> = Vec::new();
+    let mut membership: Vec<u32> = Vec::new();
+    let mut offsets: Vec<usize> = vec![0];
+    let mut per_child: FxHashMap<&'p str, u64> = FxHashMap::default();
+    let mut keys: Vec<(usize, u64)> = Vec::new();
     for p in protocols {
         keys.clear();
-        let all = p.measures.len() as u64;
-        let mut add = |key: String, measures: u64| match keys.iter_mut().find(|(k, _)| *k == key) {
+        let all = p.measure_count();
+        let mut add = |g: usize, measures: u64| match keys.iter_mut().find(|(k, _)| *k == g) {
             Some((_, n)) => *n += measures,
-            None => keys.push((key, measures)),
+            None => keys.push((g, measures)),
         };
+        let text = |t: Option<&'p str>| t.map_or(RawKey::Missing, RawKey::Text);
         match by {
-            GroupBy::Year => add(p.incident_date().year().to_string(), all),
-            GroupBy::Month => add(p.incident_date().format("%Y-%m").to_string(), all),
-            GroupBy::Institution => {
-                let key = institution_key(&p.institution, p.institution_id.as_deref());
-                if !display.contains_key(&key) {
-                    display.insert(key.clone(), p.institution.clone());
-                }
-                add(key, all)
+            GroupBy::Year => add(groups.slot(RawKey::Year(p.day().year())), all),
+            GroupBy::Month => {
+                let day = p.day();
+                add(groups.slot(RawKey::Month(day.year(), day.month())), all)
             }
-            GroupBy::Region => add(p.region.clone().unwrap_or_else(|| "?".into()), all),
+            GroupBy::Institution => {
+                let raw = RawKey::Institution(p.institution_id(), p.institution());
+                add(groups.slot(raw), all)
+            }
+            GroupBy::Region => add(groups.slot(text(p.region())), all),
             GroupBy::Provision => {
-                for m in &p.measures {
-                    let id = catalogue
-                        .resolve_provision(&m.provision)
-                        .map(|x| x.id.clone())
-                        .unwrap_or_else(|| "?".into());
-                    add(id, 1);
+                for id in p.provision_ids(catalogue) {
+                    add(groups.slot(text(id)), 1);
                 }
             }
             GroupBy::Kind => {
-                for m in &p.measures {
-                    add(m.kind.clone().unwrap_or_else(|| "?".into()), 1);
+                for kind in p.kinds() {
+                    add(groups.slot(text(kind)), 1);
                 }
             }
-            GroupBy::Child => add(p.child_ref.clone().unwrap_or_else(|| "?".into()), all),
+            GroupBy::Child => add(groups.slot(text(p.child())), all),
         }
-        for (key, measures) in keys.drain(..) {
-            let g = match slot.get(&key) {
-                Some(&g) => g,
-                None => {
-                    slot.insert(key.clone(), groups.len());
-                    groups.push((key, Acc::default()));
-                    groups.len() - 1
-                }
-            };
-            let acc = &mut groups[g].1;
+        let child = p.child();
+        for &(g, measures) in &keys {
+            let acc = &mut groups.list[g].2;
             acc.protocols += 1;
             acc.measures += measures;
-            if let Some(c) = &p.child_ref {
+            if let Some(c) = child {
                 acc.children.insert(c);
             }
-            membership.push(g);
+            membership.push(g as u32);
         }
         offsets.push(membership.len());
         total.protocols += 1;
         total.measures += all;
-        if let Some(c) = &p.child_ref {
+        if let Some(c) = child {
             total.children.insert(c);
+            *per_child.entry(c).or_default() += 1;
         }
     }
     let mut unlinked = 0;
-    for (ci, lc) in complaints.iter().enumerate() {
-        match lc.protocol {
+    for (ci, c) in complaints.iter().enumerate() {
+        match c.protocol {
             Some(pi) => {
                 for &g in &membership[offsets[pi]..offsets[pi + 1]] {
-                    groups[g].1.complaints.push(ci);
+                    groups.list[g as usize].2.complaints.push(ci);
                 }
                 total.complaints.push(ci);
             }
-            None if !lc.filtered_out => unlinked += 1,
+            None if !c.filtered_out => unlinked += 1,
             None => {}
         }
     }
@@ -194,13 +352,10 @@ pub fn compute(
     let overall_upheld = total_row_outcomes.upheld_share();
 
     let mut rows: Vec<Row> = groups
+        .list
         .iter()
-        .map(|(key, acc)| {
-            let mut row = row(
-                display.get(key).cloned().unwrap_or_else(|| key.clone()),
-                acc,
-                complaints,
-            );
+        .map(|(_, shown, acc)| {
+            let mut row = row(shown.clone(), acc, complaints);
             if by == GroupBy::Institution {
                 let n = acc.protocols;
                 row.complaint_rate_funnel = overall_rate
@@ -226,12 +381,6 @@ pub fn compute(
 
     let mut total_row = row("total".into(), &total, complaints);
     total_row.unlinked_complaints = Some(unlinked);
-    let mut per_child: HashMap<&str, u64> = HashMap::new();
-    for p in protocols {
-        if let Some(c) = &p.child_ref {
-            *per_child.entry(c.as_str()).or_default() += 1;
-        }
-    }
     if !per_child.is_empty() {
         let mut counts: Vec<u64> = per_child.into_values().collect();
         counts.sort_unstable_by(|a, b| b.cmp(a));
@@ -244,6 +393,73 @@ pub fn compute(
     }
     rows.push(total_row);
     rows
+}
+
+/// The inspectors' decisions on complaints, by complaint id: the outcome and the Oslo day it was
+/// last set in tvang (from the audit trail), which is the decision day handling time counts to.
+pub fn decisions(store: &Store) -> Result<FxHashMap<u64, (Outcome, NaiveDate)>, StoreError> {
+    let mut out = FxHashMap::default();
+    for (id, review) in store.reviews(RecordKind::Complaint)? {
+        let Some(outcome) = review.outcome else {
+            continue;
+        };
+        let set_at = store
+            .audit(RecordRef::complaint(id))?
+            .into_iter()
+            .filter(|e| e.field == "outcome")
+            .map(|e| e.at)
+            .max();
+        if let Some(at) = set_at {
+            out.insert(id, (outcome, crate::time::oslo_date(&at.fixed_offset())));
+        }
+    }
+    Ok(out)
+}
+
+/// Statistics of the protocols in the store that pass `filter`, from the protocols' facts
+/// (views borrowed from the stored chunks: no protocol is copied out), with the inspectors'
+/// decisions on complaints.
+pub fn from_store(
+    store: &Store,
+    catalogue: &Catalogue,
+    filter: &ProtocolFilter,
+    by: GroupBy,
+) -> Result<Result<Vec<Row>, FilterError>, StoreError> {
+    let matcher = match Matcher::new(filter, catalogue) {
+        Ok(m) => m,
+        Err(e) => return Ok(Err(e)),
+    };
+    let chunks = store.facts_chunks()?;
+    let views = store.decode_facts(&chunks, decode_view)?;
+    let complaints: Vec<StoredComplaint> = store.complaints().collect::<Result<_, _>>()?;
+    let links = link_complaints(store, &views, &complaints)?;
+    let mut index: FxHashMap<u64, usize> = FxHashMap::default();
+    let mut selected: Vec<&View> = Vec::new();
+    for (id, v) in &views {
+        if matcher.matches(v) {
+            index.insert(*id, selected.len());
+            selected.push(v);
+        }
+    }
+    let decisions = decisions(store)?;
+    let stats: Vec<ComplaintStat> = complaints
+        .iter()
+        .zip(&links)
+        .map(|(sc, link)| {
+            let c = &sc.complaint;
+            let (protocol, filtered_out) = match link {
+                Some(id) => (index.get(id).copied(), !index.contains_key(id)),
+                // A complaint without its protocol counts as unlinked only if the filters
+                // that can apply to it (institution, dates received) let it through.
+                None => (
+                    None,
+                    !filter.matches_complaint(c) || filter.narrows_by_protocol_content(),
+                ),
+            };
+            ComplaintStat::of(c, protocol, filtered_out, decisions.get(&sc.id).copied())
+        })
+        .collect();
+    Ok(Ok(compute(selected.iter().copied(), &stats, by, catalogue)))
 }
 
 #[derive(Default)]
@@ -265,10 +481,10 @@ impl Outcomes {
     }
 }
 
-fn outcomes(complaints: &[LinkedComplaint], which: &[usize]) -> Outcomes {
+fn outcomes(complaints: &[ComplaintStat], which: &[usize]) -> Outcomes {
     let mut o = Outcomes::default();
     for &ci in which {
-        let c = complaints[ci].complaint;
+        let c = &complaints[ci];
         match c.outcome {
             Some(Outcome::Medhold) => o.medhold += 1,
             Some(Outcome::DelvisMedhold) => o.delvis += 1,
@@ -276,16 +492,15 @@ fn outcomes(complaints: &[LinkedComplaint], which: &[usize]) -> Outcomes {
             Some(Outcome::Avvist) => o.avvist += 1,
             None => o.pending += 1,
         }
-        if let (Some(_), Some(r), Some(d)) = (c.outcome, c.received_at, c.decided_at) {
-            o.handling_days
-                .push((d.oslo_date() - r.oslo_date()).num_days());
+        if let Some(days) = c.handling_days {
+            o.handling_days.push(days);
         }
     }
     o.handling_days.sort_unstable();
     o
 }
 
-fn row(group: String, acc: &Acc, complaints: &[LinkedComplaint]) -> Row {
+fn row(group: String, acc: &Acc, complaints: &[ComplaintStat]) -> Row {
     let o = outcomes(complaints, &acc.complaints);
     let (protocols, n_complaints) = (acc.protocols, acc.complaints.len() as u64);
     let days = &o.handling_days;
@@ -388,6 +603,7 @@ pub fn binomial_quantile(n: u64, p: f64, q: f64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Protocol;
     use crate::time::{parse_datetime, DateOrTime};
 
     fn protocol(
@@ -468,7 +684,6 @@ mod tests {
             protocol("3", "Lia", "2023-03-26 03:30", &["10-9"], Some("B")),
             protocol("4", "Lia", "2024-02-01 12:00", &["nødrett"], None),
         ];
-        let refs: Vec<&Protocol> = ps.iter().collect();
         let cs = [
             complaint(
                 "1",
@@ -491,16 +706,15 @@ mod tests {
                 Some("2023-01-02"),
             ),
         ];
-        let linked: Vec<LinkedComplaint> = cs
+        let linked: Vec<ComplaintStat> = cs
             .iter()
-            .map(|c| LinkedComplaint {
-                complaint: c,
-                protocol: refs.iter().position(|p| p.protocol_id == c.protocol_id),
-                filtered_out: false,
+            .map(|c| {
+                let protocol = ps.iter().position(|p| p.protocol_id == c.protocol_id);
+                ComplaintStat::of(c, protocol, false, None)
             })
             .collect();
 
-        let by_year = compute(&refs, &linked, GroupBy::Year, &c);
+        let by_year = compute(&ps, &linked, GroupBy::Year, &c);
         let groups: Vec<_> = by_year
             .iter()
             .map(|r| (r.group.as_str(), r.protocols, r.complaints))
@@ -528,7 +742,7 @@ mod tests {
         assert_eq!(total.top_decile_children_share, Some(2.0 / 3.0));
 
         // 2024 has no decided-on-merits complaints besides one medhold; 2024's second protocol none.
-        let by_provision = compute(&refs, &linked, GroupBy::Provision, &c);
+        let by_provision = compute(&ps, &linked, GroupBy::Provision, &c);
         let p107 = by_provision.iter().find(|r| r.group == "bvl-10-7").unwrap();
         assert_eq!((p107.protocols, p107.measures, p107.complaints), (2, 3, 4));
         let p108 = by_provision.iter().find(|r| r.group == "bvl-10-8").unwrap();
@@ -552,12 +766,8 @@ mod tests {
     fn filtered_out_protocols_are_not_unlinked() {
         let c = Catalogue::built_in();
         let cs = [complaint("1", None, "2023-01-01", None)];
-        let linked = [LinkedComplaint {
-            complaint: &cs[0],
-            protocol: None,
-            filtered_out: true,
-        }];
-        let rows = compute(&[], &linked, GroupBy::Year, &c);
+        let linked = [ComplaintStat::of(&cs[0], None, true, None)];
+        let rows = compute::<Protocol>(&[], &linked, GroupBy::Year, &c);
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].unlinked_complaints, Some(0));
         assert_eq!(rows[0].complaints_per_100_protocols, None);
@@ -591,16 +801,11 @@ mod tests {
                 ));
             }
         }
-        let refs: Vec<&Protocol> = ps.iter().collect();
-        let linked: Vec<LinkedComplaint> = cs
+        let linked: Vec<ComplaintStat> = cs
             .iter()
-            .map(|(pi, c)| LinkedComplaint {
-                complaint: c,
-                protocol: Some(*pi),
-                filtered_out: false,
-            })
+            .map(|(pi, c)| ComplaintStat::of(c, Some(*pi), false, None))
             .collect();
-        let rows = compute(&refs, &linked, GroupBy::Institution, &c);
+        let rows = compute(&ps, &linked, GroupBy::Institution, &c);
         let outlier = rows.iter().find(|r| r.group == "I10").unwrap();
         assert_eq!(outlier.complaint_rate_funnel, Some(Funnel::Above998));
         let ordinary = rows.iter().find(|r| r.group == "I3").unwrap();

@@ -233,3 +233,154 @@ fn unlinked_complaints_and_empty_groups() {
     let run = tvang(&db, &["stats", "--suppress-below", "1"]);
     assert_eq!(run.code, 2);
 }
+
+/// The TUI's statistics (from the queue's rows) and `tvang stats` (from the store) are one
+/// computation on two inputs: they must agree figure for figure, with and without filters, and
+/// both must count an inspector's decision, dated by the day it was made.
+#[test]
+fn queue_statistics_agree_with_the_store_and_follow_decisions() {
+    use tvang::catalogue::Catalogue;
+    use tvang::model::Outcome;
+    use tvang::query::ProtocolFilter;
+    use tvang::queue::{Queue, QueueFilter};
+    use tvang::review::{Change, RecordKind};
+    use tvang::stats::{from_store, GroupBy};
+    use tvang::triage::TriageRules;
+
+    let dir = tempdir().unwrap();
+    let (data, db) = (dir.path().join("data"), dir.path().join("db"));
+    let gen = [
+        "generate",
+        "--protocols",
+        "700",
+        "--seed",
+        "31",
+        "--years",
+        "2023-2024",
+        "--out",
+    ];
+    let mut args = gen.to_vec();
+    let out = data.display().to_string();
+    args.push(&out);
+    assert_eq!(tvang(&db, &args).code, 0);
+    assert_eq!(tvang(&db, &["import", &out]).code, 0);
+    let store = reopen_store(&db);
+    let catalogue = Catalogue::built_in();
+    let rules = TriageRules::default();
+    let all_groupings = [
+        GroupBy::Year,
+        GroupBy::Month,
+        GroupBy::Institution,
+        GroupBy::Region,
+        GroupBy::Provision,
+        GroupBy::Kind,
+        GroupBy::Child,
+    ];
+
+    let mut queue = Queue::load(&store, &catalogue, &rules).unwrap();
+    for by in all_groupings {
+        let from_store = from_store(&store, &catalogue, &ProtocolFilter::default(), by)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            queue.stats(&QueueFilter::default(), by, &catalogue),
+            from_store,
+            "{by:?}"
+        );
+    }
+
+    // The same filter said both ways.
+    let date = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+    let total = |rows: &[tvang::stats::Row]| rows.last().unwrap().clone();
+    let any_institution = queue.stats(&QueueFilter::default(), GroupBy::Institution, &catalogue)[0]
+        .group
+        .clone();
+    let store_filter = ProtocolFilter {
+        institution: Some(any_institution.clone()),
+        from: Some(date("2023-04-01")),
+        to: Some(date("2024-03-31")),
+        ..ProtocolFilter::default()
+    };
+    let mut queue_filter = QueueFilter::default();
+    queue_filter
+        .apply_text("from=2023-04-01 to=2024-03-31")
+        .unwrap();
+    queue_filter.institution = Some(any_institution);
+    let expected = from_store(&store, &catalogue, &store_filter, GroupBy::Month)
+        .unwrap()
+        .unwrap();
+    assert!(total(&expected).protocols > 0);
+    assert_eq!(
+        queue.stats(&queue_filter, GroupBy::Month, &catalogue),
+        expected
+    );
+    let region_filter = ProtocolFilter {
+        region: Some("vestland".into()),
+        ..ProtocolFilter::default()
+    };
+    let mut queue_region = QueueFilter::default();
+    queue_region.apply_text("region=vestland").unwrap();
+    assert_eq!(
+        queue.stats(&queue_region, GroupBy::Provision, &catalogue),
+        from_store(&store, &catalogue, &region_filter, GroupBy::Provision)
+            .unwrap()
+            .unwrap()
+    );
+
+    // An inspector decides a pending complaint on 2 December 2024 (Oslo).
+    let pending = queue
+        .rows
+        .iter()
+        .find(|r| {
+            r.record.kind == RecordKind::Complaint
+                && r.outcome.is_none()
+                && r.protocol.is_some()
+                && r.received.is_some()
+        })
+        .expect("a pending complaint about a stored protocol")
+        .clone();
+    let before = total(&queue.stats(&QueueFilter::default(), GroupBy::Year, &catalogue));
+    let at = chrono::DateTime::parse_from_rfc3339("2024-12-01T23:30:00Z")
+        .unwrap()
+        .to_utc();
+    let applied = store
+        .apply_changes(
+            "inspektør",
+            at,
+            &[(pending.record, Change::Outcome(Some(Outcome::Medhold)))],
+        )
+        .unwrap();
+    for (record, review) in &applied.reviews {
+        queue.update_review(*record, review, date("2024-12-02"));
+    }
+    let after = total(&queue.stats(&QueueFilter::default(), GroupBy::Year, &catalogue));
+    assert_eq!(after.medhold, before.medhold + 1);
+    assert_eq!(after.pending, before.pending - 1);
+    for by in all_groupings {
+        let expected = from_store(&store, &catalogue, &ProtocolFilter::default(), by)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            queue.stats(&QueueFilter::default(), by, &catalogue),
+            expected,
+            "{by:?}"
+        );
+        let reloaded = Queue::load(&store, &catalogue, &rules).unwrap();
+        assert_eq!(
+            reloaded.stats(&QueueFilter::default(), by, &catalogue),
+            expected
+        );
+    }
+    let decided = tvang::stats::decisions(&store).unwrap();
+    assert_eq!(
+        decided.get(&pending.record.id),
+        Some(&(Outcome::Medhold, date("2024-12-02"))),
+        "the decision day is the Oslo day it was set"
+    );
+    // Complaint statuses in the filter choose which complaints count.
+    let mut decided_only = QueueFilter::default();
+    decided_only.apply_text("status=avgjort").unwrap();
+    let only = total(&queue.stats(&decided_only, GroupBy::Year, &catalogue));
+    assert_eq!(only.protocols, after.protocols);
+    assert_eq!(only.pending, 0);
+}

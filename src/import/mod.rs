@@ -402,7 +402,7 @@ impl Reader<'_> {
                     match n.record {
                         Record::Protocol(p, embedded) => {
                             // Flags for the summary are worked out here, off the writer thread.
-                            self.flags.push(quality_flags(&p, self.catalogue));
+                            self.flags.push(quality_flags(&*p, self.catalogue));
                             self.batch.push((source.clone(), Incoming::protocol(*p)));
                             if let Some(c) = embedded {
                                 self.batch.push((source, Incoming::complaint(c)));

@@ -796,10 +796,12 @@ impl App {
             .map(|(r, _)| *r)
             .collect::<BTreeSet<_>>()
             .len();
-        match self.store.apply_changes(&self.author, self.now(), &changes) {
+        let now = self.now();
+        match self.store.apply_changes(&self.author, now, &changes) {
             Ok(applied) => {
+                let day = crate::time::oslo_date(&now.fixed_offset());
                 for (record, review) in &applied.reviews {
-                    self.queue.update_review(*record, review);
+                    self.queue.update_review(*record, review, day);
                 }
                 if !applied.undo.is_empty() {
                     self.undo.push(applied.undo);
@@ -828,10 +830,12 @@ impl App {
             self.say(MessageKind::Info, t::NOTHING_TO_UNDO);
             return;
         };
-        match self.store.apply_changes(&self.author, self.now(), &changes) {
+        let now = self.now();
+        match self.store.apply_changes(&self.author, now, &changes) {
             Ok(applied) => {
+                let day = crate::time::oslo_date(&now.fixed_offset());
                 for (record, review) in &applied.reviews {
-                    self.queue.update_review(*record, review);
+                    self.queue.update_review(*record, review, day);
                 }
                 let n = applied.reviews.len();
                 self.say(MessageKind::Saved, t::undone(n));
