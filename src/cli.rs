@@ -204,6 +204,9 @@ enum StatsFormat {
     Table,
     Json,
     Csv,
+    /// A Markdown note (heading, selection, table, notes)
+    #[value(alias = "md")]
+    Markdown,
 }
 
 #[derive(Args, Debug)]
@@ -718,7 +721,7 @@ fn filter_failure(e: FilterError) -> Failure {
 }
 
 fn cmd_stats(store: &Store, catalogue: &Catalogue, args: StatsArgs) -> Result<ExitCode, Failure> {
-    use tvang::stats::{output_values, GroupBy};
+    use tvang::stats::GroupBy;
     let filter = args.filters.filter();
     let by = match args.by {
         GroupArg::Year => GroupBy::Year,
@@ -735,26 +738,16 @@ fn cmd_stats(store: &Store, catalogue: &Catalogue, args: StatsArgs) -> Result<Ex
     }
     let rendered = match args.format {
         StatsFormat::Table => text::stats_table(&rows, by, args.suppress_below, catalogue),
-        StatsFormat::Json => {
-            let values: Vec<_> = rows
-                .iter()
-                .map(|r| output_values(r, args.suppress_below))
-                .collect();
-            serde_json::to_string_pretty(&values).expect("serialisable") + "\n"
-        }
-        StatsFormat::Csv => {
-            let mut w = csv::Writer::from_writer(Vec::new());
-            let _ = w.write_record(tvang::stats::COLUMNS);
-            for r in &rows {
-                let values = output_values(r, args.suppress_below);
-                let _ = w.write_record(values.values().map(|v| match v {
-                    serde_json::Value::Null => String::new(),
-                    serde_json::Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                }));
-            }
-            String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
-        }
+        StatsFormat::Json => tvang::stats::to_json(&rows, args.suppress_below),
+        StatsFormat::Csv => tvang::stats::to_csv(&rows, args.suppress_below),
+        StatsFormat::Markdown => text::stats_markdown(
+            &rows,
+            by,
+            args.suppress_below,
+            catalogue,
+            &text::selection(&filter.pairs()),
+            &tvang::time::oslo_minute(&chrono::Utc::now()),
+        ),
     };
     emit(&rendered);
     Ok(ExitCode::SUCCESS)

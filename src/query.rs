@@ -39,6 +39,33 @@ impl ProtocolFilter {
             && self.to.is_none_or(|d| received.is_some_and(|r| r <= d))
     }
 
+    /// The conditions set, as (key, value) pairs named like the command-line options.
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        let texts = [
+            ("institution", &self.institution),
+            ("region", &self.region),
+            ("provision", &self.provision),
+            ("kind", &self.kind),
+            ("child", &self.child),
+        ];
+        for (key, value) in texts {
+            if let Some(v) = value {
+                out.push((key, v.clone()));
+            }
+        }
+        if let Some(d) = self.from {
+            out.push(("from", d.to_string()));
+        }
+        if let Some(d) = self.to {
+            out.push(("to", d.to_string()));
+        }
+        if let Some(f) = self.flag {
+            out.push(("flag", f.name().to_string()));
+        }
+        out
+    }
+
     /// True when the filter can only be decided on protocols (not on a complaint alone).
     pub fn narrows_by_protocol_content(&self) -> bool {
         self.region.is_some()

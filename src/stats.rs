@@ -948,6 +948,30 @@ pub fn output_values(
         .collect()
 }
 
+/// The rows as a JSON array (one object per group, then the total), ending in a newline.
+pub fn to_json(rows: &[Row], suppress_below: Option<u64>) -> String {
+    let values: Vec<_> = rows
+        .iter()
+        .map(|r| output_values(r, suppress_below))
+        .collect();
+    serde_json::to_string_pretty(&values).expect("rows serialise") + "\n"
+}
+
+/// The rows as CSV with the [`COLUMNS`] as header; null is an empty cell.
+pub fn to_csv(rows: &[Row], suppress_below: Option<u64>) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record(COLUMNS);
+    for r in rows {
+        let values = output_values(r, suppress_below);
+        let _ = w.write_record(values.values().map(|v| match v {
+            serde_json::Value::Null => String::new(),
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        }));
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod output_tests {
     use super::*;

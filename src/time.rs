@@ -110,6 +110,11 @@ pub fn oslo_date(t: &DateTime<FixedOffset>) -> NaiveDate {
     t.with_timezone(&Oslo).date_naive()
 }
 
+/// An instant as Oslo wall-clock time to the minute (`2024-03-05 14:30`), for headings.
+pub fn oslo_minute(t: &DateTime<chrono::Utc>) -> String {
+    t.with_timezone(&Oslo).format("%Y-%m-%d %H:%M").to_string()
+}
+
 /// `DD.MM.YYYY HH:MM` in Oslo time, as inspectors read it.
 pub fn format_oslo(t: &DateTime<FixedOffset>) -> String {
     let local = t.with_timezone(&Oslo);

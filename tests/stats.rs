@@ -196,6 +196,45 @@ fn csv_has_the_json_columns_and_suppression_applies_to_every_format() {
         table.contains("<5") && table.contains("Klagerate"),
         "{table}"
     );
+
+    // Markdown: one table row per JSON object, with the same suppressed cells.
+    let md = tvang(
+        &db,
+        &[
+            "stats",
+            "--by",
+            "institution",
+            "--format",
+            "md",
+            "--suppress-below",
+            "5",
+            "--from",
+            "2020-01-01",
+        ],
+    );
+    assert_eq!(md.code, 0, "{}", md.stderr);
+    let md = md.stdout;
+    assert!(md.starts_with("# Statistikk over tvangsprotokoller og klager, etter institusjon\n"));
+    assert!(md.contains("- Utvalg: from=2020-01-01\n"), "{md}");
+    let table_rows: Vec<&str> = md.lines().filter(|l| l.starts_with('|')).collect();
+    assert_eq!(
+        table_rows.len(),
+        json.len() + 2,
+        "header, rule, one per group and total"
+    );
+    assert!(table_rows[1].starts_with("|---|---:|"));
+    assert!(table_rows.last().unwrap().starts_with("| **Totalt** |"));
+    let columns = table_rows[0].matches(" | ").count();
+    assert!(table_rows
+        .iter()
+        .skip(2)
+        .all(|r| r.matches(" | ").count() == columns));
+    assert_eq!(
+        md.matches("<5").count() > 0,
+        json.iter()
+            .any(|j| j.as_object().unwrap().values().any(|v| v == "<5"))
+    );
+    assert!(md.contains("Tall fra 1 til 4 vises som «<5»"));
 }
 
 #[test]

@@ -954,15 +954,14 @@ fn stats_group_label(group: &str, by: crate::stats::GroupBy, catalogue: &Catalog
     }
 }
 
-/// `tvang stats` as an aligned table, with the total row's extra figures below it.
-pub fn stats_table(
+/// The statistics as cells: a header row, then one row per group and the total.
+fn stats_cells(
     rows: &[crate::stats::Row],
+    values: &[serde_json::Map<String, serde_json::Value>],
     by: crate::stats::GroupBy,
-    suppress_below: Option<u64>,
     catalogue: &Catalogue,
-) -> String {
-    use crate::stats::{output_values, GroupBy};
-    let funnel = by == GroupBy::Institution;
+) -> Vec<Vec<String>> {
+    let funnel = by == crate::stats::GroupBy::Institution;
     let mut header = vec![
         "Gruppe",
         "Protokoller",
@@ -981,12 +980,8 @@ pub fn stats_table(
     if funnel {
         header.extend(["Klagerate", "Medholdsandel (trakt)"]);
     }
-    let values: Vec<_> = rows
-        .iter()
-        .map(|r| output_values(r, suppress_below))
-        .collect();
     let mut table: Vec<Vec<String>> = vec![header.iter().map(|h| h.to_string()).collect()];
-    for (row, v) in rows.iter().zip(&values) {
+    for (row, v) in rows.iter().zip(values) {
         let mut cells = vec![
             stats_group_label(&row.group, by, catalogue),
             stat_cell(&v["protocols"], false),
@@ -1008,6 +1003,60 @@ pub fn stats_table(
         }
         table.push(cells);
     }
+    table
+}
+
+/// The lines under the table: the total row's figures that have no column, and how to read
+/// the funnel and the suppression.
+fn stats_notes(
+    values: &[serde_json::Map<String, serde_json::Value>],
+    by: crate::stats::GroupBy,
+    suppress_below: Option<u64>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(total) = values.last() {
+        out.push(format!(
+            "Klager uten protokoll i lageret: {}",
+            stat_cell(&total["unlinked_complaints"], false)
+        ));
+        out.push(format!(
+            "Saksbehandlingstid: median {} dager, 90-persentil {} dager, {} avgjort innen 30 dager",
+            stat_cell(&total["median_handling_days"], false),
+            stat_cell(&total["p90_handling_days"], false),
+            stat_cell(&total["decided_within_30_days_share"], true)
+        ));
+        out.push(format!(
+            "Barn: {}; protokoller per barn: snitt {}, maks {}; de 10 % mest berørte barna har {} av protokollene",
+            stat_cell(&total["children"], false),
+            stat_cell(&total["protocols_per_child_mean"], false),
+            stat_cell(&total["protocols_per_child_max"], false),
+            stat_cell(&total["top_decile_children_share"], true)
+        ));
+    }
+    if by == crate::stats::GroupBy::Institution {
+        out.push("Trakt: «over»/«under» betyr utenfor kontrollgrensene (95 % / 99,8 %) rundt landssnittet for samme antall protokoller (klagerate) eller avgjorte klager (medholdsandel).".to_string());
+    }
+    if let Some(n) = suppress_below {
+        out.push(format!(
+            "Tall fra 1 til {} vises som «<{n}»; andeler regnet av dem vises ikke.",
+            n - 1
+        ));
+    }
+    out
+}
+
+/// The statistics as an aligned text table, with the total row's other figures below it.
+pub fn stats_table(
+    rows: &[crate::stats::Row],
+    by: crate::stats::GroupBy,
+    suppress_below: Option<u64>,
+    catalogue: &Catalogue,
+) -> String {
+    let values: Vec<_> = rows
+        .iter()
+        .map(|r| crate::stats::output_values(r, suppress_below))
+        .collect();
+    let table = stats_cells(rows, &values, by, catalogue);
     let widths: Vec<usize> = (0..table[0].len())
         .map(|c| {
             table
@@ -1035,36 +1084,92 @@ pub fn stats_table(
             out.push('\n');
         }
     }
-    if let Some(total) = values.last() {
-        out.push_str(&format!(
-            "\nKlager uten protokoll i lageret: {}\n",
-            stat_cell(&total["unlinked_complaints"], false)
-        ));
-        out.push_str(&format!(
-            "Saksbehandlingstid: median {} dager, 90-persentil {} dager, {} avgjort innen 30 dager\n",
-            stat_cell(&total["median_handling_days"], false),
-            stat_cell(&total["p90_handling_days"], false),
-            stat_cell(&total["decided_within_30_days_share"], true)
-        ));
-        out.push_str(&format!(
-            "Barn: {}; protokoller per barn: snitt {}, maks {}; de 10 % mest berørte barna har {} av protokollene\n",
-            stat_cell(&total["children"], false),
-            stat_cell(&total["protocols_per_child_mean"], false),
-            stat_cell(&total["protocols_per_child_max"], false),
-            stat_cell(&total["top_decile_children_share"], true)
-        ));
-    }
-    if funnel {
-        out.push_str("Trakt: «over»/«under» betyr utenfor kontrollgrensene (95 % / 99,8 %) rundt landssnittet for samme antall protokoller (klagerate) eller avgjorte klager (medholdsandel).\n");
-    }
-    if let Some(n) = suppress_below {
-        out.push_str(&format!(
-            "Tall fra 1 til {} vises som «<{n}»; andeler regnet av dem vises ikke.\n",
-            n - 1
-        ));
+    let notes = stats_notes(&values, by, suppress_below);
+    for (i, note) in notes.iter().enumerate() {
+        if i == 0 && !values.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(note);
+        out.push('\n');
     }
     out
 }
+
+/// The filter a figure was computed under, for a heading: `alle` when there is none.
+pub fn selection(pairs: &[(&str, String)]) -> String {
+    if pairs.is_empty() {
+        return "alle protokoller i lageret".to_string();
+    }
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// What the statistics are grouped by, as a heading says it.
+pub fn group_by_label(by: crate::stats::GroupBy) -> &'static str {
+    use crate::stats::GroupBy as G;
+    match by {
+        G::Year => "år",
+        G::Month => "måned",
+        G::Institution => "institusjon",
+        G::Region => "region",
+        G::Provision => "hjemmel",
+        G::Kind => "tiltak",
+        G::Child => "barn",
+    }
+}
+
+/// The statistics as a Markdown document, readable as a working note: a heading, what was
+/// counted (`selection`), the table, and the notes. Cells are escaped so that an institution
+/// name cannot break the table.
+pub fn stats_markdown(
+    rows: &[crate::stats::Row],
+    by: crate::stats::GroupBy,
+    suppress_below: Option<u64>,
+    catalogue: &Catalogue,
+    selection: &str,
+    made: &str,
+) -> String {
+    let values: Vec<_> = rows
+        .iter()
+        .map(|r| crate::stats::output_values(r, suppress_below))
+        .collect();
+    let table = stats_cells(rows, &values, by, catalogue);
+    let cell = |c: &str| c.replace('\\', "\\\\").replace('|', "\\|");
+    let mut out = format!(
+        "# Statistikk over tvangsprotokoller og klager, etter {}\n\n",
+        group_by_label(by)
+    );
+    out.push_str(&format!("- Utvalg: {selection}\n- Laget: {made}\n\n"));
+    for (i, r) in table.iter().enumerate() {
+        let cells: Vec<String> = r
+            .iter()
+            .enumerate()
+            .map(|(c, v)| match (i + 1 == table.len() && i > 0, c) {
+                (true, 0) => "**Totalt**".to_string(),
+                _ => cell(v),
+            })
+            .collect();
+        out.push_str(&format!("| {} |\n", cells.join(" | ")));
+        if i == 0 {
+            let rule: Vec<&str> = (0..r.len())
+                .map(|c| if c == 0 { "---" } else { "---:" })
+                .collect();
+            out.push_str(&format!("|{}|\n", rule.join("|")));
+        }
+    }
+    out.push('\n');
+    for note in stats_notes(&values, by, suppress_below) {
+        out.push_str(&format!("- {}\n", cell(&note)));
+    }
+    out.push_str(STATS_DEFINITIONS_NOTE);
+    out
+}
+
+/// Where the figures are defined, for a reader of an exported note.
+const STATS_DEFINITIONS_NOTE: &str = "\nEn protokoll telles i året og måneden da første tiltak startet (norsk tid). Klager telles på protokollen de gjelder. Medholdsandel = (medhold + delvis medhold) / (medhold + delvis medhold + ikke medhold); avviste og uavgjorte klager er utenfor nevneren. Definisjonene står i tvangs docs/statistics.md.\n";
 
 impl fmt::Display for crate::tui::keymap::KeymapError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -1151,6 +1256,39 @@ pub mod tui;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markdown_cells_cannot_break_the_table() {
+        use crate::model::Protocol;
+        use crate::stats::{compute, GroupBy};
+        let measure = crate::model::Measure {
+            provision: "10-7".into(),
+            kind: None,
+            started_at: crate::time::parse_datetime("2024-01-01 10:00").unwrap(),
+            ended_at: None,
+        };
+        let p = Protocol::new("1", "Lia | Berg \\ hjem", vec![measure]);
+        let c = Catalogue::built_in();
+        let rows = compute(&[p], &[], GroupBy::Institution, &c);
+        let md = stats_markdown(
+            &rows,
+            GroupBy::Institution,
+            None,
+            &c,
+            "alle",
+            "2024-01-02 10:00",
+        );
+        let group = md.lines().find(|l| l.contains("Lia")).unwrap();
+        assert!(
+            group.starts_with("| Lia \\| Berg \\\\ hjem | 1 |"),
+            "{group}"
+        );
+        assert_eq!(selection(&[]), "alle protokoller i lageret");
+        assert_eq!(
+            selection(&[("from", "2024-01-01".into()), ("region", "agder".into())]),
+            "from=2024-01-01 · region=agder"
+        );
+    }
 
     #[test]
     fn serde_positions_are_split_off() {
