@@ -81,6 +81,22 @@ pub const CSV_COLUMNS: &[&str] = &[
     "decided_at",
 ];
 
+/// Writes a whole file beside its target, syncs it and renames it into place: a failed or
+/// interrupted write never leaves half a file under the name asked for.
+pub fn write_file_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = path.with_extension("tvang-partial");
+    let result = (|| {
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
 pub fn export(
     store: &Store,
     format: ExportFormat,

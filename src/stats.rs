@@ -547,6 +547,45 @@ fn median(sorted: &[i64]) -> Option<f64> {
     }
 }
 
+/// The funnel limits to draw for an institution with `n` protocols when the overall rate is
+/// `rate` complaints per protocol, in complaints per 100 protocols: the lower 99.8 % and 95 %
+/// limits, then the upper 95 % and 99.8 % limits. The exact limits are whole counts and jump as
+/// `n` grows; these are interpolated between the counts (Spiegelhalter's method) so the curves
+/// are smooth. [`compute`] classifies by the exact counts, so a point lying exactly on a drawn
+/// limit can still be within.
+pub fn complaint_rate_limits(n: u64, rate: f64) -> [f64; 4] {
+    let n = n.max(1);
+    let mean = n as f64 * rate;
+    [0.001, 0.025, 0.975, 0.999].map(|q| 100.0 * poisson_limit(mean, q) / n as f64)
+}
+
+/// The q-quantile of Poisson(mean), interpolated between whole counts.
+fn poisson_limit(mean: f64, q: f64) -> f64 {
+    if mean <= 0.0 {
+        return 0.0;
+    }
+    let k = poisson_quantile(mean, q);
+    let cdf = |k: u64| -> f64 {
+        let mut log_pmf = -mean;
+        let mut sum = 0.0;
+        for i in 0..=k {
+            if i > 0 {
+                log_pmf += mean.ln() - (i as f64).ln();
+            }
+            sum += log_pmf.exp();
+        }
+        sum
+    };
+    let at_k = cdf(k);
+    let below = if k == 0 { 0.0 } else { cdf(k - 1) };
+    let alpha = if at_k > below {
+        ((at_k - q) / (at_k - below)).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    (k as f64 - alpha).max(0.0)
+}
+
 /// Classifies an observed count against the quantiles `quantile(q)` of its null distribution.
 fn funnel(observed: u64, quantile: impl Fn(f64) -> u64) -> Funnel {
     if observed > quantile(0.999) {
@@ -660,6 +699,26 @@ mod tests {
         let q = poisson_quantile(5000.0, 0.5);
         assert!((4990..=5010).contains(&q), "{q}");
         assert_eq!(binomial_quantile(10, 0.0, 0.5), 0);
+    }
+
+    #[test]
+    fn drawn_funnel_limits_are_smooth_and_bracket_the_rate() {
+        let rate = 0.1;
+        let mut last_upper = f64::MAX;
+        for n in [10u64, 20, 50, 100, 200, 500, 1000, 5000] {
+            let [lo998, lo95, hi95, hi998] = complaint_rate_limits(n, rate);
+            assert!(
+                lo998 <= lo95 && lo95 <= 10.0 && 10.0 <= hi95 && hi95 <= hi998,
+                "{n}"
+            );
+            // The funnel narrows as institutions grow.
+            assert!(hi95 < last_upper, "{n}: {hi95} ≥ {last_upper}");
+            last_upper = hi95;
+            // Within one count of the exact limit.
+            let exact = poisson_quantile(n as f64 * rate, 0.975) as f64;
+            assert!((hi95 * n as f64 / 100.0 - exact).abs() <= 1.0, "{n}");
+        }
+        assert_eq!(complaint_rate_limits(50, 0.0), [0.0; 4]);
     }
 
     #[test]

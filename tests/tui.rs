@@ -517,3 +517,187 @@ fn import_runs_on_a_worker_and_the_queue_follows() {
     );
     assert!(line.contains('█') && line.contains('░'), "{line}");
 }
+
+fn stats_total(app: &App) -> tvang::stats::Row {
+    app.stats.as_ref().unwrap().rows.last().unwrap().clone()
+}
+
+#[test]
+fn statistics_screen_follows_the_filter_and_decisions_live() {
+    use tvang::query::ProtocolFilter;
+    use tvang::stats::{from_store, GroupBy};
+    use tvang::tui::action::Mode;
+    use tvang::tui::state::StatsTab;
+    let mut f = app();
+    let app = &mut f.app;
+    press(app, "g s");
+    assert_eq!(app.mode(), Mode::Stats);
+    let s = app.stats.as_ref().unwrap();
+    assert_eq!((s.tab, s.grouping()), (StatsTab::Time, GroupBy::Year));
+    let all = from_store(
+        &app.store,
+        &app.catalogue,
+        &ProtocolFilter::default(),
+        GroupBy::Year,
+    )
+    .unwrap()
+    .unwrap();
+    assert_eq!(app.stats.as_ref().unwrap().rows, all);
+    assert_eq!(
+        (stats_total(app).protocols, stats_total(app).complaints),
+        (300, 30)
+    );
+
+    press(app, "tab");
+    assert_eq!(app.stats.as_ref().unwrap().grouping(), GroupBy::Provision);
+    press(app, "tab tab tab");
+    assert_eq!(app.stats.as_ref().unwrap().tab, StatsTab::Time);
+    press(app, "shift-tab");
+    assert_eq!(app.stats.as_ref().unwrap().tab, StatsTab::Institution);
+    press(app, "m");
+    let s = app.stats.as_ref().unwrap();
+    assert_eq!(
+        s.grouping(),
+        GroupBy::Month,
+        "m shows months on the time tab"
+    );
+    assert_eq!(s.rows.len(), 36 + 1);
+
+    // The queue's filter, set from the statistics screen, is the selection.
+    press(app, ":");
+    typed(app, "filter region=vestland\n");
+    assert_eq!(app.mode(), Mode::Stats);
+    let vestland = ProtocolFilter {
+        region: Some("vestland".into()),
+        ..ProtocolFilter::default()
+    };
+    let expected = from_store(&app.store, &app.catalogue, &vestland, GroupBy::Month)
+        .unwrap()
+        .unwrap();
+    assert_eq!(app.stats.as_ref().unwrap().rows, expected);
+    press(app, "F");
+    assert_eq!(stats_total(app).protocols, 300);
+
+    // A decision made while the screen is open counts at once; undo takes it back.
+    press(app, "esc tab");
+    let pending = app
+        .visible
+        .iter()
+        .position(|&i| {
+            let r = &app.queue.rows[i];
+            r.outcome.is_none() && r.protocol.is_some()
+        })
+        .expect("a pending complaint");
+    app.cursor = pending;
+    press(app, "g s");
+    let before = stats_total(app);
+    press(app, ":");
+    typed(app, "outcome medhold\n");
+    let after = stats_total(app);
+    assert_eq!(
+        (after.medhold, after.pending),
+        (before.medhold + 1, before.pending - 1)
+    );
+    assert_eq!(
+        app.stats.as_ref().unwrap().rows,
+        from_store(
+            &app.store,
+            &app.catalogue,
+            &ProtocolFilter::default(),
+            GroupBy::Year
+        )
+        .unwrap()
+        .unwrap(),
+        "the screen and tvang stats agree after the decision"
+    );
+    press(app, "u");
+    assert_eq!(stats_total(app), before);
+    press(app, "esc");
+    assert_eq!(app.mode(), Mode::Queue);
+    assert!(app.stats.is_none());
+}
+
+#[test]
+fn export_stats_writes_the_screen_as_csv_json_or_markdown() {
+    let mut f = app();
+    let dir = tempfile::tempdir().unwrap();
+    let app = &mut f.app;
+    press(app, "g s tab");
+    press(app, ":");
+    typed(app, "filter from=2023-01-01\n");
+    let rows = app.stats.as_ref().unwrap().rows.clone();
+    for (name, expected) in [
+        ("hjemmel.csv", tvang::stats::to_csv(&rows, None)),
+        ("hjemmel.json", tvang::stats::to_json(&rows, Some(5))),
+    ] {
+        let path = dir.path().join(name);
+        let suppress = if name.ends_with("json") { " 5" } else { "" };
+        press(app, ":");
+        typed(app, &format!("export-stats {}{suppress}\n", path.display()));
+        let message = &app.message.as_ref().unwrap().1;
+        assert!(message.starts_with("Statistikken er lagret i"), "{message}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), expected);
+    }
+    let md = dir.path().join("notat.md");
+    press(app, ":");
+    typed(app, &format!("export-stats {}\n", md.display()));
+    let text = std::fs::read_to_string(&md).unwrap();
+    assert!(text.starts_with("# Statistikk over tvangsprotokoller og klager, etter hjemmel\n"));
+    assert!(text.contains("- Utvalg: from=2023-01-01\n"), "{text}");
+    assert!(
+        text.contains("- Laget: 2026-11-23 09:30 av kari\n"),
+        "{text}"
+    );
+    assert!(text.contains("| bvl § 10-7 |"), "{text}");
+    // A name tvang cannot tell the format of, or no name: a message, no file.
+    for bad in [
+        "export-stats",
+        "export-stats statistikk.txt",
+        "export-stats a.csv 1",
+    ] {
+        press(app, ":");
+        typed(app, &format!("{bad}\n"));
+        let (kind, message) = app.message.clone().unwrap();
+        assert_eq!(kind, tvang::tui::state::MessageKind::Error, "{bad}");
+        assert!(
+            message.starts_with("Bruk: :export-stats"),
+            "{bad}: {message}"
+        );
+    }
+    assert!(!std::path::Path::new("statistikk.txt").exists());
+}
+
+#[test]
+fn snapshot_statistics() {
+    let mut f = app();
+    let app = &mut f.app;
+    press(app, "g s");
+    snapshot("stats_years", app);
+    press(app, "m");
+    snapshot("stats_months", app);
+    press(app, "tab");
+    snapshot("stats_provisions", app);
+    press(app, "tab tab");
+    snapshot("stats_funnel", app);
+    press(app, ":");
+    typed(app, "filter region=nowhere\n");
+    snapshot("stats_empty_selection", app);
+}
+
+#[test]
+fn no_color_statistics_use_no_colours() {
+    let mut f = app();
+    let app = &mut f.app;
+    app.color = false;
+    for keys in ["g s", "m", "tab", "tab", "tab"] {
+        press(app, keys);
+        let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+        terminal
+            .draw(|frame| tvang::tui::view::render(app, frame))
+            .unwrap();
+        for cell in terminal.backend().buffer().content() {
+            assert_eq!(cell.fg, ratatui::style::Color::Reset, "after {keys:?}");
+            assert_eq!(cell.bg, ratatui::style::Color::Reset, "after {keys:?}");
+        }
+    }
+}

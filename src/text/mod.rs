@@ -955,7 +955,7 @@ fn stats_group_label(group: &str, by: crate::stats::GroupBy, catalogue: &Catalog
 }
 
 /// The statistics as cells: a header row, then one row per group and the total.
-fn stats_cells(
+pub fn stats_cells(
     rows: &[crate::stats::Row],
     values: &[serde_json::Map<String, serde_json::Value>],
     by: crate::stats::GroupBy,
@@ -1181,7 +1181,7 @@ impl fmt::Display for crate::tui::keymap::KeymapError {
             }
             E::UnknownMode { file, line, mode } => write!(
                 f,
-                "{file}:{line}: ukjent skjerm [{mode}] (kjente: global, queue, detail)"
+                "{file}:{line}: ukjent skjerm [{mode}] (kjente: global, queue, detail, stats)"
             ),
             E::UnknownAction {
                 file,

@@ -417,6 +417,9 @@ pub fn hint_label(a: Action) -> &'static str {
         Action::ToggleView => "protokoller/klager",
         Action::NextItem => "neste",
         Action::SortNext => "sorter",
+        Action::OpenStats => "statistikk",
+        Action::NextTab => "neste fane",
+        Action::TogglePeriod => "år/måned",
         _ => "",
     }
 }
@@ -431,6 +434,13 @@ pub fn hint_actions(mode: Mode) -> &'static [Action] {
             Action::Annotate,
             Action::Classify,
             Action::Undo,
+            Action::Help,
+        ],
+        Mode::Stats => &[
+            Action::Back,
+            Action::NextTab,
+            Action::TogglePeriod,
+            Action::Filter,
             Action::Help,
         ],
         _ => &[
@@ -453,6 +463,7 @@ pub fn mode_label(m: Mode) -> &'static str {
         Mode::Global => "Overalt",
         Mode::Queue => "Køen",
         Mode::Detail => "Protokoll / klage",
+        Mode::Stats => "Statistikk",
     }
 }
 
@@ -481,6 +492,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
     (":provision HJEMMEL", "Korrigert hjemmel (tom: fjern)"),
     (":kind TILTAK", "Korrigert tiltakstype (tom: fjern)"),
     (":tag NAVN / :untag NAVN", "Legg til / fjern etikett"),
+    (
+        ":export-stats FIL [N]",
+        "Lagre statistikken som vises (FIL.csv, .json eller .md); N skjuler tall under N",
+    ),
     (
         ":import STI …",
         "Importer filer eller mapper mens du arbeider",
@@ -524,4 +539,105 @@ pub fn field_label(field: &str) -> String {
 /// The gap between a protocol and the one before it for the same child.
 pub fn days_gap(days: i64) -> String {
     format!("+{days} d")
+}
+
+// ---- statistics screen ----
+
+pub const EXPORT_STATS_USAGE: &str =
+    "Bruk: :export-stats FIL.csv|FIL.json|FIL.md [N] (N ≥ 2 skjuler tall fra 1 til N−1)";
+pub const STATS_EMPTY: &str = "Ingen protokoller i utvalget. F fjerner filteret, / endrer det.";
+pub const STATS_RATIO_TITLE: &str = "Klager per 100 protokoller (linje) og medholdsandel i % (•)";
+pub const STATS_RATIO_LEGEND: &str = "klager per 100";
+pub const STATS_UPHELD_LEGEND: &str = "medhold %";
+pub const FUNNEL_TITLE: &str = "Klager per 100 protokoller mot antall protokoller (trakt)";
+pub const FUNNEL_INSTITUTIONS: &str = "institusjon";
+pub const FUNNEL_OUTSIDE: &str = "utenfor 95 %";
+pub const FUNNEL_MEAN: &str = "snitt";
+pub const FUNNEL_95: &str = "95 %";
+pub const FUNNEL_998: &str = "99,8 %";
+pub const FUNNEL_X: &str = "protokoller";
+pub const FUNNEL_Y: &str = "per 100";
+pub const FUNNEL_NONE_OUTSIDE: &str = "Ingen institusjoner ligger utenfor kontrollgrensene.";
+pub const FUNNEL_OUTSIDE_HEADING: &str = "Utenfor kontrollgrensene for klagerate:";
+
+pub fn stats_tab_label(tab: crate::tui::state::StatsTab) -> &'static str {
+    use crate::tui::state::StatsTab as T;
+    match tab {
+        T::Time => "Over tid",
+        T::Provision => "Hjemmel",
+        T::Region => "Region",
+        T::Institution => "Institusjoner",
+    }
+}
+
+pub fn stats_title(protocols: u64, complaints: u64) -> String {
+    format!("tvang · Statistikk · {protocols} protokoller · {complaints} klager i utvalget")
+}
+
+pub fn per_period(monthly: bool) -> &'static str {
+    if monthly {
+        "per måned"
+    } else {
+        "per år"
+    }
+}
+
+pub fn protocols_per(monthly: bool) -> String {
+    format!("Protokoller {}", per_period(monthly))
+}
+
+pub fn complaints_per(monthly: bool) -> String {
+    format!("Klager {}", per_period(monthly))
+}
+
+/// A figure with one decimal and a decimal comma; `–` when there is none.
+pub fn decimal(x: Option<f64>) -> String {
+    x.map_or("–".into(), |x| format!("{x:.1}").replace('.', ","))
+}
+
+/// A share as a percentage with a decimal comma; `–` when there is none.
+pub fn percent(x: Option<f64>) -> String {
+    x.map_or("–".into(), |x| {
+        format!("{:.1} %", 100.0 * x).replace('.', ",")
+    })
+}
+
+/// The total row in one line, under the charts.
+pub fn stats_summary(total: &crate::stats::Row) -> String {
+    format!(
+        "Totalt: {} protokoller · {} klager · {} per 100 · medholdsandel {} · {} uavgjort · median {} dager · {} avgjort innen 30 dager",
+        total.protocols,
+        total.complaints,
+        decimal(total.complaints_per_100_protocols),
+        percent(total.upheld_share),
+        total.pending,
+        decimal(total.median_handling_days),
+        percent(total.decided_within_30_days_share),
+    )
+}
+
+/// An institution outside the funnel limits, for the list under the plot.
+pub fn funnel_outlier(name: &str, row: &crate::stats::Row, class: crate::stats::Funnel) -> String {
+    use crate::stats::Funnel as F;
+    let side = match class {
+        F::Above998 => "over 99,8 %",
+        F::Above95 => "over 95 %",
+        F::Below998 => "under 99,8 %",
+        F::Below95 => "under 95 %",
+        F::Within => "innenfor",
+    };
+    format!(
+        "{side}: {name} ({} protokoller, {} klager, {} per 100)",
+        row.protocols,
+        row.complaints,
+        decimal(row.complaints_per_100_protocols)
+    )
+}
+
+pub fn made_by(when: &str, author: &str) -> String {
+    format!("{when} av {author}")
+}
+
+pub fn stats_exported(path: &str, groups: usize) -> String {
+    format!("Statistikken er lagret i {path} ({groups} grupper og totalen).")
 }

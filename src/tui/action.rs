@@ -35,10 +35,14 @@ pub enum Action {
     Tag,
     NextItem,
     PrevItem,
+    OpenStats,
+    NextTab,
+    PrevTab,
+    TogglePeriod,
 }
 
 impl Action {
-    pub const ALL: [Action; 29] = [
+    pub const ALL: [Action; 33] = [
         Action::Quit,
         Action::Help,
         Action::CommandLine,
@@ -68,6 +72,10 @@ impl Action {
         Action::Tag,
         Action::NextItem,
         Action::PrevItem,
+        Action::OpenStats,
+        Action::NextTab,
+        Action::PrevTab,
+        Action::TogglePeriod,
     ];
 
     pub fn name(self) -> String {
@@ -86,16 +94,18 @@ pub enum Mode {
     Global,
     Queue,
     Detail,
+    Stats,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 3] = [Mode::Global, Mode::Queue, Mode::Detail];
+    pub const ALL: [Mode; 4] = [Mode::Global, Mode::Queue, Mode::Detail, Mode::Stats];
 
     pub fn name(self) -> &'static str {
         match self {
             Mode::Global => "global",
             Mode::Queue => "queue",
             Mode::Detail => "detail",
+            Mode::Stats => "stats",
         }
     }
 

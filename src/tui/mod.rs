@@ -11,4 +11,5 @@ pub mod editor;
 pub mod keymap;
 pub mod run;
 pub mod state;
+pub mod stats_view;
 pub mod view;

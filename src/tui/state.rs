@@ -10,6 +10,7 @@ use crate::queue::{Column, Queue, QueueFilter, Sort};
 use crate::review::{
     Annotation, Assessment, AuditEntry, Change, CheckItem, RecordKind, RecordRef, Review, Status,
 };
+use crate::stats::GroupBy;
 use crate::store::{Index, Store, StoreError, StoredComplaint, StoredProtocol};
 use crate::text::tui as t;
 use crate::triage::TriageRules;
@@ -40,6 +41,51 @@ pub struct Detail {
     pub audit: Vec<AuditEntry>,
     /// Earlier imported versions of the protocol.
     pub versions: Vec<StoredProtocol>,
+}
+
+/// The statistics screen's tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatsTab {
+    /// Per year or month: charts of protocols, complaints, the ratio and the upheld share.
+    Time,
+    Provision,
+    Region,
+    /// The funnel plot of institutions.
+    Institution,
+}
+
+impl StatsTab {
+    pub const ALL: [StatsTab; 4] = [
+        StatsTab::Time,
+        StatsTab::Provision,
+        StatsTab::Region,
+        StatsTab::Institution,
+    ];
+}
+
+/// The statistics screen: figures for what the queue's filter selects, recomputed whenever the
+/// filter or a decision changes.
+#[derive(Debug, Clone)]
+pub struct StatsView {
+    pub tab: StatsTab,
+    /// Per month rather than per year (the time tab).
+    pub monthly: bool,
+    /// The rows of the current tab's grouping, the total last.
+    pub rows: Vec<crate::stats::Row>,
+    /// First table row shown (the view clamps it).
+    pub scroll: usize,
+}
+
+impl StatsView {
+    pub fn grouping(&self) -> GroupBy {
+        match (self.tab, self.monthly) {
+            (StatsTab::Time, false) => GroupBy::Year,
+            (StatsTab::Time, true) => GroupBy::Month,
+            (StatsTab::Provision, _) => GroupBy::Provision,
+            (StatsTab::Region, _) => GroupBy::Region,
+            (StatsTab::Institution, _) => GroupBy::Institution,
+        }
+    }
 }
 
 /// What choosing an entry of a picker does.
@@ -142,6 +188,8 @@ pub struct App {
     /// Where `v` started a range.
     pub visual_anchor: Option<usize>,
     pub detail: Option<Detail>,
+    /// The statistics screen, when open.
+    pub stats: Option<StatsView>,
     pub overlay: Option<Overlay>,
     pub pending: Vec<Key>,
     pub message: Option<(MessageKind, String)>,
@@ -180,6 +228,7 @@ impl App {
             marks: BTreeSet::new(),
             visual_anchor: None,
             detail: None,
+            stats: None,
             overlay: None,
             pending: Vec::new(),
             message: None,
@@ -200,6 +249,8 @@ impl App {
     pub fn mode(&self) -> Mode {
         if self.detail.is_some() {
             Mode::Detail
+        } else if self.stats.is_some() {
+            Mode::Stats
         } else {
             Mode::Queue
         }
@@ -239,6 +290,25 @@ impl App {
             })
             .unwrap_or(0);
         self.keep_cursor_visible();
+        self.recompute_stats();
+    }
+
+    /// Recomputes the open statistics screen from the queue's rows under the current filter.
+    pub fn recompute_stats(&mut self) {
+        let Some(by) = self.stats.as_ref().map(StatsView::grouping) else {
+            return;
+        };
+        let rows = self.queue.stats(&self.filter, by, &self.catalogue);
+        if let Some(s) = &mut self.stats {
+            s.rows = rows;
+        }
+    }
+
+    fn change_stats(&mut self, change: impl FnOnce(&mut StatsView)) {
+        if let Some(s) = &mut self.stats {
+            change(s);
+        }
+        self.recompute_stats();
     }
 
     fn keep_cursor_visible(&mut self) {
@@ -386,6 +456,26 @@ impl App {
             }
             Action::CommandLine => self.overlay = Some(Overlay::Command(Editor::new(false))),
             Action::Undo => self.undo(),
+            Action::MoveDown
+            | Action::MoveUp
+            | Action::PageDown
+            | Action::PageUp
+            | Action::GoTop
+            | Action::GoBottom
+                if !in_detail && self.stats.is_some() =>
+            {
+                let page = self.page() as isize;
+                if let Some(s) = &mut self.stats {
+                    s.scroll = match action {
+                        Action::MoveDown => s.scroll.saturating_add(1),
+                        Action::MoveUp => s.scroll.saturating_sub(1),
+                        Action::PageDown => s.scroll.saturating_add(page as usize),
+                        Action::PageUp => s.scroll.saturating_sub(page as usize),
+                        Action::GoTop => 0,
+                        _ => usize::MAX / 2, // the view clamps it to the end
+                    };
+                }
+            }
             Action::MoveDown | Action::MoveUp | Action::PageDown | Action::PageUp if in_detail => {
                 let page = self.page() as i32;
                 let delta = match action {
@@ -415,7 +505,31 @@ impl App {
             Action::GoTop => self.move_cursor(isize::MIN / 2),
             Action::GoBottom => self.move_cursor(isize::MAX / 2),
             Action::Open => self.open_detail(),
-            Action::Back => self.detail = None,
+            Action::Back if in_detail => self.detail = None,
+            Action::Back => self.stats = None,
+            Action::OpenStats => {
+                self.detail = None;
+                self.stats = Some(StatsView {
+                    tab: StatsTab::Time,
+                    monthly: false,
+                    rows: Vec::new(),
+                    scroll: 0,
+                });
+                self.recompute_stats();
+            }
+            Action::NextTab | Action::PrevTab => {
+                let step = if action == Action::NextTab { 1 } else { 3 };
+                self.change_stats(|s| {
+                    let i = StatsTab::ALL.iter().position(|t| *t == s.tab).unwrap_or(0);
+                    s.tab = StatsTab::ALL[(i + step) % StatsTab::ALL.len()];
+                    s.scroll = 0;
+                });
+            }
+            Action::TogglePeriod => self.change_stats(|s| {
+                s.monthly = !s.monthly;
+                s.tab = StatsTab::Time;
+                s.scroll = 0;
+            }),
             Action::NextItem => {
                 self.move_cursor(1);
                 self.open_detail();
@@ -803,6 +917,7 @@ impl App {
                 for (record, review) in &applied.reviews {
                     self.queue.update_review(*record, review, day);
                 }
+                self.recompute_stats();
                 if !applied.undo.is_empty() {
                     self.undo.push(applied.undo);
                     if self.undo.len() > UNDO_DEPTH {
@@ -837,6 +952,7 @@ impl App {
                 for (record, review) in &applied.reviews {
                     self.queue.update_review(*record, review, day);
                 }
+                self.recompute_stats();
                 let n = applied.reviews.len();
                 self.say(MessageKind::Saved, t::undone(n));
                 if self.detail.is_some() {
@@ -1021,6 +1137,7 @@ impl App {
                 }
             }
             "import" if !args.is_empty() => self.start_import(args),
+            "export-stats" | "export_stats" => self.export_stats(args),
             _ => self.say(MessageKind::Error, t::unknown_command(line)),
         }
     }
@@ -1051,6 +1168,56 @@ impl App {
                 self.say(MessageKind::Info, t::filtered(self.visible.len()));
             }
             Err(_) => self.say(MessageKind::Error, t::no_such_filter(name)),
+        }
+    }
+
+    // ---- statistics export ----
+
+    /// `:export-stats FILE [N]`: writes the statistics screen's figures (its grouping, or per
+    /// year when it is closed) for the current filter as CSV, JSON or Markdown, by the file's
+    /// extension; with N, counts below N are suppressed.
+    fn export_stats(&mut self, args: &str) {
+        let mut words = args.split_whitespace();
+        let Some(path) = words.next() else {
+            return self.say(MessageKind::Error, t::EXPORT_STATS_USAGE);
+        };
+        let suppress = match words.next().map(str::parse::<u64>) {
+            None => None,
+            Some(Ok(n)) if n >= 2 => Some(n),
+            Some(_) => return self.say(MessageKind::Error, t::EXPORT_STATS_USAGE),
+        };
+        let path = std::path::PathBuf::from(path);
+        let extension = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        let by = self
+            .stats
+            .as_ref()
+            .map_or(GroupBy::Year, StatsView::grouping);
+        let rows = self.queue.stats(&self.filter, by, &self.catalogue);
+        let content = match extension.as_deref() {
+            Some("csv") => crate::stats::to_csv(&rows, suppress),
+            Some("json") => crate::stats::to_json(&rows, suppress),
+            Some("md" | "markdown") => crate::text::stats_markdown(
+                &rows,
+                by,
+                suppress,
+                &self.catalogue,
+                &crate::text::selection(&self.filter.pairs()),
+                &t::made_by(&crate::time::oslo_minute(&self.now()), &self.author),
+            ),
+            _ => return self.say(MessageKind::Error, t::EXPORT_STATS_USAGE),
+        };
+        match crate::export::write_file_atomically(&path, content.as_bytes()) {
+            Ok(()) => self.say(
+                MessageKind::Saved,
+                t::stats_exported(&path.display().to_string(), rows.len() - 1),
+            ),
+            Err(e) => self.say(
+                MessageKind::Error,
+                t::not_saved(&format!("{}: {e}", path.display())),
+            ),
         }
     }
 

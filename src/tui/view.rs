@@ -116,9 +116,10 @@ pub fn render(app: &App, frame: &mut Frame) {
         render_welcome(theme, frame, area.inner(ratatui::layout::Margin::new(0, 1)));
     } else {
         render_filter_bar(app, theme, frame, filter);
-        match &app.detail {
-            Some(_) => render_detail(app, theme, frame, body),
-            None => render_queue(app, theme, frame, body),
+        match (&app.detail, &app.stats) {
+            (Some(_), _) => render_detail(app, theme, frame, body),
+            (None, Some(stats)) => super::stats_view::render_stats(app, stats, theme, frame, body),
+            (None, None) => render_queue(app, theme, frame, body),
         }
     }
     render_message(app, theme, frame, message);
@@ -200,6 +201,19 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
 }
 
 fn render_title(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let w = area.width as usize;
+    if let (None, Some(stats)) = (&app.detail, &app.stats) {
+        let total = stats.rows.last();
+        let text = t::stats_title(
+            total.map_or(0, |r| r.protocols),
+            total.map_or(0, |r| r.complaints),
+        );
+        frame.render_widget(
+            Paragraph::new(Line::styled(fit(&text, w), theme.title())),
+            area,
+        );
+        return;
+    }
     let q = &app.queue;
     let total = q.count(app.kind);
     let mut text = t::title(

@@ -1,0 +1,476 @@
+//! Rendering of the statistics screen: charts and tables of what the queue's filter selects.
+//! Reads [`StatsView`]; computes nothing but the funnel limits it draws.
+
+use super::state::{App, StatsTab, StatsView};
+use super::view::{fit, Theme};
+use crate::stats::{complaint_rate_limits, Funnel, Row as StatsRow};
+use crate::text::tui as t;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Style};
+use ratatui::symbols::Marker;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{
+    Axis, Bar, BarChart, BarGroup, Block, Cell, Chart, Dataset, GraphType, LegendPosition,
+    Paragraph, Row, Table,
+};
+use ratatui::Frame;
+
+pub fn render_stats(app: &App, stats: &StatsView, theme: Theme, frame: &mut Frame, area: Rect) {
+    let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+    render_tabs(stats, theme, frame, tabs);
+    let total = stats.rows.last();
+    if total.is_none_or(|t| t.protocols == 0) {
+        frame.render_widget(
+            Paragraph::new(Line::styled(t::STATS_EMPTY, theme.dim())),
+            body,
+        );
+        return;
+    }
+    match stats.tab {
+        StatsTab::Time => render_time(stats, theme, frame, body),
+        StatsTab::Provision | StatsTab::Region => render_table(app, stats, theme, frame, body),
+        StatsTab::Institution => render_funnel(stats, theme, frame, body),
+    }
+}
+
+fn render_tabs(stats: &StatsView, theme: Theme, frame: &mut Frame, area: Rect) {
+    let mut spans = Vec::new();
+    for (i, tab) in StatsTab::ALL.iter().enumerate() {
+        let label = format!(" {} {} ", i + 1, t::stats_tab_label(*tab));
+        if *tab == stats.tab {
+            spans.push(Span::styled(format!("[{label}]"), theme.selected()));
+        } else {
+            spans.push(Span::raw(format!(" {label} ")));
+        }
+    }
+    if stats.tab == StatsTab::Time {
+        spans.push(Span::styled(
+            format!("  {}", t::per_period(stats.monthly)),
+            theme.dim(),
+        ));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The groups (without the total row).
+fn groups(stats: &StatsView) -> &[StatsRow] {
+    &stats.rows[..stats.rows.len().saturating_sub(1)]
+}
+
+/// One bar per period, with the values on the bars when they fit, and a label row under them
+/// of our own: bars of months are too narrow for labels, so each year is written where its
+/// first month starts, across the bars.
+#[allow(clippy::too_many_arguments)]
+fn render_bars(
+    frame: &mut Frame,
+    area: Rect,
+    title: String,
+    periods: &[StatsRow],
+    values: Vec<u64>,
+    style: Style,
+    monthly: bool,
+    theme: Theme,
+) {
+    let block = Block::bordered().title(title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height < 2 || periods.is_empty() {
+        return;
+    }
+    let [bars_area, labels_area] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(inner);
+    let n = periods.len() as u16;
+    let gap = if inner.width / n >= 3 { 1 } else { 0 };
+    let width = ((inner.width + gap) / n).saturating_sub(gap).clamp(1, 9);
+    let bars: Vec<Bar> = values
+        .iter()
+        .map(|v| {
+            Bar::default().value(*v).text_value(if width >= 5 {
+                v.to_string()
+            } else {
+                String::new()
+            })
+        })
+        .collect();
+    frame.render_widget(
+        BarChart::default()
+            .data(BarGroup::default().bars(&bars))
+            .bar_width(width)
+            .bar_gap(gap)
+            .bar_style(style)
+            .value_style(theme.selected()),
+        bars_area,
+    );
+    // Labels: every period when there is room, else only where a year begins.
+    let step = usize::from(width + gap);
+    let mut row = vec![' '; usize::from(labels_area.width)];
+    let mut free_from = 0;
+    for (i, p) in periods.iter().enumerate() {
+        let label = match (monthly, p.group.split_once('-')) {
+            (true, Some((_, month))) if step >= 3 => month.to_string(),
+            (true, Some((year, "01"))) => year.to_string(),
+            (true, _) if i == 0 => p.group[..4.min(p.group.len())].to_string(),
+            (true, _) => continue,
+            (false, _) => p.group.clone(),
+        };
+        let at = i * step;
+        if at < free_from || at + label.chars().count() > row.len() {
+            continue;
+        }
+        for (k, c) in label.chars().enumerate() {
+            row[at + k] = c;
+        }
+        free_from = at + label.chars().count() + 1;
+    }
+    frame.render_widget(
+        Paragraph::new(Line::styled(
+            row.into_iter().collect::<String>(),
+            theme.dim(),
+        )),
+        labels_area,
+    );
+}
+
+fn render_time(stats: &StatsView, theme: Theme, frame: &mut Frame, area: Rect) {
+    let [bars, ratio, summary] = Layout::vertical([
+        Constraint::Percentage(55),
+        Constraint::Fill(1),
+        Constraint::Length(2),
+    ])
+    .areas(area);
+    let wide = area.width >= 100;
+    let (protocols_area, complaints_area) = if wide {
+        let [a, b] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+            .areas(bars);
+        (a, b)
+    } else {
+        let [a, b] =
+            Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bars);
+        (a, b)
+    };
+    let periods = groups(stats);
+    render_bars(
+        frame,
+        protocols_area,
+        t::protocols_per(stats.monthly),
+        periods,
+        periods.iter().map(|p| p.protocols).collect(),
+        theme_color(theme, Color::Cyan),
+        stats.monthly,
+        theme,
+    );
+    render_bars(
+        frame,
+        complaints_area,
+        t::complaints_per(stats.monthly),
+        periods,
+        periods.iter().map(|p| p.complaints).collect(),
+        theme_color(theme, Color::Yellow),
+        stats.monthly,
+        theme,
+    );
+    render_ratio(stats, theme, frame, ratio);
+    if let Some(total) = stats.rows.last() {
+        frame.render_widget(
+            Paragraph::new(t::stats_summary(total)).wrap(ratatui::widgets::Wrap { trim: true }),
+            summary,
+        );
+    }
+}
+
+fn theme_color(theme: Theme, c: Color) -> Style {
+    if theme.color {
+        Style::new().fg(c)
+    } else {
+        Style::new()
+    }
+}
+
+/// Complaints per 100 protocols and the upheld share (in %) per period, as lines.
+fn render_ratio(stats: &StatsView, theme: Theme, frame: &mut Frame, area: Rect) {
+    let periods = groups(stats);
+    let points = |f: &dyn Fn(&StatsRow) -> Option<f64>| -> Vec<(f64, f64)> {
+        periods
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| f(p).map(|y| (i as f64, y)))
+            .collect()
+    };
+    let ratio = points(&|p| p.complaints_per_100_protocols);
+    let upheld = points(&|p| p.upheld_share.map(|s| 100.0 * s));
+    let top = ratio
+        .iter()
+        .chain(&upheld)
+        .map(|(_, y)| *y)
+        .fold(1.0_f64, f64::max)
+        * 1.15;
+    let last = periods.len().saturating_sub(1);
+    let x_labels: Vec<Line> = match periods.len() {
+        0 => Vec::new(),
+        1 => vec![Line::from(periods[0].group.clone())],
+        _ => vec![
+            Line::from(periods[0].group.clone()),
+            Line::from(periods[last].group.clone()),
+        ],
+    };
+    let marker = if periods.len() > 1 {
+        Marker::Braille
+    } else {
+        Marker::Dot
+    };
+    let chart = Chart::new(vec![
+        Dataset::default()
+            .name(t::STATS_RATIO_LEGEND)
+            .marker(marker)
+            .graph_type(GraphType::Line)
+            .style(theme_color(theme, Color::Yellow))
+            .data(&ratio),
+        Dataset::default()
+            .name(t::STATS_UPHELD_LEGEND)
+            .marker(Marker::Dot)
+            .graph_type(GraphType::Line)
+            .style(theme_color(theme, Color::Red))
+            .data(&upheld),
+    ])
+    .block(Block::bordered().title(t::STATS_RATIO_TITLE))
+    .legend_position(None)
+    .x_axis(
+        Axis::default()
+            .bounds([0.0, last.max(1) as f64])
+            .labels(x_labels),
+    )
+    .y_axis(
+        Axis::default()
+            .bounds([0.0, top])
+            .labels(vec![Line::from("0"), Line::from(format!("{top:.0}"))]),
+    );
+    frame.render_widget(chart, area);
+}
+
+/// Per provision or region: the same columns as `tvang stats`, with a bar of the protocols.
+fn render_table(app: &App, stats: &StatsView, theme: Theme, frame: &mut Frame, area: Rect) {
+    let values: Vec<_> = stats
+        .rows
+        .iter()
+        .map(|r| crate::stats::output_values(r, None))
+        .collect();
+    let by = stats.grouping();
+    let cells = crate::text::stats_cells(&stats.rows, &values, by, &app.catalogue);
+    // Columns by index into the cells: group, protocols, complaints, per 100, medhold, delvis,
+    // ikke, avvist, uavgjort, upheld share, median days; narrow terminals keep the first six.
+    let mut columns: Vec<(usize, Constraint)> = vec![
+        (0, Constraint::Min(16)),
+        (1, Constraint::Length(11)),
+        (3, Constraint::Length(7)),
+        (4, Constraint::Length(7)),
+        (10, Constraint::Length(13)),
+        (12, Constraint::Length(12)),
+        (5, Constraint::Length(7)),
+        (6, Constraint::Length(6)),
+        (7, Constraint::Length(6)),
+        (8, Constraint::Length(6)),
+        (9, Constraint::Length(8)),
+    ];
+    if area.width < 110 {
+        columns.truncate(6);
+    }
+    let bar_width: u16 = if area.width >= 150 { 20 } else { 0 };
+    let max = groups(stats)
+        .iter()
+        .map(|r| r.protocols)
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    let header = Row::new(
+        columns
+            .iter()
+            .map(|(i, _)| Cell::from(cells[0][*i].clone()))
+            .chain((bar_width > 0).then(|| Cell::from(""))),
+    )
+    .style(theme.header());
+    let body_rows = cells.len() - 1;
+    let visible = usize::from(area.height.saturating_sub(1)).max(1);
+    let scroll = stats.scroll.min(body_rows.saturating_sub(visible));
+    let rows: Vec<Row> = cells[1..]
+        .iter()
+        .zip(&stats.rows)
+        .enumerate()
+        .skip(scroll)
+        .take(visible)
+        .map(|(i, (c, row))| {
+            let mut out: Vec<Cell> = columns
+                .iter()
+                .map(|(k, _)| {
+                    if *k == 0 {
+                        Cell::from(fit(&c[0], 40))
+                    } else {
+                        Cell::from(Line::from(c[*k].clone()).right_aligned())
+                    }
+                })
+                .collect();
+            let is_total = i + 1 == body_rows;
+            if bar_width > 0 && !is_total {
+                let filled = (row.protocols * u64::from(bar_width)).div_ceil(max) as usize;
+                out.push(Cell::from(Span::styled(
+                    "▇".repeat(filled),
+                    theme_color(theme, Color::Cyan),
+                )));
+            }
+            let r = Row::new(out);
+            if is_total {
+                r.style(theme.title())
+            } else {
+                r
+            }
+        })
+        .collect();
+    let mut widths: Vec<Constraint> = columns.iter().map(|(_, w)| *w).collect();
+    if bar_width > 0 {
+        widths.push(Constraint::Length(bar_width));
+    }
+    frame.render_widget(
+        Table::new(rows, widths).header(header).column_spacing(1),
+        area,
+    );
+}
+
+/// The funnel plot: each institution's complaint rate against its number of protocols, with
+/// the overall rate and the 95 % and 99.8 % limits; the institutions outside listed below.
+fn render_funnel(stats: &StatsView, theme: Theme, frame: &mut Frame, area: Rect) {
+    let institutions = groups(stats);
+    let Some(total) = stats.rows.last() else {
+        return;
+    };
+    let rate = total.complaints as f64 / total.protocols.max(1) as f64;
+    let outside: Vec<&StatsRow> = institutions
+        .iter()
+        .filter(|r| r.complaint_rate_funnel.is_some_and(|f| f != Funnel::Within))
+        .collect();
+    let list_height = (outside.len() as u16 + 1).clamp(2, area.height / 3);
+    let [plot, list] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(list_height)]).areas(area);
+
+    let max_n = institutions
+        .iter()
+        .map(|r| r.protocols)
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    let point = |r: &&StatsRow| {
+        (
+            r.protocols as f64,
+            r.complaints_per_100_protocols.unwrap_or(0.0),
+        )
+    };
+    let inside: Vec<(f64, f64)> = institutions
+        .iter()
+        .filter(|r| r.complaint_rate_funnel == Some(Funnel::Within))
+        .map(|r| point(&r))
+        .collect();
+    let outliers: Vec<(f64, f64)> = outside.iter().map(point).collect();
+    // The limits at 60 sizes from 1 protocol to the largest institution.
+    let steps = 60u64;
+    let sizes: Vec<u64> = (1..=steps)
+        .map(|i| (max_n * i).div_ceil(steps).max(1))
+        .collect();
+    let limits: Vec<[f64; 4]> = sizes
+        .iter()
+        .map(|n| complaint_rate_limits(*n, rate))
+        .collect();
+    let curve = |k: usize| -> Vec<(f64, f64)> {
+        sizes
+            .iter()
+            .zip(&limits)
+            .map(|(n, l)| (*n as f64, l[k]))
+            .collect()
+    };
+    let (lo998, lo95, hi95, hi998) = (curve(0), curve(1), curve(2), curve(3));
+    let mean = vec![(0.0, 100.0 * rate), (max_n as f64, 100.0 * rate)];
+    let top = institutions
+        .iter()
+        .filter_map(|r| r.complaints_per_100_protocols)
+        .fold(100.0 * rate, f64::max)
+        .min(
+            hi95.iter()
+                .map(|p| p.1)
+                .fold(0.0, f64::max)
+                .max(100.0 * rate * 3.0),
+        )
+        .max(1.0)
+        * 1.1;
+    let line = |data, color| {
+        Dataset::default()
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(theme_color(theme, color))
+            .data(data)
+    };
+    let chart = Chart::new(vec![
+        line(&hi998, Color::Red).name(t::FUNNEL_998),
+        line(&lo998, Color::Red),
+        line(&hi95, Color::Yellow).name(t::FUNNEL_95),
+        line(&lo95, Color::Yellow),
+        line(&mean, Color::Green).name(t::FUNNEL_MEAN),
+        Dataset::default()
+            .name(t::FUNNEL_INSTITUTIONS)
+            .marker(Marker::Dot)
+            .graph_type(GraphType::Scatter)
+            .style(theme_color(theme, Color::Cyan))
+            .data(&inside),
+        Dataset::default()
+            .name(t::FUNNEL_OUTSIDE)
+            .marker(Marker::Block)
+            .graph_type(GraphType::Scatter)
+            .style(theme.flag())
+            .data(&outliers),
+    ])
+    .block(Block::bordered().title(t::FUNNEL_TITLE))
+    .legend_position(Some(LegendPosition::TopRight))
+    .hidden_legend_constraints((Constraint::Ratio(1, 3), Constraint::Ratio(2, 3)))
+    .x_axis(
+        Axis::default()
+            .title(t::FUNNEL_X)
+            .bounds([0.0, max_n as f64])
+            .labels(vec![Line::from("0"), Line::from(max_n.to_string())]),
+    )
+    .y_axis(
+        Axis::default()
+            .title(t::FUNNEL_Y)
+            .bounds([0.0, top])
+            .labels(vec![Line::from("0"), Line::from(format!("{top:.0}"))]),
+    );
+    frame.render_widget(chart, plot);
+
+    let width = list.width as usize;
+    let mut lines = Vec::new();
+    if outside.is_empty() {
+        lines.push(Line::styled(
+            fit(t::FUNNEL_NONE_OUTSIDE, width),
+            theme.dim(),
+        ));
+    } else {
+        lines.push(Line::styled(
+            fit(t::FUNNEL_OUTSIDE_HEADING, width),
+            theme.title(),
+        ));
+        let mut sorted = outside.clone();
+        sorted.sort_by(|a, b| {
+            let rank = |r: &StatsRow| match r.complaint_rate_funnel {
+                Some(Funnel::Above998) => 0,
+                Some(Funnel::Above95) => 1,
+                Some(Funnel::Below998) => 2,
+                _ => 3,
+            };
+            rank(a).cmp(&rank(b)).then(b.protocols.cmp(&a.protocols))
+        });
+        let room = usize::from(list.height.saturating_sub(1));
+        for r in sorted.iter().take(room) {
+            let class = r.complaint_rate_funnel.unwrap_or(Funnel::Within);
+            lines.push(Line::from(fit(
+                &t::funnel_outlier(&r.group, r, class),
+                width,
+            )));
+        }
+    }
+    frame.render_widget(Paragraph::new(lines), list);
+}
