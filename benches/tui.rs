@@ -1,5 +1,6 @@
 //! In-process timings of the terminal UI on a big store: loading the queue and drawing the first
-//! frame, and the work of one key press (move, open detail, filter) including the redraw.
+//! frame, the work of one key press (move, open detail, filter) including the redraw, and the
+//! statistics screen's recomputation.
 //!
 //! Needs a store: `TVANG_BENCH_DB=DIR cargo bench --bench tui` (benches/tui-100k.sh makes one
 //! with 100,000 protocols and runs this).
@@ -95,6 +96,42 @@ fn bench(c: &mut Criterion) {
             draw(&app, &mut terminal);
             app.command("sort date desc");
         })
+    });
+    // Statistics: the recomputation alone (what follows every filter change and decision
+    // while the screen is open), then a filter change with the screen open, drawn.
+    app.command("filter provision= flag=");
+    for (name, by) in [
+        ("Queue::stats by year", tvang::stats::GroupBy::Year),
+        ("Queue::stats by month", tvang::stats::GroupBy::Month),
+        (
+            "Queue::stats by institution",
+            tvang::stats::GroupBy::Institution,
+        ),
+        (
+            "Queue::stats by provision",
+            tvang::stats::GroupBy::Provision,
+        ),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter(|| app.queue.stats(&app.filter, by, &catalogue))
+        });
+    }
+    press(&mut app, "g s");
+    group.bench_function("stats screen: filter + recompute + frame", |b| {
+        let mut flip = false;
+        b.iter(|| {
+            flip = !flip;
+            app.command(if flip {
+                "filter region=vestland"
+            } else {
+                "filter region="
+            });
+            draw(&app, &mut terminal);
+        })
+    });
+    press(&mut app, "shift-tab");
+    group.bench_function("stats screen: funnel frame", |b| {
+        b.iter(|| draw(&app, &mut terminal))
     });
     group.finish();
 }

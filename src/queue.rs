@@ -715,7 +715,14 @@ impl crate::stats::StatsSubject for RowStat<'_> {
     fn region(&self) -> Option<&str> {
         self.row.region.map(|s| self.queue.text(s))
     }
-    fn child(&self) -> Option<&str> {
+    type Child<'a>
+        = Sym
+    where
+        Self: 'a;
+    fn child(&self) -> Option<Sym> {
+        self.row.child
+    }
+    fn child_ref_text(&self) -> Option<&str> {
         self.row.child.map(|s| self.queue.text(s))
     }
     fn measure_count(&self) -> u64 {

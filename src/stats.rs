@@ -96,7 +96,14 @@ pub trait StatsSubject {
     fn institution(&self) -> &str;
     fn institution_id(&self) -> Option<&str>;
     fn region(&self) -> Option<&str>;
-    fn child(&self) -> Option<&str>;
+    /// What tells one child from another: the reference, or anything standing for it one to
+    /// one (the queue's interned number, which hashes faster than the text).
+    type Child<'a>: std::hash::Hash + Eq + Copy
+    where
+        Self: 'a;
+    fn child(&self) -> Option<Self::Child<'_>>;
+    /// The child reference as text (the group when grouping by child).
+    fn child_ref_text(&self) -> Option<&str>;
     fn measure_count(&self) -> u64;
     /// The catalogue id of each measure's provision (`bvl-10-7`), `None` when it is unknown.
     fn provision_ids<'c>(
@@ -120,7 +127,14 @@ impl<T: ProtocolFacts> StatsSubject for T {
     fn region(&self) -> Option<&str> {
         ProtocolFacts::region(self)
     }
+    type Child<'a>
+        = &'a str
+    where
+        Self: 'a;
     fn child(&self) -> Option<&str> {
+        self.child_ref()
+    }
+    fn child_ref_text(&self) -> Option<&str> {
         self.child_ref()
     }
     fn measure_count(&self) -> u64 {
@@ -221,25 +235,35 @@ enum RawKey<'p> {
     Missing,
 }
 
-#[derive(Default)]
-struct Acc<'p> {
+struct Acc<K> {
     /// A protocol is in a group at most once, so a count suffices.
     protocols: u64,
     measures: u64,
     complaints: Vec<usize>,
-    children: FxHashSet<&'p str>,
+    children: FxHashSet<K>,
+}
+
+impl<K> Default for Acc<K> {
+    fn default() -> Self {
+        Acc {
+            protocols: 0,
+            measures: 0,
+            complaints: Vec::new(),
+            children: FxHashSet::default(),
+        }
+    }
 }
 
 /// The groups met so far: a raw key finds its group without allocating; a new raw key is
 /// resolved to its canonical key (two spellings of one institution, two citations of one
 /// provision share a group).
-struct Groups<'p> {
+struct Groups<'p, K> {
     raw: FxHashMap<RawKey<'p>, usize>,
     canonical: HashMap<String, usize>,
-    list: Vec<(String, String, Acc<'p>)>,
+    list: Vec<(String, String, Acc<K>)>,
 }
 
-impl<'p> Groups<'p> {
+impl<'p, K> Groups<'p, K> {
     fn slot(&mut self, raw: RawKey<'p>) -> usize {
         if let Some(&g) = self.raw.get(&raw) {
             return g;
@@ -278,11 +302,12 @@ pub fn compute<'p, P: StatsSubject + 'p>(
         canonical: HashMap::new(),
         list: Vec::new(),
     };
-    let mut total = Acc::default();
+    // The total's children are the keys of `per_child`.
+    let mut total: Acc<P::Child<'p>> = Acc::default();
     // Which groups each protocol is in: `membership[offsets[i]..offsets[i + 1]]`.
     let mut membership: Vec<u32> = Vec::new();
     let mut offsets: Vec<usize> = vec![0];
-    let mut per_child: FxHashMap<&'p str, u64> = FxHashMap::default();
+    let mut per_child: FxHashMap<P::Child<'p>, u64> = FxHashMap::default();
     let mut keys: Vec<(usize, u64)> = Vec::new();
     for p in protocols {
         keys.clear();
@@ -313,7 +338,7 @@ pub fn compute<'p, P: StatsSubject + 'p>(
                     add(groups.slot(text(kind)), 1);
                 }
             }
-            GroupBy::Child => add(groups.slot(text(p.child())), all),
+            GroupBy::Child => add(groups.slot(text(p.child_ref_text())), all),
         }
         let child = p.child();
         for &(g, measures) in &keys {
@@ -329,7 +354,6 @@ pub fn compute<'p, P: StatsSubject + 'p>(
         total.protocols += 1;
         total.measures += all;
         if let Some(c) = child {
-            total.children.insert(c);
             *per_child.entry(c).or_default() += 1;
         }
     }
@@ -380,6 +404,7 @@ pub fn compute<'p, P: StatsSubject + 'p>(
     }
 
     let mut total_row = row("total".into(), &total, complaints);
+    total_row.children = per_child.len() as u64;
     total_row.unlinked_complaints = Some(unlinked);
     if !per_child.is_empty() {
         let mut counts: Vec<u64> = per_child.into_values().collect();
@@ -500,7 +525,7 @@ fn outcomes(complaints: &[ComplaintStat], which: &[usize]) -> Outcomes {
     o
 }
 
-fn row(group: String, acc: &Acc, complaints: &[ComplaintStat]) -> Row {
+fn row<K>(group: String, acc: &Acc<K>, complaints: &[ComplaintStat]) -> Row {
     let o = outcomes(complaints, &acc.complaints);
     let (protocols, n_complaints) = (acc.protocols, acc.complaints.len() as u64);
     let days = &o.handling_days;
