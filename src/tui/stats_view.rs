@@ -350,12 +350,13 @@ fn render_funnel(stats: &StatsView, theme: Theme, frame: &mut Frame, area: Rect)
     let [plot, list] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(list_height)]).areas(area);
 
-    let max_n = institutions
-        .iter()
-        .map(|r| r.protocols)
-        .max()
-        .unwrap_or(1)
-        .max(1);
+    // The axes span the institutions (not from zero): at 100,000 protocols the smallest has
+    // hundreds, and the interesting part is where they lie against the limits.
+    let sizes_of = || institutions.iter().map(|r| r.protocols.max(1));
+    let max_n = sizes_of().max().unwrap_or(1);
+    let min_n = sizes_of().min().unwrap_or(1);
+    let x0 = (min_n as f64 * 0.9).floor();
+    let x1 = (max_n as f64 * 1.02).max(x0 + 1.0);
     let point = |r: &&StatsRow| {
         (
             r.protocols as f64,
@@ -368,10 +369,10 @@ fn render_funnel(stats: &StatsView, theme: Theme, frame: &mut Frame, area: Rect)
         .map(|r| point(&r))
         .collect();
     let outliers: Vec<(f64, f64)> = outside.iter().map(point).collect();
-    // The limits at 60 sizes from 1 protocol to the largest institution.
+    // The limits at 61 sizes across the institutions' range.
     let steps = 60u64;
-    let sizes: Vec<u64> = (1..=steps)
-        .map(|i| (max_n * i).div_ceil(steps).max(1))
+    let sizes: Vec<u64> = (0..=steps)
+        .map(|i| (min_n + (max_n - min_n) * i / steps).max(1))
         .collect();
     let limits: Vec<[f64; 4]> = sizes
         .iter()
@@ -385,19 +386,18 @@ fn render_funnel(stats: &StatsView, theme: Theme, frame: &mut Frame, area: Rect)
             .collect()
     };
     let (lo998, lo95, hi95, hi998) = (curve(0), curve(1), curve(2), curve(3));
-    let mean = vec![(0.0, 100.0 * rate), (max_n as f64, 100.0 * rate)];
-    let top = institutions
-        .iter()
-        .filter_map(|r| r.complaints_per_100_protocols)
-        .fold(100.0 * rate, f64::max)
-        .min(
-            hi95.iter()
-                .map(|p| p.1)
-                .fold(0.0, f64::max)
-                .max(100.0 * rate * 3.0),
-        )
-        .max(1.0)
-        * 1.1;
+    let mean = vec![(x0, 100.0 * rate), (x1, 100.0 * rate)];
+    let rates = || {
+        institutions
+            .iter()
+            .filter_map(|r| r.complaints_per_100_protocols)
+            .chain([100.0 * rate])
+    };
+    let highest = rates().fold(0.0, f64::max);
+    let lowest = rates().fold(f64::MAX, f64::min);
+    // Up to the widest limit, but not so far that small institutions' limits flatten the rest.
+    let top = (limits[0][3].min(3.0 * highest).max(highest) * 1.05).max(1.0);
+    let bottom = (lowest.min(limits[steps as usize][0]) * 0.9).max(0.0);
     let line = |data, color| {
         Dataset::default()
             .marker(Marker::Braille)
@@ -430,14 +430,20 @@ fn render_funnel(stats: &StatsView, theme: Theme, frame: &mut Frame, area: Rect)
     .x_axis(
         Axis::default()
             .title(t::FUNNEL_X)
-            .bounds([0.0, max_n as f64])
-            .labels(vec![Line::from("0"), Line::from(max_n.to_string())]),
+            .bounds([x0, x1])
+            .labels(vec![
+                Line::from(format!("{x0:.0}")),
+                Line::from(format!("{x1:.0}")),
+            ]),
     )
     .y_axis(
         Axis::default()
             .title(t::FUNNEL_Y)
-            .bounds([0.0, top])
-            .labels(vec![Line::from("0"), Line::from(format!("{top:.0}"))]),
+            .bounds([bottom, top])
+            .labels(vec![
+                Line::from(t::decimal(Some(bottom))),
+                Line::from(t::decimal(Some(top))),
+            ]),
     );
     frame.render_widget(chart, plot);
 
