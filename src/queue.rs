@@ -38,6 +38,9 @@ pub struct QueueRow {
     pub kinds: Vec<Sym>,
     /// Measures without a kind (not in `kinds`).
     pub kindless: u8,
+    /// Bit i set: measure i cites a provision the catalogue does not know (its label is the
+    /// citation, which may look like a known one's label).
+    pub unknown_provisions: u32,
     /// From the first measure's start to the last measure's end.
     pub minutes: Option<i64>,
     pub flags: Flags,
@@ -339,16 +342,20 @@ impl Queue {
             let mut provisions = Vec::new();
             let mut kinds = Vec::new();
             let mut kindless = 0u8;
-            for m in p.measure_views() {
+            let mut unknown_provisions = 0u32;
+            for (i, m) in p.measure_views().enumerate() {
                 let resolved = catalogue.resolve_provision(m.provision);
                 let label = resolved.map_or(m.provision, |prov| prov.section.as_str());
                 let sym = q.intern(label);
                 provisions.push(sym);
-                if let Some(prov) = resolved {
-                    if !q.provision_ids.contains_key(&sym) {
-                        let id = q.intern(&prov.id);
-                        q.provision_ids.insert(sym, id);
+                match resolved {
+                    Some(prov) => {
+                        if !q.provision_ids.contains_key(&sym) {
+                            let id = q.intern(&prov.id);
+                            q.provision_ids.insert(sym, id);
+                        }
                     }
+                    None => unknown_provisions |= 1u32.checked_shl(i as u32).unwrap_or(0),
                 }
                 match m.kind {
                     Some(k) => kinds.push(q.intern(k)),
@@ -367,6 +374,7 @@ impl Queue {
                 provisions,
                 kinds,
                 kindless,
+                unknown_provisions,
                 minutes: p
                     .incident_end()
                     .map(|end| (end - incident_at).num_minutes()),
@@ -419,6 +427,7 @@ impl Queue {
                         provisions: Vec::new(),
                         kinds: Vec::new(),
                         kindless: 0,
+                        unknown_provisions: 0,
                         minutes: None,
                         flags: Flags::default(),
                         status,
@@ -729,7 +738,11 @@ impl crate::stats::StatsSubject for RowStat<'_> {
         self.row.provisions.len() as u64
     }
     fn provision_ids<'c>(&'c self, _: &'c Catalogue) -> impl Iterator<Item = Option<&'c str>> {
-        self.row.provisions.iter().map(|s| {
+        self.row.provisions.iter().enumerate().map(|(i, s)| {
+            let unknown = self.row.unknown_provisions & 1u32.checked_shl(i as u32).unwrap_or(0);
+            if unknown != 0 {
+                return None;
+            }
             self.queue
                 .provision_ids
                 .get(s)
@@ -845,6 +858,59 @@ mod tests {
         p.region = Some("vestland".into());
         p.child_ref = Some(format!("B-{id}"));
         p
+    }
+
+    #[test]
+    fn statistics_of_rows_tell_an_unknown_citation_from_a_known_provision_with_its_label() {
+        let c = Catalogue::built_in();
+        assert!(
+            c.resolve_provision("22").is_none(),
+            "no law: not resolvable"
+        );
+        assert!(c.resolve_provision("rf 2011 § 22").is_some());
+        let mut two = protocol("P2", "Lia", "2024-01-02T10:00:00+01:00", "22", "ransaking");
+        two.measures.push(Measure {
+            kind: None,
+            ..two.measures[0].clone()
+        });
+        let protocols = vec![
+            (
+                1,
+                protocol(
+                    "P1",
+                    "Lia",
+                    "2024-01-01T10:00:00+01:00",
+                    "rf 2011 § 22",
+                    "ransaking",
+                ),
+            ),
+            (2, two),
+        ];
+        let q = Queue::build(
+            &protocols,
+            &[None, None],
+            &[],
+            &HashMap::new(),
+            &c,
+            &TriageRules::default(),
+        );
+        for by in [
+            crate::stats::GroupBy::Provision,
+            crate::stats::GroupBy::Kind,
+        ] {
+            let direct = crate::stats::compute(protocols.iter().map(|(_, p)| p), &[], by, &c);
+            assert_eq!(q.stats(&QueueFilter::default(), by, &c), direct, "{by:?}");
+        }
+        let by_provision = q.stats(
+            &QueueFilter::default(),
+            crate::stats::GroupBy::Provision,
+            &c,
+        );
+        let groups: Vec<(&str, u64, u64)> = by_provision
+            .iter()
+            .map(|r| (r.group.as_str(), r.protocols, r.measures))
+            .collect();
+        assert_eq!(groups, [("?", 1, 2), ("rf2011-22", 1, 1), ("total", 2, 3)]);
     }
 
     fn queue() -> Queue {
