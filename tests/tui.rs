@@ -550,6 +550,17 @@ fn statistics_screen_follows_the_filter_and_decisions_live() {
 
     press(app, "tab");
     assert_eq!(app.stats.as_ref().unwrap().grouping(), GroupBy::Provision);
+    // Scrolling the table stops at its end: 11 rows, 4 shown on a 10-line terminal.
+    app.resize(80, 10);
+    press(app, "G");
+    assert_eq!(app.stats.as_ref().unwrap().scroll, 7);
+    press(app, "k j j");
+    assert_eq!(app.stats.as_ref().unwrap().scroll, 7);
+    press(app, "k g g");
+    assert_eq!(app.stats.as_ref().unwrap().scroll, 0);
+    let screen_text = screen(app, 80, 10);
+    assert!(screen_text.contains("bvl § 10-7"), "{screen_text}");
+    app.resize(120, 40);
     press(app, "tab tab tab");
     assert_eq!(app.stats.as_ref().unwrap().tab, StatsTab::Time);
     press(app, "shift-tab");

@@ -464,16 +464,19 @@ impl App {
             | Action::GoBottom
                 if !in_detail && self.stats.is_some() =>
             {
-                let page = self.page() as isize;
+                // The table shows a page less its header (the tab line is in the chrome).
+                let shown = self.page().saturating_sub(1).max(1);
                 if let Some(s) = &mut self.stats {
+                    let last = s.rows.len().saturating_sub(shown);
                     s.scroll = match action {
                         Action::MoveDown => s.scroll.saturating_add(1),
                         Action::MoveUp => s.scroll.saturating_sub(1),
-                        Action::PageDown => s.scroll.saturating_add(page as usize),
-                        Action::PageUp => s.scroll.saturating_sub(page as usize),
+                        Action::PageDown => s.scroll.saturating_add(shown),
+                        Action::PageUp => s.scroll.saturating_sub(shown),
                         Action::GoTop => 0,
-                        _ => usize::MAX / 2, // the view clamps it to the end
-                    };
+                        _ => last,
+                    }
+                    .min(last);
                 }
             }
             Action::MoveDown | Action::MoveUp | Action::PageDown | Action::PageUp if in_detail => {
