@@ -463,7 +463,11 @@ fn no_color_uses_no_colours_at_all() {
     let mut f = app();
     let app = &mut f.app;
     app.color = false;
-    for keys in ["", "enter", "esc ?", "esc tab d"] {
+    let statistics = ["esc esc g s", "m", "tab", "tab", "tab"];
+    for keys in ["", "enter", "esc ?", "esc tab d"]
+        .into_iter()
+        .chain(statistics)
+    {
         press(app, keys);
         let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
         terminal
@@ -693,22 +697,4 @@ fn snapshot_statistics() {
     press(app, ":");
     typed(app, "filter region=nowhere\n");
     snapshot("stats_empty_selection", app);
-}
-
-#[test]
-fn no_color_statistics_use_no_colours() {
-    let mut f = app();
-    let app = &mut f.app;
-    app.color = false;
-    for keys in ["g s", "m", "tab", "tab", "tab"] {
-        press(app, keys);
-        let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
-        terminal
-            .draw(|frame| tvang::tui::view::render(app, frame))
-            .unwrap();
-        for cell in terminal.backend().buffer().content() {
-            assert_eq!(cell.fg, ratatui::style::Color::Reset, "after {keys:?}");
-            assert_eq!(cell.bg, ratatui::style::Color::Reset, "after {keys:?}");
-        }
-    }
 }

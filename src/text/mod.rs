@@ -954,13 +954,21 @@ fn stats_group_label(group: &str, by: crate::stats::GroupBy, catalogue: &Catalog
     }
 }
 
-/// The statistics as cells: a header row, then one row per group and the total.
+/// The output values of the rows (suppressed as asked) and the table of their cells: a header
+/// row, then one row per group and the total.
 pub fn stats_cells(
     rows: &[crate::stats::Row],
-    values: &[serde_json::Map<String, serde_json::Value>],
     by: crate::stats::GroupBy,
+    suppress_below: Option<u64>,
     catalogue: &Catalogue,
-) -> Vec<Vec<String>> {
+) -> (
+    Vec<serde_json::Map<String, serde_json::Value>>,
+    Vec<Vec<String>>,
+) {
+    let values: Vec<_> = rows
+        .iter()
+        .map(|r| crate::stats::output_values(r, suppress_below))
+        .collect();
     let funnel = by == crate::stats::GroupBy::Institution;
     let mut header = vec![
         "Gruppe",
@@ -981,7 +989,7 @@ pub fn stats_cells(
         header.extend(["Klagerate", "Medholdsandel (trakt)"]);
     }
     let mut table: Vec<Vec<String>> = vec![header.iter().map(|h| h.to_string()).collect()];
-    for (row, v) in rows.iter().zip(values) {
+    for (row, v) in rows.iter().zip(&values) {
         let mut cells = vec![
             stats_group_label(&row.group, by, catalogue),
             stat_cell(&v["protocols"], false),
@@ -1003,7 +1011,7 @@ pub fn stats_cells(
         }
         table.push(cells);
     }
-    table
+    (values, table)
 }
 
 /// The lines under the table: the total row's figures that have no column, and how to read
@@ -1052,11 +1060,7 @@ pub fn stats_table(
     suppress_below: Option<u64>,
     catalogue: &Catalogue,
 ) -> String {
-    let values: Vec<_> = rows
-        .iter()
-        .map(|r| crate::stats::output_values(r, suppress_below))
-        .collect();
-    let table = stats_cells(rows, &values, by, catalogue);
+    let (values, table) = stats_cells(rows, by, suppress_below, catalogue);
     let widths: Vec<usize> = (0..table[0].len())
         .map(|c| {
             table
@@ -1132,11 +1136,7 @@ pub fn stats_markdown(
     selection: &str,
     made: &str,
 ) -> String {
-    let values: Vec<_> = rows
-        .iter()
-        .map(|r| crate::stats::output_values(r, suppress_below))
-        .collect();
-    let table = stats_cells(rows, &values, by, catalogue);
+    let (values, table) = stats_cells(rows, by, suppress_below, catalogue);
     let cell = |c: &str| c.replace('\\', "\\\\").replace('|', "\\|");
     let mut out = format!(
         "# Statistikk over tvangsprotokoller og klager, etter {}\n\n",

@@ -249,13 +249,8 @@ fn render_ratio(stats: &StatsView, theme: Theme, frame: &mut Frame, area: Rect) 
 
 /// Per provision or region: the same columns as `tvang stats`, with a bar of the protocols.
 fn render_table(app: &App, stats: &StatsView, theme: Theme, frame: &mut Frame, area: Rect) {
-    let values: Vec<_> = stats
-        .rows
-        .iter()
-        .map(|r| crate::stats::output_values(r, None))
-        .collect();
     let by = stats.grouping();
-    let cells = crate::text::stats_cells(&stats.rows, &values, by, &app.catalogue);
+    let (_, cells) = crate::text::stats_cells(&stats.rows, by, None, &app.catalogue);
     // Columns by index into the cells: group, protocols, complaints, per 100, medhold, delvis,
     // ikke, avvist, uavgjort, upheld share, median days; narrow terminals keep the first six.
     let mut columns: Vec<(usize, Constraint)> = vec![
