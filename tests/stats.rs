@@ -235,6 +235,12 @@ fn csv_has_the_json_columns_and_suppression_applies_to_every_format() {
             .any(|j| j.as_object().unwrap().values().any(|v| v == "<5"))
     );
     assert!(md.contains("Tall fra 1 til 4 vises som «<5»"));
+
+    // Regions: named in tables, by code in JSON.
+    let table = tvang(&db, &["stats", "--by", "region"]).stdout;
+    assert!(table.lines().any(|l| l.starts_with("Vestland ")), "{table}");
+    let json = stats_json(&db, &["--by", "region"]);
+    assert!(json.iter().any(|r| r["group"] == "vestland"));
 }
 
 #[test]

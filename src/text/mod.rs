@@ -950,6 +950,16 @@ fn stats_group_label(group: &str, by: crate::stats::GroupBy, catalogue: &Catalog
                 .to_string()
             })
             .unwrap_or_else(|| id.to_string()),
+        // Statsforvalter regions by name (the code is in JSON and CSV).
+        (code, GroupBy::Region) => catalogue.region(code).map_or_else(
+            || code.to_string(),
+            |r| {
+                r.name
+                    .strip_prefix("Statsforvalteren i ")
+                    .unwrap_or(&r.name)
+                    .to_string()
+            },
+        ),
         (other, _) => other.to_string(),
     }
 }
