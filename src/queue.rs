@@ -299,7 +299,7 @@ impl Queue {
             store.reviews(RecordKind::Complaint)?,
         ];
         let links = crate::query::link_complaints(store, &protocols, &complaints)?;
-        let decisions = crate::stats::decisions(store)?;
+        let decisions = crate::stats::decisions(store, &reviews[1])?;
         let complaint_input: Vec<ComplaintInput> = complaints
             .iter()
             .zip(&links)

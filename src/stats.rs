@@ -24,7 +24,7 @@ use crate::catalogue::Catalogue;
 use crate::facts::{decode_view, ProtocolFacts, View};
 use crate::model::{institution_key, Complaint, Outcome};
 use crate::query::{link_complaints, FilterError, Matcher, ProtocolFilter};
-use crate::review::{RecordKind, RecordRef};
+use crate::review::{RecordKind, RecordRef, Review};
 use crate::store::{Store, StoreError, StoredComplaint};
 use chrono::{Datelike, NaiveDate};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -422,9 +422,13 @@ pub fn compute<'p, P: StatsSubject + 'p>(
 
 /// The inspectors' decisions on complaints, by complaint id: the outcome and the Oslo day it was
 /// last set in tvang (from the audit trail), which is the decision day handling time counts to.
-pub fn decisions(store: &Store) -> Result<FxHashMap<u64, (Outcome, NaiveDate)>, StoreError> {
+/// `complaint_reviews` are the store's reviews of complaints, which the caller has loaded.
+pub fn decisions(
+    store: &Store,
+    complaint_reviews: &HashMap<u64, Review>,
+) -> Result<FxHashMap<u64, (Outcome, NaiveDate)>, StoreError> {
     let mut out = FxHashMap::default();
-    for (id, review) in store.reviews(RecordKind::Complaint)? {
+    for (&id, review) in complaint_reviews {
         let Some(outcome) = review.outcome else {
             continue;
         };
@@ -466,7 +470,7 @@ pub fn from_store(
             selected.push(v);
         }
     }
-    let decisions = decisions(store)?;
+    let decisions = decisions(store, &store.reviews(RecordKind::Complaint)?)?;
     let stats: Vec<ComplaintStat> = complaints
         .iter()
         .zip(&links)
