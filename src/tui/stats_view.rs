@@ -155,7 +155,7 @@ fn render_time(stats: &StatsView, theme: Theme, frame: &mut Frame, area: Rect) {
         t::protocols_per(stats.monthly),
         periods,
         periods.iter().map(|p| p.protocols).collect(),
-        theme_color(theme, Color::Cyan),
+        theme.fg(Color::Cyan),
         stats.monthly,
         theme,
     );
@@ -165,7 +165,7 @@ fn render_time(stats: &StatsView, theme: Theme, frame: &mut Frame, area: Rect) {
         t::complaints_per(stats.monthly),
         periods,
         periods.iter().map(|p| p.complaints).collect(),
-        theme_color(theme, Color::Yellow),
+        theme.fg(Color::Yellow),
         stats.monthly,
         theme,
     );
@@ -175,14 +175,6 @@ fn render_time(stats: &StatsView, theme: Theme, frame: &mut Frame, area: Rect) {
             Paragraph::new(t::stats_summary(total)).wrap(ratatui::widgets::Wrap { trim: true }),
             summary,
         );
-    }
-}
-
-fn theme_color(theme: Theme, c: Color) -> Style {
-    if theme.color {
-        Style::new().fg(c)
-    } else {
-        Style::new()
     }
 }
 
@@ -223,13 +215,13 @@ fn render_ratio(stats: &StatsView, theme: Theme, frame: &mut Frame, area: Rect) 
             .name(t::STATS_RATIO_LEGEND)
             .marker(marker)
             .graph_type(GraphType::Line)
-            .style(theme_color(theme, Color::Yellow))
+            .style(theme.fg(Color::Yellow))
             .data(&ratio),
         Dataset::default()
             .name(t::STATS_UPHELD_LEGEND)
             .marker(Marker::Dot)
             .graph_type(GraphType::Line)
-            .style(theme_color(theme, Color::Red))
+            .style(theme.fg(Color::Red))
             .data(&upheld),
     ])
     .block(Block::bordered().title(t::STATS_RATIO_TITLE))
@@ -308,7 +300,7 @@ fn render_table(app: &App, stats: &StatsView, theme: Theme, frame: &mut Frame, a
                 let filled = (row.protocols * u64::from(bar_width)).div_ceil(max) as usize;
                 out.push(Cell::from(Span::styled(
                     "▇".repeat(filled),
-                    theme_color(theme, Color::Cyan),
+                    theme.fg(Color::Cyan),
                 )));
             }
             let r = Row::new(out);
@@ -397,7 +389,7 @@ fn render_funnel(stats: &StatsView, theme: Theme, frame: &mut Frame, area: Rect)
         Dataset::default()
             .marker(Marker::Braille)
             .graph_type(GraphType::Line)
-            .style(theme_color(theme, color))
+            .style(theme.fg(color))
             .data(data)
     };
     let chart = Chart::new(vec![
@@ -410,7 +402,7 @@ fn render_funnel(stats: &StatsView, theme: Theme, frame: &mut Frame, area: Rect)
             .name(t::FUNNEL_INSTITUTIONS)
             .marker(Marker::Dot)
             .graph_type(GraphType::Scatter)
-            .style(theme_color(theme, Color::Cyan))
+            .style(theme.fg(Color::Cyan))
             .data(&inside),
         Dataset::default()
             .name(t::FUNNEL_OUTSIDE)

@@ -24,7 +24,8 @@ pub struct Theme {
 }
 
 impl Theme {
-    fn fg(self, c: Color) -> Style {
+    /// A foreground colour, or no style at all without colour.
+    pub fn fg(self, c: Color) -> Style {
         if self.color {
             Style::new().fg(c)
         } else {
