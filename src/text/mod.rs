@@ -914,6 +914,18 @@ fn funnel_label(v: &serde_json::Value) -> String {
     }
 }
 
+/// A figure with one decimal and a decimal comma; `–` when there is none.
+pub fn decimal(x: Option<f64>) -> String {
+    x.map_or("–".into(), |x| format!("{x:.1}").replace('.', ","))
+}
+
+/// A share as a percentage with a decimal comma; `–` when there is none.
+pub fn percent(x: Option<f64>) -> String {
+    x.map_or("–".into(), |x| {
+        format!("{:.1} %", 100.0 * x).replace('.', ",")
+    })
+}
+
 /// A statistics value for a table: counts as they are (or `<N`), shares as percentages, other
 /// figures with one decimal, and `–` where there is nothing to show.
 fn stat_cell(v: &serde_json::Value, percent: bool) -> String {
@@ -921,14 +933,8 @@ fn stat_cell(v: &serde_json::Value, percent: bool) -> String {
         serde_json::Value::Null => "–".into(),
         serde_json::Value::String(s) => s.clone(),
         serde_json::Value::Number(n) if n.is_u64() => n.to_string(),
-        serde_json::Value::Number(n) => {
-            let x = n.as_f64().unwrap_or_default();
-            if percent {
-                format!("{:.1} %", 100.0 * x).replace('.', ",")
-            } else {
-                format!("{x:.1}").replace('.', ",")
-            }
-        }
+        serde_json::Value::Number(n) if percent => self::percent(n.as_f64()),
+        serde_json::Value::Number(n) => decimal(n.as_f64()),
         other => other.to_string(),
     }
 }
