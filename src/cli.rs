@@ -568,24 +568,7 @@ fn cmd_export(store: &Store, args: ExportArgs) -> Result<ExitCode, Failure> {
         ExportFormatArg::Csv => ExportFormat::Csv,
     };
     let result = match &args.out {
-        Some(path) => {
-            // Write beside the target and rename, so a failed export never leaves half a file.
-            let tmp = path.with_extension("tvang-partial");
-            let file = std::fs::File::create(&tmp)
-                .map_err(|e| Failure::new(format!("{}: {e}", path.display()), 2))?;
-            let mut out = std::io::BufWriter::new(file);
-            let r = export(store, format, &mut out);
-            drop(out);
-            match r {
-                Ok(c) => std::fs::rename(&tmp, path)
-                    .map(|_| c)
-                    .map_err(ExportError::Io),
-                Err(e) => {
-                    let _ = std::fs::remove_file(&tmp);
-                    Err(e)
-                }
-            }
-        }
+        Some(path) => tvang::export::write_file_atomically(path, |out| export(store, format, out)),
         None => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
@@ -605,7 +588,13 @@ fn cmd_export(store: &Store, args: ExportArgs) -> Result<ExitCode, Failure> {
         Err(ExportError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
             Ok(ExitCode::SUCCESS)
         }
-        Err(ExportError::Io(e)) => Err(Failure::new(e.to_string(), 2)),
+        Err(ExportError::Io(e)) => Err(Failure::new(
+            match &args.out {
+                Some(path) => format!("{}: {e}", path.display()),
+                None => e.to_string(),
+            },
+            2,
+        )),
         Err(ExportError::Store(e)) => Err(e.into()),
         Err(ExportError::NotCsvSafe { record, field }) => {
             Err(Failure::new(text::not_csv_safe(&record, field), 2).hint(text::HINT_USE_JSONL))

@@ -81,15 +81,21 @@ pub const CSV_COLUMNS: &[&str] = &[
     "decided_at",
 ];
 
-/// Writes a whole file beside its target, syncs it and renames it into place: a failed or
-/// interrupted write never leaves half a file under the name asked for.
-pub fn write_file_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Writes a whole file beside its target (through `write`), syncs it and renames it into
+/// place: a failed or interrupted write never leaves half a file under the name asked for.
+pub fn write_file_atomically<T, E: From<std::io::Error>>(
+    path: &std::path::Path,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<T, E>,
+) -> Result<T, E> {
     let tmp = path.with_extension("tvang-partial");
     let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        let value = write(&mut out)?;
+        // Flushing here, not on drop, so that a failed last write is an error.
+        let file = out.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
-        std::fs::rename(&tmp, path)
+        std::fs::rename(&tmp, path)?;
+        Ok(value)
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);

@@ -1212,7 +1212,10 @@ impl App {
             ),
             _ => return self.say(MessageKind::Error, t::EXPORT_STATS_USAGE),
         };
-        match crate::export::write_file_atomically(&path, content.as_bytes()) {
+        let written = crate::export::write_file_atomically(&path, |out| {
+            std::io::Write::write_all(out, content.as_bytes())
+        });
+        match written {
             Ok(()) => self.say(
                 MessageKind::Saved,
                 t::stats_exported(&path.display().to_string(), rows.len() - 1),
