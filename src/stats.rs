@@ -593,20 +593,7 @@ fn poisson_limit(mean: f64, q: f64) -> f64 {
     if mean <= 0.0 {
         return 0.0;
     }
-    let k = poisson_quantile(mean, q);
-    let cdf = |k: u64| -> f64 {
-        let mut log_pmf = -mean;
-        let mut sum = 0.0;
-        for i in 0..=k {
-            if i > 0 {
-                log_pmf += mean.ln() - (i as f64).ln();
-            }
-            sum += log_pmf.exp();
-        }
-        sum
-    };
-    let at_k = cdf(k);
-    let below = if k == 0 { 0.0 } else { cdf(k - 1) };
+    let (k, below, at_k) = poisson_quantile_cdf(mean, q);
     let alpha = if at_k > below {
         ((at_k - q) / (at_k - below)).clamp(0.0, 1.0)
     } else {
@@ -632,16 +619,22 @@ fn funnel(observed: u64, quantile: impl Fn(f64) -> u64) -> Funnel {
 
 /// The smallest k with P(X ≤ k) ≥ q for X ~ Poisson(mean), summed exactly in log space.
 pub fn poisson_quantile(mean: f64, q: f64) -> u64 {
+    poisson_quantile_cdf(mean, q).0
+}
+
+/// The quantile k of [`poisson_quantile`] with P(X ≤ k − 1) and P(X ≤ k), from the same sum.
+fn poisson_quantile_cdf(mean: f64, q: f64) -> (u64, f64, f64) {
     if mean <= 0.0 {
-        return 0;
+        return (0, 0.0, 1.0);
     }
     let mut log_pmf = -mean; // k = 0
     let mut cdf = 0.0;
     let mut k = 0u64;
     loop {
+        let below = cdf;
         cdf += log_pmf.exp();
         if cdf >= q || k > (mean * 10.0 + 1000.0) as u64 {
-            return k;
+            return (k, below, cdf);
         }
         k += 1;
         log_pmf += mean.ln() - (k as f64).ln();
