@@ -212,6 +212,23 @@ fn shown<T: Serialize>(value: &Option<T>) -> String {
     value.as_ref().map(json_name).unwrap_or_default()
 }
 
+/// Sets an optional text field; the inverse change (made by `inverse` from the old value) and
+/// the old and new texts, or None when nothing changed.
+fn replace_text(
+    slot: &mut Option<String>,
+    new: &Option<String>,
+    inverse: fn(Option<String>) -> Change,
+) -> Option<(Change, String, String)> {
+    let old = std::mem::replace(slot, new.clone());
+    (old != *new).then(|| {
+        let (o, n) = (
+            old.clone().unwrap_or_default(),
+            new.clone().unwrap_or_default(),
+        );
+        (inverse(old), o, n)
+    })
+}
+
 impl Review {
     /// Applies a change. Returns its inverse and the old and new values for the audit trail, or
     /// None when the change would change nothing.
@@ -232,25 +249,13 @@ impl Review {
                 };
                 (old != *new).then(|| (Change::Check(*item, old), shown(&old), shown(new)))
             }
-            Change::CorrectedProvision(new) => {
-                let old = std::mem::replace(&mut self.corrected_provision, new.clone());
-                (old != *new).then(|| {
-                    let (o, n) = (
-                        old.clone().unwrap_or_default(),
-                        new.clone().unwrap_or_default(),
-                    );
-                    (Change::CorrectedProvision(old), o, n)
-                })
-            }
+            Change::CorrectedProvision(new) => replace_text(
+                &mut self.corrected_provision,
+                new,
+                Change::CorrectedProvision,
+            ),
             Change::CorrectedKind(new) => {
-                let old = std::mem::replace(&mut self.corrected_kind, new.clone());
-                (old != *new).then(|| {
-                    let (o, n) = (
-                        old.clone().unwrap_or_default(),
-                        new.clone().unwrap_or_default(),
-                    );
-                    (Change::CorrectedKind(old), o, n)
-                })
+                replace_text(&mut self.corrected_kind, new, Change::CorrectedKind)
             }
             Change::AddTag(tag) => self
                 .tags
