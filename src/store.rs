@@ -657,17 +657,25 @@ impl Store {
         Ok(out)
     }
 
-    /// Earlier versions of a protocol replaced by `--update`, oldest first.
-    pub fn protocol_history(&self, id: u64) -> Result<Vec<StoredProtocol>, StoreError> {
-        let prefix = id_key(b'h', id);
+    /// The JSON values under a key prefix, in key order; `label` names them when one is corrupt.
+    fn json_values<T: for<'de> Deserialize<'de>>(
+        &self,
+        prefix: &[u8],
+        label: &str,
+    ) -> Result<Vec<T>, StoreError> {
         self.data
-            .scan_prefix(&prefix)
+            .scan_prefix(prefix)
             .values()
             .map(|v| {
                 let v = v.map_err(|e| self.sled_err(e))?;
-                decode_json(&v).map_err(|e| self.corrupt(format!("h{id}: {e}")))
+                decode_json(&v).map_err(|e| self.corrupt(format!("{label}: {e}")))
             })
             .collect()
+    }
+
+    /// Earlier versions of a protocol replaced by `--update`, oldest first.
+    pub fn protocol_history(&self, id: u64) -> Result<Vec<StoredProtocol>, StoreError> {
+        self.json_values(&id_key(b'h', id), &format!("h{id}"))
     }
 }
 
@@ -763,15 +771,7 @@ impl Store {
     /// The audit trail of one record, oldest first.
     pub fn audit(&self, record: RecordRef) -> Result<Vec<AuditEntry>, StoreError> {
         let prefix = record_key(b'a', record);
-        self.data
-            .scan_prefix(&prefix)
-            .values()
-            .map(|v| {
-                let v = v.map_err(|e| self.sled_err(e))?;
-                decode_json(&v)
-                    .map_err(|e| self.corrupt(format!("{}: {e}", printable_key(&prefix))))
-            })
-            .collect()
+        self.json_values(&prefix, &printable_key(&prefix))
     }
 
     /// Saved filters by name (the value is the caller's JSON).
