@@ -544,7 +544,7 @@ pub fn days_gap(days: i64) -> String {
 // ---- statistics screen ----
 
 pub const EXPORT_STATS_USAGE: &str =
-    "Bruk: :export-stats FIL.csv|FIL.json|FIL.md [N] (N ≥ 2 skjuler tall fra 1 til N−1)";
+    "Bruk: :export-stats FIL.csv|.json|.md [N] (N ≥ 2 skjuler tall under N)";
 pub const STATS_EMPTY: &str = "Ingen protokoller i utvalget. F fjerner filteret, / endrer det.";
 pub const STATS_RATIO_TITLE: &str = "Klager per 100 protokoller (linje) og medholdsandel i % (•)";
 pub const STATS_RATIO_LEGEND: &str = "klager per 100";
