@@ -49,6 +49,8 @@ enum Command {
     List(ListArgs),
     /// Protocol-to-complaint figures, outcomes and handling times, grouped
     Stats(StatsArgs),
+    /// Search protocols and complaints, fuzzily: inst:NAME child:REF hjemmel:10-7 text:"phrase"
+    Search(SearchArgs),
     /// Write deterministic synthetic protocols and complaints (never real people)
     Generate(GenerateArgs),
     /// Keymap files of the terminal UI
@@ -184,6 +186,19 @@ struct ListArgs {
     /// At most N rows (0: all) [default: 100 for table, all for json]
     #[arg(long)]
     limit: Option<usize>,
+    #[arg(long, value_enum, default_value = "table")]
+    format: ListFormat,
+}
+
+#[derive(Args, Debug)]
+struct SearchArgs {
+    /// Words, each matched loosely (solbakken finds Sølbakken); "quoted phrases" exactly;
+    /// prefixes narrow a term: inst: child: hjemmel: tiltak: region: id: text:
+    #[arg(required = true, value_name = "QUERY")]
+    query: Vec<String>,
+    /// At most N results (0: all)
+    #[arg(long, default_value_t = 20)]
+    limit: usize,
     #[arg(long, value_enum, default_value = "table")]
     format: ListFormat,
 }
@@ -382,6 +397,7 @@ fn with_store(
         Command::Show(args) => cmd_show(&store, &catalogue, args),
         Command::List(args) => cmd_list(&store, &catalogue, args),
         Command::Stats(args) => cmd_stats(&store, &catalogue, args),
+        Command::Search(args) => cmd_search(&store, &catalogue, args),
         Command::Generate(_) | Command::Keymap(_) => unreachable!("needs no store"),
     }
 }
@@ -699,6 +715,63 @@ fn cmd_list(store: &Store, catalogue: &Catalogue, args: ListArgs) -> Result<Exit
         ListFormat::Json => text::protocol_list_json(&rows, catalogue),
     };
     let _ = write!(out, "{rendered}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_search(store: &Store, catalogue: &Catalogue, args: SearchArgs) -> Result<ExitCode, Failure> {
+    use tvang::review::RecordKind;
+    use tvang::search::{load_index, Query};
+    let typed = args.query.join(" ");
+    let query = Query::parse(&typed);
+    let index = load_index(store, catalogue)?;
+    if index.is_empty() {
+        eprintln!("{}", text::empty_store(store.path()));
+    }
+    let ranked = index.search(&query);
+    let limit = if args.limit == 0 {
+        usize::MAX
+    } else {
+        args.limit
+    };
+    let mut hits = Vec::new();
+    for r in ranked.iter().take(limit) {
+        let (record_id, protocol_id, institution) = match r.record.kind {
+            RecordKind::Protocol => match store.protocol_skeleton(r.record.id)? {
+                Some(p) => (p.protocol_id, None, p.institution),
+                None => continue,
+            },
+            RecordKind::Complaint => match store.complaint(r.record.id)? {
+                Some(sc) => {
+                    let c = sc.complaint;
+                    let institution = c.institution.or(c.institution_id).unwrap_or_default();
+                    (c.complaint_id, Some(c.protocol_id), institution)
+                }
+                None => continue,
+            },
+        };
+        hits.push(text::SearchHit {
+            kind: r.record.kind,
+            record_id,
+            protocol_id,
+            institution,
+            date: r.date,
+            score: r.score,
+            matches: index.explain(r.record, &query),
+        });
+    }
+    let rendered = match args.format {
+        ListFormat::Table => {
+            let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let marks = if colour {
+                ("\x1b[1;4m", "\x1b[0m")
+            } else {
+                ("[", "]")
+            };
+            text::search_table(&typed, &hits, ranked.len(), marks)
+        }
+        ListFormat::Json => text::search_json(&typed, &hits, ranked.len()),
+    };
+    let _ = write!(std::io::stdout().lock(), "{rendered}");
     Ok(ExitCode::SUCCESS)
 }
 

@@ -418,6 +418,36 @@ pub fn encode(p: &Protocol) -> Vec<u8> {
     postcard::to_allocvec(&facts).expect("facts encode")
 }
 
+/// A protocol's long texts, borrowed from their encoded form: what search reads of a protocol
+/// beside its facts (the store keeps them in their own chunks, `T`).
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Narrative<'a> {
+    #[serde(borrow)]
+    pub danger: Option<&'a str>,
+    #[serde(borrow)]
+    pub justification: Option<&'a str>,
+    #[serde(borrow)]
+    pub injury_note: Option<&'a str>,
+    #[serde(borrow)]
+    pub child_statement: Option<&'a str>,
+}
+
+/// The long texts of a protocol, encoded (field order is the format).
+pub fn encode_narrative(p: &Protocol) -> Vec<u8> {
+    let n = Narrative {
+        danger: p.danger.as_deref(),
+        justification: p.justification.as_deref(),
+        injury_note: p.injury_note.as_deref(),
+        child_statement: p.child_statement.as_deref(),
+    };
+    postcard::to_allocvec(&n).expect("narrative encode")
+}
+
+/// `None` when the bytes are not an encoded narrative.
+pub fn decode_narrative(bytes: &[u8]) -> Option<Narrative<'_>> {
+    postcard::from_bytes(bytes).ok()
+}
+
 /// A protocol rebuilt from its facts: the record without its long texts (present texts are
 /// empty strings). `None` when the bytes are not facts.
 pub fn decode_skeleton(bytes: &[u8]) -> Option<Protocol> {
@@ -582,6 +612,27 @@ mod tests {
             );
             assert_eq!(view.narrative, narrative);
         }
+    }
+
+    #[test]
+    fn narratives_round_trip() {
+        let mut p = generate(&GenerateOptions {
+            protocols: 1,
+            seed: 7,
+            first_year: 2023,
+            last_year: 2023,
+        })
+        .protocols
+        .remove(0);
+        p.injury_note = None;
+        p.child_statement = Some("«Jeg ville bare gå» – æøå".into());
+        let bytes = encode_narrative(&p);
+        let n = decode_narrative(&bytes).expect("decodes");
+        assert_eq!(n.danger, p.danger.as_deref());
+        assert_eq!(n.justification, p.justification.as_deref());
+        assert_eq!(n.injury_note, None);
+        assert_eq!(n.child_statement, p.child_statement.as_deref());
+        assert!(decode_narrative(&bytes[..bytes.len() - 1]).is_none());
     }
 
     #[test]

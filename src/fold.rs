@@ -36,9 +36,73 @@ pub fn fold_key(s: &str) -> String {
         .collect()
 }
 
+/// Lower-cases char by char (each char to one char), so that char positions in the result are
+/// char positions in `s`: search finds a match in the lower-cased text and highlights it in `s`.
+pub fn lower_chars(s: &str) -> String {
+    s.chars()
+        .map(|c| c.to_lowercase().next().unwrap_or(c))
+        .collect()
+}
+
+/// The loose fold fuzzy search matches in: lower case, `å`/`aa` → `a`, `ø`/`oe` → `o`,
+/// `æ` → `ae`, and a few Latin accents. People type Norwegian names without æøå in several ways
+/// (`Solbakken`, `Soelbakken` for `Sølbakken`; `Braten`, `Braaten` for `Bråten`); folding both
+/// sides this way makes them equal. Returns the folded text and, for each of its chars, the
+/// index of the char of `s` it came from (for highlighting).
+pub fn search_fold(s: &str) -> (String, Vec<usize>) {
+    let mut out = String::with_capacity(s.len());
+    let mut from = Vec::with_capacity(s.len());
+    let mut chars = s
+        .chars()
+        .map(|c| c.to_lowercase().next().unwrap_or(c))
+        .enumerate()
+        .peekable();
+    while let Some((i, c)) = chars.next() {
+        let folded: &str = match c {
+            'a' if chars.next_if(|(_, n)| *n == 'a').is_some() => "a",
+            'o' if chars.next_if(|(_, n)| *n == 'e').is_some() => "o",
+            'å' | 'á' | 'à' | 'â' => "a",
+            'ø' | 'ö' | 'ó' | 'ò' | 'ô' => "o",
+            'æ' | 'ä' => "ae",
+            'é' | 'è' | 'ê' | 'ë' => "e",
+            'ü' | 'ú' => "u",
+            _ => {
+                out.push(c);
+                from.push(i);
+                continue;
+            }
+        };
+        out.push_str(folded);
+        from.extend(std::iter::repeat_n(i, folded.chars().count()));
+    }
+    (out, from)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn search_fold_makes_the_ascii_spellings_equal() {
+        let f = |s: &str| search_fold(s).0;
+        for same in [
+            ["Sølbakken", "solbakken", "SOELBAKKEN"],
+            ["Bråten", "braaten", "Braten"],
+            ["Ærlig", "aerlig", "AErlig"],
+        ] {
+            assert_eq!(f(same[0]), f(same[1]), "{same:?}");
+            assert_eq!(f(same[0]), f(same[2]), "{same:?}");
+        }
+        assert_ne!(f("bakke"), f("bakken"));
+        let (folded, from) = search_fold("Braaten Æ");
+        assert_eq!(folded, "braten ae");
+        assert_eq!(from, vec![0, 1, 2, 4, 5, 6, 7, 8, 8]);
+        assert_eq!(lower_chars("ÅSLY İ"), "åsly i");
+        assert_eq!(
+            lower_chars("ÅSLY İ").chars().count(),
+            "ÅSLY İ".chars().count()
+        );
+    }
 
     #[test]
     fn folds_norwegian_letters_and_space() {

@@ -16,6 +16,7 @@ pub mod model;
 pub mod query;
 pub mod queue;
 pub mod review;
+pub mod search;
 pub mod stats;
 pub mod store;
 pub mod text;

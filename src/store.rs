@@ -13,6 +13,7 @@
 //! | `m`    | meta name                              | schema version, counters           |
 //! | `p`    | id                                     | [`StoredProtocol`] JSON            |
 //! | `F`    | chunk (u32: id / 1024)                 | facts ([`crate::facts`]) of up to 1,024 protocols |
+//! | `T`    | chunk (u32: id / 1024)                 | the long texts of the same protocols, lz4 |
 //! | `k`    | id                                     | [`StoredComplaint`] JSON           |
 //! | `h`    | id, version (u32)                      | a replaced version, JSON           |
 //! | `P`    | institution key, protocol_id           | id                                 |
@@ -42,9 +43,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-/// The newest schema this build reads and writes. 2 added the facts (`F`) of every protocol;
-/// a version 1 store gets them when it is first opened.
-pub const SCHEMA_VERSION: u32 = 3;
+/// The newest schema this build reads and writes. 2 added the facts (`F`) of every protocol,
+/// 3 the narrative fingerprint to them, 4 the narrative chunks (`T`) that search reads; an older
+/// store gets them when it is first opened.
+pub const SCHEMA_VERSION: u32 = 4;
 
 const META_SCHEMA: &[u8] = b"mschema_version";
 const META_NEXT_ID: &[u8] = b"mnext_id";
@@ -225,9 +227,8 @@ impl Store {
                         supported: SCHEMA_VERSION,
                     });
                 }
-                if found < 3 {
-                    // 2 added the facts; 3 added the narrative fingerprint to them.
-                    self.add_facts()?;
+                if found < SCHEMA_VERSION {
+                    self.add_derived()?;
                 }
                 Ok(())
             }
@@ -240,24 +241,35 @@ impl Store {
         }
     }
 
-    /// Schema 1 → 2: writes the facts of every protocol, chunk by chunk, then the version,
-    /// flushed. Interrupted, it simply runs again at the next open.
-    fn add_facts(&self) -> Result<(), StoreError> {
+    /// An older schema → this one: writes the facts and the narrative of every protocol, chunk
+    /// by chunk, then the version, in one batch, flushed. Interrupted, it simply runs again at the
+    /// next open.
+    fn add_derived(&self) -> Result<(), StoreError> {
         let mut chunk: Option<u32> = None;
-        let mut entries: BTreeMap<u64, Vec<u8>> = BTreeMap::new();
+        let mut facts: BTreeMap<u64, Vec<u8>> = BTreeMap::new();
+        let mut narratives: BTreeMap<u64, Vec<u8>> = BTreeMap::new();
         let mut batch = sled::Batch::default();
+        let write_chunk = |batch: &mut sled::Batch,
+                           c: u32,
+                           facts: &mut BTreeMap<u64, Vec<u8>>,
+                           narratives: &mut BTreeMap<u64, Vec<u8>>| {
+            batch.insert(chunk_key(b'F', c), encode_facts_chunk(facts));
+            batch.insert(chunk_key(b'T', c), encode_narrative_chunk(narratives));
+            facts.clear();
+            narratives.clear();
+        };
         for sp in self.protocols() {
             let sp = sp?;
             let c = facts_chunk_of(sp.id);
-            if chunk.is_some_and(|prev| prev != c) {
-                batch.insert(facts_key(chunk.unwrap_or(c)), encode_facts_chunk(&entries));
-                entries.clear();
+            if let Some(prev) = chunk.filter(|prev| *prev != c) {
+                write_chunk(&mut batch, prev, &mut facts, &mut narratives);
             }
             chunk = Some(c);
-            entries.insert(sp.id, crate::facts::encode(&sp.protocol));
+            facts.insert(sp.id, crate::facts::encode(&sp.protocol));
+            narratives.insert(sp.id, crate::facts::encode_narrative(&sp.protocol));
         }
         if let Some(c) = chunk {
-            batch.insert(facts_key(c), encode_facts_chunk(&entries));
+            write_chunk(&mut batch, c, &mut facts, &mut narratives);
         }
         batch.insert(META_SCHEMA, &SCHEMA_VERSION.to_be_bytes());
         self.data.apply_batch(batch).map_err(|e| self.sled_err(e))?;
@@ -281,7 +293,7 @@ impl Store {
             if current.as_ref().is_none_or(|(c, _)| *c != chunk) {
                 current = self
                     .data
-                    .get(facts_key(chunk))
+                    .get(chunk_key(b'F', chunk))
                     .map_err(|e| self.sled_err(e))?
                     .map(|v| (chunk, v));
             }
@@ -313,18 +325,33 @@ impl Store {
             .map_err(|e| self.sled_err(e))
     }
 
-    /// Decodes every protocol's facts in `chunks` with `decode`, as (id, value) in store order.
-    /// Decoding is most of the work of loading every protocol, so it runs on two threads; the
-    /// values may borrow from the chunks ([`crate::facts::decode_view`]).
-    pub fn decode_facts<'c, T: Send>(
+    /// The chunks of every protocol's long texts (key, uncompressed value), for
+    /// [`Store::decode_facts`] with [`crate::facts::decode_narrative`].
+    pub fn narrative_chunks(&self) -> Result<Vec<(sled::IVec, Vec<u8>)>, StoreError> {
+        self.data
+            .scan_prefix([b'T'])
+            .map(|kv| {
+                let (k, v) = kv.map_err(|e| self.sled_err(e))?;
+                let plain = lz4_flex::decompress_size_prepended(&v)
+                    .map_err(|_| self.corrupt(printable_key(&k)))?;
+                Ok((k, plain))
+            })
+            .collect()
+    }
+
+    /// Decodes every protocol's entry in `chunks` (facts or narratives) with `decode`, as
+    /// (id, value) in store order. Decoding is most of the work of loading every protocol, so it
+    /// runs on two threads; the values may borrow from the chunks
+    /// ([`crate::facts::decode_view`]).
+    pub fn decode_facts<'c, V: AsRef<[u8]> + Sync, T: Send>(
         &self,
-        chunks: &'c [(sled::IVec, sled::IVec)],
+        chunks: &'c [(sled::IVec, V)],
         decode: impl Fn(&'c [u8]) -> Option<T> + Sync,
     ) -> Result<Vec<(u64, T)>, StoreError> {
-        let decode_part = |part: &'c [(sled::IVec, sled::IVec)]| -> Result<Vec<(u64, T)>, String> {
+        let decode_part = |part: &'c [(sled::IVec, V)]| -> Result<Vec<(u64, T)>, String> {
             let mut out = Vec::new();
             for (key, value) in part {
-                let entries = facts_entries(value).ok_or_else(|| printable_key(key))?;
+                let entries = facts_entries(value.as_ref()).ok_or_else(|| printable_key(key))?;
                 out.reserve(entries.len());
                 for (id, bytes) in entries {
                     let decoded =
@@ -405,6 +432,7 @@ impl Store {
             complaints: self.complaint_count()?,
             aliases_seen: Default::default(),
             facts: BTreeMap::new(),
+            narratives: BTreeMap::new(),
         };
         let mut outcomes = Vec::with_capacity(items.len());
         for (source, item) in items {
@@ -417,7 +445,12 @@ impl Store {
             outcomes.push(outcome);
         }
         w.write_postings()?;
-        w.write_facts()?;
+        let (facts, narratives) = (
+            std::mem::take(&mut w.facts),
+            std::mem::take(&mut w.narratives),
+        );
+        w.merge_chunks(b'F', facts, false)?;
+        w.merge_chunks(b'T', narratives, true)?;
         w.set(META_NEXT_ID.to_vec(), w.next_id.to_be_bytes().to_vec());
         w.set(META_PROTOCOLS.to_vec(), w.protocols.to_be_bytes().to_vec());
         w.set(
@@ -877,6 +910,8 @@ struct BatchWriter<'a> {
     aliases_seen: std::collections::HashSet<Vec<u8>>,
     /// Facts of the protocols this batch stores, merged into their chunks at the end.
     facts: BTreeMap<u64, Vec<u8>>,
+    /// Their long texts, likewise.
+    narratives: BTreeMap<u64, Vec<u8>>,
 }
 
 impl BatchWriter<'_> {
@@ -967,9 +1002,13 @@ impl BatchWriter<'_> {
         Ok(())
     }
 
-    /// Merges this batch's facts into their chunks.
-    fn write_facts(&mut self) -> Result<(), StoreError> {
-        let pending = std::mem::take(&mut self.facts);
+    /// Merges this batch's facts (`F`) or narratives (`T`, lz4-compressed) into their chunks.
+    fn merge_chunks(
+        &mut self,
+        prefix: u8,
+        pending: BTreeMap<u64, Vec<u8>>,
+        compressed: bool,
+    ) -> Result<(), StoreError> {
         let mut by_chunk: BTreeMap<u32, Vec<(u64, Vec<u8>)>> = BTreeMap::new();
         for (id, bytes) in pending {
             by_chunk
@@ -978,17 +1017,30 @@ impl BatchWriter<'_> {
                 .push((id, bytes));
         }
         for (chunk, new) in by_chunk {
-            let key = facts_key(chunk);
+            let key = chunk_key(prefix, chunk);
+            let corrupt = || self.store.corrupt(printable_key(&key));
             let mut entries: BTreeMap<u64, Vec<u8>> = match self.get(&key)? {
-                Some(v) => facts_entries(&v)
-                    .ok_or_else(|| self.store.corrupt(format!("F{chunk}")))?
-                    .into_iter()
-                    .map(|(id, b)| (id, b.to_vec()))
-                    .collect(),
+                Some(v) => {
+                    let plain = if compressed {
+                        lz4_flex::decompress_size_prepended(&v).map_err(|_| corrupt())?
+                    } else {
+                        v
+                    };
+                    facts_entries(&plain)
+                        .ok_or_else(corrupt)?
+                        .into_iter()
+                        .map(|(id, b)| (id, b.to_vec()))
+                        .collect()
+                }
                 None => BTreeMap::new(),
             };
             entries.extend(new);
-            self.set(key, encode_facts_chunk(&entries));
+            let value = if compressed {
+                encode_narrative_chunk(&entries)
+            } else {
+                encode_facts_chunk(&entries)
+            };
+            self.set(key, value);
         }
         Ok(())
     }
@@ -1049,6 +1101,8 @@ impl BatchWriter<'_> {
                     stored_json(id, 1, source, now, "protocol", json),
                 );
                 self.facts.insert(id, facts.to_vec());
+                self.narratives
+                    .insert(id, crate::facts::encode_narrative(p));
                 self.post(protocol_postings(p, catalogue), id, true);
                 self.ensure_alias(p)?;
                 self.protocols += 1;
@@ -1064,6 +1118,8 @@ impl BatchWriter<'_> {
                 let stored = stored_json(id, old.version + 1, source, now, "protocol", json);
                 self.set(id_key(b'p', id), stored);
                 self.facts.insert(id, facts.to_vec());
+                self.narratives
+                    .insert(id, crate::facts::encode_narrative(p));
                 let (old_postings, new_postings) = (
                     protocol_postings(&old.protocol, catalogue),
                     protocol_postings(p, catalogue),
@@ -1239,8 +1295,9 @@ fn facts_chunk_of(id: u64) -> u32 {
     (id >> FACTS_CHUNK_BITS) as u32
 }
 
-fn facts_key(chunk: u32) -> Vec<u8> {
-    let mut k = vec![b'F'];
+/// The key of a facts (`F`) or narrative (`T`) chunk.
+fn chunk_key(prefix: u8, chunk: u32) -> Vec<u8> {
+    let mut k = vec![prefix];
     k.extend_from_slice(&chunk.to_be_bytes());
     k
 }
@@ -1254,6 +1311,12 @@ fn encode_facts_chunk(entries: &BTreeMap<u64, Vec<u8>>) -> Vec<u8> {
         out.extend_from_slice(bytes);
     }
     out
+}
+
+/// A narrative chunk: a facts-chunk layout, lz4-compressed (narratives are most of a record's
+/// bytes and compress well).
+fn encode_narrative_chunk(entries: &BTreeMap<u64, Vec<u8>>) -> Vec<u8> {
+    lz4_flex::compress_prepend_size(&encode_facts_chunk(entries))
 }
 
 fn facts_entries(v: &[u8]) -> Option<Vec<(u64, &[u8])>> {

@@ -1267,7 +1267,10 @@ pub fn keymap_refused(e: &crate::tui::keymap::KeymapError) -> String {
     format!("{e}\ntvang starter ikke med et ugyldig tasteoppsett; rett filen og prøv igjen (tvang keymap check FIL).")
 }
 
+mod search;
 pub mod tui;
+
+pub use search::{marked, search_field_label, search_json, search_table, SearchHit};
 
 #[cfg(test)]
 mod tests {
