@@ -772,6 +772,9 @@ fn cmd_search(store: &Store, catalogue: &Catalogue, args: SearchArgs) -> Result<
         ListFormat::Json => text::search_json(&typed, &hits, ranked.len()),
     };
     let _ = write!(std::io::stdout().lock(), "{rendered}");
+    // The process ends here: freeing the index's many small allocations one by one would only
+    // delay the exit.
+    std::mem::forget(index);
     Ok(ExitCode::SUCCESS)
 }
 

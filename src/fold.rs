@@ -50,8 +50,18 @@ pub fn lower_chars(s: &str) -> String {
 /// sides this way makes them equal. Returns the folded text and, for each of its chars, the
 /// index of the char of `s` it came from (for highlighting).
 pub fn search_fold(s: &str) -> (String, Vec<usize>) {
-    let mut out = String::with_capacity(s.len());
     let mut from = Vec::with_capacity(s.len());
+    let out = search_fold_into(s, Some(&mut from));
+    (out, from)
+}
+
+/// [`search_fold`] without the char map: what the index stores for each word.
+pub fn search_fold_text(s: &str) -> String {
+    search_fold_into(s, None)
+}
+
+fn search_fold_into(s: &str, mut from: Option<&mut Vec<usize>>) -> String {
+    let mut out = String::with_capacity(s.len());
     let mut chars = s
         .chars()
         .map(|c| c.to_lowercase().next().unwrap_or(c))
@@ -68,14 +78,18 @@ pub fn search_fold(s: &str) -> (String, Vec<usize>) {
             'ü' | 'ú' => "u",
             _ => {
                 out.push(c);
-                from.push(i);
+                if let Some(from) = from.as_mut() {
+                    from.push(i);
+                }
                 continue;
             }
         };
         out.push_str(folded);
-        from.extend(std::iter::repeat_n(i, folded.chars().count()));
+        if let Some(from) = from.as_mut() {
+            from.extend(std::iter::repeat_n(i, folded.chars().count()));
+        }
     }
-    (out, from)
+    out
 }
 
 #[cfg(test)]

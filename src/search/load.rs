@@ -5,15 +5,25 @@ use super::{Document, Field, SearchIndex};
 use crate::catalogue::Catalogue;
 use crate::facts::{decode_narrative, decode_view, Narrative, View};
 use crate::review::{RecordKind, RecordRef, Review};
-use crate::store::{Store, StoreError};
+use crate::store::{Store, StoreError, StoredComplaint};
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// The index over every protocol and complaint in the store.
 pub fn load_index(store: &Store, catalogue: &Catalogue) -> Result<SearchIndex, StoreError> {
-    let facts = store.facts_chunks()?;
+    // Complaints are JSON, decoded on their own thread while the protocols' chunks load.
+    let (complaints, facts, narrative_chunks) = std::thread::scope(|scope| {
+        let complaints = scope.spawn(|| store.complaints().collect::<Result<Vec<_>, _>>());
+        let chunks = store
+            .facts_chunks()
+            .and_then(|f| Ok((f, store.narrative_chunks()?)));
+        let complaints = complaints
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        chunks.and_then(|(f, n)| Ok((complaints?, f, n)))
+    })?;
     let views = store.decode_facts(&facts, decode_view)?;
-    let narrative_chunks = store.narrative_chunks()?;
     let narratives: FxHashMap<u64, Narrative> = store
         .decode_facts(&narrative_chunks, decode_narrative)?
         .into_iter()
@@ -21,36 +31,17 @@ pub fn load_index(store: &Store, catalogue: &Catalogue) -> Result<SearchIndex, S
     let protocol_reviews = store.reviews(RecordKind::Protocol)?;
     let complaint_reviews = store.reviews(RecordKind::Complaint)?;
     let mut names = CatalogueNames::new(catalogue);
-    let mut documents = Vec::with_capacity(views.len());
-    for (id, view) in &views {
+    let protocols = views.iter().map(|(id, view)| {
         let mut d = protocol_document(*id, view, narratives.get(id), &mut names);
         add_annotations(&mut d, &protocol_reviews);
-        documents.push(d);
-    }
-    for sc in store.complaints() {
-        let sc = sc?;
-        let c = &sc.complaint;
-        let mut values = vec![
-            (Field::Id, c.complaint_id.clone()),
-            (Field::Id, c.protocol_id.clone()),
-        ];
-        values.extend(c.institution.clone().map(|i| (Field::Institution, i)));
-        values.extend(c.institution_id.clone().map(|i| (Field::InstitutionId, i)));
-        let mut d = Document {
-            record: RecordRef::complaint(sc.id),
-            date: c.received_at.as_ref().map(|r| r.oslo_date()),
-            values,
-            texts: c
-                .text
-                .clone()
-                .map(|t| (Field::ComplaintText, t))
-                .into_iter()
-                .collect(),
-        };
+        d
+    });
+    let complaints = complaints.iter().map(|sc| {
+        let mut d = complaint_document(sc);
         add_annotations(&mut d, &complaint_reviews);
-        documents.push(d);
-    }
-    Ok(SearchIndex::build(documents))
+        d
+    });
+    Ok(SearchIndex::build(protocols.chain(complaints)))
 }
 
 /// The texts of a record's notes and remarks, for [`SearchIndex::set_annotations`].
@@ -58,43 +49,77 @@ pub fn annotation_texts(review: &Review) -> Vec<String> {
     review.annotations.iter().map(|a| a.text.clone()).collect()
 }
 
-fn add_annotations(d: &mut Document, reviews: &HashMap<u64, Review>) {
+fn add_annotations<'a>(d: &mut Document<'a>, reviews: &'a HashMap<u64, Review>) {
     if let Some(r) = reviews.get(&d.record.id) {
         d.texts.extend(
-            annotation_texts(r)
-                .into_iter()
-                .map(|t| (Field::Annotation, t)),
+            r.annotations
+                .iter()
+                .map(|a| (Field::Annotation, Cow::Borrowed(a.text.as_str()))),
         );
+    }
+}
+
+/// The search document of a complaint: its ids, institution and text.
+pub fn complaint_document(sc: &StoredComplaint) -> Document<'_> {
+    let c = &sc.complaint;
+    let mut values = vec![
+        (Field::Id, Cow::Borrowed(c.complaint_id.as_str())),
+        (Field::Id, Cow::Borrowed(c.protocol_id.as_str())),
+    ];
+    values.extend(
+        c.institution
+            .as_deref()
+            .map(|i| (Field::Institution, i.into())),
+    );
+    values.extend(
+        c.institution_id
+            .as_deref()
+            .map(|i| (Field::InstitutionId, i.into())),
+    );
+    Document {
+        record: RecordRef::complaint(sc.id),
+        date: c.received_at.as_ref().map(|r| r.oslo_date()),
+        values,
+        texts: c
+            .text
+            .as_deref()
+            .map(|t| (Field::ComplaintText, t.into()))
+            .into_iter()
+            .collect(),
     }
 }
 
 /// The search document of a protocol: its facts' short fields with the catalogue's names for
 /// region, provision and kind, and its narrative.
-pub fn protocol_document(
+pub fn protocol_document<'a>(
     id: u64,
-    view: &View,
-    narrative: Option<&Narrative>,
-    names: &mut CatalogueNames,
-) -> Document {
-    let mut values = vec![
-        (Field::Id, view.protocol_id.to_string()),
-        (Field::Institution, view.institution.to_string()),
+    view: &View<'a>,
+    narrative: Option<&Narrative<'a>>,
+    names: &mut CatalogueNames<'a>,
+) -> Document<'a> {
+    let mut values: Vec<(Field, Cow<'a, str>)> = vec![
+        (Field::Id, view.protocol_id.into()),
+        (Field::Institution, view.institution.into()),
     ];
     values.extend(
         view.institution_id
-            .map(|i| (Field::InstitutionId, i.to_string())),
+            .map(|i| (Field::InstitutionId, i.into())),
     );
-    values.extend(view.child_ref.map(|c| (Field::ChildRef, c.to_string())));
+    values.extend(view.child_ref.map(|c| (Field::ChildRef, c.into())));
     if let Some(r) = view.region {
-        values.push((Field::Region, r.to_string()));
-        values.extend(names.region(r).map(|n| (Field::Region, n)));
+        values.push((Field::Region, r.into()));
+        values.extend(names.region(r).map(|n| (Field::Region, n.into())));
     }
     for m in &view.measures {
-        values.push((Field::Provision, m.provision.to_string()));
-        values.extend(names.provision(m.provision).map(|n| (Field::Provision, n)));
+        values.push((Field::Provision, m.provision.into()));
+        values.extend(
+            names
+                .provision(m.provision)
+                .map(|n| (Field::Provision, n.into())),
+        );
         if let Some(k) = m.kind {
-            values.push((Field::Kind, k.to_string()));
-            values.extend(names.kind(k).map(|n| (Field::Kind, n)));
+            values.push((Field::Kind, k.into()));
+            values.extend(names.kind(k).map(|n| (Field::Kind, n.into())));
         }
     }
     let mut texts = Vec::new();
@@ -108,7 +133,7 @@ pub fn protocol_document(
         texts.extend(
             fields
                 .into_iter()
-                .filter_map(|(f, t)| t.map(|t| (f, t.to_string()))),
+                .filter_map(|(f, t)| t.map(|t| (f, Cow::Borrowed(t)))),
         );
     }
     Document {
@@ -123,42 +148,52 @@ pub fn protocol_document(
 /// searching `akutte` finds the protocols citing § 10-7, `Vestland` those with code `vestland`.
 pub struct CatalogueNames<'c> {
     catalogue: &'c Catalogue,
-    cache: FxHashMap<(u8, String), Option<String>>,
+    regions: FxHashMap<Box<str>, Option<&'c str>>,
+    provisions: FxHashMap<Box<str>, Option<&'c str>>,
+    kinds: FxHashMap<Box<str>, Option<&'c str>>,
 }
 
 impl<'c> CatalogueNames<'c> {
     pub fn new(catalogue: &'c Catalogue) -> Self {
         CatalogueNames {
             catalogue,
-            cache: FxHashMap::default(),
+            regions: FxHashMap::default(),
+            provisions: FxHashMap::default(),
+            kinds: FxHashMap::default(),
         }
     }
 
+    /// The name for `key` from `cache`, looked up in the catalogue the first time; `None` when
+    /// the catalogue has none or it is the key itself.
     fn cached(
-        &mut self,
-        what: u8,
+        catalogue: &'c Catalogue,
+        cache: &mut FxHashMap<Box<str>, Option<&'c str>>,
         key: &str,
-        look_up: impl Fn(&Catalogue) -> Option<String>,
-    ) -> Option<String> {
-        if let Some(v) = self.cache.get(&(what, key.to_string())) {
-            return v.clone();
+        look_up: impl Fn(&'c Catalogue) -> Option<&'c str>,
+    ) -> Option<&'c str> {
+        if let Some(v) = cache.get(key) {
+            return *v;
         }
-        let v = look_up(self.catalogue).filter(|n| n != key);
-        self.cache.insert((what, key.to_string()), v.clone());
+        let v = look_up(catalogue).filter(|n| *n != key);
+        cache.insert(key.into(), v);
         v
     }
 
-    fn region(&mut self, code: &str) -> Option<String> {
-        self.cached(b'r', code, |c| c.region(code).map(|r| r.name.clone()))
-    }
-
-    fn provision(&mut self, cited: &str) -> Option<String> {
-        self.cached(b'p', cited, |c| {
-            c.resolve_provision(cited).map(|p| p.title.clone())
+    fn region(&mut self, code: &str) -> Option<&'c str> {
+        Self::cached(self.catalogue, &mut self.regions, code, |c| {
+            c.region(code).map(|r| r.name.as_str())
         })
     }
 
-    fn kind(&mut self, kind: &str) -> Option<String> {
-        self.cached(b'k', kind, |c| c.kind(kind).map(|k| k.title.clone()))
+    fn provision(&mut self, cited: &str) -> Option<&'c str> {
+        Self::cached(self.catalogue, &mut self.provisions, cited, |c| {
+            c.resolve_provision(cited).map(|p| p.title.as_str())
+        })
+    }
+
+    fn kind(&mut self, kind: &str) -> Option<&'c str> {
+        Self::cached(self.catalogue, &mut self.kinds, kind, |c| {
+            c.kind(kind).map(|k| k.title.as_str())
+        })
     }
 }

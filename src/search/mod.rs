@@ -19,16 +19,17 @@
 mod load;
 mod query;
 
-pub use load::load_index;
+pub use load::{annotation_texts, load_index};
 pub use query::{Query, Scope, Term};
 
-use crate::fold::{lower_chars, search_fold};
+use crate::fold::{lower_chars, search_fold, search_fold_text};
 use crate::review::RecordRef;
 use chrono::NaiveDate;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// The fields search looks in.
@@ -157,7 +158,23 @@ impl Forms {
     fn of(s: &str) -> Forms {
         Forms {
             lower: lower_chars(s),
-            folded: search_fold(s).0,
+            folded: search_fold_text(s),
+        }
+    }
+}
+
+impl Value {
+    fn new(field: Field, text: &str) -> Value {
+        Value {
+            field,
+            text: text.into(),
+            whole: Forms::of(text),
+            words: if field.is_identifier() {
+                Vec::new()
+            } else {
+                words(text).map(|(_, w)| Forms::of(w)).collect()
+            },
+            docs: Vec::new(),
         }
     }
 }
@@ -295,38 +312,41 @@ fn typo_distance(a: &str, b: &str, max: usize) -> Option<usize> {
 }
 
 /// What a record contributes to the index.
+/// Its texts may borrow (from the store's chunks) or be owned.
 #[derive(Debug, Clone)]
-pub struct Document {
+pub struct Document<'a> {
     pub record: RecordRef,
     /// Incident day (protocol) or day received (complaint): the tie-breaker, newest first.
     pub date: Option<NaiveDate>,
     /// Short fields: (field, value). A field may occur several times (one per measure).
-    pub values: Vec<(Field, String)>,
+    pub values: Vec<(Field, Cow<'a, str>)>,
     /// Narrative texts: (field, text).
-    pub texts: Vec<(Field, String)>,
+    pub texts: Vec<(Field, Cow<'a, str>)>,
 }
 
 struct Doc {
     record: RecordRef,
     date: Option<NaiveDate>,
-    values: Vec<u32>,
+    /// Its values: a range of `SearchIndex::doc_values`.
+    values: Range<u32>,
     texts: Range<u32>,
 }
 
 /// A distinct short-field value and the records that have it.
 struct Value {
     field: Field,
-    text: String,
+    text: Box<str>,
     whole: Forms,
     /// Its words, for name fields (identifiers match whole).
     words: Vec<Forms>,
     docs: Vec<u32>,
 }
 
+/// A narrative text: its place in `SearchIndex::arena` (one allocation for all of them).
 struct Text {
     doc: u32,
     field: Field,
-    text: String,
+    range: Range<u32>,
 }
 
 /// A distinct word (lower-cased) of the narrative texts and the texts it occurs in.
@@ -341,12 +361,199 @@ pub struct SearchIndex {
     docs: Vec<Doc>,
     by_record: FxHashMap<RecordRef, u32>,
     values: Vec<Value>,
+    doc_values: Vec<u32>,
     texts: Vec<Text>,
+    arena: String,
     words: Vec<Word>,
     /// The inspectors' notes, by doc: few, and changed while the TUI runs, so they are matched
     /// directly instead of through the word index.
     annotations: FxHashMap<u32, Vec<String>>,
     scorer: Box<dyn FuzzyScorer>,
+}
+
+/// The short fields of `docs`, each distinct value once: the values, each doc's value ids (a
+/// range of the second) in doc order.
+#[allow(clippy::type_complexity)]
+fn index_values(docs: &[Document]) -> (Vec<Value>, Vec<u32>, Vec<Range<u32>>) {
+    let mut values: Vec<Value> = Vec::new();
+    let mut doc_values = Vec::new();
+    let mut ranges = Vec::with_capacity(docs.len());
+    // Per field, so that a value is looked up by `&str` without allocating.
+    let mut value_ids: FxHashMap<Field, FxHashMap<Box<str>, u32>> = FxHashMap::default();
+    for (doc, d) in docs.iter().enumerate() {
+        let doc = doc as u32;
+        let first = doc_values.len() as u32;
+        for (field, text) in &d.values {
+            if text.trim().is_empty() || *field == Field::Annotation {
+                continue;
+            }
+            let ids = value_ids.entry(*field).or_default();
+            let id = match ids.get(text.as_ref()) {
+                Some(id) => *id,
+                None => {
+                    let id = values.len() as u32;
+                    values.push(Value::new(*field, text));
+                    ids.insert(text.as_ref().into(), id);
+                    id
+                }
+            };
+            let v = &mut values[id as usize];
+            if v.docs.last() != Some(&doc) {
+                v.docs.push(doc);
+                doc_values.push(id);
+            }
+        }
+        ranges.push(first..doc_values.len() as u32);
+    }
+    (values, doc_values, ranges)
+}
+
+fn text_bytes(docs: &[Document]) -> usize {
+    docs.iter()
+        .flat_map(|d| d.texts.iter())
+        .map(|(_, t)| t.len())
+        .sum()
+}
+
+/// The narratives of a run of docs: texts, their words, and the annotations.
+struct TextPart {
+    texts: Vec<Text>,
+    arena: String,
+    words: Vec<Word>,
+    word_ids: FxHashMap<Box<str>, u32>,
+    /// Each doc's texts (a range of `texts`), in doc order.
+    doc_texts: Vec<Range<u32>>,
+    annotations: FxHashMap<u32, Vec<String>>,
+}
+
+impl TextPart {
+    /// Indexes the narratives of `docs`, the first of which is doc number `first_doc`, with
+    /// room for `more_bytes` of text.
+    fn index(docs: &[Document], first_doc: u32, more_bytes: usize) -> TextPart {
+        let mut part = TextPart {
+            texts: Vec::with_capacity(docs.iter().map(|d| d.texts.len()).sum()),
+            arena: String::with_capacity(text_bytes(docs) + more_bytes),
+            words: Vec::new(),
+            word_ids: FxHashMap::default(),
+            doc_texts: Vec::with_capacity(docs.len()),
+            annotations: FxHashMap::default(),
+        };
+        let mut word = String::new();
+        for (i, d) in docs.iter().enumerate() {
+            let doc = first_doc + i as u32;
+            let first_text = part.texts.len() as u32;
+            let annotations = d.values.iter().filter(|(f, _)| *f == Field::Annotation);
+            for (field, text) in d.texts.iter().chain(annotations) {
+                if *field == Field::Annotation {
+                    if !text.trim().is_empty() {
+                        part.annotations
+                            .entry(doc)
+                            .or_default()
+                            .push(text.to_string());
+                    }
+                    continue;
+                }
+                let t = part.texts.len() as u32;
+                let (words, word_ids) = (&mut part.words, &mut part.word_ids);
+                for_each_lower_word(text, &mut word, |w| {
+                    let id = match word_ids.get(w) {
+                        Some(id) => *id,
+                        None => {
+                            let id = words.len() as u32;
+                            words.push(Word {
+                                forms: Forms {
+                                    lower: w.to_string(),
+                                    folded: search_fold_text(w),
+                                },
+                                texts: Vec::new(),
+                            });
+                            word_ids.insert(w.into(), id);
+                            id
+                        }
+                    };
+                    let postings = &mut words[id as usize].texts;
+                    if postings.last() != Some(&t) {
+                        postings.push(t);
+                    }
+                });
+                let start = part.arena.len() as u32;
+                part.arena.push_str(text);
+                part.texts.push(Text {
+                    doc,
+                    field: *field,
+                    range: start..part.arena.len() as u32,
+                });
+            }
+            part.doc_texts.push(first_text..part.texts.len() as u32);
+        }
+        part
+    }
+
+    /// Appends the part for the docs that follow this part's.
+    fn append(&mut self, next: TextPart) {
+        let text_offset = self.texts.len() as u32;
+        let arena_offset = self.arena.len() as u32;
+        let shift = |r: Range<u32>, by: u32| r.start + by..r.end + by;
+        for w in next.words {
+            let id = match self.word_ids.get(w.forms.lower.as_str()) {
+                Some(id) => *id,
+                None => {
+                    let id = self.words.len() as u32;
+                    self.word_ids.insert(w.forms.lower.as_str().into(), id);
+                    self.words.push(Word {
+                        forms: w.forms,
+                        texts: Vec::new(),
+                    });
+                    id
+                }
+            };
+            self.words[id as usize]
+                .texts
+                .extend(w.texts.iter().map(|t| t + text_offset));
+        }
+        self.texts.extend(next.texts.into_iter().map(|t| Text {
+            range: shift(t.range, arena_offset),
+            ..t
+        }));
+        self.arena.push_str(&next.arena);
+        self.doc_texts
+            .extend(next.doc_texts.into_iter().map(|r| shift(r, text_offset)));
+        self.annotations.extend(next.annotations);
+    }
+}
+
+/// Calls `f` with each word of `text` lower-cased (as [`words`] splits and [`lower_chars`]
+/// lowers, in one pass, with a fast path for ASCII: indexing the narratives is most of the
+/// time it takes to build the index).
+fn for_each_lower_word(text: &str, word: &mut String, mut f: impl FnMut(&str)) {
+    word.clear();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            if b.is_ascii_alphanumeric() {
+                word.push(b.to_ascii_lowercase() as char);
+            } else if !word.is_empty() {
+                f(word);
+                word.clear();
+            }
+            i += 1;
+        } else {
+            let c = text[i..].chars().next().expect("i is at a char boundary");
+            if c.is_alphanumeric() {
+                word.push(c.to_lowercase().next().unwrap_or(c));
+            } else if !word.is_empty() {
+                f(word);
+                word.clear();
+            }
+            i += c.len_utf8();
+        }
+    }
+    if !word.is_empty() {
+        f(word);
+        word.clear();
+    }
 }
 
 /// Splits text into words: runs of letters and digits, with their byte ranges.
@@ -357,98 +564,72 @@ fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
 }
 
 impl SearchIndex {
-    pub fn build(documents: impl IntoIterator<Item = Document>) -> SearchIndex {
+    pub fn build<'a>(documents: impl IntoIterator<Item = Document<'a>>) -> SearchIndex {
         SearchIndex::build_with(documents, Box::new(SkimScorer::default()))
     }
 
-    pub fn build_with(
-        documents: impl IntoIterator<Item = Document>,
+    /// Builds the index on two threads: one indexes the short fields of every record and the
+    /// narratives of the first records, the other the narratives of the rest (narratives are
+    /// most of the work); the two narrative parts are then joined.
+    pub fn build_with<'a>(
+        documents: impl IntoIterator<Item = Document<'a>>,
         scorer: Box<dyn FuzzyScorer>,
     ) -> SearchIndex {
-        let mut index = SearchIndex {
-            docs: Vec::new(),
-            by_record: FxHashMap::default(),
-            values: Vec::new(),
-            texts: Vec::new(),
-            words: Vec::new(),
-            annotations: FxHashMap::default(),
-            scorer,
-        };
-        let mut value_ids: FxHashMap<(Field, String), u32> = FxHashMap::default();
-        let mut word_ids: FxHashMap<String, u32> = FxHashMap::default();
-        let mut lower = String::new();
-        for d in documents {
-            let doc = index.docs.len() as u32;
-            let mut values = Vec::with_capacity(d.values.len());
-            for (field, text) in d.values {
-                if text.trim().is_empty() {
-                    continue;
-                }
-                if field == Field::Annotation {
-                    index.annotations.entry(doc).or_default().push(text);
-                    continue;
-                }
-                let id = *value_ids.entry((field, text)).or_insert_with_key(|(f, t)| {
-                    index.values.push(Value {
-                        field: *f,
-                        whole: Forms::of(t),
-                        words: if f.is_identifier() {
-                            Vec::new()
-                        } else {
-                            words(t).map(|(_, w)| Forms::of(w)).collect()
-                        },
-                        text: t.clone(),
-                        docs: Vec::new(),
-                    });
-                    index.values.len() as u32 - 1
-                });
-                let v = &mut index.values[id as usize];
-                if v.docs.last() != Some(&doc) {
-                    v.docs.push(doc);
-                    values.push(id);
-                }
-            }
-            let first_text = index.texts.len() as u32;
-            for (field, text) in d.texts {
-                if field == Field::Annotation {
-                    index.annotations.entry(doc).or_default().push(text);
-                    continue;
-                }
-                let t = index.texts.len() as u32;
-                lower.clear();
-                lower.extend(text.chars().map(|c| c.to_lowercase().next().unwrap_or(c)));
-                for (_, w) in words(&lower) {
-                    let id = match word_ids.get(w) {
-                        Some(id) => *id,
-                        None => {
-                            index.words.push(Word {
-                                forms: Forms {
-                                    lower: w.to_string(),
-                                    folded: search_fold(w).0,
-                                },
-                                texts: Vec::new(),
-                            });
-                            let id = index.words.len() as u32 - 1;
-                            word_ids.insert(w.to_string(), id);
-                            id
-                        }
-                    };
-                    let postings = &mut index.words[id as usize].texts;
-                    if postings.last() != Some(&t) {
-                        postings.push(t);
-                    }
-                }
-                index.texts.push(Text { doc, field, text });
-            }
-            index.by_record.insert(d.record, doc);
-            index.docs.push(Doc {
+        let docs: Vec<Document> = documents.into_iter().collect();
+        // Short fields cost about a third of the narratives.
+        let split = docs.len() * 2 / 5;
+        let ((values, doc_values, value_ranges, mut first), second) = std::thread::scope(|scope| {
+            let other = scope.spawn(|| TextPart::index(&docs[split..], split as u32, 0));
+            let values = index_values(&docs);
+            // Room for the second part too: growing big buffers costs more than filling them
+            // (fresh pages are zeroed by the kernel).
+            let first = TextPart::index(&docs[..split], 0, text_bytes(&docs[split..]));
+            let (v, dv, vr) = values;
+            let second = other
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            ((v, dv, vr, first), second)
+        });
+        first.append(second);
+        let TextPart {
+            texts,
+            arena,
+            words,
+            word_ids: _,
+            doc_texts,
+            annotations,
+        } = first;
+        let by_record = docs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.record, i as u32))
+            .collect();
+        let docs = docs
+            .iter()
+            .zip(value_ranges)
+            .zip(doc_texts)
+            .map(|((d, values), texts)| Doc {
                 record: d.record,
                 date: d.date,
                 values,
-                texts: first_text..index.texts.len() as u32,
-            });
+                texts,
+            })
+            .collect();
+        SearchIndex {
+            docs,
+            by_record,
+            values,
+            doc_values,
+            texts,
+            arena,
+            words,
+            annotations,
+            scorer,
         }
-        index
+    }
+
+    fn text(&self, t: &Text) -> &str {
+        &self.arena[t.range.start as usize..t.range.end as usize]
     }
 
     pub fn len(&self) -> usize {
@@ -536,7 +717,7 @@ impl SearchIndex {
                 for t in self.phrase_candidates(term) {
                     let text = &self.texts[t as usize];
                     if text.field.in_scope(term.scope)
-                        && lower_chars(&text.text).contains(&term.lower)
+                        && lower_chars(self.text(text)).contains(&term.lower)
                     {
                         raise(text.doc, EXACT + UNFOLDED);
                     }
@@ -667,7 +848,7 @@ impl SearchIndex {
                     best = Some((s, m));
                 }
             };
-            for &vid in &d.values {
+            for &vid in &self.doc_values[d.values.start as usize..d.values.end as usize] {
                 let v = &self.values[vid as usize];
                 if !v.field.in_scope(term.scope) {
                     continue;
@@ -678,7 +859,7 @@ impl SearchIndex {
                         m.score,
                         FieldMatch {
                             field: v.field,
-                            text: v.text.clone(),
+                            text: v.text.to_string(),
                             highlights: char_ranges(&v.text, &chars),
                         },
                     );
@@ -691,7 +872,7 @@ impl SearchIndex {
                 .into_iter()
                 .flatten()
                 .map(|n| (Field::Annotation, n.as_str()));
-            for (field, text) in texts.map(|t| (t.field, t.text.as_str())).chain(notes) {
+            for (field, text) in texts.map(|t| (t.field, self.text(t))).chain(notes) {
                 if !field.in_scope(term.scope) {
                     continue;
                 }

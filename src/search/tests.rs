@@ -11,17 +11,17 @@ fn protocol(
     child: &str,
     provision: &str,
     danger: &str,
-) -> Document {
+) -> Document<'static> {
     Document {
         record: RecordRef::protocol(id),
         date: day(date),
         values: vec![
-            (Field::Id, format!("2024/{id:04}")),
-            (Field::Institution, institution.into()),
-            (Field::ChildRef, child.into()),
-            (Field::Provision, provision.into()),
+            (Field::Id, format!("2024/{id:04}").into()),
+            (Field::Institution, institution.to_string().into()),
+            (Field::ChildRef, child.to_string().into()),
+            (Field::Provision, provision.to_string().into()),
         ],
-        texts: vec![(Field::Danger, danger.into())],
+        texts: vec![(Field::Danger, danger.to_string().into())],
     }
 }
 
