@@ -149,7 +149,7 @@ fn filter_annotate_classify_quit_and_everything_is_there_when_reopened() {
     };
     let t = Tmux::start("session", &db, &config);
     t.wait_for("Protokoller: 300");
-    t.keys(&["/"]);
+    t.keys(&["f"]);
     t.text("status=ny provision=10-7");
     t.keys(&["Enter"]);
     t.wait_for("[hjemmel: 10-7]");
@@ -168,7 +168,7 @@ fn filter_annotate_classify_quit_and_everything_is_there_when_reopened() {
     t.wait_for("Klager: ");
     t.keys(&["F"]);
     t.wait_for("Klager: 30");
-    t.keys(&["/"]);
+    t.keys(&["f"]);
     t.text("status=mottatt");
     t.keys(&["Enter"]);
     t.wait_for("[status: mottatt]");

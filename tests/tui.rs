@@ -173,7 +173,7 @@ fn marks_and_ranges_apply_in_bulk_after_confirmation() {
 fn filters_combine_clear_and_persist_by_name() {
     let mut f = app();
     let app = &mut f.app;
-    press(app, "/");
+    press(app, "f");
     typed(app, "provision=10-7 flag=injury\n");
     let filtered = app.visible.len();
     assert!(filtered > 0 && filtered < 300, "{filtered}");
@@ -188,7 +188,7 @@ fn filters_combine_clear_and_persist_by_name() {
     press(app, ":");
     typed(app, "load_filter skader\n");
     assert_eq!(app.visible.len(), filtered);
-    press(app, "/");
+    press(app, "f");
     typed(app, "farge=rød\n");
     assert!(app
         .message
@@ -227,7 +227,7 @@ fn complaints_are_decided_with_an_outcome_and_classified() {
     assert_eq!(app.kind, RecordKind::Complaint);
     assert_eq!(app.visible.len(), 30);
     // The first open complaint.
-    press(app, "/");
+    press(app, "f");
     typed(app, "status=mottatt\n");
     let complaint = app.current().unwrap();
     press(app, "d");
@@ -323,7 +323,7 @@ fn tags_and_corrections_through_the_command_line() {
     let review = app.store.review(record).unwrap();
     assert!(review.tags.contains("viktig"));
     assert_eq!(review.corrected_provision.as_deref(), Some("bvl § 10-8"));
-    press(app, "/");
+    press(app, "f");
     typed(app, "tag=viktig\n");
     assert_eq!(app.visible.len(), 1);
     press(app, ":");
@@ -415,7 +415,7 @@ fn snapshot_queue() {
 fn snapshot_queue_filtered_marked_and_complaints() {
     let mut f = app();
     let app = &mut f.app;
-    press(app, "/");
+    press(app, "f");
     typed(app, "status=ny provision=10-7\n");
     press(app, "space space");
     snapshot("queue_filtered_marked", app);
@@ -697,4 +697,145 @@ fn snapshot_statistics() {
     press(app, ":");
     typed(app, "filter region=nowhere\n");
     snapshot("stats_empty_selection", app);
+}
+
+/// The records a query finds through the core, of one kind, best first.
+fn core_search(app: &App, query: &str, kind: RecordKind) -> Vec<tvang::review::RecordRef> {
+    let index = tvang::search::load_index(&app.store, &app.catalogue).unwrap();
+    index
+        .search(&tvang::search::Query::parse(query))
+        .into_iter()
+        .map(|r| r.record)
+        .filter(|r| r.kind == kind)
+        .collect()
+}
+
+fn shown_records(app: &App) -> Vec<tvang::review::RecordRef> {
+    app.visible
+        .iter()
+        .map(|&i| app.queue.rows[i].record)
+        .collect()
+}
+
+#[test]
+fn search_narrows_the_queue_as_you_type_and_esc_restores_it() {
+    let mut f = app();
+    let app = &mut f.app;
+    press(app, "j j j j j");
+    let before = app.current();
+    press(app, "/");
+    assert!(matches!(app.overlay, Some(Overlay::Search(_))));
+    let mut counts = Vec::new();
+    for c in "solbakken".chars() {
+        typed(app, &c.to_string());
+        counts.push(app.visible.len());
+    }
+    // Each letter narrows (or keeps) the matches.
+    assert!(counts.windows(2).all(|w| w[1] <= w[0]), "{counts:?}");
+    assert_eq!(
+        shown_records(app),
+        core_search(app, "solbakken", RecordKind::Protocol)
+    );
+    let first = &app.queue.rows[app.visible[0]];
+    assert_eq!(app.queue.text(first.institution), "Solbakken ungdomshjem");
+    let explained = app.search_explanation();
+    assert_eq!(explained[0].field, tvang::search::Field::Institution);
+    typed(app, "\n");
+    assert!(app.overlay.is_none());
+    assert!(app.message.as_ref().unwrap().1.contains("treff"));
+    let n = app.visible.len();
+    press(app, "n n");
+    assert_eq!(app.cursor, 2);
+    press(app, "N N N");
+    assert_eq!(app.cursor, n - 1, "N from the first wraps to the last");
+    press(app, "n");
+    assert_eq!(app.cursor, 0, "n from the last wraps to the first");
+    // Enter opens the match; n/N in the detail step through the matches.
+    press(app, "enter");
+    assert_eq!(app.detail.as_ref().unwrap().record, shown_records(app)[0]);
+    press(app, "n");
+    assert_eq!(app.detail.as_ref().unwrap().record, shown_records(app)[1]);
+    press(app, "esc esc");
+    assert!(app.search.is_none());
+    assert_eq!(app.visible.len(), 300);
+    assert_eq!(app.current(), before);
+}
+
+#[test]
+fn search_keeps_the_filter_and_esc_while_typing_cancels() {
+    let mut f = app();
+    let app = &mut f.app;
+    press(app, "f");
+    typed(app, "provision=10-7\n");
+    let filtered: std::collections::BTreeSet<_> = shown_records(app).into_iter().collect();
+    press(app, "/");
+    typed(app, "lagt\n");
+    let found = shown_records(app);
+    let expected: Vec<_> = core_search(app, "lagt", RecordKind::Protocol)
+        .into_iter()
+        .filter(|r| filtered.contains(r))
+        .collect();
+    assert!(!found.is_empty());
+    assert!(found.len() < filtered.len());
+    assert_eq!(found, expected);
+    // The filter bar shows both.
+    let text = screen(app, 120, 40);
+    assert!(
+        text.contains("[søk: lagt]") && text.contains("[hjemmel: 10-7]"),
+        "{text}"
+    );
+    // `/` again edits the same search; Esc on the line ends it, keeping the filter.
+    press(app, "/");
+    typed(app, "e");
+    press(app, "esc");
+    assert!(app.search.is_none() && app.overlay.is_none());
+    assert_eq!(shown_records(app).len(), filtered.len());
+    // Nothing typed: Enter ends the search at once.
+    press(app, "/");
+    typed(app, "\n");
+    assert!(app.search.is_none());
+    // A query with control characters and a very long one: no panic, no match.
+    press(app, "/");
+    typed(app, "\u{1b}[2J\u{0}");
+    typed(app, &"x".repeat(300));
+    assert!(app.visible.is_empty());
+    press(app, "esc");
+    assert_eq!(shown_records(app).len(), filtered.len());
+}
+
+#[test]
+fn a_note_is_found_by_search_as_soon_as_it_is_saved() {
+    let mut f = app();
+    let app = &mut f.app;
+    press(app, "j j");
+    let record = app.current().unwrap();
+    press(app, "a");
+    typed(app, "Tas opp på tilsynsbesøket i mars.");
+    press(app, "ctrl-s");
+    press(app, "/");
+    typed(app, "tilsynsbesoket\n");
+    assert_eq!(shown_records(app), vec![record]);
+    assert_eq!(
+        app.search_explanation()[0].field,
+        tvang::search::Field::Annotation
+    );
+    press(app, "esc u /");
+    typed(app, "tilsynsbesoket\n");
+    assert!(
+        app.visible.is_empty(),
+        "undone, the note is gone from the index"
+    );
+}
+
+#[test]
+fn snapshot_search() {
+    let mut f = app();
+    let app = &mut f.app;
+    press(app, "/");
+    snapshot("search_empty", app);
+    typed(app, "sølbakken lagt");
+    snapshot("search_typing", app);
+    typed(app, "\n");
+    press(app, "n");
+    snapshot("search_kept", app);
 }

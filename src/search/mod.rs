@@ -107,6 +107,9 @@ pub trait FuzzyScorer: Send + Sync {
 pub struct SkimScorer {
     matcher: SkimMatcherV2,
     min_share: f64,
+    /// The last pattern and its score against itself: a term is compared with every word of
+    /// the vocabulary in a row, and scoring a long pattern against itself is not free.
+    last: std::sync::Mutex<(String, i64)>,
 }
 
 impl Default for SkimScorer {
@@ -114,13 +117,31 @@ impl Default for SkimScorer {
         SkimScorer {
             matcher: SkimMatcherV2::default().ignore_case(),
             min_share: 0.6,
+            last: std::sync::Mutex::new((String::new(), 0)),
         }
+    }
+}
+
+impl SkimScorer {
+    fn self_score(&self, pattern: &str) -> Option<i64> {
+        let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+        if last.0 != pattern {
+            *last = (
+                pattern.to_string(),
+                self.matcher.fuzzy_match(pattern, pattern)?,
+            );
+        }
+        Some(last.1)
     }
 }
 
 impl FuzzyScorer for SkimScorer {
     fn score(&self, candidate: &str, pattern: &str) -> Option<(u32, Vec<usize>)> {
-        let best = self.matcher.fuzzy_match(pattern, pattern)?.max(1) as f64;
+        // Skim matches a subsequence: never in a shorter word.
+        if pattern.chars().count() > candidate.chars().count() {
+            return None;
+        }
+        let best = self.self_score(pattern)?.max(1) as f64;
         let (score, indices) = self.matcher.fuzzy_indices(candidate, pattern)?;
         let share = score as f64 / best;
         (share >= self.min_share).then(|| ((share.min(1.0) * 1000.0) as u32, indices))

@@ -233,7 +233,8 @@ pub fn filter_key_label(key: &str) -> &'static str {
     }
 }
 
-pub const NO_FILTER: &str = "Ingen filter · / filtrerer (status=ny flag=injury provision=10-7 …)";
+pub const NO_FILTER: &str =
+    "Ingen filter · f filtrerer, / søker (status=ny flag=injury provision=10-7 …)";
 
 pub fn kind_plural(kind: RecordKind, n: usize) -> String {
     match (kind, n) {
@@ -409,6 +410,9 @@ pub fn hint_label(a: Action) -> &'static str {
         Action::Open => "åpne",
         Action::Back => "tilbake",
         Action::Filter => "filter",
+        Action::Search => "søk",
+        Action::SearchNext => "neste treff",
+        Action::SearchPrev => "forrige treff",
         Action::Decide => "avgjør",
         Action::FollowUp => "oppfølging",
         Action::Classify => "klassifiser",
@@ -446,6 +450,7 @@ pub fn hint_actions(mode: Mode) -> &'static [Action] {
         _ => &[
             Action::Help,
             Action::Open,
+            Action::Search,
             Action::Filter,
             Action::Decide,
             Action::Annotate,
@@ -641,3 +646,37 @@ pub fn made_by(when: &str, author: &str) -> String {
 pub fn stats_exported(path: &str, groups: usize) -> String {
     format!("Statistikken er lagret i {path} ({groups} grupper og totalen).")
 }
+
+// ---- search ----
+
+pub const SEARCH_INDEX_FAILED: &str = "Søkeindeksen kunne ikke bygges.";
+pub const SEARCH_ENDED: &str = "Søket er avsluttet; køen er som før.";
+pub const NO_SEARCH: &str = "Ingen søk å gå gjennom: trykk / for å søke.";
+pub const SEARCH_HINT: &str =
+    "ord finnes omtrentlig (solbakken ~ Sølbakken) · \"frase\" eksakt · inst: barn: hjemmel: tiltak: region: id: tekst:";
+
+pub fn search_failed(e: &str) -> String {
+    format!("Søket virket ikke: {e}")
+}
+
+/// After Enter on the search line.
+pub fn search_kept(n: usize) -> String {
+    match n {
+        0 => "Ingen treff. Esc viser køen som før.".into(),
+        1 => "1 treff. Esc viser køen som før.".into(),
+        n => format!("{n} treff: n/N blar, Esc viser køen som før."),
+    }
+}
+
+/// The search line: what is typed and how many of the queue's rows match.
+pub fn search_line(text: &str, shown: Option<usize>) -> (String, String) {
+    let count = shown.map(|n| format!("  {n} treff")).unwrap_or_default();
+    (format!("/{text}"), count)
+}
+
+/// The filter bar's chip for the search.
+pub fn search_chip(text: &str) -> String {
+    format!("[søk: {text}]")
+}
+
+pub const SORTED_BY_SCORE: &str = "sortert etter treff";

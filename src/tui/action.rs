@@ -39,10 +39,13 @@ pub enum Action {
     NextTab,
     PrevTab,
     TogglePeriod,
+    Search,
+    SearchNext,
+    SearchPrev,
 }
 
 impl Action {
-    pub const ALL: [Action; 33] = [
+    pub const ALL: [Action; 36] = [
         Action::Quit,
         Action::Help,
         Action::CommandLine,
@@ -76,6 +79,9 @@ impl Action {
         Action::NextTab,
         Action::PrevTab,
         Action::TogglePeriod,
+        Action::Search,
+        Action::SearchNext,
+        Action::SearchPrev,
     ];
 
     pub fn name(self) -> String {

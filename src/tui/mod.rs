@@ -10,6 +10,7 @@ pub mod detail;
 pub mod editor;
 pub mod keymap;
 pub mod run;
+pub mod search;
 pub mod state;
 pub mod stats_view;
 pub mod view;

@@ -136,6 +136,8 @@ pub enum Overlay {
         scroll: u16,
     },
     Command(Editor),
+    /// The search line.
+    Search(Editor),
     Note {
         editor: Editor,
         target: NoteTarget,
@@ -190,6 +192,9 @@ pub struct App {
     pub detail: Option<Detail>,
     /// The statistics screen, when open.
     pub stats: Option<StatsView>,
+    /// The search over the queue, while one is shown.
+    pub search: Option<super::search::SearchView>,
+    pub search_index: super::search::SearchIndexSlot,
     pub overlay: Option<Overlay>,
     pub pending: Vec<Key>,
     pub message: Option<(MessageKind, String)>,
@@ -210,6 +215,7 @@ impl App {
         rules: TriageRules,
     ) -> Result<App, StoreError> {
         let queue = Queue::load(&store, &catalogue, &rules)?;
+        let search_index = super::search::SearchIndexSlot::build(&store, &catalogue);
         let mut app = App {
             store,
             catalogue,
@@ -229,6 +235,8 @@ impl App {
             visual_anchor: None,
             detail: None,
             stats: None,
+            search: None,
+            search_index,
             overlay: None,
             pending: Vec::new(),
             message: None,
@@ -282,6 +290,9 @@ impl App {
     pub fn refresh(&mut self) {
         let keep = self.current();
         self.visible = self.queue.select(self.kind, &self.filter, self.sort);
+        if let Some(rows) = self.search_rows(&self.visible) {
+            self.visible = rows;
+        }
         self.cursor = keep
             .and_then(|r| {
                 self.visible
@@ -311,7 +322,7 @@ impl App {
         self.recompute_stats();
     }
 
-    fn keep_cursor_visible(&mut self) {
+    pub(super) fn keep_cursor_visible(&mut self) {
         let page = self.page();
         if self.cursor >= self.visible.len() {
             self.cursor = self.visible.len().saturating_sub(1);
@@ -325,7 +336,7 @@ impl App {
         self.offset = self.offset.min(max_offset);
     }
 
-    fn say(&mut self, kind: MessageKind, text: impl Into<String>) {
+    pub(super) fn say(&mut self, kind: MessageKind, text: impl Into<String>) {
         self.message = Some((kind, text.into()));
     }
 
@@ -376,6 +387,7 @@ impl App {
                 }
                 _ => self.overlay = Some(Overlay::Help { filter, scroll }),
             },
+            Overlay::Search(editor) => self.search_key(editor, key),
             Overlay::Command(mut editor) => match editor.key(key) {
                 Edit::Submit => self.command(&editor.text()),
                 Edit::Cancel => {}
@@ -573,10 +585,17 @@ impl App {
                     }
                 }
             }
+            // Esc: marks first, then the search.
+            Action::ClearMarks if self.marks.is_empty() && self.search.is_some() => {
+                self.end_search()
+            }
             Action::ClearMarks => {
                 self.marks.clear();
                 self.visual_anchor = None;
             }
+            Action::Search => self.open_search(),
+            Action::SearchNext => self.step_search(true),
+            Action::SearchPrev => self.step_search(false),
             Action::SortNext => {
                 let i = Column::ALL
                     .iter()
@@ -920,6 +939,7 @@ impl App {
                 for (record, review) in &applied.reviews {
                     self.queue.update_review(*record, review, day);
                 }
+                self.reindex_notes(&changes, &applied.reviews);
                 self.recompute_stats();
                 if !applied.undo.is_empty() {
                     self.undo.push(applied.undo);
@@ -943,6 +963,20 @@ impl App {
         }
     }
 
+    /// Puts notes just written (or undone) into the search index.
+    fn reindex_notes(
+        &mut self,
+        changes: &[(RecordRef, Change)],
+        reviews: &std::collections::HashMap<RecordRef, Review>,
+    ) {
+        let notes = |c: &Change| matches!(c, Change::Annotate(_) | Change::Unannotate(_));
+        for (record, review) in reviews {
+            if changes.iter().any(|(r, c)| r == record && notes(c)) {
+                self.index_annotations(*record, review);
+            }
+        }
+    }
+
     fn undo(&mut self) {
         let Some(changes) = self.undo.pop() else {
             self.say(MessageKind::Info, t::NOTHING_TO_UNDO);
@@ -955,6 +989,7 @@ impl App {
                 for (record, review) in &applied.reviews {
                     self.queue.update_review(*record, review, day);
                 }
+                self.reindex_notes(&changes, &applied.reviews);
                 self.recompute_stats();
                 let n = applied.reviews.len();
                 self.say(MessageKind::Saved, t::undone(n));
@@ -1281,6 +1316,7 @@ impl App {
                         Ok(q) => {
                             self.queue = q;
                             self.refresh();
+                            self.rebuild_search_index();
                         }
                         Err(e) => {
                             self.say(MessageKind::Error, e.to_string());

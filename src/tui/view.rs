@@ -63,6 +63,13 @@ impl Theme {
     pub fn key(self) -> Style {
         self.fg(Color::Blue).add_modifier(Modifier::BOLD)
     }
+    /// Matched characters of a search result: visible without colour too.
+    pub fn highlight(self) -> Style {
+        Style::new()
+            .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+            .patch(self.fg(Color::Yellow))
+    }
+
     pub fn chip(self) -> Style {
         self.fg(Color::Magenta).add_modifier(Modifier::BOLD)
     }
@@ -127,6 +134,25 @@ pub fn render(app: &App, frame: &mut Frame) {
     render_hints(app, theme, frame, hints);
     match &app.overlay {
         Some(Overlay::Help { filter, scroll }) => render_help(app, theme, frame, filter, *scroll),
+        Some(Overlay::Search(editor)) => {
+            let searching = app.search.as_ref().is_some_and(|s| !s.query.is_empty());
+            let (typed, count) =
+                t::search_line(&editor.text(), searching.then_some(app.visible.len()));
+            frame.render_widget(Clear, hints);
+            frame.render_widget(
+                Paragraph::new(Line::from(vec![
+                    Span::raw(typed),
+                    Span::styled(count, theme.dim()),
+                ])),
+                hints,
+            );
+            let col = 1 + editor.lines[0]
+                .chars()
+                .take(editor.col)
+                .collect::<String>()
+                .width();
+            frame.set_cursor_position((hints.x + col as u16, hints.y));
+        }
         Some(Overlay::Command(editor)) => {
             let text = format!(":{}", editor.text());
             frame.render_widget(Clear, message);
@@ -224,7 +250,10 @@ fn render_title(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         q.open_count(RecordKind::Protocol),
         q.open_count(RecordKind::Complaint),
     );
-    if !app.is_empty_store() {
+    if app.search.is_some() {
+        text.push_str(" · ");
+        text.push_str(t::SORTED_BY_SCORE);
+    } else if !app.is_empty_store() {
         text.push_str(" · ");
         text.push_str(&t::sorted_by(app.sort.column, app.sort.descending));
     }
@@ -241,10 +270,15 @@ fn render_title(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
 
 fn render_filter_bar(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let pairs = app.filter.pairs();
-    let line = if pairs.is_empty() {
+    let search = app.search.as_ref().filter(|s| !s.text.trim().is_empty());
+    let line = if pairs.is_empty() && search.is_none() {
         Line::styled(fit(t::NO_FILTER, area.width as usize), theme.dim())
     } else {
         let mut spans = Vec::new();
+        if let Some(s) = search {
+            spans.push(Span::styled(t::search_chip(&s.text), theme.chip()));
+            spans.push(Span::raw(" "));
+        }
         for (k, v) in pairs {
             spans.push(Span::styled(
                 format!("[{}: {}]", t::filter_key_label(k), v.replace('_', " ")),
@@ -478,10 +512,54 @@ fn render_message(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             MessageKind::Error => theme.error(),
         };
         Line::styled(fit(text, w), style)
+    } else if app.search.is_some() && app.detail.is_none() {
+        search_explanation_line(app, theme, w)
     } else {
         Line::raw("")
     };
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// Why the row under the cursor matched: each field with its matched characters highlighted,
+/// cut to the width. Before anything is typed: how to search.
+fn search_explanation_line(app: &App, theme: Theme, width: usize) -> Line<'static> {
+    let matches = app.search_explanation();
+    if matches.is_empty() {
+        return Line::styled(fit(t::SEARCH_HINT, width), theme.dim());
+    }
+    let mut spans = Vec::new();
+    let mut used = 0;
+    let mut push = |spans: &mut Vec<Span<'static>>, text: &str, style: Style| -> bool {
+        let room = width.saturating_sub(used);
+        if room == 0 {
+            return false;
+        }
+        let piece = fit(text, room);
+        used += piece.width();
+        spans.push(Span::styled(piece, style));
+        true
+    };
+    for (i, m) in matches.iter().enumerate() {
+        let label = format!(
+            "{}{}: ",
+            if i > 0 { "  ·  " } else { "" },
+            crate::text::search_field_label(m.field)
+        );
+        if !push(&mut spans, &label, theme.dim()) {
+            break;
+        }
+        let mut at = 0;
+        for r in &m.highlights {
+            if r.start < at || r.end > m.text.len() {
+                continue;
+            }
+            push(&mut spans, &m.text[at..r.start], Style::new());
+            push(&mut spans, &m.text[r.clone()], theme.highlight());
+            at = r.end;
+        }
+        push(&mut spans, &m.text[at..], Style::new());
+    }
+    Line::from(spans)
 }
 
 fn render_hints(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
