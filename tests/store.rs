@@ -477,8 +477,8 @@ fn indexes_agree_with_the_records() {
     }
 }
 
-/// A schema 1 store (records without their facts) gets the facts when first opened, and every
-/// answer stays the same.
+/// A schema 1 store (records without their facts and narrative chunks) gets them when first
+/// opened, and every answer stays the same.
 #[test]
 fn a_schema_1_store_is_upgraded_on_open() {
     let dir = tempdir().unwrap();
@@ -486,12 +486,24 @@ fn a_schema_1_store_is_upgraded_on_open() {
     assert_eq!(tvang(&db, &["import", &samples()]).code, 0);
     let stats_before = tvang(&db, &["stats", "--by", "provision", "--format", "json"]).stdout;
     let list_before = tvang(&db, &["list", "--limit", "0", "--format", "json"]).stdout;
+    let search = [
+        "search",
+        "sølbakken lagt",
+        "--limit",
+        "0",
+        "--format",
+        "json",
+    ];
+    let search_before = tvang(&db, &search).stdout;
+    assert!(search_before.contains("\"total\": "), "{search_before}");
     {
         let raw = open_raw_sled(&db);
         let data = raw.open_tree("data").unwrap();
         let facts: Vec<_> = data.scan_prefix(b"F").keys().map(Result::unwrap).collect();
         assert_eq!(facts.len(), 1, "300 protocols fit one chunk");
-        for key in facts {
+        let narratives: Vec<_> = data.scan_prefix(b"T").keys().map(Result::unwrap).collect();
+        assert_eq!(narratives.len(), 1);
+        for key in facts.into_iter().chain(narratives) {
             data.remove(key).unwrap();
         }
         data.insert(b"mschema_version", &1u32.to_be_bytes())
@@ -506,6 +518,7 @@ fn a_schema_1_store_is_upgraded_on_open() {
         tvang(&db, &["list", "--limit", "0", "--format", "json"]).stdout,
         list_before
     );
+    assert_eq!(tvang(&db, &search).stdout, search_before);
     let store = tvang::store::Store::open(&db).unwrap();
     assert_eq!(
         store.schema_version().unwrap(),

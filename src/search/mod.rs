@@ -880,7 +880,7 @@ impl SearchIndex {
                         m.score,
                         FieldMatch {
                             field: v.field,
-                            text: v.text.to_string(),
+                            text: single_line(&v.text),
                             highlights: char_ranges(&v.text, &chars),
                         },
                     );
@@ -976,9 +976,22 @@ fn char_ranges(text: &str, chars: &[usize]) -> Vec<Range<usize>> {
 const SNIPPET_BEFORE: usize = 30;
 const SNIPPET_AFTER: usize = 50;
 
+/// `s` on one line without control characters, each replaced by as many spaces as it has bytes
+/// (so that highlight ranges stay valid): results are printed to terminals.
+fn single_line(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_control() {
+            out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// A window of `text` around the first highlight, with `…` where it was cut.
 fn snippet(field: Field, text: &str, ranges: &[Range<usize>]) -> FieldMatch {
-    let single_line = |s: &str| s.replace(['\n', '\r', '\t'], " ");
     let Some(first) = ranges.first() else {
         return FieldMatch {
             field,

@@ -233,3 +233,21 @@ fn typo_distance_counts_typing_errors() {
     assert_eq!(typo_distance("sxlbxkken", "solbakken", 1), None);
     assert_eq!(typo_distance("a", "abcd", 2), None);
 }
+
+#[test]
+fn shown_text_has_no_control_characters_and_highlights_stay_in_place() {
+    let index = SearchIndex::build(vec![protocol(
+        9,
+        "2024-05-01",
+        "Lia\u{1b}[31m senter",
+        "C-1",
+        "bvl § 10-7",
+        "Første linje.\nAndre\u{85}linje med kniv.\u{7}",
+    )]);
+    for q in ["kniv", "lia"] {
+        let m = index.explain(RecordRef::protocol(9), &Query::parse(q));
+        assert!(!m[0].text.chars().any(char::is_control), "{:?}", m[0].text);
+        let lit = &m[0].text[m[0].highlights[0].clone()];
+        assert_eq!(lit.to_lowercase(), q);
+    }
+}

@@ -60,7 +60,12 @@ pub struct SearchHit {
 /// then each field matched with the matched characters between `marks`.
 pub fn search_table(query: &str, hits: &[SearchHit], total: usize, marks: (&str, &str)) -> String {
     if total == 0 {
-        return format!("Ingen treff for «{query}».\n");
+        // As typed, but never a control character into the terminal, and not a page long.
+        let shown: String = query
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        return format!("Ingen treff for «{}».\n", super::truncate(&shown, 60));
     }
     let mut s = String::new();
     for (i, h) in hits.iter().enumerate() {
