@@ -176,6 +176,15 @@ fn filter_annotate_classify_quit_and_everything_is_there_when_reopened() {
     t.wait_for("Utfall av klagen");
     t.keys(&["m"]);
     t.wait_for("Lagret: utfall medhold.");
+    // Search for the note just written, then back to the queue as it was.
+    t.keys(&["Tab", "F", "/"]);
+    t.text("redegjore");
+    t.wait_for("/redegjore  1 treff");
+    t.keys(&["Enter"]);
+    t.wait_for("[søk: redegjore]");
+    t.wait_for("notat: Institusjonen må redegjøre");
+    t.keys(&["Escape"]);
+    t.wait_for("Søket er avsluttet");
     t.keys(&["q"]);
     t.wait_exit();
 

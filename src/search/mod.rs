@@ -770,24 +770,40 @@ impl SearchIndex {
         best
     }
 
-    /// The texts that may contain a phrase: those holding a word that contains the phrase's
-    /// rarest word (all texts when the phrase has no word).
+    /// The texts that may contain a phrase: those that, for each of its words, hold a word
+    /// containing it (all texts when the phrase has no word). Words of one or two letters are
+    /// left out when there are longer ones: `i` is in nearly every text.
     fn phrase_candidates(&self, term: &Term) -> Vec<u32> {
-        let mut rarest: Option<Vec<u32>> = None;
-        for (_, pw) in words(&term.lower) {
-            let mut texts: Vec<u32> = self
-                .words
-                .iter()
-                .filter(|w| w.forms.lower.contains(pw))
-                .flat_map(|w| w.texts.iter().copied())
-                .collect();
-            if rarest.as_ref().is_none_or(|r| texts.len() < r.len()) {
+        let phrase_words: Vec<&str> = words(&term.lower).map(|(_, w)| w).collect();
+        let long: Vec<&str> = phrase_words
+            .iter()
+            .copied()
+            .filter(|w| w.chars().count() >= MIN_PART_CHARS)
+            .collect();
+        let wanted = if long.is_empty() { phrase_words } else { long };
+        let mut lists: Vec<Vec<u32>> = wanted
+            .iter()
+            .map(|pw| {
+                let mut texts: Vec<u32> = self
+                    .words
+                    .iter()
+                    .filter(|w| w.forms.lower.contains(pw))
+                    .flat_map(|w| w.texts.iter().copied())
+                    .collect();
                 texts.sort_unstable();
                 texts.dedup();
-                rarest = Some(texts);
-            }
+                texts
+            })
+            .collect();
+        lists.sort_by_key(Vec::len);
+        let mut lists = lists.into_iter();
+        let Some(mut candidates) = lists.next() else {
+            return (0..self.texts.len() as u32).collect();
+        };
+        for other in lists {
+            candidates.retain(|t| other.binary_search(t).is_ok());
         }
-        rarest.unwrap_or_else(|| (0..self.texts.len() as u32).collect())
+        candidates
     }
 
     /// How a term matches a short-field value: the whole value, or (names) one of its words.

@@ -659,14 +659,8 @@ pub fn search_failed(e: &str) -> String {
     format!("Søket virket ikke: {e}")
 }
 
-/// After Enter on the search line.
-pub fn search_kept(n: usize) -> String {
-    match n {
-        0 => "Ingen treff. Esc viser køen som før.".into(),
-        1 => "1 treff. Esc viser køen som før.".into(),
-        n => format!("{n} treff: n/N blar, Esc viser køen som før."),
-    }
-}
+/// After Enter on a search that found nothing.
+pub const SEARCH_NO_MATCH: &str = "Ingen treff. Esc viser køen som før.";
 
 /// The search line: what is typed and how many of the queue's rows match.
 pub fn search_line(text: &str, shown: Option<usize>) -> (String, String) {

@@ -82,6 +82,8 @@ fn event_loop(
         if dirty {
             terminal.draw(|frame| view::render(app, frame))?;
             dirty = false;
+            // Once the first frame is up: the search index, on its own thread.
+            app.start_search_index();
         }
         // Wake up now and then to notice signals and import progress.
         let timeout = if app.import.is_some() { 50 } else { 250 };

@@ -2,9 +2,10 @@
 //! types (best first, within the queue's kind and filter), `Enter` keeps them, `n`/`N` step
 //! through them, `Esc` restores the view from before the search.
 //!
-//! The index ([`crate::search::SearchIndex`]) is built on a thread when tvang starts (and again
-//! after an import), so the first `/` rarely waits; notes written in tvang are put into it as
-//! they are saved.
+//! The index ([`crate::search::SearchIndex`]) is built on a thread once the first frame is
+//! drawn (and again after an import), so the first `/` rarely waits; without that thread (tests,
+//! benchmarks) the first search builds it. Notes written in tvang are put into it as they are
+//! saved.
 
 use super::editor::{Edit, Editor};
 use super::keymap::Key;
@@ -17,7 +18,7 @@ use crate::text::tui as t;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
-/// The search index: being built on its thread, or ready.
+/// The search index: not yet asked for, being built on its thread, or ready.
 #[derive(Default)]
 pub enum SearchIndexSlot {
     #[default]
@@ -54,6 +55,13 @@ pub struct SearchView {
 }
 
 impl App {
+    /// Starts building the index on a thread, unless it is built or being built.
+    pub fn start_search_index(&mut self) {
+        if matches!(self.search_index, SearchIndexSlot::None) {
+            self.search_index = SearchIndexSlot::build(&self.store, &self.catalogue);
+        }
+    }
+
     /// The index, waiting for its thread if it is still building (or building it here).
     pub fn search_index(&mut self) -> Result<&mut SearchIndex, String> {
         let slot = std::mem::take(&mut self.search_index);
@@ -107,9 +115,12 @@ impl App {
     pub fn search_key(&mut self, mut editor: Editor, key: Key) {
         match editor.key(key) {
             Edit::Submit if editor.is_empty() => self.end_search(),
-            Edit::Submit => {
-                self.say(MessageKind::Info, t::search_kept(self.visible.len()));
+            // The title counts the matches and the line above the hints explains the current
+            // one; only an empty result needs saying.
+            Edit::Submit if self.visible.is_empty() => {
+                self.say(MessageKind::Info, t::SEARCH_NO_MATCH);
             }
+            Edit::Submit => {}
             Edit::Cancel => self.end_search(),
             Edit::Changed => {
                 self.run_search(&editor.text());
@@ -208,6 +219,10 @@ impl App {
 
     /// Puts a record's notes, as just saved, into the index.
     pub fn index_annotations(&mut self, record: RecordRef, review: &Review) {
+        // Not built yet: it will read the notes from the store when it is.
+        if matches!(self.search_index, SearchIndexSlot::None) {
+            return;
+        }
         if let Ok(index) = self.search_index() {
             index.set_annotations(record, annotation_texts(review));
         }
@@ -215,6 +230,10 @@ impl App {
 
     /// After an import: a new index, and the search (if any) run again on it.
     pub fn rebuild_search_index(&mut self) {
+        // Wait for a build still running: it may have read the store before the import.
+        if let SearchIndexSlot::Building(handle) = std::mem::take(&mut self.search_index) {
+            let _ = handle.join();
+        }
         self.search_index = SearchIndexSlot::build(&self.store, &self.catalogue);
         if let Some(text) = self.search.as_ref().map(|s| s.text.clone()) {
             self.run_search(&text);

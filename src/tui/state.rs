@@ -215,7 +215,6 @@ impl App {
         rules: TriageRules,
     ) -> Result<App, StoreError> {
         let queue = Queue::load(&store, &catalogue, &rules)?;
-        let search_index = super::search::SearchIndexSlot::build(&store, &catalogue);
         let mut app = App {
             store,
             catalogue,
@@ -236,7 +235,7 @@ impl App {
             detail: None,
             stats: None,
             search: None,
-            search_index,
+            search_index: Default::default(),
             overlay: None,
             pending: Vec::new(),
             message: None,
