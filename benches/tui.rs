@@ -1,6 +1,6 @@
 //! In-process timings of the terminal UI on a big store: loading the queue and drawing the first
-//! frame, the work of one key press (move, open detail, filter) including the redraw, and the
-//! statistics screen's recomputation.
+//! frame, the work of one key press (move, open detail, filter) including the redraw, the
+//! statistics screen's recomputation, and search (index build, one keystroke on the search line).
 //!
 //! Needs a store: `TVANG_BENCH_DB=DIR cargo bench --bench tui` (benches/tui-100k.sh makes one
 //! with 100,000 protocols and runs this).
@@ -133,6 +133,41 @@ fn bench(c: &mut Criterion) {
     group.bench_function("stats screen: funnel frame", |b| {
         b.iter(|| draw(&app, &mut terminal))
     });
+    press(&mut app, "esc");
+    // Search: building the index (done on a thread at start), then one keystroke on the search
+    // line — the search, the queue's rows and the frame — for typical queries. Each iteration
+    // types the query's last character or deletes it, so every one searches anew.
+    group.sample_size(10);
+    group.bench_function("search index build", |b| {
+        b.iter(|| tvang::search::load_index(&store, &catalogue).unwrap())
+    });
+    group.sample_size(30);
+    for query in [
+        "s",
+        "solbakken",
+        "slobakken lagt",
+        "inst:solbakk child:B-SOL",
+        "text:\"lagt i bakken\"",
+    ] {
+        press(&mut app, "/");
+        for ch in query.chars() {
+            app.on_key(Key::ch(ch));
+        }
+        let last = query.chars().last().unwrap();
+        group.bench_function(format!("search keystroke + frame: {query}"), |b| {
+            let mut typed = true;
+            b.iter(|| {
+                if typed {
+                    press(&mut app, "backspace");
+                } else {
+                    app.on_key(Key::ch(last));
+                }
+                typed = !typed;
+                draw(&app, &mut terminal);
+            })
+        });
+        press(&mut app, "esc");
+    }
     group.finish();
 }
 
