@@ -234,7 +234,7 @@ pub fn filter_key_label(key: &str) -> &'static str {
 }
 
 pub const NO_FILTER: &str =
-    "Ingen filter · f filtrerer, / søker (status=ny flag=injury provision=10-7 …)";
+    "Ingen filter · f filtrerer (status=ny flag=injury provision=10-7 …) · / søker";
 
 pub fn kind_plural(kind: RecordKind, n: usize) -> String {
     match (kind, n) {

@@ -570,12 +570,12 @@ mod tests {
     fn a_user_file_overrides_per_action_and_unbinds_with_an_empty_list() {
         let mut k = Keymap::built_in();
         k.merge(
-            "[queue]\nmove_down = [\"n\"]\nvisual_mark = []\n",
+            "[queue]\nmove_down = [\"J\"]\nvisual_mark = []\n",
             "mine.toml",
         )
         .unwrap();
         assert_eq!(
-            k.lookup(Mode::Queue, &[Key::ch('n')]),
+            k.lookup(Mode::Queue, &[Key::ch('J')]),
             Lookup::Action(Action::MoveDown)
         );
         assert_eq!(k.lookup(Mode::Queue, &[Key::ch('j')]), Lookup::None);
