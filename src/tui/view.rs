@@ -138,31 +138,16 @@ pub fn render(app: &App, frame: &mut Frame) {
             let searching = app.search.as_ref().is_some_and(|s| !s.query.is_empty());
             let (typed, count) =
                 t::search_line(&editor.text(), searching.then_some(app.visible.len()));
-            frame.render_widget(Clear, hints);
-            frame.render_widget(
-                Paragraph::new(Line::from(vec![
-                    Span::raw(typed),
-                    Span::styled(count, theme.dim()),
-                ])),
-                hints,
-            );
-            let col = 1 + editor.lines[0]
-                .chars()
-                .take(editor.col)
-                .collect::<String>()
-                .width();
-            frame.set_cursor_position((hints.x + col as u16, hints.y));
+            let line = Line::from(vec![Span::raw(typed), Span::styled(count, theme.dim())]);
+            render_prompt(frame, hints, line, editor);
         }
         Some(Overlay::Command(editor)) => {
-            let text = format!(":{}", editor.text());
-            frame.render_widget(Clear, message);
-            frame.render_widget(Paragraph::new(text.clone()), message);
-            let col = 1 + editor.lines[0]
-                .chars()
-                .take(editor.col)
-                .collect::<String>()
-                .width();
-            frame.set_cursor_position((message.x + col as u16, message.y));
+            render_prompt(
+                frame,
+                message,
+                Line::raw(format!(":{}", editor.text())),
+                editor,
+            );
         }
         Some(Overlay::Note { editor, target, .. }) => {
             let popup = centered(area, 70, 12);
@@ -184,11 +169,7 @@ pub fn render(app: &App, frame: &mut Frame) {
                 .map(|l| Line::from(l.as_str()))
                 .collect();
             frame.render_widget(Paragraph::new(lines), inner);
-            let col = editor.lines[editor.row]
-                .chars()
-                .take(editor.col)
-                .collect::<String>()
-                .width();
+            let col = cursor_column(editor);
             frame.set_cursor_position((
                 inner.x + (col as u16).min(inner.width.saturating_sub(1)),
                 inner.y + (editor.row - top) as u16,
@@ -214,6 +195,29 @@ pub fn render(app: &App, frame: &mut Frame) {
     if !app.pending.is_empty() && app.overlay.is_none() {
         render_which_key(app, theme, frame, body);
     }
+}
+
+/// The display column of an editor's cursor within its line.
+fn cursor_column(editor: &super::editor::Editor) -> usize {
+    editor.lines[editor.row]
+        .chars()
+        .take(editor.col)
+        .collect::<String>()
+        .width()
+}
+
+/// A one-line prompt (`:` command, `/` search) over `area`: `line` starts with the prompt's
+/// character, the cursor after it where the editor has it.
+fn render_prompt(
+    frame: &mut Frame,
+    area: Rect,
+    line: Line<'static>,
+    editor: &super::editor::Editor,
+) {
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(line), area);
+    let col = 1 + cursor_column(editor);
+    frame.set_cursor_position((area.x + col as u16, area.y));
 }
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
