@@ -448,6 +448,50 @@ pub fn decode_narrative(bytes: &[u8]) -> Option<Narrative<'_>> {
     postcard::from_bytes(bytes).ok()
 }
 
+/// The narrative fields in the order of their vocabulary slots.
+pub const NARRATIVE_FIELDS: usize = 4;
+
+/// The vocabulary of a chunk of narratives (encoded, in chunk order): each distinct word (as
+/// [`crate::fold::for_each_lower_word`] splits and lowers) with the slots it occurs in, slot =
+/// position in the chunk × 4 + field (danger, justification, injury note, child's statement),
+/// ascending. Kept beside the chunk, so that search can index the narratives without splitting
+/// them again. `None` when an entry is not a narrative.
+pub fn encode_vocabulary<'a>(narratives: impl IntoIterator<Item = &'a [u8]>) -> Option<Vec<u8>> {
+    let mut slots: rustc_hash::FxHashMap<String, Vec<u16>> = Default::default();
+    let mut order: Vec<String> = Vec::new();
+    let mut word = String::new();
+    for (pos, bytes) in narratives.into_iter().enumerate() {
+        let n = decode_narrative(bytes)?;
+        let fields = [n.danger, n.justification, n.injury_note, n.child_statement];
+        for (f, text) in fields.iter().enumerate() {
+            let Some(text) = text else { continue };
+            let slot = u16::try_from(pos * NARRATIVE_FIELDS + f).ok()?;
+            crate::fold::for_each_lower_word(text, &mut word, |w| {
+                let list = match slots.get_mut(w) {
+                    Some(list) => list,
+                    None => {
+                        order.push(w.to_string());
+                        slots.entry(w.to_string()).or_default()
+                    }
+                };
+                if list.last() != Some(&slot) {
+                    list.push(slot);
+                }
+            });
+        }
+    }
+    let vocabulary: Vec<(&str, &[u16])> = order
+        .iter()
+        .map(|w| (w.as_str(), slots[w].as_slice()))
+        .collect();
+    Some(postcard::to_allocvec(&vocabulary).expect("vocabulary encode"))
+}
+
+/// A chunk's vocabulary; `None` when the bytes are not one.
+pub fn decode_vocabulary(bytes: &[u8]) -> Option<Vec<(&str, Vec<u16>)>> {
+    postcard::from_bytes(bytes).ok()
+}
+
 /// A protocol rebuilt from its facts: the record without its long texts (present texts are
 /// empty strings). `None` when the bytes are not facts.
 pub fn decode_skeleton(bytes: &[u8]) -> Option<Protocol> {
@@ -633,6 +677,26 @@ mod tests {
         assert_eq!(n.injury_note, None);
         assert_eq!(n.child_statement, p.child_statement.as_deref());
         assert!(decode_narrative(&bytes[..bytes.len() - 1]).is_none());
+    }
+
+    #[test]
+    fn a_vocabulary_lists_each_word_with_its_slots() {
+        let p = |danger: &str, child: Option<&str>| {
+            let mut p = Protocol::new("1", "Lia", Vec::new());
+            p.danger = Some(danger.into());
+            p.child_statement = child.map(Into::into);
+            encode_narrative(&p)
+        };
+        let chunk = [p("Han slo. Han løp!", Some("Jeg løp")), p("ÅPEN dør", None)];
+        let bytes = encode_vocabulary(chunk.iter().map(Vec::as_slice)).unwrap();
+        let v = decode_vocabulary(&bytes).unwrap();
+        let get = |w: &str| v.iter().find(|(x, _)| *x == w).map(|(_, s)| s.clone());
+        assert_eq!(get("han"), Some(vec![0]));
+        assert_eq!(get("løp"), Some(vec![0, 3]));
+        assert_eq!(get("åpen"), Some(vec![4]));
+        assert_eq!(get("dør"), Some(vec![4]));
+        assert_eq!(v.len(), 6);
+        assert!(encode_vocabulary([b"\xff".as_slice()]).is_none());
     }
 
     #[test]

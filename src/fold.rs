@@ -92,6 +92,41 @@ fn search_fold_into(s: &str, mut from: Option<&mut Vec<usize>>) -> String {
     out
 }
 
+/// Calls `f` with each word of `text` (runs of letters and digits) lower-cased as
+/// [`lower_chars`] lowers, in one pass with a fast path for ASCII: splitting the narratives is
+/// most of the work of indexing them. Search and the store's narrative vocabularies
+/// ([`crate::facts::encode_vocabulary`]) must split alike, so both call this.
+pub fn for_each_lower_word(text: &str, word: &mut String, mut f: impl FnMut(&str)) {
+    word.clear();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            if b.is_ascii_alphanumeric() {
+                word.push(b.to_ascii_lowercase() as char);
+            } else if !word.is_empty() {
+                f(word);
+                word.clear();
+            }
+            i += 1;
+        } else {
+            let c = text[i..].chars().next().expect("i is at a char boundary");
+            if c.is_alphanumeric() {
+                word.push(c.to_lowercase().next().unwrap_or(c));
+            } else if !word.is_empty() {
+                f(word);
+                word.clear();
+            }
+            i += c.len_utf8();
+        }
+    }
+    if !word.is_empty() {
+        f(word);
+        word.clear();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,6 +14,7 @@
 //! | `p`    | id                                     | [`StoredProtocol`] JSON            |
 //! | `F`    | chunk (u32: id / 1024)                 | facts ([`crate::facts`]) of up to 1,024 protocols |
 //! | `T`    | chunk (u32: id / 1024)                 | the long texts of the same protocols, lz4 |
+//! | `W`    | chunk (u32: id / 1024)                 | the words of those texts ([`crate::facts::encode_vocabulary`]), lz4 |
 //! | `k`    | id                                     | [`StoredComplaint`] JSON           |
 //! | `h`    | id, version (u32)                      | a replaced version, JSON           |
 //! | `P`    | institution key, protocol_id           | id                                 |
@@ -44,9 +45,9 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 
 /// The newest schema this build reads and writes. 2 added the facts (`F`) of every protocol,
-/// 3 the narrative fingerprint to them, 4 the narrative chunks (`T`) that search reads; an older
-/// store gets them when it is first opened.
-pub const SCHEMA_VERSION: u32 = 4;
+/// 3 the narrative fingerprint to them, 4 the narrative chunks (`T`) that search reads, 5 their
+/// vocabularies (`W`); an older store gets them when it is first opened.
+pub const SCHEMA_VERSION: u32 = 5;
 
 const META_SCHEMA: &[u8] = b"mschema_version";
 const META_NEXT_ID: &[u8] = b"mnext_id";
@@ -255,6 +256,7 @@ impl Store {
                            narratives: &mut BTreeMap<u64, Vec<u8>>| {
             batch.insert(chunk_key(b'F', c), encode_facts_chunk(facts));
             batch.insert(chunk_key(b'T', c), encode_narrative_chunk(narratives));
+            batch.insert(chunk_key(b'W', c), encode_vocabulary_chunk(narratives));
             facts.clear();
             narratives.clear();
         };
@@ -328,8 +330,18 @@ impl Store {
     /// The chunks of every protocol's long texts (key, uncompressed value), for
     /// [`Store::decode_facts`] with [`crate::facts::decode_narrative`].
     pub fn narrative_chunks(&self) -> Result<Vec<(sled::IVec, Vec<u8>)>, StoreError> {
+        self.decompressed_chunks(b'T')
+    }
+
+    /// The vocabularies of the narrative chunks (key, uncompressed value), in chunk order: for
+    /// [`crate::facts::decode_vocabulary`].
+    pub fn vocabulary_chunks(&self) -> Result<Vec<(sled::IVec, Vec<u8>)>, StoreError> {
+        self.decompressed_chunks(b'W')
+    }
+
+    fn decompressed_chunks(&self, prefix: u8) -> Result<Vec<(sled::IVec, Vec<u8>)>, StoreError> {
         self.data
-            .scan_prefix([b'T'])
+            .scan_prefix([prefix])
             .map(|kv| {
                 let (k, v) = kv.map_err(|e| self.sled_err(e))?;
                 let plain = lz4_flex::decompress_size_prepended(&v)
@@ -1035,12 +1047,12 @@ impl BatchWriter<'_> {
                 None => BTreeMap::new(),
             };
             entries.extend(new);
-            let value = if compressed {
-                encode_narrative_chunk(&entries)
+            if compressed {
+                self.set(key, encode_narrative_chunk(&entries));
+                self.set(chunk_key(b'W', chunk), encode_vocabulary_chunk(&entries));
             } else {
-                encode_facts_chunk(&entries)
-            };
-            self.set(key, value);
+                self.set(key, encode_facts_chunk(&entries));
+            }
         }
         Ok(())
     }
@@ -1291,11 +1303,17 @@ fn id_suffixed(mut key: Vec<u8>, id: u64) -> Vec<u8> {
 /// scan reads a hundred values rather than a hundred thousand keys.
 const FACTS_CHUNK_BITS: u32 = 10;
 
-fn facts_chunk_of(id: u64) -> u32 {
+/// The facts / narrative / vocabulary chunk a protocol's entry is in.
+pub fn facts_chunk_of(id: u64) -> u32 {
     (id >> FACTS_CHUNK_BITS) as u32
 }
 
-/// The key of a facts (`F`) or narrative (`T`) chunk.
+/// The chunk number in the key of a facts, narrative or vocabulary chunk.
+pub fn chunk_number(key: &[u8]) -> Option<u32> {
+    decode_u32(key.get(1..5)?)
+}
+
+/// The key of a facts (`F`), narrative (`T`) or vocabulary (`W`) chunk.
 fn chunk_key(prefix: u8, chunk: u32) -> Vec<u8> {
     let mut k = vec![prefix];
     k.extend_from_slice(&chunk.to_be_bytes());
@@ -1317,6 +1335,17 @@ fn encode_facts_chunk(entries: &BTreeMap<u64, Vec<u8>>) -> Vec<u8> {
 /// bytes and compress well).
 fn encode_narrative_chunk(entries: &BTreeMap<u64, Vec<u8>>) -> Vec<u8> {
     lz4_flex::compress_prepend_size(&encode_facts_chunk(entries))
+}
+
+/// The vocabulary of a narrative chunk, lz4-compressed. Narratives are encoded by tvang itself,
+/// so one that does not decode is a bug, not bad input: it is left out of the vocabulary rather
+/// than failing the write.
+fn encode_vocabulary_chunk(entries: &BTreeMap<u64, Vec<u8>>) -> Vec<u8> {
+    let vocabulary = crate::facts::encode_vocabulary(entries.values().map(Vec::as_slice))
+        .unwrap_or_else(|| {
+            crate::facts::encode_vocabulary(std::iter::empty()).expect("an empty vocabulary")
+        });
+    lz4_flex::compress_prepend_size(&vocabulary)
 }
 
 fn facts_entries(v: &[u8]) -> Option<Vec<(u64, &[u8])>> {

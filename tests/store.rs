@@ -103,7 +103,7 @@ fn a_newer_schema_is_refused() {
     assert_eq!(run.code, 2);
     assert!(
         run.stderr.contains(
-            "har skjemaversjon 99, men denne tvang kan bare lese opptil 4; oppgrader tvang"
+            "har skjemaversjon 99, men denne tvang kan bare lese opptil 5; oppgrader tvang"
         ),
         "{}",
         run.stderr
@@ -477,8 +477,8 @@ fn indexes_agree_with_the_records() {
     }
 }
 
-/// A schema 1 store (records without their facts and narrative chunks) gets them when first
-/// opened, and every answer stays the same.
+/// A schema 1 store (records without their facts, narrative chunks and vocabularies) gets them
+/// when first opened, and every answer stays the same.
 #[test]
 fn a_schema_1_store_is_upgraded_on_open() {
     let dir = tempdir().unwrap();
@@ -502,8 +502,9 @@ fn a_schema_1_store_is_upgraded_on_open() {
         let facts: Vec<_> = data.scan_prefix(b"F").keys().map(Result::unwrap).collect();
         assert_eq!(facts.len(), 1, "300 protocols fit one chunk");
         let narratives: Vec<_> = data.scan_prefix(b"T").keys().map(Result::unwrap).collect();
-        assert_eq!(narratives.len(), 1);
-        for key in facts.into_iter().chain(narratives) {
+        let vocabularies: Vec<_> = data.scan_prefix(b"W").keys().map(Result::unwrap).collect();
+        assert_eq!((narratives.len(), vocabularies.len()), (1, 1));
+        for key in facts.into_iter().chain(narratives).chain(vocabularies) {
             data.remove(key).unwrap();
         }
         data.insert(b"mschema_version", &1u32.to_be_bytes())

@@ -1,10 +1,11 @@
 //! Building the search index from the store: facts and narrative chunks for protocols (no JSON
 //! decoding), complaints, and the inspectors' annotations.
 
-use super::{Document, Field, SearchIndex};
+use super::{Document, Field, SearchIndex, SplitChunk};
 use crate::catalogue::Catalogue;
-use crate::facts::{decode_narrative, decode_view, Narrative, View};
+use crate::facts::{decode_narrative, decode_view, decode_vocabulary, Narrative, View};
 use crate::review::{RecordKind, RecordRef, Review};
+use crate::store::{chunk_number, facts_chunk_of};
 use crate::store::{Store, StoreError, StoredComplaint};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
@@ -12,22 +13,32 @@ use std::collections::HashMap;
 
 /// The index over every protocol and complaint in the store.
 pub fn load_index(store: &Store, catalogue: &Catalogue) -> Result<SearchIndex, StoreError> {
+    load(store, catalogue, true)
+}
+
+/// `use_vocabularies`: take the narratives' words from the store's chunk vocabularies (off only
+/// to check that both ways give the same index).
+fn load(
+    store: &Store,
+    catalogue: &Catalogue,
+    use_vocabularies: bool,
+) -> Result<SearchIndex, StoreError> {
     // Complaints are JSON, decoded on their own thread while the protocols' chunks load.
-    let (complaints, facts, narrative_chunks) = std::thread::scope(|scope| {
+    let (complaints, facts, narrative_chunks, vocabulary_chunks) = std::thread::scope(|scope| {
         let complaints = scope.spawn(|| store.complaints().collect::<Result<Vec<_>, _>>());
         let chunks = store
             .facts_chunks()
-            .and_then(|f| Ok((f, store.narrative_chunks()?)));
+            .and_then(|f| Ok((f, store.narrative_chunks()?, store.vocabulary_chunks()?)));
         let complaints = complaints
             .join()
             .unwrap_or_else(|e| std::panic::resume_unwind(e));
-        chunks.and_then(|(f, n)| Ok((complaints?, f, n)))
+        chunks.and_then(|(f, n, w)| Ok((complaints?, f, n, w)))
     })?;
     let views = store.decode_facts(&facts, decode_view)?;
-    let narratives: FxHashMap<u64, Narrative> = store
-        .decode_facts(&narrative_chunks, decode_narrative)?
-        .into_iter()
-        .collect();
+    let narrative_list = store.decode_facts(&narrative_chunks, decode_narrative)?;
+    let split =
+        split_chunks(&views, &narrative_list, &vocabulary_chunks).filter(|_| use_vocabularies);
+    let narratives: FxHashMap<u64, Narrative> = narrative_list.into_iter().collect();
     let protocol_reviews = store.reviews(RecordKind::Protocol)?;
     let complaint_reviews = store.reviews(RecordKind::Complaint)?;
     let mut names = CatalogueNames::new(catalogue);
@@ -41,7 +52,42 @@ pub fn load_index(store: &Store, catalogue: &Catalogue) -> Result<SearchIndex, S
         add_annotations(&mut d, &complaint_reviews);
         d
     });
-    Ok(SearchIndex::build(protocols.chain(complaints)))
+    let documents = protocols.chain(complaints);
+    Ok(match split {
+        Some(chunks) => SearchIndex::build_presplit(documents, views.len(), &chunks),
+        None => SearchIndex::build(documents),
+    })
+}
+
+/// The store's narrative vocabularies with the doc (position in `views`) of each chunk
+/// position; `None` when they do not cover every narrative exactly (then the index splits the
+/// texts itself).
+fn split_chunks<'w>(
+    views: &[(u64, View)],
+    narratives: &[(u64, Narrative)],
+    vocabularies: &'w [(sled::IVec, Vec<u8>)],
+) -> Option<Vec<SplitChunk<'w>>> {
+    let doc_of: FxHashMap<u64, u32> = views
+        .iter()
+        .enumerate()
+        .map(|(i, (id, _))| (*id, i as u32))
+        .collect();
+    // Entries of a chunk are in id order, as `narratives` lists them.
+    let mut chunk_docs: std::collections::BTreeMap<u32, Vec<u32>> = Default::default();
+    for (id, _) in narratives {
+        chunk_docs
+            .entry(facts_chunk_of(*id))
+            .or_default()
+            .push(*doc_of.get(id)?);
+    }
+    let mut out = Vec::with_capacity(vocabularies.len());
+    for (key, bytes) in vocabularies {
+        out.push(SplitChunk {
+            docs: chunk_docs.remove(&chunk_number(key)?)?,
+            words: decode_vocabulary(bytes)?,
+        });
+    }
+    chunk_docs.is_empty().then_some(out)
 }
 
 /// The texts of a record's notes and remarks, for [`SearchIndex::set_annotations`].
@@ -195,5 +241,88 @@ impl<'c> CatalogueNames<'c> {
         Self::cached(self.catalogue, &mut self.kinds, kind, |c| {
             c.kind(kind).map(|k| k.title.as_str())
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generate::{generate, GenerateOptions};
+    use crate::search::Query;
+    use crate::store::Incoming;
+
+    #[test]
+    fn the_store_vocabularies_give_the_same_index_as_splitting_the_texts() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db")).unwrap();
+        let catalogue = Catalogue::built_in();
+        let g = generate(&GenerateOptions {
+            protocols: 2500,
+            seed: 11,
+            first_year: 2023,
+            last_year: 2024,
+        });
+        // Two batches, so that a chunk is merged with what is stored, and an update that
+        // changes a narrative.
+        let items: Vec<(String, Incoming)> = g
+            .protocols
+            .iter()
+            .map(|p| ("gen".to_string(), Incoming::protocol(p.clone())))
+            .chain(
+                g.complaints
+                    .iter()
+                    .map(|c| ("gen".into(), Incoming::complaint(c.clone()))),
+            )
+            .collect();
+        let (a, b) = items.split_at(1500);
+        let now = chrono::Utc::now();
+        store.write_batch(a, false, &catalogue, now).unwrap();
+        store.write_batch(b, false, &catalogue, now).unwrap();
+        let mut changed = g.protocols[3].clone();
+        changed.danger = Some("Ungdommen klatret opp på taket og ropte.".into());
+        store
+            .write_batch(
+                &[("upd".into(), Incoming::protocol(changed))],
+                true,
+                &catalogue,
+                now,
+            )
+            .unwrap();
+        let vocab = load(&store, &catalogue, true).unwrap();
+        let split = load(&store, &catalogue, false).unwrap();
+        assert_eq!(vocab.len(), split.len());
+        assert!(split_chunks(
+            &store
+                .decode_facts(&store.facts_chunks().unwrap(), decode_view)
+                .unwrap(),
+            &store
+                .decode_facts(&store.narrative_chunks().unwrap(), decode_narrative)
+                .unwrap(),
+            &store.vocabulary_chunks().unwrap()
+        )
+        .is_some());
+        for q in [
+            "taket",
+            "klatret",
+            "ungdommen",
+            "lagt i bakken",
+            "\"lagt i bakken\"",
+            "text:kniv",
+            "solbaken",
+            "ansatt slo",
+            "rommet",
+        ] {
+            let query = Query::parse(q);
+            let (a, b) = (vocab.search(&query), split.search(&query));
+            assert_eq!(a, b, "{q}");
+            for r in a.iter().take(5) {
+                assert_eq!(
+                    vocab.explain(r.record, &query),
+                    split.explain(r.record, &query)
+                );
+            }
+        }
+        let updated = Query::parse("\"klatret opp på taket\"");
+        assert_eq!(vocab.search(&updated).len(), 1);
     }
 }

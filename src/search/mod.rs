@@ -22,7 +22,7 @@ mod query;
 pub use load::{annotation_texts, load_index};
 pub use query::{Query, Scope, Term};
 
-use crate::fold::{lower_chars, search_fold, search_fold_text};
+use crate::fold::{for_each_lower_word, lower_chars, search_fold, search_fold_text};
 use crate::review::RecordRef;
 use chrono::NaiveDate;
 use fuzzy_matcher::skim::SkimMatcherV2;
@@ -436,6 +436,22 @@ fn text_bytes(docs: &[Document]) -> usize {
         .sum()
 }
 
+/// The narrative fields in the order of the store's vocabulary slots
+/// ([`crate::facts::encode_vocabulary`]).
+const NARRATIVE_FIELDS: [Field; crate::facts::NARRATIVE_FIELDS] = [
+    Field::Danger,
+    Field::Justification,
+    Field::InjuryNote,
+    Field::ChildStatement,
+];
+
+/// One chunk of the store's narrative vocabularies: the doc at each position of the chunk, and
+/// each word with its slots.
+pub struct SplitChunk<'a> {
+    pub docs: Vec<u32>,
+    pub words: Vec<(&'a str, Vec<u16>)>,
+}
+
 /// The narratives of a run of docs: texts, their words, and the annotations.
 struct TextPart {
     texts: Vec<Text>,
@@ -450,7 +466,7 @@ struct TextPart {
 impl TextPart {
     /// Indexes the narratives of `docs`, the first of which is doc number `first_doc`, with
     /// room for `more_bytes` of text.
-    fn index(docs: &[Document], first_doc: u32, more_bytes: usize) -> TextPart {
+    fn index(docs: &[Document], first_doc: u32, more_bytes: usize, split: bool) -> TextPart {
         let mut part = TextPart {
             texts: Vec::with_capacity(docs.iter().map(|d| d.texts.len()).sum()),
             arena: String::with_capacity(text_bytes(docs) + more_bytes),
@@ -475,28 +491,9 @@ impl TextPart {
                     continue;
                 }
                 let t = part.texts.len() as u32;
-                let (words, word_ids) = (&mut part.words, &mut part.word_ids);
-                for_each_lower_word(text, &mut word, |w| {
-                    let id = match word_ids.get(w) {
-                        Some(id) => *id,
-                        None => {
-                            let id = words.len() as u32;
-                            words.push(Word {
-                                forms: Forms {
-                                    lower: w.to_string(),
-                                    folded: search_fold_text(w),
-                                },
-                                texts: Vec::new(),
-                            });
-                            word_ids.insert(w.into(), id);
-                            id
-                        }
-                    };
-                    let postings = &mut words[id as usize].texts;
-                    if postings.last() != Some(&t) {
-                        postings.push(t);
-                    }
-                });
+                if split {
+                    for_each_lower_word(text, &mut word, |w| part.post(w, t));
+                }
                 let start = part.arena.len() as u32;
                 part.arena.push_str(text);
                 part.texts.push(Text {
@@ -510,24 +507,66 @@ impl TextPart {
         part
     }
 
+    /// The id of a word, added if new.
+    fn word_id(&mut self, w: &str) -> u32 {
+        if let Some(id) = self.word_ids.get(w) {
+            return *id;
+        }
+        let id = self.words.len() as u32;
+        self.words.push(Word {
+            forms: Forms {
+                lower: w.to_string(),
+                folded: search_fold_text(w),
+            },
+            texts: Vec::new(),
+        });
+        self.word_ids.insert(w.into(), id);
+        id
+    }
+
+    /// Records that word `w` occurs in text `t` (texts come in ascending order).
+    fn post(&mut self, w: &str, t: u32) {
+        let id = self.word_id(w);
+        let postings = &mut self.words[id as usize].texts;
+        if postings.last() != Some(&t) {
+            postings.push(t);
+        }
+    }
+
+    /// Posts the words of the store's chunk vocabularies for this part's docs (indexed with
+    /// `split` off): each slot (position × 4 + field) is the text of that field of that doc.
+    fn add_split(&mut self, chunks: &[SplitChunk]) {
+        let doc_texts = std::mem::take(&mut self.doc_texts);
+        for chunk in chunks {
+            for (w, slots) in &chunk.words {
+                for &slot in slots {
+                    let pos = usize::from(slot) / crate::facts::NARRATIVE_FIELDS;
+                    let field =
+                        NARRATIVE_FIELDS[usize::from(slot) % crate::facts::NARRATIVE_FIELDS];
+                    let Some(&doc) = chunk.docs.get(pos) else {
+                        continue;
+                    };
+                    let Some(range) = doc_texts.get(doc as usize) else {
+                        continue;
+                    };
+                    let text =
+                        (range.start..range.end).find(|&t| self.texts[t as usize].field == field);
+                    if let Some(t) = text {
+                        self.post(w, t);
+                    }
+                }
+            }
+        }
+        self.doc_texts = doc_texts;
+    }
+
     /// Appends the part for the docs that follow this part's.
     fn append(&mut self, next: TextPart) {
         let text_offset = self.texts.len() as u32;
         let arena_offset = self.arena.len() as u32;
         let shift = |r: Range<u32>, by: u32| r.start + by..r.end + by;
         for w in next.words {
-            let id = match self.word_ids.get(w.forms.lower.as_str()) {
-                Some(id) => *id,
-                None => {
-                    let id = self.words.len() as u32;
-                    self.word_ids.insert(w.forms.lower.as_str().into(), id);
-                    self.words.push(Word {
-                        forms: w.forms,
-                        texts: Vec::new(),
-                    });
-                    id
-                }
-            };
+            let id = self.word_id(&w.forms.lower);
             self.words[id as usize]
                 .texts
                 .extend(w.texts.iter().map(|t| t + text_offset));
@@ -540,40 +579,6 @@ impl TextPart {
         self.doc_texts
             .extend(next.doc_texts.into_iter().map(|r| shift(r, text_offset)));
         self.annotations.extend(next.annotations);
-    }
-}
-
-/// Calls `f` with each word of `text` lower-cased (as [`words`] splits and [`lower_chars`]
-/// lowers, in one pass, with a fast path for ASCII: indexing the narratives is most of the
-/// time it takes to build the index).
-fn for_each_lower_word(text: &str, word: &mut String, mut f: impl FnMut(&str)) {
-    word.clear();
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b.is_ascii() {
-            if b.is_ascii_alphanumeric() {
-                word.push(b.to_ascii_lowercase() as char);
-            } else if !word.is_empty() {
-                f(word);
-                word.clear();
-            }
-            i += 1;
-        } else {
-            let c = text[i..].chars().next().expect("i is at a char boundary");
-            if c.is_alphanumeric() {
-                word.push(c.to_lowercase().next().unwrap_or(c));
-            } else if !word.is_empty() {
-                f(word);
-                word.clear();
-            }
-            i += c.len_utf8();
-        }
-    }
-    if !word.is_empty() {
-        f(word);
-        word.clear();
     }
 }
 
@@ -599,19 +604,59 @@ impl SearchIndex {
         let docs: Vec<Document> = documents.into_iter().collect();
         // Short fields cost about a third of the narratives.
         let split = docs.len() * 2 / 5;
-        let ((values, doc_values, value_ranges, mut first), second) = std::thread::scope(|scope| {
-            let other = scope.spawn(|| TextPart::index(&docs[split..], split as u32, 0));
+        let ((values, mut first), second) = std::thread::scope(|scope| {
+            let other = scope.spawn(|| TextPart::index(&docs[split..], split as u32, 0, true));
             let values = index_values(&docs);
             // Room for the second part too: growing big buffers costs more than filling them
             // (fresh pages are zeroed by the kernel).
-            let first = TextPart::index(&docs[..split], 0, text_bytes(&docs[split..]));
-            let (v, dv, vr) = values;
+            let first = TextPart::index(&docs[..split], 0, text_bytes(&docs[split..]), true);
             let second = other
                 .join()
                 .unwrap_or_else(|e| std::panic::resume_unwind(e));
-            ((v, dv, vr, first), second)
+            ((values, first), second)
         });
         first.append(second);
+        SearchIndex::assemble(docs, values, first, scorer)
+    }
+
+    /// Like [`SearchIndex::build`], for documents whose first `split_docs` have their narrative
+    /// words already split: the store's chunk vocabularies, so that loading an index does not
+    /// split 100,000 narratives again. The index is the same as `build` makes (a test checks).
+    pub fn build_presplit<'a>(
+        documents: impl IntoIterator<Item = Document<'a>>,
+        split_docs: usize,
+        chunks: &[SplitChunk],
+    ) -> SearchIndex {
+        let docs: Vec<Document> = documents.into_iter().collect();
+        let split_docs = split_docs.min(docs.len());
+        let ((values, rest), mut first) = std::thread::scope(|scope| {
+            let other = scope.spawn(|| {
+                let mut part = TextPart::index(
+                    &docs[..split_docs],
+                    0,
+                    text_bytes(&docs[split_docs..]),
+                    false,
+                );
+                part.add_split(chunks);
+                part
+            });
+            let values = index_values(&docs);
+            let rest = TextPart::index(&docs[split_docs..], split_docs as u32, 0, true);
+            let first = other
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            ((values, rest), first)
+        });
+        first.append(rest);
+        SearchIndex::assemble(docs, values, first, Box::new(SkimScorer::default()))
+    }
+
+    fn assemble(
+        docs: Vec<Document>,
+        (values, doc_values, value_ranges): (Vec<Value>, Vec<u32>, Vec<Range<u32>>),
+        first: TextPart,
+        scorer: Box<dyn FuzzyScorer>,
+    ) -> SearchIndex {
         let TextPart {
             texts,
             arena,
