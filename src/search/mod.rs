@@ -783,7 +783,7 @@ impl SearchIndex {
                 for t in self.phrase_candidates(term) {
                     let text = &self.texts[t as usize];
                     if text.field.in_scope(term.scope)
-                        && lower_chars(self.text(text)).contains(&term.lower)
+                        && contains_lower(self.text(text), &term.lower)
                     {
                         raise(text.doc, EXACT + UNFOLDED);
                     }
@@ -970,6 +970,24 @@ impl SearchIndex {
         }
         out
     }
+}
+
+/// Whether `text`, lower-cased as [`lower_chars`] does, contains `lower`. An ASCII phrase (the
+/// common case) is compared byte by byte without lower-casing the text: phrases are checked
+/// against thousands of candidate texts on every keystroke.
+fn contains_lower(text: &str, lower: &str) -> bool {
+    if !lower.is_ascii() {
+        return lower_chars(text).contains(lower);
+    }
+    let (text, pattern) = (text.as_bytes(), lower.as_bytes());
+    let Some(&first) = pattern.first() else {
+        return true;
+    };
+    text.len() >= pattern.len()
+        && (0..=text.len() - pattern.len()).any(|i| {
+            text[i].to_ascii_lowercase() == first
+                && text[i..i + pattern.len()].eq_ignore_ascii_case(pattern)
+        })
 }
 
 /// A phrase found at byte `pos` of `lower`: an exact match of its chars.

@@ -251,3 +251,16 @@ fn shown_text_has_no_control_characters_and_highlights_stay_in_place() {
         assert_eq!(lit.to_lowercase(), q);
     }
 }
+
+#[test]
+fn phrase_containment_ignores_case_with_and_without_norwegian_letters() {
+    assert!(contains_lower(
+        "Ungdommen ble LAGT I BAKKEN.",
+        "lagt i bakken"
+    ));
+    assert!(!contains_lower("lagt  i bakken", "lagt i bakken"));
+    assert!(contains_lower("Han LÅSTE døren", "låste døren"));
+    assert!(!contains_lower("Han laste doren", "låste døren"));
+    assert!(!contains_lower("kort", "lengre enn teksten"));
+    assert!(contains_lower("æøå", ""));
+}
