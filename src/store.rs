@@ -254,9 +254,13 @@ impl Store {
                            c: u32,
                            facts: &mut BTreeMap<u64, Vec<u8>>,
                            narratives: &mut BTreeMap<u64, Vec<u8>>| {
-            batch.insert(chunk_key(b'F', c), encode_facts_chunk(facts));
-            batch.insert(chunk_key(b'T', c), encode_narrative_chunk(narratives));
-            batch.insert(chunk_key(b'W', c), encode_vocabulary_chunk(narratives));
+            let values = ChunkKind::Facts
+                .stored(c, facts)
+                .into_iter()
+                .chain(ChunkKind::Narratives.stored(c, narratives));
+            for (key, value) in values {
+                batch.insert(key, value);
+            }
             facts.clear();
             narratives.clear();
         };
@@ -461,8 +465,8 @@ impl Store {
             std::mem::take(&mut w.facts),
             std::mem::take(&mut w.narratives),
         );
-        w.merge_chunks(b'F', facts, false)?;
-        w.merge_chunks(b'T', narratives, true)?;
+        w.merge_chunks(ChunkKind::Facts, facts)?;
+        w.merge_chunks(ChunkKind::Narratives, narratives)?;
         w.set(META_NEXT_ID.to_vec(), w.next_id.to_be_bytes().to_vec());
         w.set(META_PROTOCOLS.to_vec(), w.protocols.to_be_bytes().to_vec());
         w.set(
@@ -1014,12 +1018,11 @@ impl BatchWriter<'_> {
         Ok(())
     }
 
-    /// Merges this batch's facts (`F`) or narratives (`T`, lz4-compressed) into their chunks.
+    /// Merges this batch's facts or narratives into their chunks.
     fn merge_chunks(
         &mut self,
-        prefix: u8,
+        kind: ChunkKind,
         pending: BTreeMap<u64, Vec<u8>>,
-        compressed: bool,
     ) -> Result<(), StoreError> {
         let mut by_chunk: BTreeMap<u32, Vec<(u64, Vec<u8>)>> = BTreeMap::new();
         for (id, bytes) in pending {
@@ -1029,29 +1032,21 @@ impl BatchWriter<'_> {
                 .push((id, bytes));
         }
         for (chunk, new) in by_chunk {
-            let key = chunk_key(prefix, chunk);
-            let corrupt = || self.store.corrupt(printable_key(&key));
+            let key = chunk_key(kind.prefix(), chunk);
             let mut entries: BTreeMap<u64, Vec<u8>> = match self.get(&key)? {
-                Some(v) => {
-                    let plain = if compressed {
-                        lz4_flex::decompress_size_prepended(&v).map_err(|_| corrupt())?
-                    } else {
-                        v
-                    };
-                    facts_entries(&plain)
-                        .ok_or_else(corrupt)?
-                        .into_iter()
-                        .map(|(id, b)| (id, b.to_vec()))
-                        .collect()
-                }
+                Some(v) => kind
+                    .plain(v)
+                    .as_deref()
+                    .and_then(facts_entries)
+                    .ok_or_else(|| self.store.corrupt(printable_key(&key)))?
+                    .into_iter()
+                    .map(|(id, b)| (id, b.to_vec()))
+                    .collect(),
                 None => BTreeMap::new(),
             };
             entries.extend(new);
-            if compressed {
-                self.set(key, encode_narrative_chunk(&entries));
-                self.set(chunk_key(b'W', chunk), encode_vocabulary_chunk(&entries));
-            } else {
-                self.set(key, encode_facts_chunk(&entries));
+            for (key, value) in kind.stored(chunk, &entries) {
+                self.set(key, value);
             }
         }
         Ok(())
@@ -1329,6 +1324,49 @@ fn encode_facts_chunk(entries: &BTreeMap<u64, Vec<u8>>) -> Vec<u8> {
         out.extend_from_slice(bytes);
     }
     out
+}
+
+/// The per-protocol entries kept in chunks of 1,024 protocols beside the records.
+#[derive(Debug, Clone, Copy)]
+enum ChunkKind {
+    /// `F`: facts, as they are.
+    Facts,
+    /// `T`: narratives, lz4-compressed, with their vocabulary under `W`.
+    Narratives,
+}
+
+impl ChunkKind {
+    fn prefix(self) -> u8 {
+        match self {
+            ChunkKind::Facts => b'F',
+            ChunkKind::Narratives => b'T',
+        }
+    }
+
+    /// A stored chunk value as a facts-chunk layout; `None` when it does not decompress.
+    fn plain(self, stored: Vec<u8>) -> Option<Vec<u8>> {
+        match self {
+            ChunkKind::Facts => Some(stored),
+            ChunkKind::Narratives => lz4_flex::decompress_size_prepended(&stored).ok(),
+        }
+    }
+
+    /// The keys and values that store a chunk's entries: the migration and every import batch
+    /// write chunks through this.
+    fn stored(self, chunk: u32, entries: &BTreeMap<u64, Vec<u8>>) -> Vec<(Vec<u8>, Vec<u8>)> {
+        match self {
+            ChunkKind::Facts => {
+                vec![(chunk_key(self.prefix(), chunk), encode_facts_chunk(entries))]
+            }
+            ChunkKind::Narratives => vec![
+                (
+                    chunk_key(self.prefix(), chunk),
+                    encode_narrative_chunk(entries),
+                ),
+                (chunk_key(b'W', chunk), encode_vocabulary_chunk(entries)),
+            ],
+        }
+    }
 }
 
 /// A narrative chunk: a facts-chunk layout, lz4-compressed (narratives are most of a record's
