@@ -563,16 +563,21 @@ impl Queue {
 
     /// Indices of the rows of `kind` that pass `filter`, sorted.
     pub fn select(&self, kind: RecordKind, filter: &QueueFilter, sort: Sort) -> Vec<usize> {
+        let mut out = self.matching(kind, filter);
+        self.sort(&mut out, sort);
+        out
+    }
+
+    /// Indices of the rows of `kind` that pass `filter`, in row order (for a caller that orders
+    /// them itself, as search does by score).
+    pub fn matching(&self, kind: RecordKind, filter: &QueueFilter) -> Vec<usize> {
         let matcher = RowMatcher::new(self, filter);
-        let mut out: Vec<usize> = self
-            .rows
+        self.rows
             .iter()
             .enumerate()
             .filter(|(_, r)| r.record.kind == kind && matcher.matches(r))
             .map(|(i, _)| i)
-            .collect();
-        self.sort(&mut out, sort);
-        out
+            .collect()
     }
 
     /// Statistics of the protocols that pass `filter` and the complaints about them, from the

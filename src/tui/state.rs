@@ -288,10 +288,16 @@ impl App {
     /// the same record when it is still shown.
     pub fn refresh(&mut self) {
         let keep = self.current();
-        self.visible = self.queue.select(self.kind, &self.filter, self.sort);
-        if let Some(rows) = self.search_rows(&self.visible) {
-            self.visible = rows;
-        }
+        let selected = self.queue.matching(self.kind, &self.filter);
+        self.visible = match self.search_rows(&selected) {
+            // A search orders by score: sorting the selection first would be wasted.
+            Some(rows) => rows,
+            None => {
+                let mut rows = selected;
+                self.queue.sort(&mut rows, self.sort);
+                rows
+            }
+        };
         self.cursor = keep
             .and_then(|r| {
                 self.visible
