@@ -458,7 +458,6 @@ pub const NARRATIVE_FIELDS: usize = 4;
 /// them again. `None` when an entry is not a narrative.
 pub fn encode_vocabulary<'a>(narratives: impl IntoIterator<Item = &'a [u8]>) -> Option<Vec<u8>> {
     let mut slots: rustc_hash::FxHashMap<String, Vec<u16>> = Default::default();
-    let mut order: Vec<String> = Vec::new();
     let mut word = String::new();
     for (pos, bytes) in narratives.into_iter().enumerate() {
         let n = decode_narrative(bytes)?;
@@ -469,10 +468,7 @@ pub fn encode_vocabulary<'a>(narratives: impl IntoIterator<Item = &'a [u8]>) -> 
             crate::fold::for_each_lower_word(text, &mut word, |w| {
                 let list = match slots.get_mut(w) {
                     Some(list) => list,
-                    None => {
-                        order.push(w.to_string());
-                        slots.entry(w.to_string()).or_default()
-                    }
+                    None => slots.entry(w.to_string()).or_default(),
                 };
                 if list.last() != Some(&slot) {
                     list.push(slot);
@@ -480,10 +476,12 @@ pub fn encode_vocabulary<'a>(narratives: impl IntoIterator<Item = &'a [u8]>) -> 
             });
         }
     }
-    let vocabulary: Vec<(&str, &[u16])> = order
+    // In word order, so that the same narratives always give the same bytes.
+    let mut vocabulary: Vec<(&str, &[u16])> = slots
         .iter()
-        .map(|w| (w.as_str(), slots[w].as_slice()))
+        .map(|(w, s)| (w.as_str(), s.as_slice()))
         .collect();
+    vocabulary.sort_unstable_by_key(|(w, _)| *w);
     Some(postcard::to_allocvec(&vocabulary).expect("vocabulary encode"))
 }
 
