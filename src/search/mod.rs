@@ -769,15 +769,11 @@ impl SearchIndex {
                 }
             }
         }
-        let narrative = [
-            Field::Danger,
-            Field::Justification,
-            Field::InjuryNote,
-            Field::ChildStatement,
-            Field::ComplaintText,
-        ]
-        .iter()
-        .any(|f| f.in_scope(term.scope));
+        // The texts in the word index: protocols' narratives and complaints' texts.
+        let narrative = NARRATIVE_FIELDS
+            .iter()
+            .chain([&Field::ComplaintText])
+            .any(|f| f.in_scope(term.scope));
         if narrative {
             if term.phrase {
                 for t in self.phrase_candidates(term) {
