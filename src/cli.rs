@@ -733,10 +733,23 @@ fn cmd_search(store: &Store, catalogue: &Catalogue, args: SearchArgs) -> Result<
     } else {
         args.limit
     };
+    let shown = &ranked[..ranked.len().min(limit)];
+    // The protocols shown, read chunk by chunk in id order (in rank order every one could
+    // mean reading its chunk again).
+    let mut protocol_ids: Vec<u64> = shown
+        .iter()
+        .filter(|r| r.record.kind == RecordKind::Protocol)
+        .map(|r| r.record.id)
+        .collect();
+    protocol_ids.sort_unstable();
+    let mut protocols: std::collections::HashMap<u64, tvang::model::Protocol> = store
+        .protocol_skeletons_by_ids(&protocol_ids)?
+        .into_iter()
+        .collect();
     let mut hits = Vec::new();
-    for r in ranked.iter().take(limit) {
+    for r in shown {
         let (record_id, protocol_id, institution) = match r.record.kind {
-            RecordKind::Protocol => match store.protocol_skeleton(r.record.id)? {
+            RecordKind::Protocol => match protocols.remove(&r.record.id) {
                 Some(p) => (p.protocol_id, None, p.institution),
                 None => continue,
             },
