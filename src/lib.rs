@@ -13,6 +13,7 @@ pub mod fold;
 pub mod generate;
 pub mod import;
 pub mod model;
+pub mod privacy;
 pub mod query;
 pub mod queue;
 pub mod review;

@@ -1,0 +1,478 @@
+//! Fødselsnummer and D-nummer in free text: detection, masking and redaction.
+//!
+//! Institutions sometimes paste a child's national identity number into a protocol. tvang keeps
+//! what was sent (unless imported with `--redact`), but never shows it unless an inspector asks:
+//! every read of a record from the store masks it (`140308 *****`), and the derived data that
+//! search and the queue read (facts, narrative chunks, vocabularies) are built from masked text.
+//!
+//! A number is 11 digits, `DDMMYY` + a 3-digit individual number + 2 check digits, optionally
+//! written with one space or dot after the date, and not part of a longer run of digits. Both
+//! check digits must hold (weights 3,7,6,1,8,9,4,5,2,1 and 5,4,3,2,7,6,5,4,3,2,1); from 2032 the
+//! first check sum may leave a remainder of 0–3 instead of only 0, so tvang accepts those too.
+//! The date part must be a calendar day, after taking 40 from a D-nummer's day and 40 or 80 from
+//! a synthetic test number's month.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use crate::model::{Complaint, Protocol};
+
+/// What a number in the text was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumberKind {
+    Fodselsnummer,
+    /// Day + 40: persons without a fødselsnummer.
+    DNummer,
+    /// Month + 40 or + 80: synthetic numbers of test registers.
+    Synthetic,
+}
+
+/// A number found in a text: its byte range (the date part, separator and the five digits).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub range: Range<usize>,
+    pub kind: NumberKind,
+}
+
+/// What stands in the stored text where `tvang import --redact` removed a number.
+pub const REDACTED: &str = "[fødselsnummer fjernet]";
+
+/// The mask of the five last digits.
+const MASK: &str = "*****";
+
+const WEIGHTS_1: [u32; 10] = [3, 7, 6, 1, 8, 9, 4, 5, 2, 1];
+const WEIGHTS_2: [u32; 11] = [5, 4, 3, 2, 7, 6, 5, 4, 3, 2, 1];
+
+/// Whether 11 digits (0–9 each) form a valid fødselsnummer, D-nummer or synthetic number.
+pub fn classify(digits: &[u8; 11]) -> Option<NumberKind> {
+    let sum = |weights: &[u32]| -> u32 {
+        weights
+            .iter()
+            .zip(digits)
+            .map(|(w, d)| w * u32::from(*d))
+            .sum()
+    };
+    // The 2032 rule: the first check sum may leave 0, 1, 2 or 3; the second must leave 0.
+    if sum(&WEIGHTS_1) % 11 > 3 || sum(&WEIGHTS_2) % 11 != 0 {
+        return None;
+    }
+    let two = |i: usize| u32::from(digits[i]) * 10 + u32::from(digits[i + 1]);
+    let (mut day, mut month) = (two(0), two(2));
+    let mut kind = NumberKind::Fodselsnummer;
+    if day > 40 {
+        day -= 40;
+        kind = NumberKind::DNummer;
+    }
+    if month > 80 {
+        month -= 80;
+        kind = NumberKind::Synthetic;
+    } else if month > 40 {
+        month -= 40;
+        kind = NumberKind::Synthetic;
+    }
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        // The century is not always known (from 2032 individual numbers stop telling it), so
+        // 29 February passes for any year.
+        2 => 29,
+        _ => return None,
+    };
+    (1..=days_in_month).contains(&day).then_some(kind)
+}
+
+/// Every valid number in `text`, in order.
+pub fn find(text: &str) -> Vec<Found> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        // A run of digits starts here: try the two written forms.
+        let run = digit_run(bytes, i);
+        if let Some(found) = number_at(bytes, i, run) {
+            i = found.range.end;
+            out.push(found);
+        } else {
+            i += run;
+        }
+    }
+    out
+}
+
+fn digit_run(bytes: &[u8], start: usize) -> usize {
+    bytes[start..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count()
+}
+
+/// The number starting at `start` (the start of a run of `run` digits), if one does.
+fn number_at(bytes: &[u8], start: usize, run: usize) -> Option<Found> {
+    let mut digits = [0u8; 11];
+    let end = if run == 11 {
+        start + 11
+    } else if run == 6 {
+        // `DDMMYY 12345` or `DDMMYY.12345`: one separator, then exactly five digits.
+        let sep = *bytes.get(start + 6)?;
+        if sep != b' ' && sep != b'.' {
+            return None;
+        }
+        let rest = start + 7;
+        if bytes.get(rest).is_none_or(|b| !b.is_ascii_digit()) || digit_run(bytes, rest) != 5 {
+            return None;
+        }
+        rest + 5
+    } else {
+        return None;
+    };
+    let mut n = 0;
+    for b in &bytes[start..end] {
+        if b.is_ascii_digit() {
+            digits[n] = b - b'0';
+            n += 1;
+        }
+    }
+    let kind = classify(&digits)?;
+    Some(Found {
+        range: start..end,
+        kind,
+    })
+}
+
+/// Whether a text holds a number, or the trace of one: a masked number (`140308 *****`) or the
+/// redaction marker. Masked and redacted texts keep their flag.
+pub fn has_number(text: &str) -> bool {
+    !find(text).is_empty() || text.contains(REDACTED) || has_masked(text)
+}
+
+fn has_masked(text: &str) -> bool {
+    text.match_indices(MASK).any(|(at, _)| {
+        let before = &text.as_bytes()[..at];
+        before.len() >= 7
+            && before[before.len() - 1] == b' '
+            && before[before.len() - 7..before.len() - 1]
+                .iter()
+                .all(u8::is_ascii_digit)
+    })
+}
+
+/// Replaces every number's individual number and check digits: `140308 *****`.
+pub fn mask(text: &str) -> Cow<'_, str> {
+    replace(text, |digits, out| {
+        out.push_str(&digits[..6]);
+        out.push(' ');
+        out.push_str(MASK);
+    })
+}
+
+/// Replaces every number, date included, with [`REDACTED`].
+pub fn redact(text: &str) -> Cow<'_, str> {
+    replace(text, |_, out| out.push_str(REDACTED))
+}
+
+fn replace(text: &str, with: impl Fn(&str, &mut String)) -> Cow<'_, str> {
+    let found = find(text);
+    if found.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for f in found {
+        out.push_str(&text[at..f.range.start]);
+        with(&text[f.range.clone()], &mut out);
+        at = f.range.end;
+    }
+    out.push_str(&text[at..]);
+    Cow::Owned(out)
+}
+
+fn apply(field: &mut Option<String>, change: fn(&str) -> Cow<'_, str>) -> bool {
+    let Some(text) = field else { return false };
+    match change(text) {
+        Cow::Borrowed(_) => false,
+        Cow::Owned(new) => {
+            *text = new;
+            true
+        }
+    }
+}
+
+/// The free-text fields of a protocol that are scanned: the child's reference and everything the
+/// institution wrote in its own words. Identifiers and catalogue codes are not (an import
+/// refuses a record whose identifier holds a number, see [`identifier_with_number`]).
+fn protocol_texts(p: &mut Protocol) -> [&mut Option<String>; 7] {
+    [
+        &mut p.child_ref,
+        &mut p.placement_basis,
+        &mut p.danger,
+        &mut p.justification,
+        &mut p.decided_by,
+        &mut p.injury_note,
+        &mut p.child_statement,
+    ]
+}
+
+/// Masks every number in the protocol's texts. Returns whether any was found.
+pub fn mask_protocol(p: &mut Protocol) -> bool {
+    change_protocol(p, mask)
+}
+
+/// Redacts every number in the protocol's texts. Returns whether any was found.
+pub fn redact_protocol(p: &mut Protocol) -> bool {
+    change_protocol(p, redact)
+}
+
+fn change_protocol(p: &mut Protocol, change: fn(&str) -> Cow<'_, str>) -> bool {
+    protocol_texts(p)
+        .into_iter()
+        .fold(false, |any, field| apply(field, change) | any)
+}
+
+pub fn mask_complaint(c: &mut Complaint) -> bool {
+    apply(&mut c.text, mask)
+}
+
+pub fn redact_complaint(c: &mut Complaint) -> bool {
+    apply(&mut c.text, redact)
+}
+
+/// Whether any of a protocol's texts holds a number (or its masked or redacted trace).
+pub fn protocol_has_number(p: &Protocol) -> bool {
+    [
+        &p.child_ref,
+        &p.placement_basis,
+        &p.danger,
+        &p.justification,
+        &p.decided_by,
+        &p.injury_note,
+        &p.child_statement,
+    ]
+    .into_iter()
+    .flatten()
+    .any(|t| has_number(t))
+}
+
+pub fn complaint_has_number(c: &Complaint) -> bool {
+    c.text.as_deref().is_some_and(has_number)
+}
+
+/// The first identifier field that holds a number: such a record is refused at import, since an
+/// identifier is shown and searched as it is and cannot be masked.
+pub fn identifier_with_number<'a>(
+    fields: impl IntoIterator<Item = (&'static str, Option<&'a str>)>,
+) -> Option<&'static str> {
+    fields
+        .into_iter()
+        .find(|(_, v)| v.is_some_and(|v| !find(v).is_empty()))
+        .map(|(name, _)| name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Completes 9 digits with the two check digits of the classic rule (None if k1 or k2 = 10).
+    fn with_check_digits(nine: &str) -> Option<String> {
+        let d: Vec<u32> = nine.bytes().map(|b| u32::from(b - b'0')).collect();
+        let k = |w: &[u32], d: &[u32]| {
+            let r = 11 - w.iter().zip(d).map(|(w, d)| w * d).sum::<u32>() % 11;
+            match r {
+                11 => Some(0),
+                10 => None,
+                r => Some(r),
+            }
+        };
+        let k1 = k(&WEIGHTS_1[..9], &d)?;
+        let mut d10 = d.clone();
+        d10.push(k1);
+        let k2 = k(&WEIGHTS_2[..10], &d10)?;
+        Some(format!("{nine}{k1}{k2}"))
+    }
+
+    fn digits(s: &str) -> [u8; 11] {
+        let v: Vec<u8> = s.bytes().map(|b| b - b'0').collect();
+        v.try_into().unwrap()
+    }
+
+    #[test]
+    fn valid_fodselsnummer_pass_both_checks() {
+        // Check digits computed here by the classic rule...
+        for nine in ["140308123", "010190000", "311299499", "290204500"] {
+            let n = with_check_digits(nine).unwrap();
+            assert_eq!(
+                classify(&digits(&n)),
+                Some(NumberKind::Fodselsnummer),
+                "{n}"
+            );
+        }
+        // ...and one computed elsewhere: a widely used test fødselsnummer.
+        assert_eq!(
+            classify(&digits("15076500565")),
+            Some(NumberKind::Fodselsnummer)
+        );
+    }
+
+    #[test]
+    fn a_wrong_check_digit_fails() {
+        let n = with_check_digits("140308123").unwrap();
+        for pos in [9, 10] {
+            let mut d = digits(&n);
+            d[pos] = (d[pos] + 1) % 10;
+            assert_eq!(classify(&d), None, "check digit {pos} changed");
+        }
+        // Swapping two digits of the individual number breaks the check.
+        let mut d = digits(&n);
+        d.swap(6, 7);
+        assert_ne!(d, digits(&n));
+        assert_eq!(classify(&d), None);
+    }
+
+    #[test]
+    fn d_numbers_and_synthetic_numbers() {
+        let d = with_check_digits("540308123").unwrap(); // day 14 + 40
+        assert_eq!(classify(&digits(&d)), Some(NumberKind::DNummer));
+        let s40 = with_check_digits("144308123").unwrap(); // month 03 + 40
+        assert_eq!(classify(&digits(&s40)), Some(NumberKind::Synthetic));
+        let s80 = with_check_digits("148308123").unwrap(); // month 03 + 80
+        assert_eq!(classify(&digits(&s80)), Some(NumberKind::Synthetic));
+    }
+
+    #[test]
+    fn impossible_dates_fail_even_with_valid_check_digits() {
+        for nine in ["320308123", "140008123", "141308123", "310408123", "300208123"] {
+            if let Some(n) = with_check_digits(nine) {
+                assert_eq!(classify(&digits(&n)), None, "{n}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_2032_rule_accepts_first_remainders_up_to_three() {
+        let base = "140308123";
+        let d: Vec<u32> = base.bytes().map(|b| u32::from(b - b'0')).collect();
+        let partial: u32 = WEIGHTS_1[..9].iter().zip(&d).map(|(w, d)| w * d).sum();
+        let mut seen = [false; 4];
+        for k1 in 0..10u32 {
+            let r1 = (partial + k1) % 11;
+            let mut d10 = d.clone();
+            d10.push(k1);
+            let s2: u32 = WEIGHTS_2[..10].iter().zip(&d10).map(|(w, d)| w * d).sum();
+            let k2 = (11 - s2 % 11) % 11;
+            if k2 == 10 {
+                continue;
+            }
+            let n = format!("{base}{k1}{k2}");
+            let expect = (r1 <= 3).then_some(NumberKind::Fodselsnummer);
+            assert_eq!(classify(&digits(&n)), expect, "{n}: first remainder {r1}");
+            if r1 <= 3 {
+                seen[r1 as usize] = true;
+            }
+        }
+        assert!(seen.iter().filter(|s| **s).count() >= 2, "{seen:?}");
+    }
+
+    #[test]
+    fn random_digits_are_mostly_not_numbers() {
+        // A deterministic walk over many 11-digit strings: the checks reject the great majority.
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut accepted = 0;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let s = format!("{:011}", x % 100_000_000_000);
+            if classify(&digits(&s)).is_some() {
+                accepted += 1;
+            }
+        }
+        // Valid dates (~12 %) × second check (1/11) × first check (4/11): about 0.4 %.
+        assert!(accepted < 200, "{accepted} of 20000 accepted");
+        assert!(accepted > 0);
+    }
+
+    #[test]
+    fn finds_written_forms_and_respects_digit_boundaries() {
+        let n = with_check_digits("140308123").unwrap();
+        let spaced = format!("{} {}", &n[..6], &n[6..]);
+        let dotted = format!("{}.{}", &n[..6], &n[6..]);
+        for text in [
+            format!("Barnet ({n}) ble holdt."),
+            format!("fnr {spaced}."),
+            format!("fnr:{dotted}, se"),
+            format!("{n}"),
+        ] {
+            let found = find(&text);
+            assert_eq!(found.len(), 1, "{text}");
+            assert!(text[found[0].range.clone()].ends_with(&n[6..]));
+        }
+        for text in [
+            format!("1{n}"),
+            format!("{n}9"),
+            format!("{} {}", &n[..6], &n[6..10]),
+            format!("{}  {}", &n[..6], &n[6..]),
+            format!("{}-{}", &n[..6], &n[6..]),
+            "12345678901".to_string(),
+        ] {
+            assert!(find(&text).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn masks_and_redacts() {
+        let n = with_check_digits("140308123").unwrap();
+        let text = format!("Ble holdt. Fnr {n}, og {} {} igjen.", &n[..6], &n[6..]);
+        assert_eq!(
+            mask(&text),
+            "Ble holdt. Fnr 140308 *****, og 140308 ***** igjen."
+        );
+        assert_eq!(
+            redact(&text),
+            format!("Ble holdt. Fnr {REDACTED}, og {REDACTED} igjen.")
+        );
+        assert!(matches!(mask("ingen tall 123"), Cow::Borrowed(_)));
+        assert!(has_number(&text));
+        assert!(has_number(&mask(&text)));
+        assert!(has_number(&redact(&text)));
+        assert!(!has_number("kl. 123456 og *****"));
+        assert!(!has_number("ingen"));
+    }
+
+    #[test]
+    fn masks_every_scanned_protocol_field() {
+        let n = with_check_digits("010190000").unwrap();
+        let t = |s: &str| Some(format!("{s} {n}"));
+        let mut p = Protocol::new("P-1", "Solbakken", vec![]);
+        p.child_ref = Some(n.clone());
+        p.placement_basis = t("plassert");
+        p.danger = t("fare");
+        p.justification = t("begrunnelse");
+        p.decided_by = t("leder");
+        p.injury_note = t("skade");
+        p.child_statement = t("barnet");
+        assert!(protocol_has_number(&p));
+        let mut masked = p.clone();
+        assert!(mask_protocol(&mut masked));
+        let json = serde_json::to_string(&masked).unwrap();
+        assert!(!json.contains(&n[6..]), "{json}");
+        assert_eq!(masked.child_ref.as_deref(), Some("010190 *****"));
+        assert!(protocol_has_number(&masked));
+        assert!(!mask_protocol(&mut masked), "masking twice changes nothing");
+        let mut redacted = p.clone();
+        assert!(redact_protocol(&mut redacted));
+        assert!(!serde_json::to_string(&redacted).unwrap().contains("010190"));
+    }
+
+    #[test]
+    fn identifiers_holding_a_number_are_named() {
+        let n = with_check_digits("010190000").unwrap();
+        assert_eq!(
+            identifier_with_number([("protocol_id", Some("P-1")), ("institution_id", Some(&n))]),
+            Some("institution_id")
+        );
+        assert_eq!(identifier_with_number([("protocol_id", Some("P-1"))]), None);
+    }
+}
