@@ -85,6 +85,10 @@ struct ImportArgs {
     /// reporting them as conflicts
     #[arg(long)]
     update: bool,
+    /// Replace every fødselsnummer or D-nummer found in the texts with «[fødselsnummer fjernet]»
+    /// instead of storing it (masked when shown)
+    #[arg(long)]
+    redact: bool,
     /// List every rejected record and conflict, not only the first 20
     #[arg(long, short)]
     verbose: bool,
@@ -389,10 +393,12 @@ fn with_store(
         let store = Store::open(&store_dir(db)?)?;
         return cmd_open(store, catalogue, keymap, config, args);
     }
+    // Who the audit log names for imports, reveals and exports.
+    let author = load_config(&tui.config)?.author();
     let store = Store::open(&store_dir(db)?)?;
     match command {
         Command::Open(_) => unreachable!("handled above"),
-        Command::Import(args) => cmd_import(&store, &catalogue, args),
+        Command::Import(args) => cmd_import(&store, &catalogue, args, &author),
         Command::Export(args) => cmd_export(&store, args),
         Command::Show(args) => cmd_show(&store, &catalogue, args),
         Command::List(args) => cmd_list(&store, &catalogue, args),
@@ -405,16 +411,9 @@ fn with_store(
 fn tui_settings(
     tui: TuiSettings,
 ) -> Result<(tvang::tui::keymap::Keymap, tvang::config::Config), Failure> {
-    use tvang::config::{config_dir, Config};
+    use tvang::config::config_dir;
     use tvang::tui::keymap::Keymap;
-    let config = match &tui.config {
-        Some(path) => Config::load(path, true),
-        None => match config_dir() {
-            Some(dir) => Config::load(&dir.join("config.toml"), false),
-            None => Ok(Config::default()),
-        },
-    }
-    .map_err(|e| Failure::new(text::config_error(&e), 2))?;
+    let config = load_config(&tui.config)?;
     let keymap_file = tui.keymap.or_else(|| {
         config_dir()
             .map(|d| d.join("keymap.toml"))
@@ -427,6 +426,19 @@ fn tui_settings(
         None => Keymap::built_in(),
     };
     Ok((keymap, config))
+}
+
+/// `--config FILE`, else `config.toml` in tvang's config directory if there is one.
+fn load_config(path: &Option<PathBuf>) -> Result<tvang::config::Config, Failure> {
+    use tvang::config::{config_dir, Config};
+    match path {
+        Some(path) => Config::load(path, true),
+        None => match config_dir() {
+            Some(dir) => Config::load(&dir.join("config.toml"), false),
+            None => Ok(Config::default()),
+        },
+    }
+    .map_err(|e| Failure::new(text::config_error(&e), 2))
 }
 
 fn cmd_open(
@@ -443,9 +455,11 @@ fn cmd_open(
             ImportArgs {
                 paths: args.paths,
                 update: false,
+                redact: false,
                 verbose: false,
                 report: None,
             },
+            &config.author(),
         )?;
         if code == ExitCode::from(2) {
             return Ok(code);
@@ -520,7 +534,12 @@ fn progress_wanted() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("CI").is_none()
 }
 
-fn cmd_import(store: &Store, catalogue: &Catalogue, args: ImportArgs) -> Result<ExitCode, Failure> {
+fn cmd_import(
+    store: &Store,
+    catalogue: &Catalogue,
+    args: ImportArgs,
+    author: &str,
+) -> Result<ExitCode, Failure> {
     let bar = progress_wanted().then(|| {
         let bar = indicatif::ProgressBar::new(0);
         bar.set_style(
@@ -547,7 +566,9 @@ fn cmd_import(store: &Store, catalogue: &Catalogue, args: ImportArgs) -> Result<
         catalogue,
         &args.paths,
         ImportOptions {
+            author: author.to_string(),
             update: args.update,
+            redact: args.redact,
         },
         &mut on_progress,
     );

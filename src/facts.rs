@@ -72,6 +72,8 @@ const DANGER: u8 = 1;
 const JUSTIFICATION: u8 = 2;
 const INJURY_NOTE: u8 = 4;
 const CHILD_STATEMENT: u8 = 8;
+/// In [`Facts::numbers`]: the child's reference, placement basis or decided-by holds a number.
+const SHORT_TEXT: u8 = 16;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Facts {
@@ -95,6 +97,9 @@ struct Facts {
     texts: u8,
     /// SimHash of the narrative (danger and justification), to find near-identical protocols.
     narrative: Option<u64>,
+    /// Which texts hold a fødselsnummer or D-nummer ([`crate::privacy`]): the long texts' bits
+    /// above, and [`SHORT_TEXT`].
+    numbers: u8,
 }
 
 /// The same layout as [`Facts`], borrowing its text from the encoded bytes: decoding one
@@ -126,6 +131,7 @@ struct FactsRef<'a> {
     received_at: Option<When>,
     texts: u8,
     narrative: Option<u64>,
+    numbers: u8,
 }
 
 #[derive(Debug, Deserialize)]
@@ -162,6 +168,7 @@ pub struct View<'a> {
     pub has_child_statement: bool,
     pub has_justification: bool,
     pub narrative: Option<u64>,
+    pub has_identity_number: bool,
 }
 
 /// A measure's start and end as times; `None` when one is out of range (not facts).
@@ -211,6 +218,7 @@ pub fn decode_view(bytes: &[u8]) -> Option<View<'_>> {
         has_child_statement: f.texts & CHILD_STATEMENT != 0,
         has_justification: f.texts & JUSTIFICATION != 0,
         narrative: f.narrative,
+        has_identity_number: f.numbers != 0,
     })
 }
 
@@ -230,6 +238,8 @@ pub trait ProtocolFacts {
     fn received_at(&self) -> Option<&DateOrTime>;
     fn has_child_statement(&self) -> bool;
     fn has_justification(&self) -> bool;
+    /// A text holds a fødselsnummer or D-nummer, or its masked or redacted trace.
+    fn has_identity_number(&self) -> bool;
 
     /// The start of the first measure.
     fn incident_at(&self) -> DateTime<FixedOffset> {
@@ -296,6 +306,9 @@ impl ProtocolFacts for Protocol {
     fn has_justification(&self) -> bool {
         self.justification.is_some()
     }
+    fn has_identity_number(&self) -> bool {
+        crate::privacy::protocol_has_number(self)
+    }
 }
 
 impl ProtocolFacts for View<'_> {
@@ -334,6 +347,9 @@ impl ProtocolFacts for View<'_> {
     }
     fn has_justification(&self) -> bool {
         self.has_justification
+    }
+    fn has_identity_number(&self) -> bool {
+        self.has_identity_number
     }
 }
 
@@ -381,8 +397,17 @@ pub fn narrative_fingerprint(p: &Protocol) -> Option<u64> {
 }
 
 /// The facts of a protocol, encoded.
+///
+/// Facts are read by the queue, statistics and search without asking who may see what, so their
+/// texts are masked ([`crate::privacy::mask`]); only the child's reference is kept as sent,
+/// because repeated coercion is found by it (everything that shows it masks it).
 pub fn encode(p: &Protocol) -> Vec<u8> {
     let bit = |field: &Option<String>, b: u8| if field.is_some() { b } else { 0 };
+    let masked = |field: &Option<String>| {
+        field
+            .as_deref()
+            .map(|t| crate::privacy::mask(t).into_owned())
+    };
     let facts = Facts {
         protocol_id: p.protocol_id.clone(),
         institution: p.institution.clone(),
@@ -390,7 +415,7 @@ pub fn encode(p: &Protocol) -> Vec<u8> {
         region: p.region.clone(),
         child_ref: p.child_ref.clone(),
         child_birth_year: p.child_birth_year,
-        placement_basis: p.placement_basis.clone(),
+        placement_basis: masked(&p.placement_basis),
         measures: p
             .measures
             .iter()
@@ -401,7 +426,7 @@ pub fn encode(p: &Protocol) -> Vec<u8> {
                 end: m.ended_at.as_ref().map(Instant::of),
             })
             .collect(),
-        decided_by: p.decided_by.clone(),
+        decided_by: masked(&p.decided_by),
         staff_involved: p.staff_involved,
         police: p.police,
         injury: p.injury,
@@ -414,8 +439,27 @@ pub fn encode(p: &Protocol) -> Vec<u8> {
             | bit(&p.injury_note, INJURY_NOTE)
             | bit(&p.child_statement, CHILD_STATEMENT),
         narrative: narrative_fingerprint(p),
+        numbers: number_bits(p),
     };
     postcard::to_allocvec(&facts).expect("facts encode")
+}
+
+/// Which texts of a protocol hold a number (the bits of [`Facts::numbers`]).
+fn number_bits(p: &Protocol) -> u8 {
+    let bit = |field: &Option<String>, b: u8| {
+        if field.as_deref().is_some_and(crate::privacy::has_number) {
+            b
+        } else {
+            0
+        }
+    };
+    bit(&p.danger, DANGER)
+        | bit(&p.justification, JUSTIFICATION)
+        | bit(&p.injury_note, INJURY_NOTE)
+        | bit(&p.child_statement, CHILD_STATEMENT)
+        | bit(&p.child_ref, SHORT_TEXT)
+        | bit(&p.placement_basis, SHORT_TEXT)
+        | bit(&p.decided_by, SHORT_TEXT)
 }
 
 /// A protocol's long texts, borrowed from their encoded form: what search reads of a protocol
@@ -433,12 +477,22 @@ pub struct Narrative<'a> {
 }
 
 /// The long texts of a protocol, encoded (field order is the format).
+/// Masked, like the facts: search indexes and shows what this holds.
 pub fn encode_narrative(p: &Protocol) -> Vec<u8> {
+    fn masked(t: &Option<String>) -> Option<std::borrow::Cow<'_, str>> {
+        t.as_deref().map(crate::privacy::mask)
+    }
+    let (danger, justification, injury_note, child_statement) = (
+        masked(&p.danger),
+        masked(&p.justification),
+        masked(&p.injury_note),
+        masked(&p.child_statement),
+    );
     let n = Narrative {
-        danger: p.danger.as_deref(),
-        justification: p.justification.as_deref(),
-        injury_note: p.injury_note.as_deref(),
-        child_statement: p.child_statement.as_deref(),
+        danger: danger.as_deref(),
+        justification: justification.as_deref(),
+        injury_note: injury_note.as_deref(),
+        child_statement: child_statement.as_deref(),
     };
     postcard::to_allocvec(&n).expect("narrative encode")
 }
@@ -491,7 +545,8 @@ pub fn decode_vocabulary(bytes: &[u8]) -> Option<Vec<(&str, Vec<u16>)>> {
 }
 
 /// A protocol rebuilt from its facts: the record without its long texts (present texts are
-/// empty strings). `None` when the bytes are not facts.
+/// empty strings, or the redaction marker where they held a number) and with its short texts
+/// masked. `None` when the bytes are not facts.
 pub fn decode_skeleton(bytes: &[u8]) -> Option<Protocol> {
     decode(bytes).map(|(p, _)| p)
 }
@@ -500,7 +555,7 @@ pub fn decode_skeleton(bytes: &[u8]) -> Option<Protocol> {
 pub fn decode(bytes: &[u8]) -> Option<(Protocol, Option<u64>)> {
     let f: Facts = postcard::from_bytes(bytes).ok()?;
     let narrative = f.narrative;
-    let text = |b: u8| (f.texts & b != 0).then(String::new);
+    let text = |b: u8| (f.texts & b != 0).then(|| skeleton_text(f.numbers & b != 0));
     let mut measures = Vec::with_capacity(f.measures.len());
     for m in f.measures {
         let (started_at, ended_at) = span(&m.start, &m.end)?;
@@ -541,13 +596,29 @@ pub fn decode(bytes: &[u8]) -> Option<(Protocol, Option<u64>)> {
 
 /// The protocol with its long texts emptied: what [`decode_skeleton`] gives back.
 pub fn skeleton_of(p: &Protocol) -> Protocol {
-    let empty = |t: &Option<String>| t.as_ref().map(|_| String::new());
+    let empty = |t: &Option<String>| {
+        t.as_deref()
+            .map(|t| skeleton_text(crate::privacy::has_number(t)))
+    };
+    let masked = |t: &Option<String>| t.as_deref().map(|t| crate::privacy::mask(t).into_owned());
     Protocol {
         danger: empty(&p.danger),
         justification: empty(&p.justification),
         injury_note: empty(&p.injury_note),
         child_statement: empty(&p.child_statement),
+        placement_basis: masked(&p.placement_basis),
+        decided_by: masked(&p.decided_by),
         ..p.clone()
+    }
+}
+
+/// A long text in a skeleton: empty, or the redaction marker where the text held a number, so
+/// that [`ProtocolFacts::has_identity_number`] answers the same for the skeleton.
+fn skeleton_text(has_number: bool) -> String {
+    if has_number {
+        crate::privacy::REDACTED.to_string()
+    } else {
+        String::new()
     }
 }
 

@@ -30,10 +30,12 @@ pub enum Flag {
     UnknownRegion,
     /// The child was recorded as not informed of the right to complain.
     NotInformedOfComplaintRight,
+    /// A text holds a fødselsnummer or D-nummer (shown masked; see [`crate::privacy`]).
+    IdentityNumber,
 }
 
 impl Flag {
-    pub const ALL: [Flag; 13] = [
+    pub const ALL: [Flag; 14] = [
         Flag::UnknownProvision,
         Flag::LegacyProvision,
         Flag::MissingKind,
@@ -47,6 +49,7 @@ impl Flag {
         Flag::MissingRegion,
         Flag::UnknownRegion,
         Flag::NotInformedOfComplaintRight,
+        Flag::IdentityNumber,
     ];
 
     /// The snake_case name used in JSON and on the command line.
@@ -65,6 +68,7 @@ impl Flag {
             Flag::MissingRegion => "missing_region",
             Flag::UnknownRegion => "unknown_region",
             Flag::NotInformedOfComplaintRight => "not_informed_of_complaint_right",
+            Flag::IdentityNumber => "identity_number",
         }
     }
 
@@ -119,6 +123,9 @@ pub fn quality_flags<P: ProtocolFacts>(p: &P, catalogue: &Catalogue) -> Vec<Flag
     }
     if p.informed_of_complaint_right() == Some(false) {
         flags.push(Flag::NotInformedOfComplaintRight);
+    }
+    if p.has_identity_number() {
+        flags.push(Flag::IdentityNumber);
     }
     flags
 }

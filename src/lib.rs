@@ -4,6 +4,7 @@
 //! import of JSON, JSON Lines and CSV files, the sled store with its indexes, export, and the
 //! synthetic data generator. The command line (`src/main.rs`, `src/cli.rs`) sits on top.
 
+pub mod audit;
 pub mod catalogue;
 pub mod config;
 pub mod export;

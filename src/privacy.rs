@@ -343,7 +343,13 @@ mod tests {
 
     #[test]
     fn impossible_dates_fail_even_with_valid_check_digits() {
-        for nine in ["320308123", "140008123", "141308123", "310408123", "300208123"] {
+        for nine in [
+            "320308123",
+            "140008123",
+            "141308123",
+            "310408123",
+            "300208123",
+        ] {
             if let Some(n) = with_check_digits(nine) {
                 assert_eq!(classify(&digits(&n)), None, "{n}");
             }

@@ -2,7 +2,7 @@
 //!
 //! Imported fields are never edited: everything an inspector decides lives here, beside the
 //! record, as a [`Review`]. Every edit is a [`Change`]; applying one returns its inverse, which is
-//! what undo applies. The store writes each change with an [`AuditEntry`] (who, when, old → new)
+//! what undo applies. The store writes each change to the audit log ([`crate::audit`]: who, when, old → new)
 //! in one atomic, flushed batch.
 
 use crate::model::Outcome;
@@ -290,17 +290,6 @@ impl Review {
             (None, RecordKind::Complaint) => Status::Mottatt,
         }
     }
-}
-
-/// One line of the audit trail.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditEntry {
-    pub at: DateTime<Utc>,
-    pub author: String,
-    pub record: RecordRef,
-    pub field: String,
-    pub old: String,
-    pub new: String,
 }
 
 #[cfg(test)]

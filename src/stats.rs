@@ -231,6 +231,8 @@ enum RawKey<'p> {
     Year(i32),
     Month(i32, u32),
     Text(&'p str),
+    /// Grouped by the reference as stored, shown masked ([`crate::privacy`]).
+    Child(&'p str),
     Institution(Option<&'p str>, &'p str),
     Missing,
 }
@@ -272,13 +274,14 @@ impl<'p, K> Groups<'p, K> {
             RawKey::Year(y) => (y.to_string(), None),
             RawKey::Month(y, m) => (format!("{y:04}-{m:02}"), None),
             RawKey::Text(t) => (t.to_string(), None),
-            RawKey::Institution(org, name) => (institution_key(name, org), Some(name)),
+            RawKey::Child(t) => (t.to_string(), Some(crate::privacy::mask(t))),
+            RawKey::Institution(org, name) => (institution_key(name, org), Some(name.into())),
             RawKey::Missing => ("?".to_string(), None),
         };
         let g = match self.canonical.get(&key) {
             Some(&g) => g,
             None => {
-                let shown = display.map_or_else(|| key.clone(), str::to_string);
+                let shown = display.map_or_else(|| key.clone(), |d| d.into_owned());
                 self.canonical.insert(key.clone(), self.list.len());
                 self.list.push((key, shown, Acc::default()));
                 self.list.len() - 1
@@ -338,7 +341,10 @@ pub fn compute<'p, P: StatsSubject + 'p>(
                     add(groups.slot(text(kind)), 1);
                 }
             }
-            GroupBy::Child => add(groups.slot(text(p.child_ref_text())), all),
+            GroupBy::Child => {
+                let raw = p.child_ref_text().map_or(RawKey::Missing, RawKey::Child);
+                add(groups.slot(raw), all)
+            }
         }
         let child = p.child();
         for &(g, measures) in &keys {

@@ -27,7 +27,8 @@
 //! | `xa`   | name key, org key                      | — institution name → org.nr alias  |
 //! | `xk`   | institution key, protocol_id, id       | — complaints by the protocol they concern |
 //! | `r`    | kind (`p`/`k`), id                     | the inspectors' [`Review`] JSON    |
-//! | `a`    | kind (`p`/`k`), id, sequence (u64)     | an [`AuditEntry`] JSON             |
+//! | `L`    | sequence (u64)                         | an [`AuditEntry`] JSON, hash-chained ([`crate::audit`]) |
+//! | `l`    | kind (`p`/`k`), id, sequence (u64)     | — the log entries about a record   |
 //! | `s`    | name                                   | a saved filter (JSON, the TUI's)   |
 //!
 //! Secondary indexes are posting lists (sorted ids, 8 bytes each) in chunks of 4096 ids, updated
@@ -35,9 +36,10 @@
 //! number of keys written, and one key per index value instead of one per protocol made the
 //! import several times faster.
 
+use crate::audit::{AuditEntry, Event};
 use crate::catalogue::Catalogue;
 use crate::model::{institution_key, Complaint, Protocol, RecordKey};
-use crate::review::{AuditEntry, Change, RecordKind, RecordRef, Review};
+use crate::review::{Change, RecordKind, RecordRef, Review};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -46,14 +48,16 @@ use std::path::{Path, PathBuf};
 
 /// The newest schema this build reads and writes. 2 added the facts (`F`) of every protocol,
 /// 3 the narrative fingerprint to them, 4 the narrative chunks (`T`) that search reads, 5 their
-/// vocabularies (`W`); an older store gets them when it is first opened.
-pub const SCHEMA_VERSION: u32 = 5;
+/// vocabularies (`W`), 6 masked fødselsnummer in all three ([`crate::privacy`]); an older store
+/// gets them when it is first opened.
+pub const SCHEMA_VERSION: u32 = 6;
 
 const META_SCHEMA: &[u8] = b"mschema_version";
 const META_NEXT_ID: &[u8] = b"mnext_id";
 const META_PROTOCOLS: &[u8] = b"mcount_protocols";
 const META_COMPLAINTS: &[u8] = b"mcount_complaints";
 const META_NEXT_AUDIT: &[u8] = b"mnext_audit";
+const META_AUDIT_HEAD: &[u8] = b"maudit_head";
 
 #[derive(Debug)]
 pub enum StoreError {
@@ -105,6 +109,21 @@ pub struct StoredComplaint {
     pub complaint: Complaint,
 }
 
+impl StoredProtocol {
+    /// With every fødselsnummer masked ([`crate::privacy::mask_protocol`]).
+    pub fn masked(mut self) -> StoredProtocol {
+        crate::privacy::mask_protocol(&mut self.protocol);
+        self
+    }
+}
+
+impl StoredComplaint {
+    pub fn masked(mut self) -> StoredComplaint {
+        crate::privacy::mask_complaint(&mut self.complaint);
+        self
+    }
+}
+
 /// A record on its way in, already serialised (so that work can happen off the writer thread).
 #[derive(Debug, Clone)]
 pub enum Incoming {
@@ -146,6 +165,9 @@ pub struct Store {
     db: sled::Db,
     data: sled::Tree,
     path: PathBuf,
+    /// Held from reading the audit log's head to writing the batch that extends it: the TUI
+    /// imports on a thread while the inspector edits.
+    audit_lock: std::sync::Mutex<()>,
     // Held for the life of the store; the OS releases it when the process ends, however it ends.
     _lock: File,
 }
@@ -193,6 +215,7 @@ impl Store {
             db,
             data,
             path: dir.to_path_buf(),
+            audit_lock: std::sync::Mutex::new(()),
             _lock: lock,
         };
         store.check_schema()?;
@@ -264,7 +287,7 @@ impl Store {
             facts.clear();
             narratives.clear();
         };
-        for sp in self.protocols() {
+        for sp in self.protocols_unmasked() {
             let sp = sp?;
             let c = facts_chunk_of(sp.id);
             if let Some(prev) = chunk.filter(|prev| *prev != c) {
@@ -277,9 +300,46 @@ impl Store {
         if let Some(c) = chunk {
             write_chunk(&mut batch, c, &mut facts, &mut narratives);
         }
+        let _guard = self.audit_guard();
+        self.migrate_audit_entries(&mut batch)?;
         batch.insert(META_SCHEMA, &SCHEMA_VERSION.to_be_bytes());
         self.data.apply_batch(batch).map_err(|e| self.sled_err(e))?;
         self.flush()
+    }
+
+    /// Schema 5 kept an unchained trail per record (`a`); schema 6 moves it, in its order, into
+    /// the chained log.
+    fn migrate_audit_entries(&self, batch: &mut sled::Batch) -> Result<(), StoreError> {
+        #[derive(Deserialize)]
+        struct Unchained {
+            at: DateTime<Utc>,
+            author: String,
+            record: RecordRef,
+            field: String,
+            old: String,
+            new: String,
+        }
+        let mut old: Vec<(u64, Unchained)> = Vec::new();
+        for entry in self.data.scan_prefix([b'a']) {
+            let (key, value) = entry.map_err(|e| self.sled_err(e))?;
+            let seq = trailing_id(&key).ok_or_else(|| self.corrupt(printable_key(&key)))?;
+            let e = decode_json(&value)
+                .map_err(|e| self.corrupt(format!("{}: {e}", printable_key(&key))))?;
+            old.push((seq, e));
+            batch.remove(key);
+        }
+        if old.is_empty() {
+            return Ok(());
+        }
+        old.sort_by_key(|(seq, _)| *seq);
+        let events = old.into_iter().map(|(_, e)| {
+            Event::new(e.at, &e.author, crate::audit::Action::Change)
+                .record(e.record)
+                .field(e.field)
+                .change(e.old, e.new)
+        });
+        self.chain_events(batch, events.collect())?;
+        Ok(())
     }
 
     /// A protocol without its long texts, from its facts (see [`crate::facts`]).
@@ -432,12 +492,16 @@ impl Store {
     }
 
     /// Writes one batch atomically and flushes it. Returns one outcome per incoming record, in order.
+    ///
+    /// The batch extends the audit log in the same write: one entry per file that gained or
+    /// replaced records, and one per record replaced (`--update`), by `author`.
     pub fn write_batch(
         &self,
         items: &[(String, Incoming)],
         update: bool,
         catalogue: &Catalogue,
         now: DateTime<Utc>,
+        author: &str,
     ) -> Result<Vec<WriteOutcome>, StoreError> {
         let mut w = BatchWriter {
             store: self,
@@ -449,17 +513,56 @@ impl Store {
             aliases_seen: Default::default(),
             facts: BTreeMap::new(),
             narratives: BTreeMap::new(),
+            replaced_version: 0,
         };
         let mut outcomes = Vec::with_capacity(items.len());
+        let mut events = Vec::new();
+        // Per file, in order met: records new and replaced.
+        let mut files: Vec<(&str, usize, usize)> = Vec::new();
         for (source, item) in items {
-            let outcome = match item {
+            let (outcome, record) = match item {
                 Incoming::Protocol(p, json, facts) => {
-                    w.write_protocol(source, p, json, facts, update, catalogue, now)?
+                    let (outcome, id) =
+                        w.write_protocol(source, p, json, facts, update, catalogue, now)?;
+                    (outcome, RecordRef::protocol(id))
                 }
-                Incoming::Complaint(c, json) => w.write_complaint(source, c, json, update, now)?,
+                Incoming::Complaint(c, json) => {
+                    let (outcome, id) = w.write_complaint(source, c, json, update, now)?;
+                    (outcome, RecordRef::complaint(id))
+                }
             };
+            let file = source.rsplit_once(':').map_or(source.as_str(), |(f, _)| f);
+            if files.last().is_none_or(|(f, _, _)| *f != file) {
+                files.push((file, 0, 0));
+            }
+            let counts = files.last_mut().expect("pushed above");
+            match &outcome {
+                WriteOutcome::New => counts.1 += 1,
+                WriteOutcome::Updated { fields } => {
+                    counts.2 += 1;
+                    events.push(
+                        Event::new(now, author, crate::audit::Action::Import)
+                            .record(record)
+                            .field(fields.join(", "))
+                            .change(
+                                format!("versjon {}", w.replaced_version),
+                                format!("versjon {} fra {source}", w.replaced_version + 1),
+                            ),
+                    );
+                }
+                WriteOutcome::Unchanged | WriteOutcome::Conflict { .. } => {}
+            }
             outcomes.push(outcome);
         }
+        let summaries = files
+            .into_iter()
+            .filter(|(_, new, updated)| new + updated > 0)
+            .map(|(file, new, updated)| {
+                Event::new(now, author, crate::audit::Action::Import)
+                    .field(file)
+                    .change("", crate::text::import_logged(new, updated))
+            });
+        let events: Vec<Event> = summaries.chain(events).collect();
         w.write_postings()?;
         let (facts, narratives) = (
             std::mem::take(&mut w.facts),
@@ -482,6 +585,10 @@ impl Store {
                 Some(v) => batch.insert(key, v),
                 None => batch.remove(key),
             }
+        }
+        let _guard = self.audit_guard();
+        if !events.is_empty() {
+            self.chain_events(&mut batch, events)?;
         }
         self.data.apply_batch(batch).map_err(|e| self.sled_err(e))?;
         self.flush()?;
@@ -506,11 +613,24 @@ impl Store {
         }
     }
 
+    /// A protocol, its fødselsnummer masked ([`crate::privacy`]): what anyone may see.
     pub fn protocol(&self, id: u64) -> Result<Option<StoredProtocol>, StoreError> {
+        Ok(self.protocol_unmasked(id)?.map(StoredProtocol::masked))
+    }
+
+    /// A protocol as stored. Only for an inspector's explicit reveal, which the caller writes to
+    /// the audit log, and for backup.
+    pub fn protocol_unmasked(&self, id: u64) -> Result<Option<StoredProtocol>, StoreError> {
         self.get_json(&id_key(b'p', id))
     }
 
+    /// A complaint, masked like [`Store::protocol`].
     pub fn complaint(&self, id: u64) -> Result<Option<StoredComplaint>, StoreError> {
+        Ok(self.complaint_unmasked(id)?.map(StoredComplaint::masked))
+    }
+
+    /// A complaint as stored; see [`Store::protocol_unmasked`].
+    pub fn complaint_unmasked(&self, id: u64) -> Result<Option<StoredComplaint>, StoreError> {
         self.get_json(&id_key(b'k', id))
     }
 
@@ -627,13 +747,29 @@ impl Store {
         Ok(out)
     }
 
-    /// Every protocol, in import order.
+    /// Every protocol, in import order, masked.
     pub fn protocols(&self) -> impl Iterator<Item = Result<StoredProtocol, StoreError>> + '_ {
+        self.protocols_unmasked()
+            .map(|r| r.map(StoredProtocol::masked))
+    }
+
+    /// Every protocol as stored; see [`Store::protocol_unmasked`].
+    pub fn protocols_unmasked(
+        &self,
+    ) -> impl Iterator<Item = Result<StoredProtocol, StoreError>> + '_ {
         self.scan_records(b'p')
     }
 
-    /// Every complaint, in import order.
+    /// Every complaint, in import order, masked.
     pub fn complaints(&self) -> impl Iterator<Item = Result<StoredComplaint, StoreError>> + '_ {
+        self.complaints_unmasked()
+            .map(|r| r.map(StoredComplaint::masked))
+    }
+
+    /// Every complaint as stored; see [`Store::protocol_unmasked`].
+    pub fn complaints_unmasked(
+        &self,
+    ) -> impl Iterator<Item = Result<StoredComplaint, StoreError>> + '_ {
         self.scan_records(b'k')
     }
 
@@ -723,8 +859,11 @@ impl Store {
     }
 
     /// Earlier versions of a protocol replaced by `--update`, oldest first.
+    /// The replaced versions of a protocol, oldest first, masked.
     pub fn protocol_history(&self, id: u64) -> Result<Vec<StoredProtocol>, StoreError> {
-        self.json_values(&id_key(b'h', id), &format!("h{id}"))
+        let versions: Vec<StoredProtocol> =
+            self.json_values(&id_key(b'h', id), &format!("h{id}"))?;
+        Ok(versions.into_iter().map(StoredProtocol::masked).collect())
     }
 }
 
@@ -774,7 +913,7 @@ impl Store {
         let mut reviews: HashMap<RecordRef, Review> = HashMap::new();
         let mut inverses = Vec::new();
         let mut batch = sled::Batch::default();
-        let mut next_audit = self.meta_u64(META_NEXT_AUDIT)?;
+        let mut events = Vec::new();
         for (record, change) in changes {
             if !reviews.contains_key(record) {
                 reviews.insert(*record, self.review(*record)?);
@@ -783,19 +922,12 @@ impl Store {
             let Some((inverse, old, new)) = review.apply(change) else {
                 continue;
             };
-            let entry = AuditEntry {
-                at,
-                author: author.to_string(),
-                record: *record,
-                field: change.field(),
-                old,
-                new,
-            };
-            batch.insert(
-                id_suffixed(record_key(b'a', *record), next_audit),
-                to_json(&entry),
+            events.push(
+                Event::new(at, author, crate::audit::Action::Change)
+                    .record(*record)
+                    .field(change.field())
+                    .change(old, new),
             );
-            next_audit += 1;
             inverses.push((*record, inverse));
         }
         if inverses.is_empty() {
@@ -807,7 +939,8 @@ impl Store {
         for (record, review) in &reviews {
             batch.insert(review_key(*record), to_json(review));
         }
-        batch.insert(META_NEXT_AUDIT, &next_audit.to_be_bytes());
+        let _guard = self.audit_guard();
+        self.chain_events(&mut batch, events)?;
         self.data.apply_batch(batch).map_err(|e| self.sled_err(e))?;
         self.flush()?;
         inverses.reverse();
@@ -817,10 +950,96 @@ impl Store {
         })
     }
 
-    /// The audit trail of one record, oldest first.
+    fn audit_guard(&self) -> std::sync::MutexGuard<'_, ()> {
+        // A panic while holding it left nothing half-written (batches are atomic).
+        self.audit_lock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The next sequence number of the log and the hash of its newest entry.
+    fn audit_head(&self) -> Result<(u64, String), StoreError> {
+        let next = self.meta_u64(META_NEXT_AUDIT)?;
+        let head = match self
+            .data
+            .get(META_AUDIT_HEAD)
+            .map_err(|e| self.sled_err(e))?
+        {
+            Some(v) => String::from_utf8(v.to_vec()).map_err(|_| self.corrupt("audit_head"))?,
+            None => crate::audit::GENESIS.to_string(),
+        };
+        Ok((next, head))
+    }
+
+    /// Appends events to the log in `batch` (with the head and counter). The caller holds
+    /// [`Store::audit_guard`] until the batch is applied.
+    fn chain_events(
+        &self,
+        batch: &mut sled::Batch,
+        events: Vec<Event>,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        let (mut next, mut head) = self.audit_head()?;
+        let mut out = Vec::with_capacity(events.len());
+        for event in events {
+            let entry = AuditEntry::chain(event, next, &head);
+            batch.insert(id_key(b'L', next), to_json(&entry));
+            if let Some(record) = entry.record {
+                batch.insert(id_suffixed(record_key(b'l', record), next), vec![]);
+            }
+            head = entry.hash.clone();
+            next += 1;
+            out.push(entry);
+        }
+        batch.insert(META_NEXT_AUDIT, &next.to_be_bytes());
+        batch.insert(META_AUDIT_HEAD, head.as_bytes());
+        Ok(out)
+    }
+
+    /// Writes events to the audit log on their own (a reveal, an export), flushed.
+    pub fn log(&self, events: Vec<Event>) -> Result<Vec<AuditEntry>, StoreError> {
+        let mut batch = sled::Batch::default();
+        let _guard = self.audit_guard();
+        let entries = self.chain_events(&mut batch, events)?;
+        self.data.apply_batch(batch).map_err(|e| self.sled_err(e))?;
+        self.flush()?;
+        Ok(entries)
+    }
+
+    /// The log entries about one record, oldest first.
     pub fn audit(&self, record: RecordRef) -> Result<Vec<AuditEntry>, StoreError> {
-        let prefix = record_key(b'a', record);
-        self.json_values(&prefix, &printable_key(&prefix))
+        let mut out = Vec::new();
+        for key in self.data.scan_prefix(record_key(b'l', record)).keys() {
+            let key = key.map_err(|e| self.sled_err(e))?;
+            let seq = trailing_id(&key).ok_or_else(|| self.corrupt(printable_key(&key)))?;
+            let entry = self
+                .get_json(&id_key(b'L', seq))?
+                .ok_or_else(|| self.corrupt(format!("{} -> L{seq}", printable_key(&key))))?;
+            out.push(entry);
+        }
+        Ok(out)
+    }
+
+    /// The whole log in stored order; an entry that does not decode is an `Err` with why, so
+    /// that [`crate::audit::verify`] can name it.
+    pub fn audit_log(
+        &self,
+    ) -> impl Iterator<Item = Result<Result<AuditEntry, String>, StoreError>> + '_ {
+        self.data.scan_prefix([b'L']).map(move |entry| {
+            let (key, value) = entry.map_err(|e| self.sled_err(e))?;
+            Ok(decode_json(&value).map_err(|e| format!("{}: {e}", printable_key(&key))))
+        })
+    }
+
+    /// Recomputes the audit log's chain.
+    pub fn verify_audit(&self) -> Result<crate::audit::Verified, StoreError> {
+        let entries: Vec<Result<AuditEntry, String>> =
+            self.audit_log().collect::<Result<_, _>>()?;
+        let recorded = self
+            .data
+            .get(META_AUDIT_HEAD)
+            .map_err(|e| self.sled_err(e))?
+            .map(|v| String::from_utf8_lossy(&v).into_owned());
+        Ok(crate::audit::verify(entries, recorded.as_deref()))
     }
 
     /// Saved filters by name (the value is the caller's JSON).
@@ -928,6 +1147,8 @@ struct BatchWriter<'a> {
     facts: BTreeMap<u64, Vec<u8>>,
     /// Their long texts, likewise.
     narratives: BTreeMap<u64, Vec<u8>>,
+    /// The version the last `Updated` record replaced.
+    replaced_version: u32,
 }
 
 impl BatchWriter<'_> {
@@ -1097,7 +1318,7 @@ impl BatchWriter<'_> {
         update: bool,
         catalogue: &Catalogue,
         now: DateTime<Utc>,
-    ) -> Result<WriteOutcome, StoreError> {
+    ) -> Result<(WriteOutcome, u64), StoreError> {
         let identity = identity_key(b'P', &p.key());
         match self.existing::<StoredProtocol>(&identity, b'p')? {
             None => {
@@ -1113,14 +1334,15 @@ impl BatchWriter<'_> {
                 self.post(protocol_postings(p, catalogue), id, true);
                 self.ensure_alias(p)?;
                 self.protocols += 1;
-                Ok(WriteOutcome::New)
+                Ok((WriteOutcome::New, id))
             }
-            Some((_, old, _)) if old.protocol == *p => Ok(WriteOutcome::Unchanged),
+            Some((id, old, _)) if old.protocol == *p => Ok((WriteOutcome::Unchanged, id)),
             Some((id, old, old_bytes)) => {
                 let fields = differing_fields(&old.protocol, p);
                 if !update {
-                    return Ok(WriteOutcome::Conflict { fields });
+                    return Ok((WriteOutcome::Conflict { fields }, id));
                 }
+                self.replaced_version = old.version;
                 self.keep_history(id, old.version, old_bytes);
                 let stored = stored_json(id, old.version + 1, source, now, "protocol", json);
                 self.set(id_key(b'p', id), stored);
@@ -1134,7 +1356,7 @@ impl BatchWriter<'_> {
                 self.post(&old_postings - &new_postings, id, false);
                 self.post(new_postings, id, true);
                 self.ensure_alias(p)?;
-                Ok(WriteOutcome::Updated { fields })
+                Ok((WriteOutcome::Updated { fields }, id))
             }
         }
     }
@@ -1146,7 +1368,7 @@ impl BatchWriter<'_> {
         json: &[u8],
         update: bool,
         now: DateTime<Utc>,
-    ) -> Result<WriteOutcome, StoreError> {
+    ) -> Result<(WriteOutcome, u64), StoreError> {
         let identity = identity_key(b'K', &c.key());
         match self.existing::<StoredComplaint>(&identity, b'k')? {
             None => {
@@ -1160,14 +1382,15 @@ impl BatchWriter<'_> {
                     self.set(k, v);
                 }
                 self.complaints += 1;
-                Ok(WriteOutcome::New)
+                Ok((WriteOutcome::New, id))
             }
-            Some((_, old, _)) if old.complaint == *c => Ok(WriteOutcome::Unchanged),
+            Some((id, old, _)) if old.complaint == *c => Ok((WriteOutcome::Unchanged, id)),
             Some((id, old, old_bytes)) => {
                 let fields = differing_fields(&old.complaint, c);
                 if !update {
-                    return Ok(WriteOutcome::Conflict { fields });
+                    return Ok((WriteOutcome::Conflict { fields }, id));
                 }
+                self.replaced_version = old.version;
                 self.keep_history(id, old.version, old_bytes);
                 let stored = stored_json(id, old.version + 1, source, now, "complaint", json);
                 self.set(id_key(b'k', id), stored);
@@ -1175,7 +1398,7 @@ impl BatchWriter<'_> {
                     complaint_index_entries(id, &old.complaint),
                     complaint_index_entries(id, c),
                 );
-                Ok(WriteOutcome::Updated { fields })
+                Ok((WriteOutcome::Updated { fields }, id))
             }
         }
     }

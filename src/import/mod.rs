@@ -69,11 +69,16 @@ impl From<StoreError> for ImportError {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
+    /// Who imports: the audit log's author.
+    pub author: String,
     /// Store changed records as new versions (keeping the old as history) instead of reporting
     /// them as conflicts.
     pub update: bool,
+    /// Replace every fødselsnummer or D-nummer in the texts with [`crate::privacy::REDACTED`]
+    /// before storing, instead of storing it (masked when shown).
+    pub redact: bool,
 }
 
 /// How far an import has come, for a progress bar.
@@ -241,6 +246,7 @@ pub fn import_paths(
         ..Progress::default()
     };
     progress(&start);
+    let redact = options.redact;
     let mut writer = Writer {
         store,
         catalogue,
@@ -254,6 +260,7 @@ pub fn import_paths(
         let reader = scope.spawn(move || {
             let mut reader = Reader {
                 catalogue,
+                redact,
                 report: ImportReport::default(),
                 batch: Vec::with_capacity(BATCH_SIZE),
                 flags: Vec::with_capacity(BATCH_SIZE),
@@ -303,6 +310,7 @@ struct Chunk {
 /// The reading side: files → normalised records, rejects and unknown fields.
 struct Reader<'a> {
     catalogue: &'a Catalogue,
+    redact: bool,
     report: ImportReport,
     batch: Vec<(String, Incoming)>,
     flags: Vec<Vec<Flag>>,
@@ -399,7 +407,19 @@ impl Reader<'_> {
                 }
                 Ok(n) => {
                     unknown.extend(n.unknown_fields);
-                    match n.record {
+                    let mut record = n.record;
+                    if self.redact {
+                        match &mut record {
+                            Record::Protocol(p, embedded) => {
+                                crate::privacy::redact_protocol(p);
+                                embedded.as_mut().map(crate::privacy::redact_complaint);
+                            }
+                            Record::Complaint(c) => {
+                                crate::privacy::redact_complaint(c);
+                            }
+                        }
+                    }
+                    match record {
                         Record::Protocol(p, embedded) => {
                             // Flags for the summary are worked out here, off the writer thread.
                             self.flags.push(quality_flags(&*p, self.catalogue));
@@ -460,9 +480,13 @@ impl Writer<'_> {
         if batch.is_empty() {
             return Ok(());
         }
-        let outcomes =
-            self.store
-                .write_batch(&batch, self.options.update, self.catalogue, self.now)?;
+        let outcomes = self.store.write_batch(
+            &batch,
+            self.options.update,
+            self.catalogue,
+            self.now,
+            &self.options.author,
+        )?;
         let mut flags = flags.into_iter();
         for ((source, item), outcome) in batch.into_iter().zip(outcomes) {
             let (kind, institution, id) = match item {

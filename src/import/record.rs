@@ -52,6 +52,21 @@ pub enum Problem {
     Mismatch {
         expected: String,
     },
+    /// An identifier holds a fødselsnummer or D-nummer: identifiers are shown and searched as
+    /// they are, so they cannot be masked ([`crate::privacy`]).
+    IdentityNumber,
+}
+
+/// Refuses a record whose identifier holds a fødselsnummer (the message names the field, never
+/// the value).
+fn refuse_identity_numbers<'a>(
+    f: &Fields,
+    identifiers: impl IntoIterator<Item = (&'static str, Option<&'a str>)>,
+) -> Result<(), FieldProblem> {
+    match crate::privacy::identifier_with_number(identifiers) {
+        Some(field) => Err(f.problem(field, Problem::IdentityNumber)),
+        None => Ok(()),
+    }
 }
 
 /// A problem and the field it concerns (as the file named it, with its position in a list).
@@ -266,6 +281,14 @@ fn protocol(
         }
         n => n.map(|n| n as u32),
     };
+    refuse_identity_numbers(
+        f,
+        [
+            ("protocol_id", Some(protocol_id.as_str())),
+            ("institution", Some(institution.as_str())),
+            ("institution_id", institution_id.as_deref()),
+        ],
+    )?;
     Ok(Protocol {
         protocol_id,
         institution,
@@ -495,6 +518,15 @@ fn complaint(f: &Fields, parent: Option<&Protocol>) -> Result<Complaint, FieldPr
     if institution.is_none() && institution_id.is_none() {
         return Err(f.problem("institution", Problem::Missing));
     }
+    refuse_identity_numbers(
+        f,
+        [
+            ("complaint_id", Some(complaint_id.as_str())),
+            ("protocol_id", Some(protocol_id.as_str())),
+            ("institution", institution.as_deref()),
+            ("institution_id", institution_id.as_deref()),
+        ],
+    )?;
     let received_at = f.date_or_time("received_at")?;
     let decided_at = f.date_or_time("decided_at")?;
     if let (Some(r), Some(d)) = (received_at, decided_at) {

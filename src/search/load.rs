@@ -151,7 +151,11 @@ pub fn protocol_document<'a>(
         view.institution_id
             .map(|i| (Field::InstitutionId, i.into())),
     );
-    values.extend(view.child_ref.map(|c| (Field::ChildRef, c.into())));
+    // The facts keep the reference as sent (repeated coercion is found by it); search shows it.
+    values.extend(
+        view.child_ref
+            .map(|c| (Field::ChildRef, crate::privacy::mask(c))),
+    );
     if let Some(r) = view.region {
         values.push((Field::Region, r.into()));
         values.extend(names.region(r).map(|n| (Field::Region, n.into())));
@@ -276,8 +280,12 @@ mod tests {
             .collect();
         let (a, b) = items.split_at(1500);
         let now = chrono::Utc::now();
-        store.write_batch(a, false, &catalogue, now).unwrap();
-        store.write_batch(b, false, &catalogue, now).unwrap();
+        store
+            .write_batch(a, false, &catalogue, now, "test")
+            .unwrap();
+        store
+            .write_batch(b, false, &catalogue, now, "test")
+            .unwrap();
         let mut changed = g.protocols[3].clone();
         changed.danger = Some("Ungdommen klatret opp på taket og ropte.".into());
         store
@@ -286,6 +294,7 @@ mod tests {
                 true,
                 &catalogue,
                 now,
+                "test",
             )
             .unwrap();
         let vocab = load(&store, &catalogue, true).unwrap();

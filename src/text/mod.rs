@@ -12,6 +12,8 @@ use crate::time::TimeError;
 use std::fmt;
 
 pub fn problem(p: &Problem) -> String {
+    // A value echoed back is masked: error reports end up in terminals and files.
+    let masked = |v: &str| crate::privacy::mask(v).into_owned();
     match p {
         Problem::NotAnObject { found } => {
             format!("posten er ikke et JSON-objekt (fant {})", json_type(found))
@@ -22,21 +24,21 @@ pub fn problem(p: &Problem) -> String {
             json_type(expected),
             json_type(found)
         ),
-        Problem::BadTime { value, error } => match error {
-            TimeError::Unparseable => format!(
+        Problem::BadTime { value, error } => match (masked(value), error) {
+            (value, TimeError::Unparseable) => format!(
                 "ugyldig tidspunkt «{value}» (bruk RFC 3339, ÅÅÅÅ-MM-DD TT:MM eller DD.MM.ÅÅÅÅ TT:MM)"
             ),
-            TimeError::DateWithoutTime => {
+            (value, TimeError::DateWithoutTime) => {
                 format!("«{value}» mangler klokkeslett (bruk ÅÅÅÅ-MM-DD TT:MM)")
             }
-            TimeError::InDstGap => format!(
+            (value, TimeError::InDstGap) => format!(
                 "«{value}» finnes ikke i norsk tid (klokken ble stilt fram én time den natten)"
             ),
         },
         Problem::EndBeforeStart => "slutt er før start".into(),
         Problem::DecidedBeforeReceived => "avgjort før klagen ble mottatt".into(),
         Problem::InvalidValue { value, allowed } => {
-            format!("ugyldig verdi «{value}» (tillatt: {allowed})")
+            format!("ugyldig verdi «{}» (tillatt: {allowed})", masked(value))
         }
         Problem::ControlCharacter => "inneholder kontrolltegn".into(),
         Problem::Duplicate { other } => format!("oppgitt to ganger (også som «{other}»)"),
@@ -48,8 +50,12 @@ pub fn problem(p: &Problem) -> String {
             if *found == 1 { "verdi" } else { "verdier" }
         ),
         Problem::Mismatch { expected } => {
-            format!("stemmer ikke med protokollen klagen ligger i («{expected}»)")
+            format!(
+                "stemmer ikke med protokollen klagen ligger i («{}»)",
+                masked(expected)
+            )
         }
+        Problem::IdentityNumber => "inneholder et fødselsnummer eller D-nummer; en identifikator kan ikke maskeres, så posten er avvist (bruk en annen referanse)".into(),
     }
 }
 
@@ -154,6 +160,54 @@ impl fmt::Display for ImportError {
     }
 }
 
+/// What the audit log says an import batch stored from a file.
+pub fn import_logged(new: usize, updated: usize) -> String {
+    match updated {
+        0 => format!("{new} nye poster"),
+        _ => format!("{new} nye, {updated} erstattet"),
+    }
+}
+
+pub fn audit_action(a: crate::audit::Action) -> &'static str {
+    use crate::audit::Action;
+    match a {
+        Action::Import => "import",
+        Action::Change => "endring",
+        Action::Reveal => "fødselsnummer vist",
+        Action::Export => "eksport",
+        Action::Backup => "sikkerhetskopi",
+        Action::Restore => "gjenoppretting",
+    }
+}
+
+/// An audit entry in one line (without time and author): what, old → new, first lines only,
+/// fødselsnummer masked.
+pub fn audit_description(e: &crate::audit::AuditEntry) -> String {
+    let first = |v: &str| -> String {
+        if v.is_empty() {
+            "—".to_string()
+        } else {
+            crate::privacy::mask(v.lines().next().unwrap_or_default()).into_owned()
+        }
+    };
+    let mut s = String::new();
+    if e.action != crate::audit::Action::Change {
+        s.push_str(audit_action(e.action));
+        if !e.field.is_empty() {
+            s.push(' ');
+        }
+    }
+    s.push_str(&crate::privacy::mask(&e.field));
+    if !e.old.is_empty() || !e.new.is_empty() {
+        if e.old.is_empty() && e.action != crate::audit::Action::Change {
+            s.push_str(&format!(": {}", first(&e.new)));
+        } else {
+            s.push_str(&format!(": {} → {}", first(&e.old), first(&e.new)));
+        }
+    }
+    s
+}
+
 pub fn flag_label(flag: Flag) -> &'static str {
     match flag {
         Flag::UnknownProvision => "ukjent hjemmel",
@@ -169,6 +223,7 @@ pub fn flag_label(flag: Flag) -> &'static str {
         Flag::MissingRegion => "statsforvalter mangler",
         Flag::UnknownRegion => "ukjent statsforvalter",
         Flag::NotInformedOfComplaintRight => "ikke informert om klageadgang",
+        Flag::IdentityNumber => "fødselsnummer i teksten",
     }
 }
 
@@ -197,6 +252,9 @@ pub fn flag_explanation(flag: Flag) -> &'static str {
         Flag::UnknownRegion => "Statsforvalteren kjennes ikke igjen; teksten er lagret slik den sto.",
         Flag::NotInformedOfComplaintRight => {
             "Barnet ble ikke informert om retten til å klage (bvl § 10-14)."
+        }
+        Flag::IdentityNumber => {
+            "Institusjonen har skrevet et fødselsnummer eller D-nummer i protokollen. Det vises maskert; avslør bare ved behov (loggføres)."
         }
     }
 }

@@ -172,20 +172,11 @@ pub fn detail_lines(app: &App, d: &Detail, theme: Theme) -> Vec<Line<'static>> {
             format!("{} ({})", t::SECTION_HISTORY, d.audit.len()),
         );
         for e in d.audit.iter().rev() {
-            let show = |v: &str| {
-                if v.is_empty() {
-                    "—".to_string()
-                } else {
-                    v.lines().next().unwrap_or_default().to_string()
-                }
-            };
             lines.push(Line::raw(format!(
-                "  {} {} {}: {} → {}",
+                "  {} {} {}",
                 format_oslo(&e.at.fixed_offset()),
                 e.author,
-                e.field,
-                show(&e.old),
-                show(&e.new)
+                crate::text::audit_description(e)
             )));
         }
     }

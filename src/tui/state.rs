@@ -8,7 +8,7 @@ use crate::catalogue::Catalogue;
 use crate::model::{Outcome, Protocol};
 use crate::queue::{Column, Queue, QueueFilter, Sort};
 use crate::review::{
-    Annotation, Assessment, AuditEntry, Change, CheckItem, RecordKind, RecordRef, Review, Status,
+    Annotation, Assessment, Change, CheckItem, RecordKind, RecordRef, Review, Status,
 };
 use crate::stats::GroupBy;
 use crate::store::{Index, Store, StoreError, StoredComplaint, StoredProtocol};
@@ -38,7 +38,7 @@ pub struct Detail {
     pub review: Review,
     /// The protocol's review, when the detail is of a complaint.
     pub protocol_review: Option<Review>,
-    pub audit: Vec<AuditEntry>,
+    pub audit: Vec<crate::audit::AuditEntry>,
     /// Earlier imported versions of the protocol.
     pub versions: Vec<StoredProtocol>,
 }
@@ -1059,7 +1059,10 @@ impl App {
                     d.complaints.push((c, review));
                 }
                 d.versions = store.protocol_history(pid)?;
-                if let Some(child) = &sp.protocol.child_ref {
+                // The record's reference is masked; the child index is keyed by it as sent,
+                // which the facts keep.
+                let child = store.protocol_skeleton(pid)?.and_then(|p| p.child_ref);
+                if let Some(child) = &child {
                     let key = |p: &Protocol| {
                         crate::model::institution_key(&p.institution, p.institution_id.as_deref())
                     };
@@ -1277,6 +1280,7 @@ impl App {
         let (tx, rx) = std::sync::mpsc::channel();
         let store = Arc::clone(&self.store);
         let catalogue = Arc::clone(&self.catalogue);
+        let author = self.author.clone();
         std::thread::spawn(move || {
             let progress_tx = tx.clone();
             let mut on_progress = move |p: &crate::import::Progress| {
@@ -1286,7 +1290,10 @@ impl App {
                 &store,
                 &catalogue,
                 &paths,
-                crate::import::ImportOptions::default(),
+                crate::import::ImportOptions {
+                    author,
+                    ..crate::import::ImportOptions::default()
+                },
                 &mut on_progress,
             )
             .map_err(|e| e.to_string());

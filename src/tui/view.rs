@@ -363,7 +363,7 @@ fn cell_text(app: &App, row: &QueueRow, column: Column) -> String {
         Column::Institution => app.queue.text(row.institution).to_string(),
         Column::Child => row
             .child
-            .map(|c| app.queue.text(c).to_string())
+            .map(|c| crate::privacy::mask(app.queue.text(c)).into_owned())
             .unwrap_or_default(),
         Column::Provision => join(app, &row.provisions),
         Column::Kind => join(app, &row.kinds),
