@@ -409,7 +409,7 @@ mod tests {
             format!("Barnet ({n}) ble holdt."),
             format!("fnr {spaced}."),
             format!("fnr:{dotted}, se"),
-            format!("{n}"),
+            n.to_string(),
         ] {
             let found = find(&text);
             assert_eq!(found.len(), 1, "{text}");
