@@ -51,6 +51,8 @@ enum Command {
     Stats(StatsArgs),
     /// Search protocols and complaints, fuzzily: inst:NAME child:REF hjemmel:10-7 text:"phrase"
     Search(SearchArgs),
+    /// The audit log: imports, changes, reveals, exports; --verify checks its hash chain
+    Audit(AuditArgs),
     /// Write deterministic synthetic protocols and complaints (never real people)
     Generate(GenerateArgs),
     /// Keymap files of the terminal UI
@@ -104,10 +106,30 @@ enum ExportFormatArg {
     Csv,
 }
 
+impl ExportFormatArg {
+    fn name(self) -> &'static str {
+        match self {
+            ExportFormatArg::Jsonl => "jsonl",
+            ExportFormatArg::Json => "json",
+            ExportFormatArg::Csv => "csv",
+        }
+    }
+}
+
 #[derive(Args, Debug)]
 struct ExportArgs {
     #[arg(long, value_enum, default_value = "jsonl")]
     format: ExportFormatArg,
+    /// Write fødselsnummer found in the texts unmasked (written to the audit log)
+    #[arg(long, conflicts_with = "pseudonymise")]
+    reveal: bool,
+    /// Replace child_ref with a keyed pseudonym (the same child gets the same one in every
+    /// export from this store) and leave out free text and who decided
+    #[arg(long)]
+    pseudonymise: bool,
+    /// With --pseudonymise: keep the free text (fødselsnummer still masked)
+    #[arg(long, requires = "pseudonymise")]
+    with_text: bool,
     /// Write to FILE instead of standard output
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
@@ -125,6 +147,9 @@ struct ShowArgs {
     reference: String,
     #[arg(long, value_enum, default_value = "text")]
     format: ShowFormat,
+    /// Show fødselsnummer found in the texts unmasked (written to the audit log)
+    #[arg(long)]
+    reveal: bool,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -195,6 +220,21 @@ struct ListArgs {
 }
 
 #[derive(Args, Debug)]
+struct AuditArgs {
+    /// Recompute the hash chain and name the first broken entry (exit code 1 if broken)
+    #[arg(long)]
+    verify: bool,
+    /// Only entries from this day (Oslo time) on
+    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    since: Option<chrono::NaiveDate>,
+    /// Only entries about this record: INSTITUTION/ID as `show` takes it
+    #[arg(long, value_name = "REFERENCE")]
+    record: Option<String>,
+    #[arg(long, value_enum, default_value = "table")]
+    format: ListFormat,
+}
+
+#[derive(Args, Debug)]
 struct SearchArgs {
     /// Words, each matched loosely (solbakken finds Sølbakken); "quoted phrases" exactly;
     /// prefixes narrow a term: inst: child: hjemmel: tiltak: region: id: text:
@@ -240,6 +280,10 @@ struct StatsArgs {
     /// Show counts from 1 to N-1 as "<N", and hide the figures derived from them
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(2..))]
     suppress_below: Option<u64>,
+    /// For sharing: children named by pseudonym (--by child), and counts below 5 suppressed
+    /// unless --suppress-below says otherwise
+    #[arg(long)]
+    pseudonymise: bool,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -399,11 +443,12 @@ fn with_store(
     match command {
         Command::Open(_) => unreachable!("handled above"),
         Command::Import(args) => cmd_import(&store, &catalogue, args, &author),
-        Command::Export(args) => cmd_export(&store, args),
-        Command::Show(args) => cmd_show(&store, &catalogue, args),
+        Command::Export(args) => cmd_export(&store, args, &author),
+        Command::Show(args) => cmd_show(&store, &catalogue, args, &author),
         Command::List(args) => cmd_list(&store, &catalogue, args),
         Command::Stats(args) => cmd_stats(&store, &catalogue, args),
         Command::Search(args) => cmd_search(&store, &catalogue, args),
+        Command::Audit(args) => cmd_audit(&store, args),
         Command::Generate(_) | Command::Keymap(_) => unreachable!("needs no store"),
     }
 }
@@ -598,20 +643,59 @@ fn cmd_import(
     )
 }
 
-fn cmd_export(store: &Store, args: ExportArgs) -> Result<ExitCode, Failure> {
+fn cmd_export(store: &Store, args: ExportArgs, author: &str) -> Result<ExitCode, Failure> {
+    use tvang::export::ExportPrivacy;
     let format = match args.format {
         ExportFormatArg::Jsonl => ExportFormat::Jsonl,
         ExportFormatArg::Json => ExportFormat::Json,
         ExportFormatArg::Csv => ExportFormat::Csv,
     };
+    let privacy = if args.reveal {
+        ExportPrivacy::Revealed
+    } else if args.pseudonymise {
+        ExportPrivacy::Pseudonymised {
+            pseudonyms: store.pseudonymiser()?,
+            with_text: args.with_text,
+        }
+    } else {
+        ExportPrivacy::Masked
+    };
     let result = match &args.out {
-        Some(path) => tvang::export::write_file_atomically(path, |out| export(store, format, out)),
+        Some(path) => {
+            tvang::export::write_file_atomically(path, |out| export(store, format, &privacy, out))
+        }
         None => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
-            export(store, format, &mut out)
+            export(store, format, &privacy, &mut out)
         }
     };
+    // Logged when anything may have left the store: a whole export, or one cut off by the
+    // reader (`| head`).
+    let logged = match &result {
+        Ok(counts) => Some(text::export_logged(
+            Some((counts.protocols, counts.complaints)),
+            args.format.name(),
+            &privacy,
+        )),
+        Err(ExportError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            Some(text::export_logged(None, args.format.name(), &privacy))
+        }
+        Err(_) => None,
+    };
+    if let Some(what) = logged {
+        let target = args.out.as_ref().map_or_else(
+            || text::STANDARD_OUTPUT.to_string(),
+            |p| p.display().to_string(),
+        );
+        store.log(vec![tvang::audit::Event::new(
+            tvang::time::now_utc(),
+            author,
+            tvang::audit::Action::Export,
+        )
+        .field(target)
+        .change("", what)])?;
+    }
     match result {
         Ok(counts) => {
             if args.out.is_some() {
@@ -639,9 +723,19 @@ fn cmd_export(store: &Store, args: ExportArgs) -> Result<ExitCode, Failure> {
     }
 }
 
-fn cmd_show(store: &Store, catalogue: &Catalogue, args: ShowArgs) -> Result<ExitCode, Failure> {
-    let reference = args.reference.trim();
-    // Protocol ids may themselves contain '/', so try every split point.
+/// The protocols and complaints a reference names: INSTITUTION/ID, institution by name or
+/// org.nr; protocol ids may themselves contain '/', so every split point is tried.
+fn resolve_reference(
+    store: &Store,
+    reference: &str,
+) -> Result<
+    (
+        std::collections::BTreeSet<u64>,
+        std::collections::BTreeSet<u64>,
+    ),
+    Failure,
+> {
+    let reference = reference.trim();
     let mut protocols = std::collections::BTreeSet::new();
     let mut complaints = std::collections::BTreeSet::new();
     for (i, _) in reference.match_indices('/') {
@@ -667,13 +761,125 @@ fn cmd_show(store: &Store, catalogue: &Catalogue, args: ShowArgs) -> Result<Exit
             }
         }
     }
+    Ok((protocols, complaints))
+}
+
+fn cmd_audit(store: &Store, args: AuditArgs) -> Result<ExitCode, Failure> {
+    use tvang::review::RecordRef;
+    if args.verify {
+        let v = store.verify_audit()?;
+        return Ok(match &v.broken {
+            None => {
+                emit(&text::audit_intact(v.entries, &v.head));
+                ExitCode::SUCCESS
+            }
+            Some(b) => {
+                eprintln!("tvang: {}", text::audit_broken(b, v.entries));
+                ExitCode::from(1)
+            }
+        });
+    }
+    let records: Option<Vec<RecordRef>> = match &args.record {
+        Some(reference) => {
+            let (p, k) = resolve_reference(store, reference)?;
+            if p.is_empty() && k.is_empty() {
+                return Err(Failure::new(text::not_found(reference), 1));
+            }
+            Some(
+                p.into_iter()
+                    .map(RecordRef::protocol)
+                    .chain(k.into_iter().map(RecordRef::complaint))
+                    .collect(),
+            )
+        }
+        None => None,
+    };
+    let mut entries = Vec::new();
+    match records {
+        Some(records) => {
+            for r in records {
+                entries.extend(store.audit(r)?);
+            }
+            entries.sort_by_key(|e| e.seq);
+        }
+        None => {
+            for e in store.audit_log() {
+                // An unreadable entry is for --verify to name; the listing skips it.
+                if let Ok(e) = e? {
+                    entries.push(e);
+                }
+            }
+        }
+    }
+    if let Some(day) = args.since {
+        entries.retain(|e| tvang::time::oslo_date(&e.at.fixed_offset()) >= day);
+    }
+    // Records named as the inspector knows them, read once each.
+    let mut names: std::collections::HashMap<RecordRef, String> = Default::default();
+    for e in &entries {
+        if let Some(r) = e.record {
+            if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(r) {
+                slot.insert(record_name(store, r)?);
+            }
+        }
+    }
+    let rendered = match args.format {
+        ListFormat::Table => text::audit_table(&entries, &names),
+        ListFormat::Json => text::audit_json(&entries, &names),
+    };
+    emit(&rendered);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// INSTITUTION/ID of a stored record (its store id if it is gone).
+fn record_name(store: &Store, r: tvang::review::RecordRef) -> Result<String, Failure> {
+    use tvang::review::RecordKind;
+    Ok(match r.kind {
+        RecordKind::Protocol => store
+            .protocol_skeleton(r.id)?
+            .map(|p| format!("{}/{}", p.institution, p.protocol_id)),
+        RecordKind::Complaint => store.complaint(r.id)?.map(|c| {
+            let c = c.complaint;
+            format!(
+                "{}/{}",
+                c.institution.or(c.institution_id).unwrap_or_default(),
+                c.complaint_id
+            )
+        }),
+    }
+    .unwrap_or_else(|| format!("#{}", r.id)))
+}
+
+fn cmd_show(
+    store: &Store,
+    catalogue: &Catalogue,
+    args: ShowArgs,
+    author: &str,
+) -> Result<ExitCode, Failure> {
+    let now = tvang::time::now_utc();
+    let protocol = |id: u64| match args.reveal {
+        true => store.reveal_protocol(id, author, now, text::REVEALED_VIA_SHOW),
+        false => store.protocol(id),
+    };
+    let complaint = |id: u64| match args.reveal {
+        true => store.reveal_complaint(id, author, now, text::REVEALED_VIA_SHOW),
+        false => store.complaint(id),
+    };
+    let (protocols, complaints) = resolve_reference(store, &args.reference)?;
     let mut out = std::io::stdout().lock();
     let mut shown = 0;
     for id in protocols {
-        let Some(sp) = store.protocol(id)? else {
+        let Some(sp) = protocol(id)? else {
             continue;
         };
-        let linked = store.complaints_for_protocol(&sp.protocol)?;
+        let mut linked = store.complaints_for_protocol(&sp.protocol)?;
+        if args.reveal {
+            for c in &mut linked {
+                if let Some(revealed) = complaint(c.id)? {
+                    *c = revealed;
+                }
+            }
+        }
         let history = store.protocol_history(id)?;
         let rendered = match args.format {
             ShowFormat::Text => {
@@ -685,12 +891,12 @@ fn cmd_show(store: &Store, catalogue: &Catalogue, args: ShowArgs) -> Result<Exit
         shown += 1;
     }
     for id in complaints {
-        let Some(sc) = store.complaint(id)? else {
+        let Some(sc) = complaint(id)? else {
             continue;
         };
         let protocol = store
             .protocol_for_complaint(&sc.complaint)?
-            .map(|pid| store.protocol(pid))
+            .map(protocol)
             .transpose()?
             .flatten();
         let rendered = match args.format {
@@ -701,7 +907,7 @@ fn cmd_show(store: &Store, catalogue: &Catalogue, args: ShowArgs) -> Result<Exit
         shown += 1;
     }
     if shown == 0 {
-        return Err(Failure::new(text::not_found(reference), 1).hint(text::HINT_SHOW));
+        return Err(Failure::new(text::not_found(&args.reference), 1).hint(text::HINT_SHOW));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -819,6 +1025,10 @@ fn filter_failure(e: FilterError) -> Failure {
     }
 }
 
+/// Small-cell suppression for pseudonymised statistics: counts of 1–4 are not shown (the usual
+/// threshold in Norwegian official statistics on individuals).
+const DEFAULT_SUPPRESSION: u64 = 5;
+
 fn cmd_stats(store: &Store, catalogue: &Catalogue, args: StatsArgs) -> Result<ExitCode, Failure> {
     use tvang::stats::GroupBy;
     let filter = args.filters.filter();
@@ -831,9 +1041,17 @@ fn cmd_stats(store: &Store, catalogue: &Catalogue, args: StatsArgs) -> Result<Ex
         GroupArg::Kind => GroupBy::Kind,
         GroupArg::Child => GroupBy::Child,
     };
-    let rows = tvang::stats::from_store(store, catalogue, &filter, by)?.map_err(filter_failure)?;
+    let mut rows =
+        tvang::stats::from_store(store, catalogue, &filter, by)?.map_err(filter_failure)?;
     if store.protocol_count()? == 0 {
         eprintln!("{}", text::empty_store(store.path()));
+    }
+    let mut args = args;
+    if args.pseudonymise {
+        if by == GroupBy::Child {
+            tvang::stats::pseudonymise_children(&mut rows, &store.pseudonymiser()?);
+        }
+        args.suppress_below = args.suppress_below.or(Some(DEFAULT_SUPPRESSION));
     }
     let rendered = match args.format {
         StatsFormat::Table => text::stats_table(&rows, by, args.suppress_below, catalogue),

@@ -1,5 +1,7 @@
 //! Export of every protocol and complaint, in the import format, so that export → import into
-//! an empty store reproduces the same records.
+//! an empty store reproduces the same records (with `--reveal`; by default fødselsnummer in
+//! the texts are masked, and `--pseudonymise` replaces children's references and drops free
+//! text).
 
 use crate::model::{Complaint, Protocol};
 use crate::store::{Store, StoreError};
@@ -103,20 +105,92 @@ pub fn write_file_atomically<T, E: From<std::io::Error>>(
     result
 }
 
+/// Who may read an export, and so what it holds of the personal data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExportPrivacy {
+    /// As every screen shows them: fødselsnummer masked (the default).
+    Masked,
+    /// As stored: the inspector asked (`--reveal`), and the audit log says so.
+    Revealed,
+    /// `child_ref` replaced by a keyed pseudonym ([`crate::privacy::Pseudonymiser`]); free text
+    /// (and who decided) dropped unless `with_text`, and then masked.
+    Pseudonymised {
+        pseudonyms: crate::privacy::Pseudonymiser,
+        with_text: bool,
+    },
+}
+
+impl ExportPrivacy {
+    fn protocol(&self, mut p: Protocol) -> Protocol {
+        match self {
+            ExportPrivacy::Masked => {
+                crate::privacy::mask_protocol(&mut p);
+            }
+            ExportPrivacy::Revealed => {}
+            ExportPrivacy::Pseudonymised {
+                pseudonyms,
+                with_text,
+            } => {
+                p.child_ref = p.child_ref.as_deref().map(|c| pseudonyms.of(c));
+                if *with_text {
+                    crate::privacy::mask_protocol(&mut p);
+                } else {
+                    for field in [
+                        &mut p.danger,
+                        &mut p.justification,
+                        &mut p.injury_note,
+                        &mut p.child_statement,
+                        &mut p.decided_by,
+                    ] {
+                        *field = None;
+                    }
+                    crate::privacy::mask_protocol(&mut p);
+                }
+            }
+        }
+        p
+    }
+
+    fn complaint(&self, mut c: Complaint) -> Complaint {
+        match self {
+            ExportPrivacy::Revealed => {}
+            ExportPrivacy::Pseudonymised {
+                with_text: false, ..
+            } => c.text = None,
+            _ => {
+                crate::privacy::mask_complaint(&mut c);
+            }
+        }
+        c
+    }
+}
+
 pub fn export(
     store: &Store,
     format: ExportFormat,
+    privacy: &ExportPrivacy,
     out: &mut dyn Write,
 ) -> Result<ExportCounts, ExportError> {
     let mut counts = ExportCounts::default();
+    // Read as stored, then made as private as the export asks: one place decides.
+    let protocols = || {
+        store
+            .protocols_unmasked()
+            .map(|p| p.map(|p| privacy.protocol(p.protocol)))
+    };
+    let complaints = || {
+        store
+            .complaints_unmasked()
+            .map(|c| c.map(|c| privacy.complaint(c.complaint)))
+    };
     match format {
         ExportFormat::Jsonl => {
-            for p in store.protocols() {
-                write_json_line(out, &p?.protocol)?;
+            for p in protocols() {
+                write_json_line(out, &p?)?;
                 counts.protocols += 1;
             }
-            for c in store.complaints() {
-                write_json_line(out, &c?.complaint)?;
+            for c in complaints() {
+                write_json_line(out, &c?)?;
                 counts.complaints += 1;
             }
         }
@@ -128,12 +202,12 @@ pub fn export(
                 first = false;
                 v.write(out)
             };
-            for p in store.protocols() {
-                item(out, &p?.protocol)?;
+            for p in protocols() {
+                item(out, &p?)?;
                 counts.protocols += 1;
             }
-            for c in store.complaints() {
-                item(out, &c?.complaint)?;
+            for c in complaints() {
+                item(out, &c?)?;
                 counts.complaints += 1;
             }
             out.write_all(b"\n]\n")?;
@@ -141,12 +215,12 @@ pub fn export(
         ExportFormat::Csv => {
             let mut w = csv::Writer::from_writer(&mut *out);
             w.write_record(CSV_COLUMNS)?;
-            for p in store.protocols() {
-                w.write_record(protocol_row(&p?.protocol)?)?;
+            for p in protocols() {
+                w.write_record(protocol_row(&p?)?)?;
                 counts.protocols += 1;
             }
-            for c in store.complaints() {
-                w.write_record(complaint_row(&c?.complaint))?;
+            for c in complaints() {
+                w.write_record(complaint_row(&c?))?;
                 counts.complaints += 1;
             }
             w.flush()?;

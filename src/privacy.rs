@@ -271,6 +271,36 @@ pub fn identifier_with_number<'a>(
         .map(|(name, _)| name)
 }
 
+/// Keyed pseudonyms for children's references: HMAC-SHA-256 with a key kept in the store, so
+/// one child gets one pseudonym in every export from that store, and nobody without the store
+/// can compute or reverse them (a plain hash of a reference could be found by trying them all).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Pseudonymiser {
+    key: [u8; 32],
+}
+
+impl std::fmt::Debug for Pseudonymiser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Pseudonymiser(..)")
+    }
+}
+
+impl Pseudonymiser {
+    pub fn new(key: [u8; 32]) -> Pseudonymiser {
+        Pseudonymiser { key }
+    }
+
+    /// `psn-` and 16 hex digits (64 bits) of the HMAC of the reference as stored.
+    pub fn of(&self, child_ref: &str) -> String {
+        use hmac::Mac;
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&self.key)
+            .expect("HMAC takes a key of any length");
+        mac.update(child_ref.as_bytes());
+        let digest = mac.finalize().into_bytes();
+        format!("psn-{}", crate::audit::hex(&digest[..8]))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -470,6 +500,18 @@ mod tests {
         let mut redacted = p.clone();
         assert!(redact_protocol(&mut redacted));
         assert!(!serde_json::to_string(&redacted).unwrap().contains("010190"));
+    }
+
+    #[test]
+    fn pseudonyms_are_stable_per_key_and_differ_across_keys() {
+        let a = Pseudonymiser::new([1; 32]);
+        let b = Pseudonymiser::new([2; 32]);
+        assert_eq!(a.of("B-SOL-0012"), a.of("B-SOL-0012"));
+        assert_ne!(a.of("B-SOL-0012"), a.of("B-SOL-0013"));
+        assert_ne!(a.of("B-SOL-0012"), b.of("B-SOL-0012"));
+        let p = a.of("B-SOL-0012");
+        assert!(p.starts_with("psn-") && p.len() == 20, "{p}");
+        assert!(!format!("{a:?}").contains('1'));
     }
 
     #[test]

@@ -61,6 +61,10 @@ pub enum Funnel {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Row {
     pub group: String,
+    /// The group as grouped (a child's reference as stored, where `group` shows it masked):
+    /// what [`pseudonymise_children`] derives pseudonyms from. Never written out.
+    #[serde(skip)]
+    pub key: String,
     pub protocols: u64,
     pub measures: u64,
     pub complaints: u64,
@@ -292,6 +296,17 @@ impl<'p, K> Groups<'p, K> {
     }
 }
 
+/// Rows grouped by child: each child's group named by its pseudonym (as `tvang export
+/// --pseudonymise` names it) instead of its masked reference.
+pub fn pseudonymise_children(rows: &mut [Row], pseudonyms: &crate::privacy::Pseudonymiser) {
+    for row in rows
+        .iter_mut()
+        .filter(|r| r.group != "total" && r.key != "?")
+    {
+        row.group = pseudonyms.of(&row.key);
+    }
+}
+
 /// Computes one row per group (in a natural order) followed by the total row. `complaints`
 /// refer to protocols by their position in `protocols`.
 pub fn compute<'p, P: StatsSubject + 'p>(
@@ -384,8 +399,9 @@ pub fn compute<'p, P: StatsSubject + 'p>(
     let mut rows: Vec<Row> = groups
         .list
         .iter()
-        .map(|(_, shown, acc)| {
+        .map(|(key, shown, acc)| {
             let mut row = row(shown.clone(), acc, complaints);
+            row.key = key.clone();
             if by == GroupBy::Institution {
                 let n = acc.protocols;
                 row.complaint_rate_funnel = overall_rate
@@ -540,6 +556,7 @@ fn row<K>(group: String, acc: &Acc<K>, complaints: &[ComplaintStat]) -> Row {
     let (protocols, n_complaints) = (acc.protocols, acc.complaints.len() as u64);
     let days = &o.handling_days;
     Row {
+        key: group.clone(),
         group,
         protocols,
         measures: acc.measures,
@@ -1066,6 +1083,7 @@ mod output_tests {
     #[test]
     fn every_column_is_a_row_field_and_suppression_hides_derived_figures() {
         let row = Row {
+            key: "Lia".into(),
             group: "Lia".into(),
             protocols: 40,
             measures: 44,

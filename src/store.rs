@@ -58,6 +58,7 @@ const META_PROTOCOLS: &[u8] = b"mcount_protocols";
 const META_COMPLAINTS: &[u8] = b"mcount_complaints";
 const META_NEXT_AUDIT: &[u8] = b"mnext_audit";
 const META_AUDIT_HEAD: &[u8] = b"maudit_head";
+const META_PSEUDONYM_KEY: &[u8] = b"mpseudonym_key";
 
 #[derive(Debug)]
 pub enum StoreError {
@@ -867,6 +868,12 @@ impl Store {
     }
 }
 
+fn reveal_event(record: RecordRef, author: &str, at: DateTime<Utc>, via: &str) -> Event {
+    Event::new(at, author, crate::audit::Action::Reveal)
+        .record(record)
+        .change("", via)
+}
+
 /// What [`Store::apply_changes`] did.
 #[derive(Debug)]
 pub struct Applied {
@@ -1003,6 +1010,75 @@ impl Store {
         self.data.apply_batch(batch).map_err(|e| self.sled_err(e))?;
         self.flush()?;
         Ok(entries)
+    }
+
+    /// The store's pseudonym key, made (from the OS's random source) and saved on first use.
+    pub fn pseudonymiser(&self) -> Result<crate::privacy::Pseudonymiser, StoreError> {
+        if let Some(v) = self
+            .data
+            .get(META_PSEUDONYM_KEY)
+            .map_err(|e| self.sled_err(e))?
+        {
+            let key: [u8; 32] = v
+                .as_ref()
+                .try_into()
+                .map_err(|_| self.corrupt("pseudonym_key"))?;
+            return Ok(crate::privacy::Pseudonymiser::new(key));
+        }
+        let mut key = [0u8; 32];
+        getrandom::fill(&mut key).map_err(|e| StoreError::Io {
+            path: self.path.clone(),
+            source: std::io::Error::other(e.to_string()),
+        })?;
+        // Another writer cannot race us (the store is locked to this process), but keep the
+        // first key if one appeared anyway.
+        let _ = self
+            .data
+            .compare_and_swap(META_PSEUDONYM_KEY, None as Option<&[u8]>, Some(&key[..]))
+            .map_err(|e| self.sled_err(e))?;
+        self.flush()?;
+        self.pseudonymiser()
+    }
+
+    /// The protocol as stored, for an inspector who asked to see it unmasked; the reveal is
+    /// written to the audit log (flushed) before it is returned, when there was anything to
+    /// reveal. `via` says where (`tvang show`, the detail view).
+    pub fn reveal_protocol(
+        &self,
+        id: u64,
+        author: &str,
+        at: DateTime<Utc>,
+        via: &str,
+    ) -> Result<Option<StoredProtocol>, StoreError> {
+        let Some(sp) = self.protocol_unmasked(id)? else {
+            return Ok(None);
+        };
+        if sp.clone().masked() != sp {
+            self.log(vec![reveal_event(RecordRef::protocol(id), author, at, via)])?;
+        }
+        Ok(Some(sp))
+    }
+
+    /// A complaint as stored; see [`Store::reveal_protocol`].
+    pub fn reveal_complaint(
+        &self,
+        id: u64,
+        author: &str,
+        at: DateTime<Utc>,
+        via: &str,
+    ) -> Result<Option<StoredComplaint>, StoreError> {
+        let Some(sc) = self.complaint_unmasked(id)? else {
+            return Ok(None);
+        };
+        if sc.clone().masked() != sc {
+            self.log(vec![reveal_event(
+                RecordRef::complaint(id),
+                author,
+                at,
+                via,
+            )])?;
+        }
+        Ok(Some(sc))
     }
 
     /// The log entries about one record, oldest first.

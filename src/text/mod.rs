@@ -160,6 +160,116 @@ impl fmt::Display for ImportError {
     }
 }
 
+pub const STANDARD_OUTPUT: &str = "standard ut";
+/// Where a reveal happened, for the audit log.
+pub const REVEALED_VIA_SHOW: &str = "tvang show --reveal";
+pub const REVEALED_VIA_DETAIL: &str = "detaljvisningen";
+
+/// What the audit log says an export wrote: how many (None: cut off by the reader), the format
+/// and how private.
+pub fn export_logged(
+    counts: Option<(usize, usize)>,
+    format: &str,
+    privacy: &crate::export::ExportPrivacy,
+) -> String {
+    use crate::export::ExportPrivacy;
+    let how = match privacy {
+        ExportPrivacy::Masked => "fødselsnummer maskert",
+        ExportPrivacy::Revealed => "fødselsnummer avslørt",
+        ExportPrivacy::Pseudonymised {
+            with_text: false, ..
+        } => "pseudonymisert, uten fritekst",
+        ExportPrivacy::Pseudonymised {
+            with_text: true, ..
+        } => "pseudonymisert, med fritekst",
+    };
+    match counts {
+        Some((p, c)) => format!("{p} protokoller og {c} klager, {format}, {how}"),
+        None => format!("avbrutt av mottakeren, {format}, {how}"),
+    }
+}
+
+pub fn audit_intact(entries: u64, head: &str) -> String {
+    format!(
+        "Revisjonsloggen er hel: {entries} oppføringer, kjeden stemmer.\nSiste hash: {head}\n(Noter den et annet sted: en senere --verify kan sammenlignes med den.)\n"
+    )
+}
+
+pub fn audit_broken(b: &crate::audit::Break, intact: u64) -> String {
+    use crate::audit::Break;
+    let what = match b {
+        Break::Edited { seq } => {
+            format!("oppføring {seq} er endret etter at den ble skrevet (hashen stemmer ikke)")
+        }
+        Break::Unlinked { seq } => format!(
+            "oppføring {seq} følger ikke oppføringen før den (en oppføring er fjernet, satt inn eller flyttet)"
+        ),
+        Break::Unreadable { position, detail } => {
+            format!("oppføring nr. {position} kan ikke leses ({detail})")
+        }
+        Break::Truncated { .. } => {
+            "loggen slutter før den siste oppføringen lageret har registrert (oppføringer på slutten er fjernet)".to_string()
+        }
+    };
+    format!("revisjonsloggen er brutt: {what}. De {intact} oppføringene før er hele.")
+}
+
+/// The audit log as a table, oldest first.
+pub fn audit_table(
+    entries: &[crate::audit::AuditEntry],
+    names: &std::collections::HashMap<crate::review::RecordRef, String>,
+) -> String {
+    if entries.is_empty() {
+        return "Ingen oppføringer.\n".to_string();
+    }
+    let mut s = format!(
+        "{} {} {} {} {}\n",
+        pad("Nr", 6),
+        pad("Tid", 16),
+        pad("Hvem", 14),
+        pad("Post", 28),
+        "Hva"
+    );
+    for e in entries {
+        let record = e
+            .record
+            .map(|r| names.get(&r).cloned().unwrap_or_default())
+            .unwrap_or_default();
+        s.push_str(&format!(
+            "{} {} {} {} {}\n",
+            pad(&e.seq.to_string(), 6),
+            pad(&crate::time::oslo_minute(&e.at), 16),
+            pad(&e.author, 14),
+            pad(&record, 28),
+            audit_description(e)
+        ));
+    }
+    s
+}
+
+/// The audit log as JSON: the entries as stored (old and new values masked), each with the
+/// record's INSTITUTION/ID as `reference`.
+pub fn audit_json(
+    entries: &[crate::audit::AuditEntry],
+    names: &std::collections::HashMap<crate::review::RecordRef, String>,
+) -> String {
+    let items: Vec<serde_json::Value> = entries
+        .iter()
+        .map(|e| {
+            let mut e = e.clone();
+            for v in [&mut e.field, &mut e.old, &mut e.new] {
+                *v = crate::privacy::mask(v).into_owned();
+            }
+            let mut v = serde_json::to_value(&e).expect("serialisable");
+            if let Some(name) = e.record.and_then(|r| names.get(&r)) {
+                v["reference"] = name.clone().into();
+            }
+            v
+        })
+        .collect();
+    serde_json::to_string_pretty(&items).expect("serialisable") + "\n"
+}
+
 /// What the audit log says an import batch stored from a file.
 pub fn import_logged(new: usize, updated: usize) -> String {
     match updated {
