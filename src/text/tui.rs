@@ -674,3 +674,8 @@ pub fn search_chip(text: &str) -> String {
 }
 
 pub const SORTED_BY_SCORE: &str = "sortert etter treff";
+
+pub const REVEAL_SHOWN: &str =
+    "Fødselsnummer vises og er loggført i revisjonsloggen. v skjuler dem igjen.";
+pub const REVEAL_HIDDEN: &str = "Fødselsnummer maskert igjen.";
+pub const REVEAL_NOTHING: &str = "Ingen fødselsnummer å vise i denne posten.";

@@ -42,10 +42,12 @@ pub enum Action {
     Search,
     SearchNext,
     SearchPrev,
+    /// Show (or hide again) the fødselsnummer in the record shown; written to the audit log.
+    Reveal,
 }
 
 impl Action {
-    pub const ALL: [Action; 36] = [
+    pub const ALL: [Action; 37] = [
         Action::Quit,
         Action::Help,
         Action::CommandLine,
@@ -82,6 +84,7 @@ impl Action {
         Action::Search,
         Action::SearchNext,
         Action::SearchPrev,
+        Action::Reveal,
     ];
 
     pub fn name(self) -> String {

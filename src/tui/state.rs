@@ -41,6 +41,9 @@ pub struct Detail {
     pub audit: Vec<crate::audit::AuditEntry>,
     /// Earlier imported versions of the protocol.
     pub versions: Vec<StoredProtocol>,
+    /// Fødselsnummer shown unmasked (the inspector asked; the audit log says so). Leaving the
+    /// record masks them again.
+    pub revealed: bool,
 }
 
 /// The statistics screen's tabs.
@@ -665,6 +668,7 @@ impl App {
                 }
             }
             Action::Classify => self.classify_menu(),
+            Action::Reveal => self.toggle_reveal(),
             Action::Annotate => {
                 let records = self.targets();
                 if !records.is_empty() {
@@ -1026,6 +1030,45 @@ impl App {
         }
     }
 
+    /// Shows the detail's fødselsnummer unmasked, logged, or masks them again.
+    fn toggle_reveal(&mut self) {
+        let Some(d) = &self.detail else { return };
+        if d.revealed {
+            self.open_detail();
+            return self.say(MessageKind::Info, t::REVEAL_HIDDEN);
+        }
+        let (author, now) = (self.author.clone(), self.now());
+        let store = Arc::clone(&self.store);
+        let mut d = d.clone();
+        let result = (|| -> Result<bool, StoreError> {
+            let via = crate::text::REVEALED_VIA_DETAIL;
+            let before = d.audit.len();
+            if let Some(sp) = &d.protocol {
+                d.protocol = store.reveal_protocol(sp.id, &author, now, via)?;
+            }
+            if let Some(sc) = &d.complaint {
+                d.complaint = store.reveal_complaint(sc.id, &author, now, via)?;
+            }
+            for (c, _) in &mut d.complaints {
+                if let Some(revealed) = store.reveal_complaint(c.id, &author, now, via)? {
+                    *c = revealed;
+                }
+            }
+            d.audit = store.audit(d.record)?;
+            // The store logs a reveal only when there was something to reveal.
+            Ok(d.audit.len() > before)
+        })();
+        match result {
+            Ok(true) => {
+                d.revealed = true;
+                self.detail = Some(d);
+                self.say(MessageKind::Info, t::REVEAL_SHOWN);
+            }
+            Ok(false) => self.say(MessageKind::Info, t::REVEAL_NOTHING),
+            Err(e) => self.say(MessageKind::Error, e.to_string()),
+        }
+    }
+
     fn load_detail(&self, record: RecordRef) -> Result<Detail, StoreError> {
         let store = &self.store;
         let mut d = Detail {
@@ -1039,6 +1082,7 @@ impl App {
             protocol_review: None,
             audit: store.audit(record)?,
             versions: Vec::new(),
+            revealed: false,
         };
         let row = self.queue.row_of(record).map(|i| &self.queue.rows[i]);
         let protocol_id = match record.kind {
