@@ -53,6 +53,17 @@ enum Command {
     Search(SearchArgs),
     /// The audit log: imports, changes, reveals, exports; --verify checks its hash chain
     Audit(AuditArgs),
+    /// Write the whole store (records, reviews, notes, audit log) to FILE: gzip JSON Lines with
+    /// a checksum
+    Backup {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Restore a backup FILE into an empty store (checked before anything is written)
+    Restore {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
     /// Write deterministic synthetic protocols and complaints (never real people)
     Generate(GenerateArgs),
     /// Keymap files of the terminal UI
@@ -449,6 +460,8 @@ fn with_store(
         Command::Stats(args) => cmd_stats(&store, &catalogue, args),
         Command::Search(args) => cmd_search(&store, &catalogue, args),
         Command::Audit(args) => cmd_audit(&store, args),
+        Command::Backup { file } => cmd_backup(&store, &file, &author),
+        Command::Restore { file } => cmd_restore(&store, &file, &author),
         Command::Generate(_) | Command::Keymap(_) => unreachable!("needs no store"),
     }
 }
@@ -762,6 +775,30 @@ fn resolve_reference(
         }
     }
     Ok((protocols, complaints))
+}
+
+fn cmd_backup(store: &Store, file: &std::path::Path, author: &str) -> Result<ExitCode, Failure> {
+    let summary =
+        tvang::export::write_file_atomically(file, |out| tvang::backup::write(store, out))
+            .map_err(|e| Failure::new(text::backup_error(file, &e), 2))?;
+    store.log(vec![tvang::audit::Event::new(
+        tvang::time::now_utc(),
+        author,
+        tvang::audit::Action::Backup,
+    )
+    .field(file.display().to_string())
+    .change("", text::backup_logged(summary.entries))])?;
+    emit(&text::backup_written(file, &summary));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_restore(store: &Store, file: &std::path::Path, author: &str) -> Result<ExitCode, Failure> {
+    let mut input = std::fs::File::open(file)
+        .map_err(|e| Failure::new(format!("{}: {e}", file.display()), 2))?;
+    let summary = tvang::backup::restore(store, &mut input, author, &file.display().to_string())
+        .map_err(|e| Failure::new(text::backup_error(file, &e), 2))?;
+    emit(&text::restored(file, &summary));
+    Ok(ExitCode::SUCCESS)
 }
 
 fn cmd_audit(store: &Store, args: AuditArgs) -> Result<ExitCode, Failure> {

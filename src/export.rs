@@ -84,14 +84,27 @@ pub const CSV_COLUMNS: &[&str] = &[
 ];
 
 /// Writes a whole file beside its target (through `write`), syncs it and renames it into
-/// place: a failed or interrupted write never leaves half a file under the name asked for.
+/// place: a failed or interrupted write never leaves half a file under the name asked for. The
+/// file is created owner-only (0600).
+/// A new file only its owner may read: exports and backups hold personal data about children.
+fn private_file(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::File::options();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)
+}
+
 pub fn write_file_atomically<T, E: From<std::io::Error>>(
     path: &std::path::Path,
     write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<T, E>,
 ) -> Result<T, E> {
     let tmp = path.with_extension("tvang-partial");
     let result = (|| {
-        let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        let mut out = std::io::BufWriter::new(private_file(&tmp)?);
         let value = write(&mut out)?;
         // Flushing here, not on drop, so that a failed last write is an error.
         let file = out.into_inner().map_err(|e| e.into_error())?;

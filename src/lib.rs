@@ -5,6 +5,7 @@
 //! synthetic data generator. The command line (`src/main.rs`, `src/cli.rs`) sits on top.
 
 pub mod audit;
+pub mod backup;
 pub mod catalogue;
 pub mod config;
 pub mod export;

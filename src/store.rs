@@ -1081,6 +1081,51 @@ impl Store {
         Ok(Some(sc))
     }
 
+    /// Every key and value, in key order: with the store held by this process, a consistent
+    /// snapshot (what [`crate::backup`] writes).
+    pub fn raw_entries(
+        &self,
+    ) -> impl Iterator<Item = Result<(sled::IVec, sled::IVec), StoreError>> + '_ {
+        self.data
+            .iter()
+            .map(move |e| e.map_err(|e| self.sled_err(e)))
+    }
+
+    /// Whether the store holds nothing anyone made: no records, reviews, log or saved filters.
+    pub fn is_empty_of_data(&self) -> Result<bool, StoreError> {
+        for prefix in [b'p', b'k', b'r', b'L', b's', b'a'] {
+            if self
+                .data
+                .scan_prefix([prefix])
+                .next()
+                .transpose()
+                .map_err(|e| self.sled_err(e))?
+                .is_some()
+            {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Writes a backup's entries in one atomic batch, flushed, then brings its schema up to
+    /// this build's (a backup from an older tvang) and logs the restore.
+    pub fn restore_raw(
+        &self,
+        entries: Vec<(Vec<u8>, Vec<u8>)>,
+        restored: Event,
+    ) -> Result<(), StoreError> {
+        let mut batch = sled::Batch::default();
+        for (k, v) in entries {
+            batch.insert(k, v);
+        }
+        self.data.apply_batch(batch).map_err(|e| self.sled_err(e))?;
+        self.flush()?;
+        self.check_schema()?;
+        self.log(vec![restored])?;
+        Ok(())
+    }
+
     /// The log entries about one record, oldest first.
     pub fn audit(&self, record: RecordRef) -> Result<Vec<AuditEntry>, StoreError> {
         let mut out = Vec::new();
@@ -1509,6 +1554,12 @@ fn stored_json(
 /// compressed because JSON repeats its field names in every record: the store is about a tenth
 /// smaller for it.
 const SPLIT_LZ4: u8 = 2;
+
+/// A stored JSON value (record, review, log entry, filter) as JSON, decompressed; `None` for the
+/// keys whose values are binary. What a backup writes readably.
+pub fn json_value(key: &[u8], value: &[u8]) -> Option<Result<serde_json::Value, String>> {
+    matches!(key.first(), Some(b'p' | b'k' | b'h' | b'r' | b'L' | b's')).then(|| decode_json(value))
+}
 
 /// Decodes a stored record, compressed or plain.
 fn decode_json<T: for<'de> Deserialize<'de>>(value: &[u8]) -> Result<T, String> {

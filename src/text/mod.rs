@@ -270,6 +270,54 @@ pub fn audit_json(
     serde_json::to_string_pretty(&items).expect("serialisable") + "\n"
 }
 
+pub fn restore_logged(entries: u64, created_at: &chrono::DateTime<chrono::Utc>) -> String {
+    format!(
+        "{entries} oppføringer fra sikkerhetskopi tatt {}",
+        crate::time::oslo_minute(created_at)
+    )
+}
+
+pub fn backup_logged(entries: u64) -> String {
+    format!("{entries} oppføringer")
+}
+
+pub fn backup_written(path: &std::path::Path, s: &crate::backup::Summary) -> String {
+    format!(
+        "Sikkerhetskopi skrevet til {}: {} protokoller, {} klager ({} oppføringer med sjekksum).\n",
+        path.display(),
+        s.protocols,
+        s.complaints,
+        s.entries
+    )
+}
+
+pub fn restored(path: &std::path::Path, s: &crate::backup::Summary) -> String {
+    format!(
+        "Gjenopprettet fra {}: {} protokoller, {} klager ({} oppføringer). Kontroller med «tvang audit --verify».\n",
+        path.display(),
+        s.protocols,
+        s.complaints,
+        s.entries
+    )
+}
+
+pub fn backup_error(path: &std::path::Path, e: &crate::backup::BackupError) -> String {
+    use crate::backup::BackupError;
+    match e {
+        BackupError::Io(e) => format!("{}: {e}", path.display()),
+        BackupError::Store(e) => e.to_string(),
+        BackupError::Invalid { line, detail } => format!(
+            "{}:{line}: {detail}; ingenting er skrevet til lageret",
+            path.display()
+        ),
+        BackupError::NotEmpty => "lageret er ikke tomt: gjenopprett til et nytt lager (--db NY_MAPPE)".to_string(),
+        BackupError::NewerSchema { found, supported } => format!(
+            "{}: sikkerhetskopien har skjemaversjon {found}, denne tvang kan bare lese opptil {supported}; oppgrader tvang",
+            path.display()
+        ),
+    }
+}
+
 /// What the audit log says an import batch stored from a file.
 pub fn import_logged(new: usize, updated: usize) -> String {
     match updated {
