@@ -451,6 +451,9 @@ fn with_store(
     // Who the audit log names for imports, reveals and exports.
     let author = load_config(&tui.config)?.author();
     let store = Store::open(&store_dir(db)?)?;
+    if let Some(warning) = text::store_was_open(store.opened_too_wide()) {
+        eprintln!("tvang: {warning}");
+    }
     match command {
         Command::Open(_) => unreachable!("handled above"),
         Command::Import(args) => cmd_import(&store, &catalogue, args, &author),
@@ -534,6 +537,9 @@ fn cmd_open(
         config.author(),
         config.triage,
     )?;
+    if let Some(warning) = text::store_was_open(store.opened_too_wide()) {
+        app.warn(warning);
+    }
     let result = tvang::tui::run::run(&mut app);
     drop(app);
     store.flush()?;

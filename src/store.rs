@@ -169,6 +169,8 @@ pub struct Store {
     /// Held from reading the audit log's head to writing the batch that extends it: the TUI
     /// imports on a thread while the inspector edits.
     audit_lock: std::sync::Mutex<()>,
+    /// Files and folders of the store that others could read when it was opened (now fixed).
+    too_open: Vec<(PathBuf, u32)>,
     // Held for the life of the store; the OS releases it when the process ends, however it ends.
     _lock: File,
 }
@@ -181,6 +183,8 @@ impl Store {
             source,
         };
         create_private_dir(dir).map_err(io)?;
+        // Looked at before this process creates anything: what was open to others already.
+        let too_open = private_permissions(dir, false);
         let lock_path = dir.join("tvang.lock");
         let lock = File::options()
             .create(true)
@@ -210,13 +214,14 @@ impl Store {
             .mode(sled::Mode::HighThroughput)
             .open()
             .map_err(sled_err)?;
-        restrict_permissions(dir);
+        private_permissions(dir, true);
         let data = db.open_tree("data").map_err(sled_err)?;
         let store = Store {
             db,
             data,
             path: dir.to_path_buf(),
             audit_lock: std::sync::Mutex::new(()),
+            too_open,
             _lock: lock,
         };
         store.check_schema()?;
@@ -225,6 +230,12 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// What was readable or writable by others when the store was opened, with its mode then
+    /// (tvang has made it owner-only since): the user should be told.
+    pub fn opened_too_wide(&self) -> &[(PathBuf, u32)] {
+        &self.too_open
     }
 
     fn sled_err(&self, source: sled::Error) -> StoreError {
@@ -1817,30 +1828,41 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)
 }
 
-/// The data are about children: keep sled's files owner-only. Best effort; a file sled creates
-/// later sits inside the 0700 directory.
+/// The data are about children: keep sled's files owner-only (with `fix`; best effort, and a
+/// file sled creates later sits inside the 0700 directory). Returns what is open to others
+/// (path and mode), for a warning: someone may have read it.
 #[cfg(unix)]
-fn restrict_permissions(dir: &Path) {
+fn private_permissions(dir: &Path, fix: bool) -> Vec<(PathBuf, u32)> {
     use std::os::unix::fs::PermissionsExt;
-    fn walk(path: &Path) {
+    fn walk(path: &Path, fix: bool, wider: &mut Vec<(PathBuf, u32)>) {
         let Ok(meta) = std::fs::symlink_metadata(path) else {
             return;
         };
         let mode = if meta.is_dir() { 0o700 } else { 0o600 };
-        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode));
+        let found = meta.permissions().mode() & 0o777;
+        if found & 0o077 != 0 {
+            wider.push((path.to_path_buf(), found));
+        }
+        if fix && found != mode {
+            let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode));
+        }
         if meta.is_dir() {
             if let Ok(entries) = std::fs::read_dir(path) {
                 for e in entries.flatten() {
-                    walk(&e.path());
+                    walk(&e.path(), fix, wider);
                 }
             }
         }
     }
-    walk(dir);
+    let mut wider = Vec::new();
+    walk(dir, fix, &mut wider);
+    wider
 }
 
 #[cfg(not(unix))]
-fn restrict_permissions(_dir: &Path) {}
+fn private_permissions(_dir: &Path, _fix: bool) -> Vec<(PathBuf, u32)> {
+    Vec::new()
+}
 
 #[cfg(test)]
 mod tests {

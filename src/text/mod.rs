@@ -160,6 +160,19 @@ impl fmt::Display for ImportError {
     }
 }
 
+/// The store was open to other users when tvang opened it (what, and its mode then).
+pub fn store_was_open(too_open: &[(std::path::PathBuf, u32)]) -> Option<String> {
+    let (first, mode) = too_open.first()?;
+    let others = match too_open.len() - 1 {
+        0 => String::new(),
+        n => format!(" og {n} til"),
+    };
+    Some(format!(
+        "advarsel: lageret var åpent for andre brukere ({} med tilgang {mode:04o}{others}); tvang har nå gjort det privat (0700/0600), men vurder om noen kan ha lest det",
+        first.display()
+    ))
+}
+
 pub const STANDARD_OUTPUT: &str = "standard ut";
 /// Where a reveal happened, for the audit log.
 pub const REVEALED_VIA_SHOW: &str = "tvang show --reveal";

@@ -344,6 +344,11 @@ impl App {
         self.offset = self.offset.min(max_offset);
     }
 
+    /// A warning for the message line, from outside the TUI (the store's permissions at start).
+    pub fn warn(&mut self, text: impl Into<String>) {
+        self.say(MessageKind::Error, text);
+    }
+
     pub(super) fn say(&mut self, kind: MessageKind, text: impl Into<String>) {
         self.message = Some((kind, text.into()));
     }
