@@ -159,8 +159,11 @@ fn unhex(s: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
+/// A store's keys and values.
+type Entries = Vec<(Vec<u8>, Vec<u8>)>;
+
 /// Reads and checks a backup: every entry, once the checksum and count held.
-fn read(input: &mut dyn std::io::Read) -> Result<(Header, Vec<(Vec<u8>, Vec<u8>)>), BackupError> {
+fn read(input: &mut dyn std::io::Read) -> Result<(Header, Entries), BackupError> {
     let invalid = |line: usize, detail: String| BackupError::Invalid { line, detail };
     let reader = std::io::BufReader::new(flate2::read::GzDecoder::new(input));
     let mut hash = Sha256::new();
