@@ -225,6 +225,8 @@ impl Store {
             _lock: lock,
         };
         store.check_schema()?;
+        // Made with the store, so that a backup carries it and pseudonyms survive a restore.
+        store.pseudonymiser()?;
         Ok(store)
     }
 

@@ -10,21 +10,6 @@ use tempfile::tempdir;
 use tvang::catalogue::Catalogue;
 use tvang::model::Protocol;
 
-/// The store's sled database, opened directly to edit it behind tvang's back. sled's background
-/// threads may hold its lock a moment after a store is dropped, so this retries for a while.
-fn open_raw_sled(db: &std::path::Path) -> sled::Db {
-    let started = Instant::now();
-    loop {
-        match sled::open(db.join("sled")) {
-            Ok(raw) => return raw,
-            Err(_) if started.elapsed() < Duration::from_secs(10) => {
-                std::thread::sleep(Duration::from_millis(50))
-            }
-            Err(e) => panic!("{e}"),
-        }
-    }
-}
-
 fn exported_jsonl(db: &std::path::Path) -> String {
     let run = tvang(db, &["export", "--format", "jsonl"]);
     assert_eq!(run.code, 0, "{}", run.stderr);

@@ -839,3 +839,73 @@ fn snapshot_search() {
     press(app, "n");
     snapshot("search_kept", app);
 }
+
+#[test]
+fn v_in_the_detail_view_reveals_a_fodselsnummer_logged_and_leaving_masks_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Store::open(&dir.path().join("db")).unwrap());
+    let catalogue = Arc::new(Catalogue::built_in());
+    tvang::import::import_paths(
+        &store,
+        &catalogue,
+        &["tests/fixtures/privacy/records.jsonl".into()],
+        tvang::import::ImportOptions::default(),
+        &mut |_| {},
+    )
+    .unwrap();
+    let mut app = App::new(
+        store,
+        catalogue,
+        Keymap::built_in(),
+        "kari".into(),
+        TriageRules::default(),
+    )
+    .unwrap();
+    app.clock = Some(clock());
+    app.resize(120, 40);
+    let app = &mut app;
+    app.resize(220, 40);
+    let queue = screen(app, 220, 40);
+    app.resize(120, 40);
+    assert!(queue.contains("548808 **"), "{queue}");
+    assert!(!queue.contains("54880812370"), "{queue}");
+    let p1 = app
+        .store
+        .find_protocols("Solbakken ungdomshjem", "P-1")
+        .unwrap()[0];
+    let record = tvang::review::RecordRef::protocol(p1);
+    let row = app.queue.row_of(record).unwrap();
+    app.cursor = app.visible.iter().position(|&i| i == row).unwrap();
+    press(app, "enter");
+    let masked = screen(app, 120, 40);
+    assert!(masked.contains("Gutten (fnr 148808 *****) slo"), "{masked}");
+    assert!(masked.contains("fødselsnummer i teksten"), "{masked}");
+    assert!(!masked.contains("12387"), "{masked}");
+    press(app, "v");
+    let shown = screen(app, 120, 40);
+    assert!(shown.contains("Gutten (fnr 14880812387) slo"), "{shown}");
+    assert!(shown.contains("loggført"), "the message says so: {shown}");
+    let trail = app.store.audit(record).unwrap();
+    assert_eq!(trail.len(), 1);
+    assert_eq!(trail[0].action, tvang::audit::Action::Reveal);
+    assert_eq!((trail[0].author.as_str(), trail[0].at), ("kari", clock()));
+    press(app, "G");
+    let bottom = screen(app, 120, 40);
+    assert!(
+        bottom.contains("fødselsnummer vist: detaljvisningen"),
+        "the history shows it: {bottom}"
+    );
+    press(app, "v");
+    assert!(!screen(app, 120, 40).contains("12387"), "v masks again");
+    press(app, "v n N");
+    assert!(
+        !screen(app, 120, 40).contains("12387"),
+        "moving to another record and back masks again"
+    );
+    assert_eq!(
+        app.store.audit(record).unwrap().len(),
+        2,
+        "two reveals, hiding is not logged"
+    );
+    assert!(app.store.verify_audit().unwrap().broken.is_none());
+}

@@ -86,3 +86,18 @@ pub fn reopen_store(db: &std::path::Path) -> tvang::store::Store {
         }
     }
 }
+
+/// The store's sled database, opened directly to edit it behind tvang's back. sled's background
+/// threads may hold its lock a moment after a store is dropped, so this retries for a while.
+pub fn open_raw_sled(db: &std::path::Path) -> sled::Db {
+    let started = std::time::Instant::now();
+    loop {
+        match sled::open(db.join("sled")) {
+            Ok(raw) => return raw,
+            Err(_) if started.elapsed() < std::time::Duration::from_secs(10) => {
+                std::thread::sleep(std::time::Duration::from_millis(50))
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+}
