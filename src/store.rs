@@ -352,7 +352,14 @@ impl Store {
                 .field(e.field)
                 .change(e.old, e.new)
         });
-        self.chain_events(batch, events.collect())?;
+        // Before schema 6 there was no chained log: it starts here, at 0 (the old counter
+        // numbered the per-record trails).
+        chain_after(
+            batch,
+            events.collect(),
+            0,
+            crate::audit::GENESIS.to_string(),
+        );
         Ok(())
     }
 
@@ -998,23 +1005,35 @@ impl Store {
         batch: &mut sled::Batch,
         events: Vec<Event>,
     ) -> Result<Vec<AuditEntry>, StoreError> {
-        let (mut next, mut head) = self.audit_head()?;
-        let mut out = Vec::with_capacity(events.len());
-        for event in events {
-            let entry = AuditEntry::chain(event, next, &head);
-            batch.insert(id_key(b'L', next), to_json(&entry));
-            if let Some(record) = entry.record {
-                batch.insert(id_suffixed(record_key(b'l', record), next), vec![]);
-            }
-            head = entry.hash.clone();
-            next += 1;
-            out.push(entry);
-        }
-        batch.insert(META_NEXT_AUDIT, &next.to_be_bytes());
-        batch.insert(META_AUDIT_HEAD, head.as_bytes());
-        Ok(out)
+        let (next, head) = self.audit_head()?;
+        Ok(chain_after(batch, events, next, head))
     }
+}
 
+/// Appends events to the log after entry `next - 1` whose hash is `head`.
+fn chain_after(
+    batch: &mut sled::Batch,
+    events: Vec<Event>,
+    mut next: u64,
+    mut head: String,
+) -> Vec<AuditEntry> {
+    let mut out = Vec::with_capacity(events.len());
+    for event in events {
+        let entry = AuditEntry::chain(event, next, &head);
+        batch.insert(id_key(b'L', next), to_json(&entry));
+        if let Some(record) = entry.record {
+            batch.insert(id_suffixed(record_key(b'l', record), next), vec![]);
+        }
+        head = entry.hash.clone();
+        next += 1;
+        out.push(entry);
+    }
+    batch.insert(META_NEXT_AUDIT, &next.to_be_bytes());
+    batch.insert(META_AUDIT_HEAD, head.as_bytes());
+    out
+}
+
+impl Store {
     /// Writes events to the audit log on their own (a reveal, an export), flushed.
     pub fn log(&self, events: Vec<Event>) -> Result<Vec<AuditEntry>, StoreError> {
         let mut batch = sled::Batch::default();

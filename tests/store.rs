@@ -586,3 +586,64 @@ fn review_changes_persist_with_their_audit_trail_and_undo_restores_them() {
     // Undoing is itself in the trail.
     assert_eq!(store.audit(p).unwrap().len(), 4);
 }
+
+/// Schema 5 kept an unchained audit trail per record (`a`); opening it moves the trail, in its
+/// order, into the chained log.
+#[test]
+fn a_schema_5_audit_trail_is_chained_on_open() {
+    let dir = tempdir().unwrap();
+    let db = dir.path().join("db");
+    assert_eq!(tvang(&db, &["import", &samples()]).code, 0);
+    let old = |seq: u64, id: u64, new: &str| {
+        let mut key = vec![b'a', b'p'];
+        key.extend_from_slice(&id.to_be_bytes());
+        key.extend_from_slice(&seq.to_be_bytes());
+        let value = serde_json::json!({
+            "at": "2025-01-02T10:00:00Z", "author": "kari",
+            "record": {"kind": "protocol", "id": id},
+            "field": "status", "old": "", "new": new,
+        });
+        (key, serde_json::to_vec(&value).unwrap())
+    };
+    {
+        let raw = open_raw_sled(&db);
+        let data = raw.open_tree("data").unwrap();
+        for prefix in [b"L".as_slice(), b"l"] {
+            for key in data.scan_prefix(prefix).keys() {
+                data.remove(key.unwrap()).unwrap();
+            }
+        }
+        data.remove(b"maudit_head").unwrap();
+        // Two changes to protocol 5 and one to 9, interleaved, as schema 5 numbered them.
+        for (key, value) in [
+            old(0, 5, "gjennomgatt"),
+            old(1, 9, "oppfolging"),
+            old(2, 5, "oppfolging"),
+        ] {
+            data.insert(key, value).unwrap();
+        }
+        data.insert(b"mnext_audit", &3u64.to_be_bytes()).unwrap();
+        data.insert(b"mschema_version", &5u32.to_be_bytes())
+            .unwrap();
+        raw.flush().unwrap();
+    }
+    let store = tvang::store::Store::open(&db).unwrap();
+    let five = store.audit(tvang::review::RecordRef::protocol(5)).unwrap();
+    let news: Vec<&str> = five.iter().map(|e| e.new.as_str()).collect();
+    assert_eq!(news, ["gjennomgatt", "oppfolging"]);
+    assert_eq!((five[0].seq, five[1].seq), (0, 2));
+    assert_eq!(five[0].action, tvang::audit::Action::Change);
+    assert_eq!(
+        store
+            .audit(tvang::review::RecordRef::protocol(9))
+            .unwrap()
+            .len(),
+        1
+    );
+    let verified = store.verify_audit().unwrap();
+    assert_eq!((verified.entries, verified.broken), (3, None));
+    drop(store);
+    let raw = open_raw_sled(&db);
+    let data = raw.open_tree("data").unwrap();
+    assert_eq!(data.scan_prefix(b"a").count(), 0, "the old trail is gone");
+}
