@@ -1850,34 +1850,38 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 }
 
 /// The data are about children: keep sled's files owner-only (with `fix`; best effort, and a
-/// file sled creates later sits inside the 0700 directory). Returns what is open to others
-/// (path and mode), for a warning: someone may have read it.
+/// file sled creates later sits inside the 0700 directory). Returns what others could reach
+/// (path and mode): a folder open to them, or a file in folders they may enter. Someone may have
+/// read it, so the user is told. (sled creates its files 0644; inside a 0700 folder nobody else
+/// reaches them, which is no reason to warn.)
 #[cfg(unix)]
 fn private_permissions(dir: &Path, fix: bool) -> Vec<(PathBuf, u32)> {
     use std::os::unix::fs::PermissionsExt;
-    fn walk(path: &Path, fix: bool, wider: &mut Vec<(PathBuf, u32)>) {
+    fn walk(path: &Path, fix: bool, reachable: bool, open: &mut Vec<(PathBuf, u32)>) {
         let Ok(meta) = std::fs::symlink_metadata(path) else {
             return;
         };
         let mode = if meta.is_dir() { 0o700 } else { 0o600 };
         let found = meta.permissions().mode() & 0o777;
-        if found & 0o077 != 0 {
-            wider.push((path.to_path_buf(), found));
+        if reachable && found & 0o077 != 0 {
+            open.push((path.to_path_buf(), found));
         }
         if fix && found != mode {
             let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode));
         }
         if meta.is_dir() {
+            // Others reach what is inside only through folders they may enter.
+            let inside = reachable && found & 0o011 != 0;
             if let Ok(entries) = std::fs::read_dir(path) {
                 for e in entries.flatten() {
-                    walk(&e.path(), fix, wider);
+                    walk(&e.path(), fix, inside, open);
                 }
             }
         }
     }
-    let mut wider = Vec::new();
-    walk(dir, fix, &mut wider);
-    wider
+    let mut open = Vec::new();
+    walk(dir, fix, true, &mut open);
+    open
 }
 
 #[cfg(not(unix))]

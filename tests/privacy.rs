@@ -453,4 +453,9 @@ fn the_store_is_private_and_a_wider_one_is_reported() {
     assert!(warned.stderr.contains("0755"), "{}", warned.stderr);
     assert_eq!(mode(&db), 0o700, "made private again");
     assert!(!tvang(&db, &["list"]).stderr.contains("advarsel"));
+    // sled makes its own files 0644; inside the private folder nobody else reaches them.
+    let conf = db.join("sled").join("conf");
+    std::fs::set_permissions(&conf, std::fs::Permissions::from_mode(0o644)).unwrap();
+    assert!(!tvang(&db, &["list"]).stderr.contains("advarsel"));
+    assert_eq!(mode(&conf), 0o600, "but it is made private all the same");
 }
