@@ -799,9 +799,9 @@ fn cmd_backup(store: &Store, file: &std::path::Path, author: &str) -> Result<Exi
 }
 
 fn cmd_restore(store: &Store, file: &std::path::Path, author: &str) -> Result<ExitCode, Failure> {
-    let mut input = std::fs::File::open(file)
-        .map_err(|e| Failure::new(format!("{}: {e}", file.display()), 2))?;
-    let summary = tvang::backup::restore(store, &mut input, author, &file.display().to_string())
+    let open =
+        || -> std::io::Result<Box<dyn std::io::Read>> { Ok(Box::new(std::fs::File::open(file)?)) };
+    let summary = tvang::backup::restore(store, &open, author, &file.display().to_string())
         .map_err(|e| Failure::new(text::backup_error(file, &e), 2))?;
     emit(&text::restored(file, &summary));
     Ok(ExitCode::SUCCESS)

@@ -59,6 +59,8 @@ const META_COMPLAINTS: &[u8] = b"mcount_complaints";
 const META_NEXT_AUDIT: &[u8] = b"mnext_audit";
 const META_AUDIT_HEAD: &[u8] = b"maudit_head";
 const META_PSEUDONYM_KEY: &[u8] = b"mpseudonym_key";
+/// Present while `tvang restore` writes: a store that still has it was restored only in part.
+const META_RESTORING: &[u8] = b"mrestoring";
 
 #[derive(Debug)]
 pub enum StoreError {
@@ -255,6 +257,15 @@ impl Store {
     }
 
     fn check_schema(&self) -> Result<(), StoreError> {
+        if self
+            .data
+            .contains_key(META_RESTORING)
+            .map_err(|e| self.sled_err(e))?
+        {
+            return Err(self.corrupt(
+                "gjenopprettingen ble avbrutt; slett mappen og kjør «tvang restore» på nytt",
+            ));
+        }
         match self.data.get(META_SCHEMA).map_err(|e| self.sled_err(e))? {
             Some(v) => {
                 let found = decode_u32(&v).ok_or_else(|| self.corrupt("schema_version"))?;
@@ -1140,18 +1151,25 @@ impl Store {
         Ok(true)
     }
 
-    /// Writes a backup's entries in one atomic batch, flushed, then brings its schema up to
-    /// this build's (a backup from an older tvang) and logs the restore.
-    pub fn restore_raw(
-        &self,
-        entries: Vec<(Vec<u8>, Vec<u8>)>,
-        restored: Event,
-    ) -> Result<(), StoreError> {
+    /// Writes part of a backup's entries in one atomic batch, flushed. Each batch marks the
+    /// store as being restored, [`Store::finish_restore`] clears the mark: a store whose restore
+    /// was cut off refuses to open instead of passing for a whole one.
+    pub fn restore_batch(&self, entries: Vec<(Vec<u8>, Vec<u8>)>) -> Result<(), StoreError> {
         let mut batch = sled::Batch::default();
+        batch.insert(META_RESTORING, &[1u8]);
         for (k, v) in entries {
             batch.insert(k, v);
         }
         self.data.apply_batch(batch).map_err(|e| self.sled_err(e))?;
+        self.flush()
+    }
+
+    /// Ends a restore: clears the mark, brings the schema up to this build's (a backup from an
+    /// older tvang) and logs the restore.
+    pub fn finish_restore(&self, restored: Event) -> Result<(), StoreError> {
+        self.data
+            .remove(META_RESTORING)
+            .map_err(|e| self.sled_err(e))?;
         self.flush()?;
         self.check_schema()?;
         self.log(vec![restored])?;
