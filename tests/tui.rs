@@ -26,17 +26,22 @@ fn clock() -> DateTime<Utc> {
 }
 
 fn app_with(import_samples: bool) -> Fixture {
+    // Relative, so the sources shown are the same on every machine (tests run in the package
+    // root).
+    app_importing(if import_samples { &["samples"] } else { &[] })
+}
+
+/// An app on a new store holding what `paths` import.
+fn app_importing(paths: &[&str]) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(Store::open(&dir.path().join("db")).unwrap());
     let catalogue = Arc::new(Catalogue::built_in());
-    if import_samples {
-        // Relative, so the sources shown are the same on every machine (tests run in the
-        // package root).
-        let samples = std::path::PathBuf::from("samples");
+    if !paths.is_empty() {
+        let paths: Vec<std::path::PathBuf> = paths.iter().map(Into::into).collect();
         tvang::import::import_paths(
             &store,
             &catalogue,
-            &[samples],
+            &paths,
             tvang::import::ImportOptions::default(),
             &mut |_| {},
         )
@@ -842,28 +847,8 @@ fn snapshot_search() {
 
 #[test]
 fn v_in_the_detail_view_reveals_a_fodselsnummer_logged_and_leaving_masks_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(Store::open(&dir.path().join("db")).unwrap());
-    let catalogue = Arc::new(Catalogue::built_in());
-    tvang::import::import_paths(
-        &store,
-        &catalogue,
-        &["tests/fixtures/privacy/records.jsonl".into()],
-        tvang::import::ImportOptions::default(),
-        &mut |_| {},
-    )
-    .unwrap();
-    let mut app = App::new(
-        store,
-        catalogue,
-        Keymap::built_in(),
-        "kari".into(),
-        TriageRules::default(),
-    )
-    .unwrap();
-    app.clock = Some(clock());
-    app.resize(120, 40);
-    let app = &mut app;
+    let mut f = app_importing(&["tests/fixtures/privacy/records.jsonl"]);
+    let app = &mut f.app;
     app.resize(220, 40);
     let queue = screen(app, 220, 40);
     app.resize(120, 40);

@@ -412,7 +412,9 @@ impl Reader<'_> {
                         match &mut record {
                             Record::Protocol(p, embedded) => {
                                 crate::privacy::redact_protocol(p);
-                                embedded.as_mut().map(crate::privacy::redact_complaint);
+                                if let Some(c) = embedded {
+                                    crate::privacy::redact_complaint(c);
+                                }
                             }
                             Record::Complaint(c) => {
                                 crate::privacy::redact_complaint(c);
