@@ -890,8 +890,7 @@ impl Store {
             .collect()
     }
 
-    /// Earlier versions of a protocol replaced by `--update`, oldest first.
-    /// The replaced versions of a protocol, oldest first, masked.
+    /// Earlier versions of a protocol replaced by `--update`, oldest first, masked.
     pub fn protocol_history(&self, id: u64) -> Result<Vec<StoredProtocol>, StoreError> {
         let versions: Vec<StoredProtocol> =
             self.json_values(&id_key(b'h', id), &format!("h{id}"))?;
