@@ -185,8 +185,6 @@ impl Store {
             source,
         };
         create_private_dir(dir).map_err(io)?;
-        // Looked at before this process creates anything: what was open to others already.
-        let too_open = private_permissions(dir, false);
         let lock_path = dir.join("tvang.lock");
         let lock = File::options()
             .create(true)
@@ -216,7 +214,9 @@ impl Store {
             .mode(sled::Mode::HighThroughput)
             .open()
             .map_err(sled_err)?;
-        private_permissions(dir, true);
+        // What sled and the lock file just created sits inside a private folder, so only what
+        // was open to others before counts (see `private_permissions`).
+        let too_open = private_permissions(dir);
         let data = db.open_tree("data").map_err(sled_err)?;
         let store = Store {
             db,
@@ -1866,15 +1866,15 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)
 }
 
-/// The data are about children: keep sled's files owner-only (with `fix`; best effort, and a
-/// file sled creates later sits inside the 0700 directory). Returns what others could reach
-/// (path and mode): a folder open to them, or a file in folders they may enter. Someone may have
-/// read it, so the user is told. (sled creates its files 0644; inside a 0700 folder nobody else
-/// reaches them, which is no reason to warn.)
+/// The data are about children: keep sled's files owner-only (best effort; a file sled creates
+/// later sits inside the 0700 directory). Returns what others could reach before (path and
+/// mode): a folder open to them, or a file in folders they may enter. Someone may have read it,
+/// so the user is told. (sled creates its files 0644; inside a 0700 folder nobody else reaches
+/// them, which is no reason to warn.)
 #[cfg(unix)]
-fn private_permissions(dir: &Path, fix: bool) -> Vec<(PathBuf, u32)> {
+fn private_permissions(dir: &Path) -> Vec<(PathBuf, u32)> {
     use std::os::unix::fs::PermissionsExt;
-    fn walk(path: &Path, fix: bool, reachable: bool, open: &mut Vec<(PathBuf, u32)>) {
+    fn walk(path: &Path, reachable: bool, open: &mut Vec<(PathBuf, u32)>) {
         let Ok(meta) = std::fs::symlink_metadata(path) else {
             return;
         };
@@ -1883,7 +1883,7 @@ fn private_permissions(dir: &Path, fix: bool) -> Vec<(PathBuf, u32)> {
         if reachable && found & 0o077 != 0 {
             open.push((path.to_path_buf(), found));
         }
-        if fix && found != mode {
+        if found != mode {
             let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode));
         }
         if meta.is_dir() {
@@ -1891,18 +1891,18 @@ fn private_permissions(dir: &Path, fix: bool) -> Vec<(PathBuf, u32)> {
             let inside = reachable && found & 0o011 != 0;
             if let Ok(entries) = std::fs::read_dir(path) {
                 for e in entries.flatten() {
-                    walk(&e.path(), fix, inside, open);
+                    walk(&e.path(), inside, open);
                 }
             }
         }
     }
     let mut open = Vec::new();
-    walk(dir, fix, true, &mut open);
+    walk(dir, true, &mut open);
     open
 }
 
 #[cfg(not(unix))]
-fn private_permissions(_dir: &Path, _fix: bool) -> Vec<(PathBuf, u32)> {
+fn private_permissions(_dir: &Path) -> Vec<(PathBuf, u32)> {
     Vec::new()
 }
 
