@@ -161,6 +161,8 @@ pub enum WriteOutcome {
     /// Same identity, different content, `--update`: the old version is kept as history.
     Updated {
         fields: Vec<String>,
+        /// The version replaced (the new one is the next).
+        replaced: u32,
     },
 }
 
@@ -545,7 +547,6 @@ impl Store {
             aliases_seen: Default::default(),
             facts: BTreeMap::new(),
             narratives: BTreeMap::new(),
-            replaced_version: 0,
         };
         let mut outcomes = Vec::with_capacity(items.len());
         let mut events = Vec::new();
@@ -570,15 +571,15 @@ impl Store {
             let counts = files.last_mut().expect("pushed above");
             match &outcome {
                 WriteOutcome::New => counts.1 += 1,
-                WriteOutcome::Updated { fields } => {
+                WriteOutcome::Updated { fields, replaced } => {
                     counts.2 += 1;
                     events.push(
                         Event::new(now, author, crate::audit::Action::Import)
                             .record(record)
                             .field(fields.join(", "))
                             .change(
-                                format!("versjon {}", w.replaced_version),
-                                format!("versjon {} fra {source}", w.replaced_version + 1),
+                                format!("versjon {replaced}"),
+                                format!("versjon {} fra {source}", replaced + 1),
                             ),
                     );
                 }
@@ -1317,8 +1318,6 @@ struct BatchWriter<'a> {
     facts: BTreeMap<u64, Vec<u8>>,
     /// Their long texts, likewise.
     narratives: BTreeMap<u64, Vec<u8>>,
-    /// The version the last `Updated` record replaced.
-    replaced_version: u32,
 }
 
 impl BatchWriter<'_> {
@@ -1512,7 +1511,6 @@ impl BatchWriter<'_> {
                 if !update {
                     return Ok((WriteOutcome::Conflict { fields }, id));
                 }
-                self.replaced_version = old.version;
                 self.keep_history(id, old.version, old_bytes);
                 let stored = stored_json(id, old.version + 1, source, now, "protocol", json);
                 self.set(id_key(b'p', id), stored);
@@ -1526,7 +1524,13 @@ impl BatchWriter<'_> {
                 self.post(&old_postings - &new_postings, id, false);
                 self.post(new_postings, id, true);
                 self.ensure_alias(p)?;
-                Ok((WriteOutcome::Updated { fields }, id))
+                Ok((
+                    WriteOutcome::Updated {
+                        fields,
+                        replaced: old.version,
+                    },
+                    id,
+                ))
             }
         }
     }
@@ -1560,7 +1564,6 @@ impl BatchWriter<'_> {
                 if !update {
                     return Ok((WriteOutcome::Conflict { fields }, id));
                 }
-                self.replaced_version = old.version;
                 self.keep_history(id, old.version, old_bytes);
                 let stored = stored_json(id, old.version + 1, source, now, "complaint", json);
                 self.set(id_key(b'k', id), stored);
@@ -1568,7 +1571,13 @@ impl BatchWriter<'_> {
                     complaint_index_entries(id, &old.complaint),
                     complaint_index_entries(id, c),
                 );
-                Ok((WriteOutcome::Updated { fields }, id))
+                Ok((
+                    WriteOutcome::Updated {
+                        fields,
+                        replaced: old.version,
+                    },
+                    id,
+                ))
             }
         }
     }

@@ -516,7 +516,9 @@ impl Writer<'_> {
                     shown
                 }
             };
-            if let WriteOutcome::Conflict { fields } | WriteOutcome::Updated { fields } = &outcome {
+            if let WriteOutcome::Conflict { fields } | WriteOutcome::Updated { fields, .. } =
+                &outcome
+            {
                 self.report.conflicts.push(Conflict {
                     source,
                     kind,
