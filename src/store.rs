@@ -899,12 +899,6 @@ impl Store {
     }
 }
 
-fn reveal_event(record: RecordRef, author: &str, at: DateTime<Utc>, via: &str) -> Event {
-    Event::new(at, author, crate::audit::Action::Reveal)
-        .record(record)
-        .change("", via)
-}
-
 /// What [`Store::apply_changes`] did.
 #[derive(Debug)]
 pub struct Applied {
@@ -1093,13 +1087,15 @@ impl Store {
         at: DateTime<Utc>,
         via: &str,
     ) -> Result<Option<StoredProtocol>, StoreError> {
-        let Some(sp) = self.protocol_unmasked(id)? else {
-            return Ok(None);
-        };
-        if sp.clone().masked() != sp {
-            self.log(vec![reveal_event(RecordRef::protocol(id), author, at, via)])?;
-        }
-        Ok(Some(sp))
+        let record = self.protocol_unmasked(id)?;
+        self.reveal(
+            record,
+            StoredProtocol::masked,
+            RecordRef::protocol(id),
+            author,
+            at,
+            via,
+        )
     }
 
     /// A complaint as stored; see [`Store::reveal_protocol`].
@@ -1110,18 +1106,35 @@ impl Store {
         at: DateTime<Utc>,
         via: &str,
     ) -> Result<Option<StoredComplaint>, StoreError> {
-        let Some(sc) = self.complaint_unmasked(id)? else {
-            return Ok(None);
-        };
-        if sc.clone().masked() != sc {
-            self.log(vec![reveal_event(
-                RecordRef::complaint(id),
-                author,
-                at,
-                via,
-            )])?;
+        let record = self.complaint_unmasked(id)?;
+        self.reveal(
+            record,
+            StoredComplaint::masked,
+            RecordRef::complaint(id),
+            author,
+            at,
+            via,
+        )
+    }
+
+    /// Logs the reveal of `record` when masking would have hidden something, then hands it over.
+    fn reveal<T: Clone + PartialEq>(
+        &self,
+        record: Option<T>,
+        masked: fn(T) -> T,
+        which: RecordRef,
+        author: &str,
+        at: DateTime<Utc>,
+        via: &str,
+    ) -> Result<Option<T>, StoreError> {
+        if let Some(r) = &record {
+            if masked(r.clone()) != *r {
+                self.log(vec![Event::new(at, author, crate::audit::Action::Reveal)
+                    .record(which)
+                    .change("", via)])?;
+            }
         }
-        Ok(Some(sc))
+        Ok(record)
     }
 
     /// Every key and value, in key order: with the store held by this process, a consistent
