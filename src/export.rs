@@ -145,9 +145,7 @@ impl ExportPrivacy {
                 with_text,
             } => {
                 p.child_ref = p.child_ref.as_deref().map(|c| pseudonyms.of(c));
-                if *with_text {
-                    crate::privacy::mask_protocol(&mut p);
-                } else {
+                if !with_text {
                     for field in [
                         &mut p.danger,
                         &mut p.justification,
@@ -157,8 +155,8 @@ impl ExportPrivacy {
                     ] {
                         *field = None;
                     }
-                    crate::privacy::mask_protocol(&mut p);
                 }
+                crate::privacy::mask_protocol(&mut p);
             }
         }
         p
