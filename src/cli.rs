@@ -117,16 +117,6 @@ enum ExportFormatArg {
     Csv,
 }
 
-impl ExportFormatArg {
-    fn name(self) -> &'static str {
-        match self {
-            ExportFormatArg::Jsonl => "jsonl",
-            ExportFormatArg::Json => "json",
-            ExportFormatArg::Csv => "csv",
-        }
-    }
-}
-
 #[derive(Args, Debug)]
 struct ExportArgs {
     #[arg(long, value_enum, default_value = "jsonl")]
@@ -691,14 +681,20 @@ fn cmd_export(store: &Store, args: ExportArgs, author: &str) -> Result<ExitCode,
     };
     // Logged when anything may have left the store: a whole export, or one cut off by the
     // reader (`| head`).
+    let format_name = args
+        .format
+        .to_possible_value()
+        .expect("every format has a name")
+        .get_name()
+        .to_string();
     let logged = match &result {
         Ok(counts) => Some(text::export_logged(
             Some((counts.protocols, counts.complaints)),
-            args.format.name(),
+            &format_name,
             &privacy,
         )),
         Err(ExportError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
-            Some(text::export_logged(None, args.format.name(), &privacy))
+            Some(text::export_logged(None, &format_name, &privacy))
         }
         Err(_) => None,
     };
