@@ -403,11 +403,6 @@ pub fn narrative_fingerprint(p: &Protocol) -> Option<u64> {
 /// because repeated coercion is found by it (everything that shows it masks it).
 pub fn encode(p: &Protocol) -> Vec<u8> {
     let bit = |field: &Option<String>, b: u8| if field.is_some() { b } else { 0 };
-    let masked = |field: &Option<String>| {
-        field
-            .as_deref()
-            .map(|t| crate::privacy::mask(t).into_owned())
-    };
     let facts = Facts {
         protocol_id: p.protocol_id.clone(),
         institution: p.institution.clone(),
@@ -415,7 +410,7 @@ pub fn encode(p: &Protocol) -> Vec<u8> {
         region: p.region.clone(),
         child_ref: p.child_ref.clone(),
         child_birth_year: p.child_birth_year,
-        placement_basis: masked(&p.placement_basis),
+        placement_basis: masked_text(&p.placement_basis),
         measures: p
             .measures
             .iter()
@@ -426,7 +421,7 @@ pub fn encode(p: &Protocol) -> Vec<u8> {
                 end: m.ended_at.as_ref().map(Instant::of),
             })
             .collect(),
-        decided_by: masked(&p.decided_by),
+        decided_by: masked_text(&p.decided_by),
         staff_involved: p.staff_involved,
         police: p.police,
         injury: p.injury,
@@ -442,6 +437,13 @@ pub fn encode(p: &Protocol) -> Vec<u8> {
         numbers: number_bits(p),
     };
     postcard::to_allocvec(&facts).expect("facts encode")
+}
+
+/// A short text as the facts keep it: masked.
+fn masked_text(field: &Option<String>) -> Option<String> {
+    field
+        .as_deref()
+        .map(|t| crate::privacy::mask(t).into_owned())
 }
 
 /// Which texts of a protocol hold a number (the bits of [`Facts::numbers`]).
@@ -600,14 +602,13 @@ pub fn skeleton_of(p: &Protocol) -> Protocol {
         t.as_deref()
             .map(|t| skeleton_text(crate::privacy::has_number(t)))
     };
-    let masked = |t: &Option<String>| t.as_deref().map(|t| crate::privacy::mask(t).into_owned());
     Protocol {
         danger: empty(&p.danger),
         justification: empty(&p.justification),
         injury_note: empty(&p.injury_note),
         child_statement: empty(&p.child_statement),
-        placement_basis: masked(&p.placement_basis),
-        decided_by: masked(&p.decided_by),
+        placement_basis: masked_text(&p.placement_basis),
+        decided_by: masked_text(&p.decided_by),
         ..p.clone()
     }
 }
