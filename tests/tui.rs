@@ -894,3 +894,40 @@ fn v_in_the_detail_view_reveals_a_fodselsnummer_logged_and_leaving_masks_it() {
     );
     assert!(app.store.verify_audit().unwrap().broken.is_none());
 }
+
+/// A reveal in the detail view of a record without a number, where only the complaint about it
+/// holds one: the complaint's number is shown, and the reveal logged under the complaint.
+#[test]
+fn a_reveal_shows_a_number_held_only_by_a_linked_complaint() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("records.jsonl");
+    std::fs::write(
+        &file,
+        concat!(
+            r#"{"protocol_id":"P-9","institution":"Lia","provision":"bvl § 10-7","started_at":"2024-03-02 14:30","justification":"Holdt."}"#,
+            "\n",
+            r#"{"complaint_id":"K-9","protocol_id":"P-9","institution":"Lia","text":"Mitt nummer er 14880812387."}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let mut f = app_importing(&[file.to_str().unwrap()]);
+    let app = &mut f.app;
+    press(app, "enter");
+    app.resize(120, 80);
+    let masked = screen(app, 120, 80);
+    assert!(masked.contains("148808 *****"), "{masked}");
+    press(app, "v");
+    let shown = screen(app, 120, 80);
+    assert!(shown.contains("14880812387"), "{shown}");
+    assert!(shown.contains("loggført"), "{shown}");
+    let p9 = app.detail.as_ref().unwrap().record;
+    assert!(app.store.audit(p9).unwrap().is_empty());
+    let k9 = app.store.complaints().next().unwrap().unwrap().id;
+    let trail = app
+        .store
+        .audit(tvang::review::RecordRef::complaint(k9))
+        .unwrap();
+    assert_eq!(trail.len(), 1);
+    assert_eq!(trail[0].action, tvang::audit::Action::Reveal);
+}

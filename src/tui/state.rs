@@ -1045,9 +1045,9 @@ impl App {
         let (author, now) = (self.author.clone(), self.now());
         let store = Arc::clone(&self.store);
         let mut d = d.clone();
+        let shown = d.clone();
         let result = (|| -> Result<bool, StoreError> {
             let via = crate::text::REVEALED_VIA_DETAIL;
-            let before = d.audit.len();
             if let Some(sp) = &d.protocol {
                 d.protocol = store.reveal_protocol(sp.id, &author, now, via)?;
             }
@@ -1060,8 +1060,11 @@ impl App {
                 }
             }
             d.audit = store.audit(d.record)?;
-            // The store logs a reveal only when there was something to reveal.
-            Ok(d.audit.len() > before)
+            // Something was revealed (and logged, under whichever record held it: the protocol,
+            // a complaint) exactly when the screen's masked text changed.
+            Ok(d.protocol != shown.protocol
+                || d.complaint != shown.complaint
+                || d.complaints != shown.complaints)
         })();
         match result {
             Ok(true) => {
