@@ -20,6 +20,7 @@ pub mod query;
 pub mod queue;
 pub mod review;
 pub mod search;
+pub mod session;
 pub mod stats;
 pub mod store;
 pub mod text;

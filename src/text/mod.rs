@@ -1497,6 +1497,7 @@ pub fn keymap_refused(e: &crate::tui::keymap::KeymapError) -> String {
 }
 
 mod search;
+pub mod session;
 pub mod tui;
 
 pub use search::{marked, search_field_label, search_json, search_table, SearchHit};

@@ -1,0 +1,400 @@
+//! What review sessions say: the TUI's title and messages, the CLI's lines and the report as
+//! a Markdown working note.
+
+use super::{decimal, outcome_label, percent};
+use crate::review::RecordKind;
+use crate::session::report::{GroupSummary, SessionReport};
+use crate::session::{NameError, Progress, SessionState};
+use crate::text::tui::{check_label, status_label, triage_label};
+use crate::time::oslo_minute;
+
+pub const TOTAL: &str = "Totalt";
+pub const NO_PROVISION: &str = "(ingen hjemmel)";
+
+/// "18 / 48 gjennomgått · 3 til oppfølging"
+pub fn progress(p: Progress) -> String {
+    format!(
+        "{} / {} gjennomgått · {} til oppfølging",
+        p.handled, p.items, p.follow_up
+    )
+}
+
+/// The TUI's title while a session is active.
+pub fn title(name: &str, p: Progress, active_minutes: i64, shown: usize) -> String {
+    let mut s = format!(
+        "Økt «{name}» · {} · {}",
+        progress(p),
+        duration(active_minutes)
+    );
+    if shown != p.items {
+        s.push_str(&format!(" · {shown} vist"));
+    }
+    s
+}
+
+/// Active time: "0 min", "47 min", "2 t 05 min".
+pub fn duration(minutes: i64) -> String {
+    if minutes < 60 {
+        format!("{minutes} min")
+    } else {
+        format!("{} t {:02} min", minutes / 60, minutes % 60)
+    }
+}
+
+pub fn kind_plural(kind: RecordKind) -> &'static str {
+    match kind {
+        RecordKind::Protocol => "protokoller",
+        RecordKind::Complaint => "klager",
+    }
+}
+
+pub fn name_error(e: &NameError) -> String {
+    match e {
+        NameError::Empty => "Økten trenger et navn: :session new NAVN".into(),
+        NameError::TooLong => format!(
+            "Navnet er for langt (høyst {} tegn)",
+            crate::session::NAME_MAX
+        ),
+        NameError::ControlCharacter => "Navnet kan ikke ha linjeskift eller tabulator".into(),
+    }
+}
+
+pub fn exists(name: &str) -> String {
+    format!("Det finnes alt en økt som heter «{name}»")
+}
+
+pub fn no_such(name: &str) -> String {
+    format!("Fant ingen økt som heter «{name}» (tvang session list viser dem)")
+}
+
+pub fn empty_worklist(kind: RecordKind) -> String {
+    format!(
+        "Ingen {} i utvalget: en økt trenger minst én post",
+        kind_plural(kind)
+    )
+}
+
+pub fn created(name: &str, items: usize, kind: RecordKind) -> String {
+    format!(
+        "Økt «{name}» laget med {items} {}. Arbeidslisten ligger fast; d avgjør og går til neste ugjennomgåtte.",
+        kind_plural(kind)
+    )
+}
+
+pub fn resumed(name: &str, p: Progress) -> String {
+    format!("Fortsetter økt «{name}»: {}", progress(p))
+}
+
+pub fn left(name: &str) -> String {
+    format!("Ute av økt «{name}» (den er ikke avsluttet: :session fortsetter)")
+}
+
+pub fn closed(name: &str) -> String {
+    format!("Økt «{name}» er avsluttet")
+}
+
+pub fn reopened(name: &str) -> String {
+    format!("Økt «{name}» er åpnet igjen")
+}
+
+pub fn is_closed(name: &str) -> String {
+    format!("Økt «{name}» er avsluttet (tvang session reopen åpner den igjen)")
+}
+
+pub const NO_ACTIVE: &str = "Ingen aktiv økt (:session new NAVN lager en, :session velger en)";
+pub const NO_SESSIONS: &str = "Ingen økter ennå: :session new NAVN lager en av utvalget i køen";
+pub const ALL_HANDLED: &str =
+    "Alle postene i økten er gjennomgått: :session report skriver rapporten";
+pub const ONE_KIND: &str = "Økten gjelder bare én slags poster (:session leave for å se alle)";
+pub const PICK_SESSION: &str = "Økter (velg for å fortsette)";
+pub const PICK_NEW: &str = "Ny økt fra utvalget i køen …";
+pub const PICK_LEAVE: &str = "Gå ut av økten";
+pub const USAGE: &str = "Bruk: :session [new NAVN | report [FIL] | add | leave | close | NAVN]";
+
+pub fn offered(name: &str, n: usize) -> String {
+    format!("{n} poster importert etter at økt «{name}» ble laget passer til utvalget: :session add tar dem med")
+}
+
+pub fn added(n: usize) -> String {
+    format!("{n} poster lagt til i økten")
+}
+
+pub const NOTHING_OFFERED: &str = "Ingen nye poster passer til øktens utvalg";
+
+pub fn report_written(path: &str, items: usize) -> String {
+    format!("Rapport skrevet til {path} ({items} poster, loggført)")
+}
+
+pub fn report_logged(session: &str, format: &str) -> String {
+    format!("øktrapport «{session}» ({format})")
+}
+
+/// A session as the picker and `tvang session list` show it.
+pub fn summary_line(s: &SessionState, p: Progress, width: usize) -> String {
+    let closed = if s.is_closed() { " · avsluttet" } else { "" };
+    format!(
+        "{:<width$} {} · {} · {}{closed}",
+        s.name,
+        progress(p),
+        duration(s.active_minutes()),
+        oslo_minute(&s.created_at).get(..10).unwrap_or(""),
+    )
+}
+
+fn selection(r: &SessionReport) -> String {
+    let mut parts: Vec<String> = r
+        .selection
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    if let Some(q) = &r.search {
+        parts.push(format!("søk «{q}»"));
+    }
+    if parts.is_empty() {
+        format!("alle {}", kind_plural(r.kind))
+    } else {
+        format!("{} ({})", parts.join(" · "), kind_plural(r.kind))
+    }
+}
+
+/// Escapes a table cell.
+fn cell(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace('\n', " ")
+}
+
+fn summary_table(out: &mut String, first: &str, rows: &[GroupSummary], total: &GroupSummary) {
+    out.push_str(&format!(
+        "| {first} | Poster | Gjennomgått | Til oppfølging | Med flagg | Protokoller | Klager | Klager per 100 protokoller | Medhold | Delvis medhold | Ikke medhold | Avvist | Uavgjort | Medholdsandel |\n"
+    ));
+    out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    let total_label = format!("**{TOTAL}**");
+    for (g, label) in rows
+        .iter()
+        .map(|g| (g, cell(&g.group)))
+        .chain(std::iter::once((total, total_label)))
+    {
+        let o = &g.outcomes;
+        out.push_str(&format!(
+            "| {label} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            g.items,
+            g.handled,
+            g.follow_up,
+            g.flagged,
+            g.protocols,
+            g.complaints,
+            decimal(g.complaints_per_100_protocols),
+            o.medhold,
+            o.delvis_medhold,
+            o.ikke_medhold,
+            o.avvist,
+            o.pending,
+            percent(o.upheld_share),
+        ));
+    }
+    out.push('\n');
+}
+
+/// The report as a tilsyn working note.
+pub fn report_markdown(r: &SessionReport) -> String {
+    let mut out = format!("# Gjennomgang: {}\n\n", r.session);
+    let p = r.progress;
+    out.push_str(&format!("- Utvalg: {}\n", selection(r)));
+    out.push_str(&format!(
+        "- Laget: {} av {}\n",
+        oslo_minute(&r.created_at),
+        r.created_by
+    ));
+    out.push_str(&format!(
+        "- Status: {}\n",
+        match r.closed_at {
+            Some(at) => format!("avsluttet {}", oslo_minute(&at)),
+            None => "pågår".into(),
+        }
+    ));
+    out.push_str(&format!(
+        "- Fremdrift: {} · {} gjenstår\n",
+        progress(p),
+        p.items - p.handled
+    ));
+    out.push_str(&format!(
+        "- Tid brukt: {} (aktiv tid; pauser over 5 minutter er ikke regnet med)\n",
+        duration(r.active_minutes)
+    ));
+    if r.missing > 0 {
+        out.push_str(&format!(
+            "- {} poster i arbeidslisten finnes ikke lenger i lageret\n",
+            r.missing
+        ));
+    }
+    if r.offered_later > 0 {
+        out.push_str(&format!(
+            "- {} poster importert senere passer til utvalget, men er ikke tatt med\n",
+            r.offered_later
+        ));
+    }
+    out.push_str(&format!(
+        "- Rapport: {} av {}. Fødselsnummer er maskert.\n\n",
+        oslo_minute(&r.generated_at),
+        r.generated_by
+    ));
+
+    out.push_str("## Protokoller og klager\n\n");
+    let t = &r.total;
+    let o = &r.outcomes;
+    out.push_str(&format!(
+        "{} protokoller og {} klager ({} klager per 100 protokoller). Utfall: {} medhold, {} delvis medhold, {} ikke medhold, {} avvist, {} ikke avgjort; medholdsandel {}.\n\n",
+        t.protocols,
+        t.complaints,
+        decimal(t.complaints_per_100_protocols),
+        o.medhold,
+        o.delvis_medhold,
+        o.ikke_medhold,
+        o.avvist,
+        o.pending,
+        percent(o.upheld_share),
+    ));
+    out.push_str(match r.kind {
+        RecordKind::Protocol => "Klagene er klagene på øktens protokoller.\n\n",
+        RecordKind::Complaint => {
+            "Protokollene er dem øktens klager gjelder (når de finnes i lageret).\n\n"
+        }
+    });
+
+    out.push_str("## Flagg\n\n");
+    if r.flags.is_empty() {
+        out.push_str("Ingen av postene har flagg.\n\n");
+    } else {
+        out.push_str("| Flagg | Antall | Poster |\n|---|---:|---|\n");
+        for f in &r.flags {
+            out.push_str(&format!(
+                "| {} | {} | {} |\n",
+                triage_label(f.flag),
+                f.count,
+                cell(&f.records.join(", "))
+            ));
+        }
+        out.push('\n');
+    }
+
+    out.push_str("## Vilkår vurdert\n\n");
+    if r.conditions.is_empty() {
+        out.push_str("Ingen vilkår er vurdert i sjekklisten.\n\n");
+    } else {
+        out.push_str(
+            "| Vilkår | Oppfylt | Ikke oppfylt | Ikke vurderbar |\n|---|---:|---:|---:|\n",
+        );
+        for c in &r.conditions {
+            out.push_str(&format!(
+                "| {} | {} | {} | {} |\n",
+                check_label(c.condition),
+                c.met,
+                c.not_met,
+                c.not_assessable
+            ));
+        }
+        out.push('\n');
+    }
+
+    out.push_str("## Til oppfølging\n\n");
+    if r.follow_up.is_empty() {
+        out.push_str("Ingen poster er satt til oppfølging.\n\n");
+    } else {
+        for item in r.items.iter().filter(|i| i.follow_up) {
+            let first_note = item.notes.last().map(|n| format!(": {}", n.text));
+            out.push_str(&format!(
+                "- {} ({}, {}){}\n",
+                item.id,
+                item.institution,
+                item.date.map(|d| d.to_string()).unwrap_or_default(),
+                first_note.unwrap_or_default().replace('\n', " ")
+            ));
+        }
+        out.push('\n');
+    }
+
+    out.push_str("## Per institusjon\n\n");
+    summary_table(&mut out, "Institusjon", &r.by_institution, &r.total);
+    out.push_str("## Per hjemmel\n\n");
+    summary_table(&mut out, "Hjemmel", &r.by_provision, &r.total);
+    out.push_str("En protokoll med tiltak etter flere hjemler telles under hver av dem; totalen teller den én gang.\n\n");
+
+    out.push_str("## Postene\n\n");
+    for i in &r.items {
+        out.push_str(&format!(
+            "### {} · {} · {}\n\n",
+            i.id,
+            i.institution,
+            i.date
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "uten dato".into())
+        ));
+        let mut facts = vec![format!("Status: {}", status_label(i.status))];
+        if i.kind == RecordKind::Complaint {
+            facts.push(format!("Utfall: {}", outcome_label(i.outcome)));
+            if let Some(p) = &i.protocol {
+                facts.push(format!("Gjelder protokoll {p}"));
+            }
+        } else if i.complaints > 0 {
+            facts.push(format!("Klager: {}", i.complaints));
+        }
+        if !i.provisions.is_empty() {
+            facts.push(format!("Hjemmel: {}", i.provisions.join(", ")));
+        }
+        if !i.kinds.is_empty() {
+            facts.push(format!("Tiltak: {}", i.kinds.join(", ")));
+        }
+        if let Some(m) = i.duration_minutes {
+            facts.push(format!("Varighet: {m} min"));
+        }
+        if let Some(c) = &i.child {
+            facts.push(format!("Barn: {c}"));
+        }
+        out.push_str(&format!("- {}\n", facts.join(" · ")));
+        if !i.flags.is_empty() {
+            let flags: Vec<&str> = i.flags.iter().map(|f| triage_label(*f)).collect();
+            out.push_str(&format!("- Flagg: {}\n", flags.join(", ")));
+        }
+        if !i.checklist.is_empty() {
+            let checks: Vec<String> = i
+                .checklist
+                .iter()
+                .map(|(c, a)| {
+                    format!(
+                        "{}: {}",
+                        check_label(*c),
+                        crate::text::tui::assessment_label(Some(*a))
+                    )
+                })
+                .collect();
+            out.push_str(&format!("- Vilkår: {}\n", checks.join("; ")));
+        }
+        if let Some(p) = &i.corrected_provision {
+            out.push_str(&format!("- Riktig hjemmel etter statsforvalteren: {p}\n"));
+        }
+        if let Some(k) = &i.corrected_kind {
+            out.push_str(&format!("- Riktig tiltak etter statsforvalteren: {k}\n"));
+        }
+        if !i.tags.is_empty() {
+            let tags: Vec<&str> = i.tags.iter().map(String::as_str).collect();
+            out.push_str(&format!("- Etiketter: {}\n", tags.join(", ")));
+        }
+        for n in &i.notes {
+            let about = n
+                .field
+                .as_deref()
+                .map(|f| format!(" om {f}"))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "- Notat{about} ({}, {}): {}\n",
+                n.author,
+                oslo_minute(&n.at),
+                n.text.replace('\n', " ")
+            ));
+        }
+        out.push('\n');
+    }
+    out.push_str("Gjennomgått = status er flyttet fra ny (protokoll) eller mottatt (klage); til oppfølging = protokoll i oppfølging eller klage under behandling. Medholdsandel = (medhold + delvis medhold) / (medhold + delvis medhold + ikke medhold).\n");
+    out
+}
