@@ -66,6 +66,9 @@ enum Command {
     },
     /// Write deterministic synthetic protocols and complaints (never real people)
     Generate(GenerateArgs),
+    /// Review sessions: named worklists with progress, and their reports
+    #[command(subcommand)]
+    Session(crate::cli_session::SessionCommand),
     /// Keymap files of the terminal UI
     #[command(subcommand)]
     Keymap(KeymapCommand),
@@ -344,14 +347,14 @@ fn parse_years(s: &str) -> Result<(i32, i32), String> {
 }
 
 /// A failure to report: one line, maybe a hint, and the exit code.
-struct Failure {
+pub(crate) struct Failure {
     message: String,
     hint: Option<String>,
     code: u8,
 }
 
 impl Failure {
-    fn new(message: impl Into<String>, code: u8) -> Failure {
+    pub(crate) fn new(message: impl Into<String>, code: u8) -> Failure {
         Failure {
             message: message.into(),
             hint: None,
@@ -439,7 +442,8 @@ fn with_store(
         return cmd_open(store, catalogue, keymap, config, args);
     }
     // Who the audit log names for imports, reveals and exports.
-    let author = load_config(&tui.config)?.author();
+    let config = load_config(&tui.config)?;
+    let author = config.author();
     let store = Store::open(&store_dir(db)?)?;
     if let Some(warning) = text::store_was_open(store.opened_too_wide()) {
         eprintln!("tvang: {warning}");
@@ -455,6 +459,9 @@ fn with_store(
         Command::Audit(args) => cmd_audit(&store, args),
         Command::Backup { file } => cmd_backup(&store, &file, &author),
         Command::Restore { file } => cmd_restore(&store, &file, &author),
+        Command::Session(command) => {
+            crate::cli_session::cmd_session(&store, &catalogue, &config.triage, command, &author)
+        }
         Command::Generate(_) | Command::Keymap(_) => unreachable!("needs no store"),
     }
 }
@@ -580,7 +587,7 @@ fn cmd_keymap(command: KeymapCommand) -> Result<ExitCode, Failure> {
 }
 
 /// Writes to standard output; a closed pipe (`tvang list | head`) is not an error.
-fn emit(s: &str) {
+pub(crate) fn emit(s: &str) {
     let _ = std::io::stdout().lock().write_all(s.as_bytes());
 }
 

@@ -182,48 +182,55 @@ impl QueueFilter {
             let Some((key, value)) = token.split_once('=') else {
                 return Err(FilterParseError::NotAPair(token.to_string()));
             };
-            let bad = || FilterParseError::BadValue {
-                key: key.to_string(),
-                value: value.to_string(),
-            };
-            let text = (!value.is_empty()).then(|| value.replace('_', " "));
-            let date = |v: &str| -> Result<Option<NaiveDate>, FilterParseError> {
-                if v.is_empty() {
-                    return Ok(None);
-                }
-                NaiveDate::parse_from_str(v, "%Y-%m-%d")
-                    .map(Some)
-                    .map_err(|_| bad())
-            };
-            let list = || value.split(',').filter(|v| !v.is_empty());
-            match key {
-                "status" => {
-                    self.status = list()
-                        .map(|v| Status::from_name(v).ok_or_else(bad))
-                        .collect::<Result<_, _>>()?
-                }
-                "provision" => self.provision = (!value.is_empty()).then(|| value.to_string()),
-                "kind" => self.kind = (!value.is_empty()).then(|| value.to_string()),
-                "institution" => self.institution = text,
-                "region" => self.region = text,
-                "flag" | "flags" => {
-                    self.flags = list()
-                        .map(|v| TriageFlag::from_name(v).ok_or_else(bad))
-                        .collect::<Result<_, _>>()?
-                }
-                "from" => self.from = date(value)?,
-                "to" => self.to = date(value)?,
-                "complaint" => {
-                    self.has_complaint = match value {
-                        "" => None,
-                        "yes" | "ja" | "true" => Some(true),
-                        "no" | "nei" | "false" => Some(false),
-                        _ => return Err(bad()),
-                    }
-                }
-                "tag" => self.tag = (!value.is_empty()).then(|| value.to_string()),
-                _ => return Err(FilterParseError::UnknownKey(key.to_string())),
+            self.set(key, value)?;
+        }
+        Ok(())
+    }
+
+    /// Sets one condition, `value` written as in [`QueueFilter::apply_text`] (`_` for a space
+    /// in names; spaces are kept as they are); an empty value removes the condition.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), FilterParseError> {
+        let bad = || FilterParseError::BadValue {
+            key: key.to_string(),
+            value: value.to_string(),
+        };
+        let text = (!value.is_empty()).then(|| value.replace('_', " "));
+        let date = |v: &str| -> Result<Option<NaiveDate>, FilterParseError> {
+            if v.is_empty() {
+                return Ok(None);
             }
+            NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                .map(Some)
+                .map_err(|_| bad())
+        };
+        let list = || value.split(',').filter(|v| !v.is_empty());
+        match key {
+            "status" => {
+                self.status = list()
+                    .map(|v| Status::from_name(v).ok_or_else(bad))
+                    .collect::<Result<_, _>>()?
+            }
+            "provision" => self.provision = (!value.is_empty()).then(|| value.to_string()),
+            "kind" => self.kind = (!value.is_empty()).then(|| value.to_string()),
+            "institution" => self.institution = text,
+            "region" => self.region = text,
+            "flag" | "flags" => {
+                self.flags = list()
+                    .map(|v| TriageFlag::from_name(v).ok_or_else(bad))
+                    .collect::<Result<_, _>>()?
+            }
+            "from" => self.from = date(value)?,
+            "to" => self.to = date(value)?,
+            "complaint" => {
+                self.has_complaint = match value {
+                    "" => None,
+                    "yes" | "ja" | "true" => Some(true),
+                    "no" | "nei" | "false" => Some(false),
+                    _ => return Err(bad()),
+                }
+            }
+            "tag" => self.tag = (!value.is_empty()).then(|| value.to_string()),
+            _ => return Err(FilterParseError::UnknownKey(key.to_string())),
         }
         Ok(())
     }

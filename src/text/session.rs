@@ -398,3 +398,78 @@ pub fn report_markdown(r: &SessionReport) -> String {
     out.push_str("Gjennomgått = status er flyttet fra ny (protokoll) eller mottatt (klage); til oppfølging = protokoll i oppfølging eller klage under behandling. Medholdsandel = (medhold + delvis medhold) / (medhold + delvis medhold + ikke medhold).\n");
     out
 }
+
+pub fn created_cli(name: &str, items: usize, kind: RecordKind) -> String {
+    format!(
+        "Økt «{name}» laget med {items} {}. Arbeidslisten ligger fast; tvang open fortsetter i den med :session {name}",
+        kind_plural(kind)
+    )
+}
+
+pub const NO_SESSIONS_CLI: &str =
+    "Ingen økter (tvang session new NAVN [filtre] lager en; --all viser også avsluttede)";
+
+/// `tvang session show`: the session and its items, one line each (✓ handled, ! follow-up).
+pub fn show(
+    session: &crate::session::Session,
+    queue: &crate::queue::Queue,
+    offered_later: usize,
+) -> String {
+    let s = &session.state;
+    let p = crate::session::report::progress(queue, &session.items);
+    let mut out = format!(
+        "Økt «{}» ({}) · {}\n",
+        s.name,
+        kind_plural(s.kind),
+        match s.closed_at {
+            Some(at) => format!("avsluttet {}", oslo_minute(&at)),
+            None => "pågår".into(),
+        }
+    );
+    let pairs = s.filter.pairs();
+    let mut selection: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    if let Some(q) = &s.search {
+        selection.push(format!("søk «{q}»"));
+    }
+    if selection.is_empty() {
+        selection.push(format!("alle {}", kind_plural(s.kind)));
+    }
+    out.push_str(&format!("Utvalg:    {}\n", selection.join(" · ")));
+    out.push_str(&format!(
+        "Laget:     {} av {}\n",
+        oslo_minute(&s.created_at),
+        s.created_by
+    ));
+    out.push_str(&format!("Fremdrift: {}\n", progress(p)));
+    out.push_str(&format!("Tid brukt: {}\n", duration(s.active_minutes())));
+    if offered_later > 0 {
+        out.push_str(&format!(
+            "{offered_later} poster importert senere passer til utvalget: tvang session add «{}» tar dem med\n",
+            s.name
+        ));
+    }
+    out.push('\n');
+    for r in &session.items {
+        let Some(row) = queue.row_of(*r).map(|i| &queue.rows[i]) else {
+            out.push_str("  ? (finnes ikke lenger i lageret)\n");
+            continue;
+        };
+        let mark = if crate::session::needs_follow_up(row.status) {
+            '!'
+        } else if crate::session::is_handled(row.status) {
+            '✓'
+        } else {
+            ' '
+        };
+        let flags: Vec<&str> = row.flags.iter().map(triage_label).collect();
+        out.push_str(&format!(
+            "{mark} {:<16} {:<10} {:<28} {:<16} {}\n",
+            row.record_id,
+            row.date.map(|d| d.to_string()).unwrap_or_default(),
+            queue.text(row.institution),
+            status_label(row.status),
+            flags.join(", ")
+        ));
+    }
+    out
+}
