@@ -17,7 +17,7 @@ use tvang::triage::TriageRules;
 pub enum SessionCommand {
     /// Make a session of the protocols (or complaints) matching the filters; its worklist is
     /// fixed now (records imported later are offered by `session add`, not added)
-    New(NewArgs),
+    New(Box<NewArgs>),
     /// List the open sessions with their progress (--all: closed ones too)
     List {
         #[arg(long)]
