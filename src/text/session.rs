@@ -109,6 +109,9 @@ pub const ONE_KIND: &str = "Økten gjelder bare én slags poster (:session leave
 pub const PICK_SESSION: &str = "Økter (velg for å fortsette)";
 pub const PICK_NEW: &str = "Ny økt fra utvalget i køen …";
 pub const PICK_LEAVE: &str = "Gå ut av økten";
+pub const ACTIVE_MARK: &str = " · aktiv";
+pub const REPORT_USAGE: &str =
+    "Bruk: :session report [FIL.md | FIL.json | FIL.csv] (uten fil: øktens navn .md i mappen du startet tvang fra)";
 pub const USAGE: &str = "Bruk: :session [new NAVN | report [FIL] | add | leave | close | NAVN]";
 
 pub fn offered(name: &str, n: usize) -> String {
@@ -472,4 +475,20 @@ pub fn show(
         ));
     }
     out
+}
+
+/// The report's file when `:session report` names none: the session's name, with what file
+/// names cannot hold replaced.
+pub fn default_report_file(name: &str) -> String {
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("{}.md", safe.trim_matches('-'))
 }

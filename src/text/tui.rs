@@ -506,6 +506,20 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "Importer filer eller mapper mens du arbeider",
     ),
     (
+        ":session new NAVN",
+        "Ny økt: arbeidslisten er radene som vises nå (filter og søk)",
+    ),
+    (":session [NAVN]", "Velg økt / fortsett økten NAVN"),
+    (
+        ":session report [FIL]",
+        "Øktrapport (FIL.md, .json eller .csv; uten FIL: NAVN.md)",
+    ),
+    (
+        ":session add",
+        "Ta med poster importert senere som passer til øktens utvalg",
+    ),
+    (":session leave / close", "Gå ut av økten / avslutt den"),
+    (
         ":HANDLING",
         "Enhver handling fra tasteoppsettet, f.eks. :decide",
     ),

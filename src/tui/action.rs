@@ -44,10 +44,12 @@ pub enum Action {
     SearchPrev,
     /// Show (or hide again) the fødselsnummer in the record shown; written to the audit log.
     Reveal,
+    /// The review sessions: resume one, start one, leave.
+    Sessions,
 }
 
 impl Action {
-    pub const ALL: [Action; 37] = [
+    pub const ALL: [Action; 38] = [
         Action::Quit,
         Action::Help,
         Action::CommandLine,
@@ -85,6 +87,7 @@ impl Action {
         Action::SearchNext,
         Action::SearchPrev,
         Action::Reveal,
+        Action::Sessions,
     ];
 
     pub fn name(self) -> String {

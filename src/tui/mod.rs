@@ -11,6 +11,7 @@ pub mod editor;
 pub mod keymap;
 pub mod run;
 pub mod search;
+pub mod session;
 pub mod state;
 pub mod stats_view;
 pub mod view;

@@ -105,6 +105,9 @@ fn event_loop(
         if app.poll_import() {
             dirty = true;
         }
+        // Where the inspector is in a session, at most a second behind (a kill loses no more).
+        app.persist_session(false);
     }
+    app.persist_session(true);
     Ok(())
 }

@@ -106,6 +106,8 @@ pub enum Pick {
     Command(String),
     /// Write a remark on a field.
     Remark(String),
+    /// Resume a review session.
+    Session(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -207,6 +209,8 @@ pub struct App {
     pub color: bool,
     /// Fixed time for tests; the clock otherwise.
     pub clock: Option<DateTime<Utc>>,
+    /// The review session worked in, if any ([`super::session`]).
+    pub session: Option<super::session::ActiveSession>,
 }
 
 impl App {
@@ -247,12 +251,14 @@ impl App {
             quit: false,
             color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
             clock: None,
+            session: None,
         };
         app.refresh();
+        app.resume_session();
         Ok(app)
     }
 
-    fn now(&self) -> DateTime<Utc> {
+    pub(super) fn now(&self) -> DateTime<Utc> {
         self.clock.unwrap_or_else(Utc::now)
     }
 
@@ -291,7 +297,10 @@ impl App {
     /// the same record when it is still shown.
     pub fn refresh(&mut self) {
         let keep = self.current();
-        let selected = self.queue.matching(self.kind, &self.filter);
+        let mut selected = self.queue.matching(self.kind, &self.filter);
+        if let Some(s) = &self.session {
+            selected.retain(|&i| s.members.contains(&self.queue.rows[i].record));
+        }
         self.visible = match self.search_rows(&selected) {
             // A search orders by score: sorting the selection first would be wasted.
             Some(rows) => rows,
@@ -357,6 +366,11 @@ impl App {
 
     /// Handles one key press.
     pub fn on_key(&mut self, key: Key) {
+        self.handle_key(key);
+        self.session_activity();
+    }
+
+    fn handle_key(&mut self, key: Key) {
         if let Some(overlay) = self.overlay.take() {
             self.overlay_key(overlay, key);
             return;
@@ -566,6 +580,9 @@ impl App {
                 self.move_cursor(-1);
                 self.open_detail();
             }
+            Action::ToggleView if self.session.is_some() => {
+                self.say(MessageKind::Info, crate::text::session::ONE_KIND)
+            }
             Action::ToggleView => {
                 self.kind = match self.kind {
                     RecordKind::Protocol => RecordKind::Complaint,
@@ -674,6 +691,7 @@ impl App {
             }
             Action::Classify => self.classify_menu(),
             Action::Reveal => self.toggle_reveal(),
+            Action::Sessions => self.session_picker(),
             Action::Annotate => {
                 let records = self.targets();
                 if !records.is_empty() {
@@ -867,6 +885,7 @@ impl App {
             Pick::Command(prefix) => {
                 self.overlay = Some(Overlay::Command(Editor::with_text(&prefix, false)))
             }
+            Pick::Session(name) => self.switch_session(&name),
             Pick::Remark(field) => {
                 self.overlay = Some(Overlay::Note {
                     editor: Editor::new(true),
@@ -966,12 +985,23 @@ impl App {
                     self.visual_anchor = None;
                 }
                 self.say(MessageKind::Saved, t::saved(&summary, count));
-                if advance {
+                self.recount_session();
+                if advance && self.session.is_some() {
+                    if !self.advance_in_session() {
+                        let done = crate::text::session::ALL_HANDLED;
+                        self.say(
+                            MessageKind::Saved,
+                            format!("{} · {done}", t::saved(&summary, count)),
+                        );
+                    }
+                } else if advance {
                     self.move_cursor(1);
                 }
                 if self.detail.is_some() {
                     self.open_detail();
                 }
+                self.session_activity();
+                self.persist_session(true);
             }
             Err(e) => self.say(MessageKind::Error, t::not_saved(&e.to_string())),
         }
@@ -1005,6 +1035,7 @@ impl App {
                 }
                 self.reindex_notes(&changes, &applied.reviews);
                 self.recompute_stats();
+                self.recount_session();
                 let n = applied.reviews.len();
                 self.say(MessageKind::Saved, t::undone(n));
                 if self.detail.is_some() {
@@ -1235,6 +1266,7 @@ impl App {
                 }
             }
             "import" if !args.is_empty() => self.start_import(args),
+            "session" => self.session_command(args),
             "export-stats" | "export_stats" => self.export_stats(args),
             _ => self.say(MessageKind::Error, t::unknown_command(line)),
         }
@@ -1381,13 +1413,18 @@ impl App {
                             self.queue = q;
                             self.refresh();
                             self.rebuild_search_index();
+                            self.recount_session();
                         }
                         Err(e) => {
                             self.say(MessageKind::Error, e.to_string());
                             return true;
                         }
                     }
-                    self.say(MessageKind::Saved, t::import_done(&report));
+                    let mut message = t::import_done(&report);
+                    if let Some(offer) = self.session_offer() {
+                        message = format!("{message} · {offer}");
+                    }
+                    self.say(MessageKind::Saved, message);
                 }
                 Err(e) => self.say(MessageKind::Error, e),
             }

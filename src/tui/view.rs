@@ -60,6 +60,10 @@ impl Theme {
             Style::new()
         }
     }
+    /// A session's handled rows: dimmed (with colour or without; the gutter's ✓ says it too).
+    pub fn handled(self) -> Style {
+        Style::new().add_modifier(Modifier::DIM)
+    }
     pub fn key(self) -> Style {
         self.fg(Color::Blue).add_modifier(Modifier::BOLD)
     }
@@ -247,13 +251,21 @@ fn render_title(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     }
     let q = &app.queue;
     let total = q.count(app.kind);
-    let mut text = t::title(
-        app.kind,
-        app.visible.len(),
-        total,
-        q.open_count(RecordKind::Protocol),
-        q.open_count(RecordKind::Complaint),
-    );
+    let mut text = match &app.session {
+        Some(s) => crate::text::session::title(
+            &s.state.name,
+            s.progress,
+            s.state.active_minutes(),
+            app.visible.len(),
+        ),
+        None => t::title(
+            app.kind,
+            app.visible.len(),
+            total,
+            q.open_count(RecordKind::Protocol),
+            q.open_count(RecordKind::Complaint),
+        ),
+    };
     if app.search.is_some() {
         text.push_str(" · ");
         text.push_str(t::SORTED_BY_SCORE);
@@ -421,12 +433,16 @@ fn render_queue(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         .map(|(pos, &i)| {
             let row = &app.queue.rows[i];
             let marked = app.marks.contains(&row.record);
-            // The cursor and marks show as characters too, for terminals without colour.
-            let gutter = match (pos == app.cursor, marked) {
-                (true, true) => ">*",
-                (true, false) => "> ",
-                (false, true) => " *",
-                (false, false) => "  ",
+            let dimmed = app.is_dimmed(i);
+            // The cursor, marks and handled items of a session show as characters too, for
+            // terminals without colour.
+            let gutter = match (pos == app.cursor, marked, dimmed) {
+                (true, true, _) => ">*",
+                (true, false, true) => ">✓",
+                (true, false, false) => "> ",
+                (false, true, _) => " *",
+                (false, false, true) => " ✓",
+                (false, false, false) => "  ",
             };
             let mut cells = vec![Cell::from(gutter).style(theme.marked())];
             for (n, (c, _)) in cols.iter().enumerate() {
@@ -445,6 +461,8 @@ fn render_queue(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                 r = r.style(theme.selected());
             } else if marked {
                 r = r.style(Style::new().add_modifier(Modifier::BOLD));
+            } else if dimmed {
+                r = r.style(theme.handled());
             }
             r
         });
