@@ -931,3 +931,299 @@ fn a_reveal_shows_a_number_held_only_by_a_linked_complaint() {
     assert_eq!(trail.len(), 1);
     assert_eq!(trail[0].action, tvang::audit::Action::Reveal);
 }
+
+// ---- review sessions ----
+
+/// Runs a `:` command.
+fn command(app: &mut App, line: &str) {
+    press(app, ":");
+    typed(app, line);
+    press(app, "enter");
+}
+
+fn title(app: &App) -> String {
+    // The backend shows each line quoted.
+    let text = screen(app, 120, 40);
+    text.lines()
+        .next()
+        .unwrap()
+        .trim_matches('"')
+        .trim_end()
+        .to_string()
+}
+
+/// The app quit (its session written, as the input loop does on the way out) and opened again
+/// on the same store.
+fn restart(f: Fixture) -> Fixture {
+    let Fixture { mut app, _dir } = f;
+    app.persist_session(true);
+    let path = app.store.path().to_path_buf();
+    drop(app);
+    // sled's threads may hold the store's lock a moment after it is dropped.
+    let started = std::time::Instant::now();
+    let store = loop {
+        match Store::open(&path) {
+            Ok(store) => break Arc::new(store),
+            Err(_) if started.elapsed().as_secs() < 10 => {
+                std::thread::sleep(std::time::Duration::from_millis(50))
+            }
+            Err(e) => panic!("{e}"),
+        }
+    };
+    let mut app = App::new(
+        store,
+        Arc::new(Catalogue::built_in()),
+        Keymap::built_in(),
+        "kari".into(),
+        TriageRules::default(),
+    )
+    .unwrap();
+    app.clock = Some(clock());
+    app.color = true;
+    app.resize(120, 40);
+    Fixture { app, _dir }
+}
+
+fn progress(app: &App) -> (usize, usize, usize) {
+    let p = app.session_progress().expect("a session is active");
+    (p.items, p.handled, p.follow_up)
+}
+
+#[test]
+fn a_session_counts_progress_and_decide_advances_to_the_next_unhandled_item() {
+    let mut f = app();
+    let app = &mut f.app;
+    press(app, "f");
+    typed(app, "status=ny provision=10-7\n");
+    let n = app.visible.len();
+    assert!(n > 10, "{n}");
+    command(app, "session new Akutt fare");
+    assert_eq!(progress(app), (n, 0, 0));
+    assert!(app.filter.is_empty(), "the worklist is the filter now");
+    assert_eq!(app.visible.len(), n);
+    assert!(
+        title(app).starts_with(&format!(
+            "Økt «Akutt fare» · 0 / {n} gjennomgått · 0 til oppfølging · 0 min"
+        )),
+        "{}",
+        title(app)
+    );
+    // Item 2 is handled already: deciding 0 and 1 skips it.
+    press(app, "j j");
+    command(app, "status gjennomgatt");
+    assert_eq!(
+        app.cursor, 2,
+        "a status from the command line does not advance"
+    );
+    press(app, "g g d");
+    assert_eq!(app.cursor, 1);
+    press(app, "d");
+    assert_eq!(app.cursor, 3, "skipped the handled item 2");
+    assert_eq!(progress(app), (n, 3, 0));
+    press(app, "o");
+    assert_eq!(app.cursor, 4);
+    assert_eq!(progress(app), (n, 4, 1));
+    assert!(title(app).contains(&format!("4 / {n} gjennomgått · 1 til oppfølging")));
+    // From the last item, on from the top: the first unhandled is 4.
+    press(app, "G d");
+    assert_eq!(app.cursor, 4);
+    assert_eq!(progress(app), (n, 5, 1));
+    // The same records outside the session: the decisions are the records' own.
+    let first = app.queue.rows[app.visible[0]].record;
+    assert_eq!(
+        app.store.review(first).unwrap().status,
+        Some(Status::Gjennomgatt)
+    );
+    // A session is of one kind.
+    press(app, "tab");
+    assert_eq!(app.kind, RecordKind::Protocol);
+    assert!(app.message.as_ref().unwrap().1.contains("bare én slags"));
+    // Filters narrow the worklist; the title says how many are shown.
+    press(app, "f");
+    typed(app, "status=ny\n");
+    assert_eq!(app.visible.len(), n - 5);
+    assert!(title(app).contains(&format!("· {} vist", n - 5)));
+    press(app, "F");
+    // The last unhandled item: deciding it says the session is done and stays.
+    press(app, "G v g g");
+    command(app, "status gjennomgatt");
+    press(app, "j");
+    assert!(app.overlay.is_none(), "the bulk change was confirmed");
+    command(app, "status ny");
+    assert_eq!(progress(app), (n, n - 1, 0));
+    let cursor = app.cursor;
+    press(app, "d");
+    assert_eq!(progress(app), (n, n, 0));
+    assert_eq!(app.cursor, cursor);
+    assert!(
+        app.message
+            .as_ref()
+            .unwrap()
+            .1
+            .contains("Alle postene i økten er gjennomgått"),
+        "{:?}",
+        app.message
+    );
+}
+
+#[test]
+fn a_session_tracks_active_time_without_idle_gaps_and_dims_handled_rows() {
+    let mut f = app();
+    let app = &mut f.app;
+    command(app, "session new Alt");
+    let start = clock();
+    let minutes = |m: i64| start + chrono::Duration::minutes(m);
+    for m in [0, 2, 4, 14, 15] {
+        app.clock = Some(minutes(m));
+        press(app, "j");
+    }
+    // 0→2→4 counts, 4→14 is an idle gap, 14→15 counts.
+    let s = app.session.as_ref().unwrap();
+    assert_eq!(s.state.active_minutes(), 5);
+    assert!(title(app).contains("· 5 min"), "{}", title(app));
+    press(app, "g g d");
+    // The handled row: dimmed, and a ✓ in the gutter for terminals without colour.
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    terminal
+        .draw(|frame| tvang::tui::view::render(app, frame))
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    let first_row = 3; // title, filter bar, header
+    assert_eq!(buffer[(1, first_row)].symbol(), "✓");
+    assert!(buffer[(20, first_row)]
+        .modifier
+        .contains(ratatui::style::Modifier::DIM));
+    assert!(!buffer[(20, first_row + 2)]
+        .modifier
+        .contains(ratatui::style::Modifier::DIM));
+    // Written with the session: a restart keeps the time.
+    let f = restart(f);
+    assert_eq!(f.app.session.as_ref().unwrap().state.active_minutes(), 5);
+}
+
+#[test]
+fn reopening_resumes_the_session_at_the_item_with_filters_sort_and_scroll() {
+    let mut f = app();
+    let app = &mut f.app;
+    press(app, "f");
+    typed(app, "provision=10-7\n");
+    command(app, "session new Vestland");
+    press(app, "f");
+    typed(app, "status=ny\n");
+    press(app, "s"); // sort by institution
+    press(app, "ctrl-d j j j");
+    let (record, cursor, offset, sort) = (app.current(), app.cursor, app.offset, app.sort);
+    assert!(offset > 0);
+    press(app, "enter j j");
+    assert!(app.detail.is_some());
+    let mut f = restart(f);
+    let app = &mut f.app;
+    assert_eq!(app.session.as_ref().unwrap().state.name, "Vestland");
+    assert_eq!(app.filter.pairs(), vec![("status", "ny".to_string())]);
+    assert_eq!(app.sort, sort);
+    assert_eq!(app.current(), record);
+    assert_eq!((app.cursor, app.offset), (cursor, offset));
+    let detail = app.detail.as_ref().expect("the detail was open");
+    assert_eq!((detail.record, detail.scroll), (record.unwrap(), 2));
+    assert!(app
+        .message
+        .as_ref()
+        .unwrap()
+        .1
+        .starts_with("Fortsetter økt «Vestland»"));
+    // Leaving: the next start shows the whole queue; the session stays, to resume by name.
+    press(app, "esc");
+    command(app, "session leave");
+    assert!(app.session.is_none());
+    assert_eq!(app.visible.len(), 300);
+    let mut f = restart(f);
+    assert!(f.app.session.is_none());
+    command(&mut f.app, "session Vestland");
+    assert_eq!(f.app.current(), record);
+    // A closed session is not resumed, nor entered.
+    command(&mut f.app, "session close");
+    assert!(f.app.session.is_none());
+    let mut f = restart(f);
+    assert!(f.app.session.is_none());
+    command(&mut f.app, "session Vestland");
+    assert!(f.app.session.is_none());
+    assert!(f.app.message.as_ref().unwrap().1.contains("er avsluttet"));
+}
+
+#[test]
+fn the_session_picker_resumes_starts_and_leaves_and_names_are_checked() {
+    let mut f = app();
+    let app = &mut f.app;
+    command(app, "session new");
+    assert!(app.message.as_ref().unwrap().1.contains("trenger et navn"));
+    press(app, "f");
+    typed(app, "institution=Solbakken\n");
+    command(app, "session new Solbakken");
+    command(app, "session leave");
+    press(app, "f");
+    typed(app, "provision=10-7 status=ny\n");
+    command(app, "session new Akutt fare");
+    command(app, "session new Akutt fare");
+    assert!(app.message.as_ref().unwrap().1.contains("finnes alt"));
+    press(app, "w");
+    let Some(Overlay::Picker(picker)) = &app.overlay else {
+        panic!("no picker: {:?}", app.overlay)
+    };
+    let labels: Vec<(char, &str)> = picker
+        .items
+        .iter()
+        .map(|i| (i.key, i.label.as_str()))
+        .collect();
+    assert_eq!(labels.len(), 4, "{labels:?}");
+    assert_eq!(labels[0].0, '1');
+    assert!(labels[0].1.starts_with("● Akutt fare 0 /"), "{labels:?}");
+    assert!(labels[1].1.starts_with("  Solbakken  0 /"), "{labels:?}");
+    assert_eq!((labels[2].0, labels[3].0), ('n', 'x'));
+    snapshot("session_picker", app);
+    press(app, "2");
+    assert_eq!(app.session.as_ref().unwrap().state.name, "Solbakken");
+    press(app, "w x");
+    assert!(app.session.is_none());
+}
+
+#[test]
+fn snapshot_session_title_bar() {
+    let mut f = app();
+    let app = &mut f.app;
+    press(app, "f");
+    typed(app, "provision=10-7 status=ny\n");
+    command(app, "session new Akutt fare");
+    app.clock = Some(clock() + chrono::Duration::minutes(3));
+    press(app, "d d o");
+    snapshot("session_queue", app);
+}
+
+#[test]
+fn session_report_from_the_tui_is_written_masked_and_logged() {
+    let mut f = app_importing(&["tests/fixtures/session/records.jsonl"]);
+    let app = &mut f.app;
+    command(app, "session report");
+    assert!(app.message.as_ref().unwrap().1.contains("Ingen aktiv økt"));
+    command(app, "session new Mars");
+    press(app, "d");
+    let path = f._dir.path().join("mars.md");
+    let app = &mut f.app;
+    command(app, &format!("session report {}", path.display()));
+    let message = &app.message.as_ref().unwrap().1;
+    assert!(message.starts_with("Rapport skrevet til"), "{message}");
+    let md = std::fs::read_to_string(&path).unwrap();
+    assert!(md.starts_with("# Gjennomgang: Mars\n"), "{md}");
+    assert!(md.contains("- Fremdrift: 1 / 5 gjennomgått"), "{md}");
+    assert!(md.contains("Barn: 548808 *****") && !md.contains("12370"));
+    let log: Vec<_> = app.store.audit_log().map(|e| e.unwrap().unwrap()).collect();
+    let last = log.last().unwrap();
+    assert_eq!(last.field, path.display().to_string());
+    assert!(last.new.contains("øktrapport «Mars» (md)"));
+    command(app, "session report rapport.txt");
+    assert!(app
+        .message
+        .as_ref()
+        .unwrap()
+        .1
+        .starts_with("Bruk: :session report"));
+}

@@ -109,7 +109,27 @@ pub const ONE_KIND: &str = "Økten gjelder bare én slags poster (:session leave
 pub const PICK_SESSION: &str = "Økter (velg for å fortsette)";
 pub const PICK_NEW: &str = "Ny økt fra utvalget i køen …";
 pub const PICK_LEAVE: &str = "Gå ut av økten";
-pub const ACTIVE_MARK: &str = " · aktiv";
+/// Before the active session in the picker.
+pub const ACTIVE_MARK: &str = "● ";
+/// The filter bar in a session with no filter of its own.
+pub const FILTER_WITHIN: &str = "f filtrerer innen økten";
+
+/// The filter bar's chip for the session's own selection.
+pub fn selection_chip(filter: &crate::queue::QueueFilter, search: Option<&str>) -> String {
+    let mut parts: Vec<String> = filter
+        .pairs()
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    if let Some(q) = search {
+        parts.push(format!("søk «{q}»"));
+    }
+    if parts.is_empty() {
+        "[økt: alle]".into()
+    } else {
+        format!("[økt: {}]", parts.join(" "))
+    }
+}
 pub const REPORT_USAGE: &str =
     "Bruk: :session report [FIL.md | FIL.json | FIL.csv] (uten fil: øktens navn .md i mappen du startet tvang fra)";
 pub const USAGE: &str = "Bruk: :session [new NAVN | report [FIL] | add | leave | close | NAVN]";

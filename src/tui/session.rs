@@ -232,13 +232,10 @@ impl App {
                 .session
                 .as_ref()
                 .is_some_and(|a| a.state.name == s.name);
-            let mut label = t::summary_line(s, progress, width);
-            if active {
-                label.push_str(t::ACTIVE_MARK);
-            }
+            let mark = if active { t::ACTIVE_MARK } else { "  " };
             items.push(PickerItem {
                 key,
-                label,
+                label: format!("{mark}{}", t::summary_line(s, progress, width)),
                 pick: Pick::Session(s.name.clone()),
             });
         }
@@ -251,7 +248,7 @@ impl App {
             items.push(PickerItem {
                 key: 'x',
                 label: t::PICK_LEAVE.into(),
-                pick: Pick::Command("session leave".into()),
+                pick: Pick::Run("session leave".into()),
             });
         }
         self.overlay = Some(Overlay::Picker(Picker {

@@ -104,6 +104,8 @@ pub enum Pick {
     Check(CheckItem),
     /// Prefill the command line.
     Command(String),
+    /// Run a command at once.
+    Run(String),
     /// Write a remark on a field.
     Remark(String),
     /// Resume a review session.
@@ -886,6 +888,7 @@ impl App {
                 self.overlay = Some(Overlay::Command(Editor::with_text(&prefix, false)))
             }
             Pick::Session(name) => self.switch_session(&name),
+            Pick::Run(line) => self.command(&line),
             Pick::Remark(field) => {
                 self.overlay = Some(Overlay::Note {
                     editor: Editor::new(true),

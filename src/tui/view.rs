@@ -287,10 +287,20 @@ fn render_title(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
 fn render_filter_bar(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let pairs = app.filter.pairs();
     let search = app.search.as_ref().filter(|s| !s.text.trim().is_empty());
-    let line = if pairs.is_empty() && search.is_none() {
-        Line::styled(fit(t::NO_FILTER, area.width as usize), theme.dim())
+    let mut spans = Vec::new();
+    if let Some(s) = &app.session {
+        let chip = crate::text::session::selection_chip(&s.state.filter, s.state.search.as_deref());
+        spans.push(Span::styled(chip, theme.title()));
+        spans.push(Span::raw(" "));
+    }
+    if pairs.is_empty() && search.is_none() {
+        let hint = if app.session.is_some() {
+            crate::text::session::FILTER_WITHIN
+        } else {
+            t::NO_FILTER
+        };
+        spans.push(Span::styled(hint, theme.dim()));
     } else {
-        let mut spans = Vec::new();
         if let Some(s) = search {
             spans.push(Span::styled(t::search_chip(&s.text), theme.chip()));
             spans.push(Span::raw(" "));
@@ -302,9 +312,8 @@ fn render_filter_bar(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             ));
             spans.push(Span::raw(" "));
         }
-        Line::from(spans)
-    };
-    frame.render_widget(Paragraph::new(line), area);
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
 fn render_welcome(theme: Theme, frame: &mut Frame, area: Rect) {
