@@ -279,3 +279,83 @@ fn kill_9_mid_session_loses_nothing_that_was_shown_as_saved() {
         "three status changes and one note in the audit trail"
     );
 }
+
+#[test]
+fn kill_9_in_a_review_session_resumes_it_where_the_inspector_was() {
+    let Some((_dir, db, config)) = setup("review") else {
+        return;
+    };
+    let run = tvang(
+        &db,
+        &[
+            "session",
+            "new",
+            "Solbakken før tilsyn",
+            "--institution",
+            "Solbakken",
+            "--status",
+            "ny",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let t = Tmux::start("review", &db, &config);
+    t.wait_for("Protokoller: 300");
+    t.keys(&[":"]);
+    t.text("session Solbakken før tilsyn");
+    t.keys(&["Enter"]);
+    t.wait_for("Økt «Solbakken før tilsyn» · 0 / 40 gjennomgått");
+    t.keys(&["d"]);
+    t.wait_for("1 / 40 gjennomgått");
+    t.keys(&["o"]);
+    t.wait_for("2 / 40 gjennomgått · 1 til oppfølging");
+    // Two rows down, opened and scrolled: where the inspector is when tvang dies.
+    t.keys(&["j", "j", "Enter"]);
+    let detail = t.wait_for("Statsforvalter:");
+    let id_line = detail
+        .lines()
+        .find(|l| l.contains("Protokoll"))
+        .unwrap_or_default()
+        .to_string();
+    t.keys(&["j"]);
+    // The position is written within a second of the last key.
+    std::thread::sleep(Duration::from_millis(2500));
+    let pid = t.pid();
+    let killed = Command::new("kill")
+        .args(["-9", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    t.wait_exit();
+    drop(t);
+
+    let t = Tmux::start("resumed", &db, &config);
+    let screen = t.wait_for("Fortsetter økt «Solbakken før tilsyn»: 2 / 40 gjennomgått");
+    assert!(screen.contains("Statsforvalter:"), "{screen}");
+    assert!(
+        id_line.is_empty() || screen.contains(id_line.trim()),
+        "not the same record: {id_line:?}\n{screen}"
+    );
+    t.keys(&["Escape"]);
+    let queue = t.wait_for("Dato↓");
+    assert!(
+        queue.contains("[økt: status=ny institution=Solbakken]"),
+        "{queue}"
+    );
+    let cursor_row = queue
+        .lines()
+        .find(|l| l.starts_with('>'))
+        .unwrap_or_else(|| panic!("no cursor row:\n{queue}"));
+    assert!(!cursor_row.contains('✓'), "{queue}");
+    assert_eq!(
+        queue.lines().filter(|l| l.contains('✓')).count(),
+        2,
+        "{queue}"
+    );
+    t.keys(&["q"]);
+    t.wait_exit();
+    let list = tvang(&db, &["session", "list"]).stdout;
+    assert!(
+        list.contains("* Solbakken før tilsyn 2 / 40 gjennomgått · 1 til oppfølging"),
+        "{list}"
+    );
+}
