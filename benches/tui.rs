@@ -168,6 +168,51 @@ fn bench(c: &mut Criterion) {
         });
         press(&mut app, "esc");
     }
+    // Review sessions over the whole queue (the largest worklist there can be): making one
+    // (written and flushed), a key in it (progress in the title, dimmed rows), decide-and-advance
+    // (the decision, the next unhandled item, the session's state flushed), and its report.
+    group.sample_size(10);
+    let mut made = 0;
+    group.bench_function("session new (every protocol) + frame", |b| {
+        b.iter(|| {
+            made += 1;
+            app.command(&format!("session new bench {}-{made}", std::process::id()));
+            draw(&app, &mut terminal);
+        })
+    });
+    group.sample_size(50);
+    group.bench_function("session: move cursor + frame", |b| {
+        b.iter(|| {
+            press(&mut app, "j");
+            draw(&app, &mut terminal);
+        })
+    });
+    group.bench_function("session: decide and advance + frame", |b| {
+        b.iter(|| {
+            press(&mut app, "d");
+            draw(&app, &mut terminal);
+        })
+    });
+    let session = store
+        .session(&app.session.as_ref().unwrap().state.name)
+        .unwrap()
+        .unwrap();
+    eprintln!("session: {} items", session.items.len());
+    group.sample_size(10);
+    group.bench_function("session report: build + markdown", |b| {
+        b.iter(|| {
+            let r = tvang::session::report::build(
+                &store,
+                &app.queue,
+                &session,
+                "bench",
+                chrono::Utc::now(),
+            )
+            .unwrap();
+            tvang::session::report::render(&r, tvang::session::report::ReportFormat::Markdown)
+        })
+    });
+    app.command("session leave");
     group.finish();
 }
 
