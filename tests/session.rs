@@ -407,4 +407,22 @@ fn close_reopen_list_and_clear_errors() {
     assert!(r["closed_at"].is_string());
     assert_eq!(tvang(&db, &["session", "reopen", "A"]).code, 0);
     assert!(tvang(&db, &["session", "list"]).stdout.contains("A 0 / 5"));
+    // A backup carries the sessions: restored, the same list and the same report.
+    let backup = dir.path().join("backup.gz");
+    assert_eq!(tvang(&db, &["backup", backup.to_str().unwrap()]).code, 0);
+    let restored = dir.path().join("restored");
+    assert_eq!(
+        tvang(&restored, &["restore", backup.to_str().unwrap()]).code,
+        0
+    );
+    assert_eq!(
+        tvang(&restored, &["session", "list", "--all"]).stdout,
+        tvang(&db, &["session", "list", "--all"]).stdout
+    );
+    let mut before = report_json(&db, "A");
+    let mut after = report_json(&restored, "A");
+    for r in [&mut before, &mut after] {
+        r["generated_at"] = Value::Null;
+    }
+    assert_eq!(before, after);
 }
