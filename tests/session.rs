@@ -426,3 +426,28 @@ fn close_reopen_list_and_clear_errors() {
     }
     assert_eq!(before, after);
 }
+
+#[test]
+fn a_protocol_counts_once_under_each_provision_however_its_measures_are_ordered() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let file = write(
+        dir.path(),
+        "three.jsonl",
+        r#"{"protocol_id":"M-1","institution":"Solbakken ungdomshjem","region":"vestland","child_ref":"B-1","measures":[{"provision":"bvl § 10-7","kind":"fastholding","started_at":"2024-03-02 14:30","ended_at":"2024-03-02 14:40"},{"provision":"bvl § 10-8","kind":"ransaking","started_at":"2024-03-02 14:41","ended_at":"2024-03-02 14:50"},{"provision":"bvl § 10-7","kind":"føring","started_at":"2024-03-02 14:51","ended_at":"2024-03-02 14:55"}],"justification":"Tre tiltak.","child_statement":"Ok.","received_at":"2024-03-04"}"#,
+    );
+    assert_eq!(tvang(&db, &["import", &file]).code, 0);
+    assert_eq!(tvang(&db, &["session", "new", "M"]).code, 0);
+    let r = report_json(&db, "M");
+    assert_eq!(
+        item(&r, "M-1")["provisions"],
+        serde_json::json!(["10-7", "10-8", "10-7"])
+    );
+    let groups: Vec<(&str, u64)> = r["by_provision"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| (g["group"].as_str().unwrap(), g["items"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(groups, [("10-7", 1), ("10-8", 1)]);
+}

@@ -243,15 +243,11 @@ pub fn build(
     let mut follow_up = Vec::new();
     let mut items = Vec::new();
     let mut missing = 0;
-    let mut seen = FxHashSet::default();
     for record in &session.items {
         let Some(row) = queue.row_of(*record).map(|i| &queue.rows[i]) else {
             missing += 1;
             continue;
         };
-        if !seen.insert(*record) {
-            continue;
-        }
         let own = [row];
         let complaints: &[&QueueRow] = match record.kind {
             RecordKind::Protocol => complaints_of.get(&record.id).map_or(&[], Vec::as_slice),
@@ -268,6 +264,8 @@ pub fn build(
             .iter()
             .map(|p| queue.text(*p).to_string())
             .collect();
+        // Measures in order may cite a provision, another, then the first again: once each.
+        labels.sort_unstable();
         labels.dedup();
         if labels.is_empty() {
             labels.push(crate::text::session::NO_PROVISION.to_string());
