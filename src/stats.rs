@@ -394,7 +394,7 @@ pub fn compute<'p, P: StatsSubject + 'p>(
 
     let overall_rate = ratio(total.complaints.len() as f64, total.protocols as f64);
     let total_row_outcomes = outcomes(complaints, &total.complaints);
-    let overall_upheld = total_row_outcomes.upheld_share();
+    let overall_upheld = total_row_outcomes.counts.upheld_share();
 
     let mut rows: Vec<Row> = groups
         .list
@@ -513,36 +513,52 @@ pub fn from_store(
     Ok(Ok(compute(selected.iter().copied(), &stats, by, catalogue)))
 }
 
-#[derive(Default)]
-struct Outcomes {
-    medhold: u64,
-    delvis: u64,
-    ikke: u64,
-    avvist: u64,
-    pending: u64,
-    handling_days: Vec<i64>,
+/// Complaints counted by the statsforvalter's decision (statistics and session reports).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct OutcomeCounts {
+    pub medhold: u64,
+    pub delvis_medhold: u64,
+    pub ikke_medhold: u64,
+    pub avvist: u64,
+    /// Not decided yet.
+    pub pending: u64,
 }
 
-impl Outcomes {
-    fn upheld_share(&self) -> Option<f64> {
-        ratio(
-            (self.medhold + self.delvis) as f64,
-            (self.medhold + self.delvis + self.ikke) as f64,
-        )
+impl OutcomeCounts {
+    pub fn add(&mut self, outcome: Option<Outcome>) {
+        match outcome {
+            Some(Outcome::Medhold) => self.medhold += 1,
+            Some(Outcome::DelvisMedhold) => self.delvis_medhold += 1,
+            Some(Outcome::IkkeMedhold) => self.ikke_medhold += 1,
+            Some(Outcome::Avvist) => self.avvist += 1,
+            None => self.pending += 1,
+        }
     }
+
+    /// (medhold + delvis medhold) / (medhold + delvis medhold + ikke medhold): avvist and
+    /// pending complaints are outside the denominator.
+    pub fn upheld_share(&self) -> Option<f64> {
+        let upheld = self.medhold + self.delvis_medhold;
+        ratio(upheld as f64, (upheld + self.ikke_medhold) as f64)
+    }
+}
+
+/// 100 × complaints / protocols; none without protocols.
+pub fn complaints_per_100(complaints: u64, protocols: u64) -> Option<f64> {
+    ratio(100.0 * complaints as f64, protocols as f64)
+}
+
+#[derive(Default)]
+struct Outcomes {
+    counts: OutcomeCounts,
+    handling_days: Vec<i64>,
 }
 
 fn outcomes(complaints: &[ComplaintStat], which: &[usize]) -> Outcomes {
     let mut o = Outcomes::default();
     for &ci in which {
         let c = &complaints[ci];
-        match c.outcome {
-            Some(Outcome::Medhold) => o.medhold += 1,
-            Some(Outcome::DelvisMedhold) => o.delvis += 1,
-            Some(Outcome::IkkeMedhold) => o.ikke += 1,
-            Some(Outcome::Avvist) => o.avvist += 1,
-            None => o.pending += 1,
-        }
+        o.counts.add(c.outcome);
         if let Some(days) = c.handling_days {
             o.handling_days.push(days);
         }
@@ -561,14 +577,14 @@ fn row<K>(group: String, acc: &Acc<K>, complaints: &[ComplaintStat]) -> Row {
         protocols,
         measures: acc.measures,
         complaints: n_complaints,
-        complaints_per_100_protocols: ratio(100.0 * n_complaints as f64, protocols as f64),
+        complaints_per_100_protocols: complaints_per_100(n_complaints, protocols),
         protocols_per_complaint: ratio(protocols as f64, n_complaints as f64),
-        medhold: o.medhold,
-        delvis_medhold: o.delvis,
-        ikke_medhold: o.ikke,
-        avvist: o.avvist,
-        pending: o.pending,
-        upheld_share: o.upheld_share(),
+        medhold: o.counts.medhold,
+        delvis_medhold: o.counts.delvis_medhold,
+        ikke_medhold: o.counts.ikke_medhold,
+        avvist: o.counts.avvist,
+        pending: o.counts.pending,
+        upheld_share: o.counts.upheld_share(),
         children: acc.children.len() as u64,
         unlinked_complaints: None,
         median_handling_days: median(days),

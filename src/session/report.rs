@@ -10,6 +10,7 @@ use crate::model::Outcome;
 use crate::privacy::mask;
 use crate::queue::{Queue, QueueRow};
 use crate::review::{Assessment, CheckItem, RecordKind, RecordRef, Review, Status};
+use crate::stats::{complaints_per_100, OutcomeCounts};
 use crate::store::{Store, StoreError};
 use crate::triage::TriageFlag;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -36,7 +37,7 @@ pub struct SessionReport {
     /// Records imported after the session was made that match its filter but are not in it.
     pub offered_later: usize,
     /// Decisions on the complaints: the session's own, or those about its protocols.
-    pub outcomes: OutcomeCounts,
+    pub outcomes: OutcomeFigures,
     /// Per lawfulness condition, how the session's items were assessed (only conditions
     /// assessed at least once).
     pub conditions: Vec<ConditionCount>,
@@ -51,30 +52,20 @@ pub struct SessionReport {
     pub items: Vec<ReportItem>,
 }
 
+/// Complaint decisions with the upheld share, as statistics count and define them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
-pub struct OutcomeCounts {
-    pub medhold: u64,
-    pub delvis_medhold: u64,
-    pub ikke_medhold: u64,
-    pub avvist: u64,
-    /// Not decided yet.
-    pub pending: u64,
-    /// (medhold + delvis medhold) / (medhold + delvis medhold + ikke medhold), as in statistics.
+pub struct OutcomeFigures {
+    #[serde(flatten)]
+    pub counts: OutcomeCounts,
     pub upheld_share: Option<f64>,
 }
 
-impl OutcomeCounts {
-    fn add(&mut self, outcome: Option<Outcome>) {
-        match outcome {
-            Some(Outcome::Medhold) => self.medhold += 1,
-            Some(Outcome::DelvisMedhold) => self.delvis_medhold += 1,
-            Some(Outcome::IkkeMedhold) => self.ikke_medhold += 1,
-            Some(Outcome::Avvist) => self.avvist += 1,
-            None => self.pending += 1,
+impl From<OutcomeCounts> for OutcomeFigures {
+    fn from(counts: OutcomeCounts) -> Self {
+        OutcomeFigures {
+            counts,
+            upheld_share: counts.upheld_share(),
         }
-        let upheld = self.medhold + self.delvis_medhold;
-        let decided = upheld + self.ikke_medhold;
-        self.upheld_share = (decided > 0).then(|| upheld as f64 / decided as f64);
     }
 }
 
@@ -106,7 +97,7 @@ pub struct GroupSummary {
     pub complaints: u64,
     pub complaints_per_100_protocols: Option<f64>,
     #[serde(flatten)]
-    pub outcomes: OutcomeCounts,
+    pub outcomes: OutcomeFigures,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -172,15 +163,15 @@ pub fn progress(queue: &Queue, items: &[RecordRef]) -> Progress {
     )
 }
 
-/// Adds one item to a group's figures. `complaints` are the rows of the complaints counted
-/// with it: a protocol's complaints, or the complaint itself.
-struct Tally<'q> {
+/// A group's figures as items are added.
+struct Tally {
     summary: GroupSummary,
+    /// Store ids: a complaint session's complaints may share a protocol.
     protocols: FxHashSet<u64>,
-    rows: Vec<&'q QueueRow>,
+    outcomes: OutcomeCounts,
 }
 
-impl<'q> Tally<'q> {
+impl Tally {
     fn new(group: String) -> Self {
         Tally {
             summary: GroupSummary {
@@ -188,11 +179,13 @@ impl<'q> Tally<'q> {
                 ..GroupSummary::default()
             },
             protocols: FxHashSet::default(),
-            rows: Vec::new(),
+            outcomes: OutcomeCounts::default(),
         }
     }
 
-    fn add(&mut self, row: &'q QueueRow, complaints: &[&'q QueueRow]) {
+    /// Adds one item. `complaints` are the rows of the complaints counted with it: a
+    /// protocol's complaints, or the complaint itself.
+    fn add(&mut self, row: &QueueRow, complaints: &[&QueueRow]) {
         let s = &mut self.summary;
         s.items += 1;
         s.handled += usize::from(is_handled(row.status));
@@ -205,17 +198,16 @@ impl<'q> Tally<'q> {
         }
         for c in complaints {
             s.complaints += 1;
-            s.outcomes.add(c.outcome);
+            self.outcomes.add(c.outcome);
         }
-        self.rows.push(row);
     }
 
-    fn finish(mut self) -> GroupSummary {
-        let s = &mut self.summary;
+    fn finish(self) -> GroupSummary {
+        let mut s = self.summary;
         s.protocols = self.protocols.len() as u64;
-        s.complaints_per_100_protocols =
-            (s.protocols > 0).then(|| 100.0 * s.complaints as f64 / s.protocols as f64);
-        self.summary
+        s.complaints_per_100_protocols = complaints_per_100(s.complaints, s.protocols);
+        s.outcomes = self.outcomes.into();
+        s
     }
 }
 

@@ -208,11 +208,11 @@ fn summary_table(out: &mut String, first: &str, rows: &[GroupSummary], total: &G
             g.protocols,
             g.complaints,
             decimal(g.complaints_per_100_protocols),
-            o.medhold,
-            o.delvis_medhold,
-            o.ikke_medhold,
-            o.avvist,
-            o.pending,
+            o.counts.medhold,
+            o.counts.delvis_medhold,
+            o.counts.ikke_medhold,
+            o.counts.avvist,
+            o.counts.pending,
             percent(o.upheld_share),
         ));
     }
@@ -271,11 +271,11 @@ pub fn report_markdown(r: &SessionReport) -> String {
         t.protocols,
         t.complaints,
         decimal(t.complaints_per_100_protocols),
-        o.medhold,
-        o.delvis_medhold,
-        o.ikke_medhold,
-        o.avvist,
-        o.pending,
+        o.counts.medhold,
+        o.counts.delvis_medhold,
+        o.counts.ikke_medhold,
+        o.counts.avvist,
+        o.counts.pending,
         percent(o.upheld_share),
     ));
     out.push_str(match r.kind {
