@@ -194,7 +194,7 @@ fn bench(c: &mut Criterion) {
         })
     });
     let session = store
-        .session(&app.session.as_ref().unwrap().state.name)
+        .session(&app.session.as_ref().unwrap().state().name)
         .unwrap()
         .unwrap();
     eprintln!("session: {} items", session.items.len());

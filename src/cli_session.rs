@@ -164,10 +164,10 @@ pub fn cmd_session(
         }
         SessionCommand::List { all } => {
             let active = store.active_session()?;
-            let sessions: Vec<SessionState> = store
+            let sessions: Vec<Session> = store
                 .sessions()?
                 .into_iter()
-                .filter(|s| all || !s.is_closed())
+                .filter(|s| all || !s.state.is_closed())
                 .collect();
             if sessions.is_empty() {
                 emit(&format!("{}\n", t::NO_SESSIONS_CLI));
@@ -176,11 +176,10 @@ pub fn cmd_session(
             let queue = queue()?;
             let width = sessions
                 .iter()
-                .map(|s| s.name.chars().count())
+                .map(|s| s.state.name.chars().count())
                 .max()
                 .unwrap_or(0);
-            for s in sessions {
-                let items = store.session(&s.name)?.map(|x| x.items).unwrap_or_default();
+            for Session { state: s, items } in sessions {
                 let p = report::progress(&queue, &items);
                 let mark = if active.as_deref() == Some(s.name.as_str()) {
                     "*"

@@ -1299,13 +1299,23 @@ impl Store {
         Ok(true)
     }
 
-    /// The state of every session, by name.
-    pub fn sessions(&self) -> Result<Vec<crate::session::SessionState>, StoreError> {
-        let mut out = Vec::new();
+    /// Every session with its worklist, by name.
+    pub fn sessions(&self) -> Result<Vec<crate::session::Session>, StoreError> {
+        let mut out: Vec<crate::session::Session> = Vec::new();
+        // A session's state (`S` name 0 `h`) sorts just before its worklist (`S` name 0 `i`).
         for entry in self.data.scan_prefix(b"S") {
             let (key, value) = entry.map_err(|e| self.sled_err(e))?;
             if key.ends_with(&[0, b'h']) {
-                out.push(self.decode_session_state(&key, &value)?);
+                out.push(crate::session::Session {
+                    state: self.decode_session_state(&key, &value)?,
+                    items: Vec::new(),
+                });
+            } else if key.ends_with(&[0, b'i']) {
+                let name = &key[1..key.len() - 2];
+                if let Some(last) = out.last_mut().filter(|s| s.state.name.as_bytes() == name) {
+                    last.items = crate::session::decode_items(&value)
+                        .ok_or_else(|| self.corrupt(printable_key(&key)))?;
+                }
             }
         }
         Ok(out)

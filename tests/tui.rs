@@ -1079,7 +1079,7 @@ fn a_session_tracks_active_time_without_idle_gaps_and_dims_handled_rows() {
     }
     // 0→2→4 counts, 4→14 is an idle gap, 14→15 counts.
     let s = app.session.as_ref().unwrap();
-    assert_eq!(s.state.active_minutes(), 5);
+    assert_eq!(s.state().active_minutes(), 5);
     assert!(title(app).contains("· 5 min"), "{}", title(app));
     press(app, "g g d");
     // The handled row: dimmed, and a ✓ in the gutter for terminals without colour.
@@ -1098,7 +1098,7 @@ fn a_session_tracks_active_time_without_idle_gaps_and_dims_handled_rows() {
         .contains(ratatui::style::Modifier::DIM));
     // Written with the session: a restart keeps the time.
     let f = restart(f);
-    assert_eq!(f.app.session.as_ref().unwrap().state.active_minutes(), 5);
+    assert_eq!(f.app.session.as_ref().unwrap().state().active_minutes(), 5);
 }
 
 #[test]
@@ -1118,7 +1118,7 @@ fn reopening_resumes_the_session_at_the_item_with_filters_sort_and_scroll() {
     assert!(app.detail.is_some());
     let mut f = restart(f);
     let app = &mut f.app;
-    assert_eq!(app.session.as_ref().unwrap().state.name, "Vestland");
+    assert_eq!(app.session.as_ref().unwrap().state().name, "Vestland");
     assert_eq!(app.filter.pairs(), vec![("status", "ny".to_string())]);
     assert_eq!(app.sort, sort);
     assert_eq!(app.current(), record);
@@ -1181,7 +1181,7 @@ fn the_session_picker_resumes_starts_and_leaves_and_names_are_checked() {
     assert_eq!((labels[2].0, labels[3].0), ('n', 'x'));
     snapshot("session_picker", app);
     press(app, "2");
-    assert_eq!(app.session.as_ref().unwrap().state.name, "Solbakken");
+    assert_eq!(app.session.as_ref().unwrap().state().name, "Solbakken");
     press(app, "w x");
     assert!(app.session.is_none());
 }

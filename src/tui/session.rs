@@ -18,8 +18,8 @@ const SAVE_EVERY: Duration = Duration::from_secs(1);
 /// The session the TUI works in.
 #[derive(Debug, Clone)]
 pub struct ActiveSession {
-    pub state: SessionState,
-    pub items: Vec<RecordRef>,
+    pub session: Session,
+    /// The worklist as a set, for the queue's filter.
     pub members: FxHashSet<RecordRef>,
     /// Counted when the session is entered and after every change of a review.
     pub progress: Progress,
@@ -32,12 +32,15 @@ impl ActiveSession {
     fn new(session: Session) -> ActiveSession {
         ActiveSession {
             members: session.items.iter().copied().collect(),
-            state: session.state,
-            items: session.items,
+            session,
             progress: Progress::default(),
             dirty: false,
             saved: None,
         }
+    }
+
+    pub fn state(&self) -> &SessionState {
+        &self.session.state
     }
 }
 
@@ -116,7 +119,7 @@ impl App {
         self.detail = None;
         self.marks.clear();
         self.refresh();
-        Some(s.state.name)
+        Some(s.session.state.name)
     }
 
     pub fn session_progress(&self) -> Option<Progress> {
@@ -126,28 +129,21 @@ impl App {
     /// Counts the session's progress again (after a review changed, an import, an undo).
     pub(super) fn recount_session(&mut self) {
         if let Some(s) = &mut self.session {
-            s.progress = report::progress(&self.queue, &s.items);
+            s.progress = report::progress(&self.queue, &s.session.items);
         }
     }
 
     fn offered_count(&self) -> usize {
-        self.session.as_ref().map_or(0, |s| {
-            report::offered(&self.queue, &self.as_session(s)).len()
-        })
-    }
-
-    fn as_session(&self, s: &ActiveSession) -> Session {
-        Session {
-            state: s.state.clone(),
-            items: s.items.clone(),
-        }
+        self.session
+            .as_ref()
+            .map_or(0, |s| report::offered(&self.queue, &s.session).len())
     }
 
     /// What to say of records imported after the session was made that match its filter.
     pub(super) fn session_offer(&self) -> Option<String> {
         let s = self.session.as_ref()?;
         let n = self.offered_count();
-        (n > 0).then(|| t::offered(&s.state.name, n))
+        (n > 0).then(|| t::offered(&s.state().name, n))
     }
 
     /// Whether a row of the queue is shown dimmed: handled, in the active session.
@@ -162,8 +158,8 @@ impl App {
         let filter = self.filter.clone();
         let detail = self.detail.as_ref().map(|d| d.scroll);
         let Some(s) = &mut self.session else { return };
-        s.state.touch(now);
-        let view = &mut s.state.view;
+        s.session.state.touch(now);
+        let view = &mut s.session.state.view;
         view.filter = filter;
         view.sort = sort;
         view.cursor = cursor;
@@ -180,7 +176,7 @@ impl App {
         if !s.dirty || (!force && s.saved.is_some_and(|at| at.elapsed() < SAVE_EVERY)) {
             return;
         }
-        match self.store.save_session_state(&s.state) {
+        match self.store.save_session_state(&s.session.state) {
             Ok(()) => {
                 s.dirty = false;
                 s.saved = Some(Instant::now());
@@ -213,25 +209,32 @@ impl App {
             Ok(s) => s,
             Err(e) => return self.say(MessageKind::Error, e.to_string()),
         };
-        let open: Vec<SessionState> = sessions.into_iter().filter(|s| !s.is_closed()).collect();
+        let open: Vec<Session> = sessions
+            .into_iter()
+            .filter(|s| !s.state.is_closed())
+            .collect();
         let width = open
             .iter()
-            .map(|s| s.name.chars().count())
+            .map(|s| s.state.name.chars().count())
             .max()
             .unwrap_or(0);
         let keys = ('1'..='9')
             .chain('a'..='z')
             .filter(|c| !matches!(c, 'n' | 'x'));
         let mut items: Vec<PickerItem> = Vec::new();
-        for (key, s) in keys.zip(&open) {
-            let progress = match self.store.session(&s.name) {
-                Ok(Some(full)) => report::progress(&self.queue, &full.items),
-                _ => Progress::default(),
-            };
+        for (
+            key,
+            Session {
+                state: s,
+                items: worklist,
+            },
+        ) in keys.zip(&open)
+        {
+            let progress = report::progress(&self.queue, worklist);
             let active = self
                 .session
                 .as_ref()
-                .is_some_and(|a| a.state.name == s.name);
+                .is_some_and(|a| a.state().name == s.name);
             let mark = if active { t::ACTIVE_MARK } else { "  " };
             items.push(PickerItem {
                 key,
@@ -289,10 +292,11 @@ impl App {
                 None => self.say(MessageKind::Info, t::NO_ACTIVE),
             },
             "close" => {
+                let now = self.now();
                 let Some(s) = &mut self.session else {
                     return self.say(MessageKind::Info, t::NO_ACTIVE);
                 };
-                s.state.closed_at = Some(self.clock.unwrap_or_else(chrono::Utc::now));
+                s.session.state.closed_at = Some(now);
                 s.dirty = true;
                 if let Some(name) = self.leave_session() {
                     self.say(MessageKind::Saved, t::closed(&name));
@@ -328,7 +332,7 @@ impl App {
             .filter(|s| !s.is_empty());
         // Within an active session, the new worklist's filter is the one it was made from.
         let filter = match &self.session {
-            Some(s) => s.state.filter.clone(),
+            Some(s) => s.state().filter.clone(),
             None => self.filter.clone(),
         };
         let mut state = SessionState::new(
@@ -361,22 +365,22 @@ impl App {
         let Some(s) = &self.session else {
             return self.say(MessageKind::Info, t::NO_ACTIVE);
         };
-        let session = self.as_session(s);
-        let offered = report::offered(&self.queue, &session);
+        let name = s.state().name.clone();
+        let offered = report::offered(&self.queue, &s.session);
         if offered.is_empty() {
             return self.say(MessageKind::Info, t::NOTHING_OFFERED);
         }
-        match self.store.add_session_items(&session.state.name, &offered) {
+        match self.store.add_session_items(&name, &offered) {
             Ok(Some(updated)) => {
                 if let Some(s) = &mut self.session {
-                    s.members = updated.items.iter().copied().collect();
-                    s.items = updated.items;
+                    s.members.extend(offered.iter().copied());
+                    s.session.items = updated.items;
                 }
                 self.refresh();
                 self.recount_session();
                 self.say(MessageKind::Saved, t::added(offered.len()));
             }
-            Ok(None) => self.say(MessageKind::Error, t::no_such(&session.state.name)),
+            Ok(None) => self.say(MessageKind::Error, t::no_such(&name)),
             Err(e) => self.say(
                 MessageKind::Error,
                 crate::text::tui::not_saved(&e.to_string()),
@@ -387,13 +391,11 @@ impl App {
     /// `:session report [FILE]`: the active session's report, Markdown unless the file's
     /// extension says JSON or CSV; by default `NAME.md` in the working folder.
     fn session_report(&mut self, path: &str) {
-        if self.session.is_none() {
-            return self.say(MessageKind::Info, t::NO_ACTIVE);
-        }
         self.persist_session(true);
-        let Some(s) = self.session.as_ref().map(|a| self.as_session(a)) else {
-            return;
+        let Some(active) = &self.session else {
+            return self.say(MessageKind::Info, t::NO_ACTIVE);
         };
+        let s = &active.session;
         let path = if path.is_empty() {
             std::path::PathBuf::from(t::default_report_file(&s.state.name))
         } else {
@@ -403,32 +405,28 @@ impl App {
             return self.say(MessageKind::Error, t::REPORT_USAGE);
         };
         let now = self.now();
-        let built = match report::build(&self.store, &self.queue, &s, &self.author, now) {
-            Ok(r) => r,
-            Err(e) => return self.say(MessageKind::Error, e.to_string()),
-        };
-        let content = report::render(&built, format);
         let target = path.display().to_string();
-        let written = crate::export::write_file_atomically(&path, |out| {
-            std::io::Write::write_all(out, content.as_bytes())
-        })
-        .map_err(|e| format!("{target}: {e}"))
-        .and_then(|()| {
-            report::log_written(
-                &self.store,
-                &self.author,
-                now,
-                &s.state.name,
-                format,
-                &target,
-            )
+        let written = report::build(&self.store, &self.queue, s, &self.author, now)
             .map_err(|e| e.to_string())
-        });
+            .and_then(|built| {
+                let content = report::render(&built, format);
+                crate::export::write_file_atomically(&path, |out| {
+                    std::io::Write::write_all(out, content.as_bytes())
+                })
+                .map_err(|e| format!("{target}: {e}"))?;
+                report::log_written(
+                    &self.store,
+                    &self.author,
+                    now,
+                    &s.state.name,
+                    format,
+                    &target,
+                )
+                .map_err(|e| e.to_string())?;
+                Ok(built.items.len())
+            });
         match written {
-            Ok(()) => self.say(
-                MessageKind::Saved,
-                t::report_written(&target, built.items.len()),
-            ),
+            Ok(items) => self.say(MessageKind::Saved, t::report_written(&target, items)),
             Err(e) => self.say(MessageKind::Error, crate::text::tui::not_saved(&e)),
         }
     }

@@ -253,9 +253,9 @@ fn render_title(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let total = q.count(app.kind);
     let mut text = match &app.session {
         Some(s) => crate::text::session::title(
-            &s.state.name,
+            &s.state().name,
             s.progress,
-            s.state.active_minutes(),
+            s.state().active_minutes(),
             app.visible.len(),
         ),
         None => t::title(
@@ -289,7 +289,8 @@ fn render_filter_bar(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let search = app.search.as_ref().filter(|s| !s.text.trim().is_empty());
     let mut spans = Vec::new();
     if let Some(s) = &app.session {
-        let chip = crate::text::session::selection_chip(&s.state.filter, s.state.search.as_deref());
+        let chip =
+            crate::text::session::selection_chip(&s.state().filter, s.state().search.as_deref());
         spans.push(Span::styled(chip, theme.title()));
         spans.push(Span::raw(" "));
     }
