@@ -114,16 +114,23 @@ pub const ACTIVE_MARK: &str = "● ";
 /// The filter bar in a session with no filter of its own.
 pub const FILTER_WITHIN: &str = "f filtrerer innen økten";
 
-/// The filter bar's chip for the session's own selection.
-pub fn selection_chip(filter: &crate::queue::QueueFilter, search: Option<&str>) -> String {
-    let mut parts: Vec<String> = filter
-        .pairs()
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
+/// A session's selection as `key=value` conditions, then its search: what the filter bar, the
+/// report and `session show` say it was made from.
+fn selection_parts<'a>(
+    pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    search: Option<&str>,
+) -> Vec<String> {
+    let mut parts: Vec<String> = pairs.into_iter().map(|(k, v)| format!("{k}={v}")).collect();
     if let Some(q) = search {
         parts.push(format!("søk «{q}»"));
     }
+    parts
+}
+
+/// The filter bar's chip for the session's own selection.
+pub fn selection_chip(filter: &crate::queue::QueueFilter, search: Option<&str>) -> String {
+    let pairs = filter.pairs();
+    let parts = selection_parts(pairs.iter().map(|(k, v)| (*k, v.as_str())), search);
     if parts.is_empty() {
         "[økt: alle]".into()
     } else {
@@ -132,7 +139,6 @@ pub fn selection_chip(filter: &crate::queue::QueueFilter, search: Option<&str>) 
 }
 pub const REPORT_USAGE: &str =
     "Bruk: :session report [FIL.md | FIL.json | FIL.csv] (uten fil: øktens navn .md i mappen du startet tvang fra)";
-pub const USAGE: &str = "Bruk: :session [new NAVN | report [FIL] | add | leave | close | NAVN]";
 
 pub fn offered(name: &str, n: usize) -> String {
     format!("{n} poster importert etter at økt «{name}» ble laget passer til utvalget: :session add tar dem med")
@@ -160,19 +166,15 @@ pub fn summary_line(s: &SessionState, p: Progress, width: usize) -> String {
         s.name,
         progress(p),
         duration(s.active_minutes()),
-        oslo_minute(&s.created_at).get(..10).unwrap_or(""),
+        crate::time::oslo_date(&s.created_at.fixed_offset()),
     )
 }
 
 fn selection(r: &SessionReport) -> String {
-    let mut parts: Vec<String> = r
-        .selection
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
-    if let Some(q) = &r.search {
-        parts.push(format!("søk «{q}»"));
-    }
+    let parts = selection_parts(
+        r.selection.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        r.search.as_deref(),
+    );
     if parts.is_empty() {
         format!("alle {}", kind_plural(r.kind))
     } else {
@@ -325,13 +327,13 @@ pub fn report_markdown(r: &SessionReport) -> String {
         out.push_str("Ingen poster er satt til oppfølging.\n\n");
     } else {
         for item in r.items.iter().filter(|i| i.follow_up) {
-            let first_note = item.notes.last().map(|n| format!(": {}", n.text));
+            let latest_note = item.notes.last().map(|n| format!(": {}", n.text));
             out.push_str(&format!(
                 "- {} ({}, {}){}\n",
                 item.id,
                 item.institution,
                 item.date.map(|d| d.to_string()).unwrap_or_default(),
-                first_note.unwrap_or_default().replace('\n', " ")
+                latest_note.unwrap_or_default().replace('\n', " ")
             ));
         }
         out.push('\n');
@@ -450,10 +452,10 @@ pub fn show(
         }
     );
     let pairs = s.filter.pairs();
-    let mut selection: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    if let Some(q) = &s.search {
-        selection.push(format!("søk «{q}»"));
-    }
+    let mut selection = selection_parts(
+        pairs.iter().map(|(k, v)| (*k, v.as_str())),
+        s.search.as_deref(),
+    );
     if selection.is_empty() {
         selection.push(format!("alle {}", kind_plural(s.kind)));
     }
