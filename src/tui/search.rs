@@ -173,15 +173,7 @@ impl App {
         self.overlay = None;
         let (record, offset) = s.before;
         self.refresh();
-        if let Some(i) = record.and_then(|r| {
-            self.visible
-                .iter()
-                .position(|&i| self.queue.rows[i].record == r)
-        }) {
-            self.cursor = i;
-            self.offset = offset;
-        }
-        self.keep_cursor_visible();
+        self.return_to(record, offset);
         self.say(MessageKind::Info, t::SEARCH_ENDED);
     }
 

@@ -79,19 +79,11 @@ impl App {
         self.cursor = 0;
         self.offset = 0;
         self.refresh();
-        if let Some(i) = view.cursor.and_then(|r| {
-            self.visible
-                .iter()
-                .position(|&i| self.queue.rows[i].record == r)
-        }) {
-            self.cursor = i;
-            self.offset = view.offset;
-            self.keep_cursor_visible();
-            if view.detail_open {
-                self.open_detail();
-                if let Some(d) = &mut self.detail {
-                    d.scroll = view.detail_scroll;
-                }
+        // The detail reopens only on the record it showed.
+        if self.return_to(view.cursor, view.offset) && view.detail_open {
+            self.open_detail();
+            if let Some(d) = &mut self.detail {
+                d.scroll = view.detail_scroll;
             }
         }
         self.recount_session();

@@ -341,6 +341,22 @@ impl App {
         self.recompute_stats();
     }
 
+    /// Puts the cursor back on a record with the scroll it had, if the record is shown;
+    /// returns whether it is.
+    pub(super) fn return_to(&mut self, record: Option<RecordRef>, offset: usize) -> bool {
+        let shown = record.and_then(|r| {
+            self.visible
+                .iter()
+                .position(|&i| self.queue.rows[i].record == r)
+        });
+        if let Some(i) = shown {
+            self.cursor = i;
+            self.offset = offset;
+        }
+        self.keep_cursor_visible();
+        shown.is_some()
+    }
+
     pub(super) fn keep_cursor_visible(&mut self) {
         let page = self.page();
         if self.cursor >= self.visible.len() {
