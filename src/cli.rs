@@ -111,6 +111,10 @@ struct ImportArgs {
     /// Also write the full report as JSON to FILE
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
+    /// The office's own document labels, on top of the built-in ones (TOML: a [labels] table
+    /// of field = ["Label", …]); default: `labels` in the config file
+    #[arg(long, value_name = "FILE")]
+    labels: Option<PathBuf>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -295,6 +299,8 @@ enum GenerateFormat {
     Jsonl,
     Json,
     Csv,
+    /// One Word document per protocol and per complaint letter
+    Docx,
 }
 
 #[derive(Args, Debug)]
@@ -450,7 +456,7 @@ fn with_store(
     }
     match command {
         Command::Open(_) => unreachable!("handled above"),
-        Command::Import(args) => cmd_import(&store, &catalogue, args, &author),
+        Command::Import(args) => cmd_import(&store, &catalogue, args, &config),
         Command::Export(args) => cmd_export(&store, args, &author),
         Command::Show(args) => cmd_show(&store, &catalogue, args, &author),
         Command::List(args) => cmd_list(&store, &catalogue, args),
@@ -516,8 +522,9 @@ fn cmd_open(
                 redact: false,
                 verbose: false,
                 report: None,
+                labels: None,
             },
-            &config.author(),
+            &config,
         )?;
         if code == ExitCode::from(2) {
             return Ok(code);
@@ -599,8 +606,16 @@ fn cmd_import(
     store: &Store,
     catalogue: &Catalogue,
     args: ImportArgs,
-    author: &str,
+    config: &tvang::config::Config,
 ) -> Result<ExitCode, Failure> {
+    let author = config.author();
+    let labels = match args.labels.as_ref().or(config.labels.as_ref()) {
+        Some(path) => Some(std::sync::Arc::new(
+            tvang::import::document::labels::Labels::with_file(path)
+                .map_err(|e| Failure::new(text::document::label_file_error(&e), 2))?,
+        )),
+        None => None,
+    };
     let bar = progress_wanted().then(|| {
         let bar = indicatif::ProgressBar::new(0);
         bar.set_style(
@@ -630,6 +645,7 @@ fn cmd_import(
             author: author.to_string(),
             update: args.update,
             redact: args.redact,
+            labels,
         },
         &mut on_progress,
     );
@@ -1161,12 +1177,21 @@ fn cmd_generate(args: GenerateArgs) -> Result<ExitCode, Failure> {
         last_year: args.years.1,
     });
     let format = match args.format {
-        GenerateFormat::Jsonl => OutputFormat::Jsonl,
-        GenerateFormat::Json => OutputFormat::Json,
-        GenerateFormat::Csv => OutputFormat::Csv,
+        GenerateFormat::Jsonl => Some(OutputFormat::Jsonl),
+        GenerateFormat::Json => Some(OutputFormat::Json),
+        GenerateFormat::Csv => Some(OutputFormat::Csv),
+        GenerateFormat::Docx => None,
     };
-    let files = generate::write(&data, &args.out, format, args.split_years)
-        .map_err(|e| Failure::new(format!("{}: {e}", args.out.display()), 2))?;
+    let written = match format {
+        Some(format) => generate::write(&data, &args.out, format, args.split_years),
+        None => tvang::generate_documents::write_docx(&data, &args.out),
+    };
+    let mut files = written.map_err(|e| Failure::new(format!("{}: {e}", args.out.display()), 2))?;
+    if format.is_none() && files.len() > 6 {
+        let n = files.len();
+        files.truncate(3);
+        files.push(PathBuf::from(format!("… ({n} dokumenter)")));
+    }
     emit(&format!(
         "{}\n",
         text::generated(&data.per_year(), data.complaints.len(), &args.out, &files)

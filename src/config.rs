@@ -2,6 +2,7 @@
 //!
 //! ```toml
 //! inspector = "Kari Nordmann"   # author of notes and changes; default: $USER
+//! labels = "/home/kari/ledetekster.toml"  # the office's own document labels
 //!
 //! [triage]
 //! duration_limit_minutes = 30   # § 10-7 measures longer than this are flagged
@@ -18,6 +19,8 @@ use std::path::{Path, PathBuf};
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub inspector: Option<String>,
+    /// The office's own document labels (`tvang import --labels FILE` overrides it).
+    pub labels: Option<PathBuf>,
     pub triage: TriageRules,
 }
 

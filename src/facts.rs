@@ -72,6 +72,8 @@ const DANGER: u8 = 1;
 const JUSTIFICATION: u8 = 2;
 const INJURY_NOTE: u8 = 4;
 const CHILD_STATEMENT: u8 = 8;
+/// In [`Facts::texts`] and [`Facts::numbers`]: gjennomføring.
+const EXECUTION: u8 = 32;
 /// In [`Facts::numbers`]: the child's reference, placement basis or decided-by holds a number.
 const SHORT_TEXT: u8 = 16;
 
@@ -100,6 +102,9 @@ struct Facts {
     /// Which texts hold a fødselsnummer or D-nummer ([`crate::privacy`]): the long texts' bits
     /// above, and [`SHORT_TEXT`].
     numbers: u8,
+    unit: Option<String>,
+    reading_to_check: Vec<String>,
+    help_text_left: Vec<String>,
 }
 
 /// The same layout as [`Facts`], borrowing its text from the encoded bytes: decoding one
@@ -132,6 +137,12 @@ struct FactsRef<'a> {
     texts: u8,
     narrative: Option<u64>,
     numbers: u8,
+    #[serde(borrow)]
+    _unit: Option<&'a str>,
+    #[serde(borrow)]
+    reading_to_check: Vec<&'a str>,
+    #[serde(borrow)]
+    help_text_left: Vec<&'a str>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -169,6 +180,9 @@ pub struct View<'a> {
     pub has_justification: bool,
     pub narrative: Option<u64>,
     pub has_identity_number: bool,
+    /// Read from a document with fields to check, or help text left in.
+    pub has_reading_to_check: bool,
+    pub has_help_text_left: bool,
 }
 
 /// A measure's start and end as times; `None` when one is out of range (not facts).
@@ -219,6 +233,8 @@ pub fn decode_view(bytes: &[u8]) -> Option<View<'_>> {
         has_justification: f.texts & JUSTIFICATION != 0,
         narrative: f.narrative,
         has_identity_number: f.numbers != 0,
+        has_reading_to_check: !f.reading_to_check.is_empty(),
+        has_help_text_left: !f.help_text_left.is_empty(),
     })
 }
 
@@ -240,6 +256,10 @@ pub trait ProtocolFacts {
     fn has_justification(&self) -> bool;
     /// A text holds a fødselsnummer or D-nummer, or its masked or redacted trace.
     fn has_identity_number(&self) -> bool;
+    /// Read from a document, with fields the inspector should check against it.
+    fn has_reading_to_check(&self) -> bool;
+    /// Read from a document that still had the template's help text in some field.
+    fn has_help_text_left(&self) -> bool;
 
     /// The start of the first measure.
     fn incident_at(&self) -> DateTime<FixedOffset> {
@@ -309,6 +329,12 @@ impl ProtocolFacts for Protocol {
     fn has_identity_number(&self) -> bool {
         crate::privacy::protocol_has_number(self)
     }
+    fn has_reading_to_check(&self) -> bool {
+        !self.reading_to_check.is_empty()
+    }
+    fn has_help_text_left(&self) -> bool {
+        !self.help_text_left.is_empty()
+    }
 }
 
 impl ProtocolFacts for View<'_> {
@@ -350,6 +376,12 @@ impl ProtocolFacts for View<'_> {
     }
     fn has_identity_number(&self) -> bool {
         self.has_identity_number
+    }
+    fn has_reading_to_check(&self) -> bool {
+        self.has_reading_to_check
+    }
+    fn has_help_text_left(&self) -> bool {
+        self.has_help_text_left
     }
 }
 
@@ -432,9 +464,13 @@ pub fn encode(p: &Protocol) -> Vec<u8> {
         texts: bit(&p.danger, DANGER)
             | bit(&p.justification, JUSTIFICATION)
             | bit(&p.injury_note, INJURY_NOTE)
-            | bit(&p.child_statement, CHILD_STATEMENT),
+            | bit(&p.child_statement, CHILD_STATEMENT)
+            | bit(&p.execution, EXECUTION),
         narrative: narrative_fingerprint(p),
         numbers: number_bits(p),
+        unit: p.unit.clone(),
+        reading_to_check: p.reading_to_check.clone(),
+        help_text_left: p.help_text_left.clone(),
     };
     postcard::to_allocvec(&facts).expect("facts encode")
 }
@@ -459,6 +495,7 @@ fn number_bits(p: &Protocol) -> u8 {
         | bit(&p.justification, JUSTIFICATION)
         | bit(&p.injury_note, INJURY_NOTE)
         | bit(&p.child_statement, CHILD_STATEMENT)
+        | bit(&p.execution, EXECUTION)
         | bit(&p.child_ref, SHORT_TEXT)
         | bit(&p.placement_basis, SHORT_TEXT)
         | bit(&p.decided_by, SHORT_TEXT)
@@ -576,12 +613,14 @@ pub fn decode(bytes: &[u8]) -> Option<(Protocol, Option<u64>)> {
         institution: f.institution,
         institution_id: f.institution_id,
         region: f.region,
+        unit: f.unit,
         child_ref: f.child_ref,
         child_birth_year: f.child_birth_year,
         placement_basis: f.placement_basis,
         measures,
         danger: text(DANGER),
         justification: text(JUSTIFICATION),
+        execution: text(EXECUTION),
         decided_by: f.decided_by,
         staff_involved: f.staff_involved,
         police: f.police,
@@ -592,6 +631,8 @@ pub fn decode(bytes: &[u8]) -> Option<(Protocol, Option<u64>)> {
         wants_to_complain: f.wants_to_complain,
         written_at: when(&f.written_at)?,
         received_at: when(&f.received_at)?,
+        reading_to_check: f.reading_to_check,
+        help_text_left: f.help_text_left,
     };
     Some((p, narrative))
 }
@@ -607,6 +648,7 @@ pub fn skeleton_of(p: &Protocol) -> Protocol {
         justification: empty(&p.justification),
         injury_note: empty(&p.injury_note),
         child_statement: empty(&p.child_statement),
+        execution: empty(&p.execution),
         placement_basis: masked_text(&p.placement_basis),
         decided_by: masked_text(&p.decided_by),
         ..p.clone()

@@ -32,10 +32,16 @@ pub enum Flag {
     NotInformedOfComplaintRight,
     /// A text holds a fødselsnummer or D-nummer (shown masked; see [`crate::privacy`]).
     IdentityNumber,
+    /// Read from a document, with required or important fields missing or read uncertainly:
+    /// check the reading against the original (`reading_to_check` lists them).
+    #[serde(rename = "til_kontroll")]
+    ToCheck,
+    /// Read from a document that still holds the template's help text in some field.
+    HelpTextLeft,
 }
 
 impl Flag {
-    pub const ALL: [Flag; 14] = [
+    pub const ALL: [Flag; 16] = [
         Flag::UnknownProvision,
         Flag::LegacyProvision,
         Flag::MissingKind,
@@ -50,6 +56,8 @@ impl Flag {
         Flag::UnknownRegion,
         Flag::NotInformedOfComplaintRight,
         Flag::IdentityNumber,
+        Flag::ToCheck,
+        Flag::HelpTextLeft,
     ];
 
     /// The snake_case name used in JSON and on the command line.
@@ -69,6 +77,8 @@ impl Flag {
             Flag::UnknownRegion => "unknown_region",
             Flag::NotInformedOfComplaintRight => "not_informed_of_complaint_right",
             Flag::IdentityNumber => "identity_number",
+            Flag::ToCheck => "til_kontroll",
+            Flag::HelpTextLeft => "help_text_left",
         }
     }
 
@@ -126,6 +136,12 @@ pub fn quality_flags<P: ProtocolFacts>(p: &P, catalogue: &Catalogue) -> Vec<Flag
     }
     if p.has_identity_number() {
         flags.push(Flag::IdentityNumber);
+    }
+    if p.has_reading_to_check() {
+        flags.push(Flag::ToCheck);
+    }
+    if p.has_help_text_left() {
+        flags.push(Flag::HelpTextLeft);
     }
     flags
 }

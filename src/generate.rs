@@ -706,6 +706,10 @@ fn draft_protocol(
         wants_to_complain: wants,
         written_at: Some(DateOrTime::Time(written)),
         received_at: received.map(DateOrTime::Date),
+        unit: None,
+        execution: None,
+        reading_to_check: Vec::new(),
+        help_text_left: Vec::new(),
     }
 }
 

@@ -16,6 +16,7 @@ fn main() -> ExitCode {
             .unwrap_or_default();
         eprintln!("{}", tvang::text::internal_error(&what));
     }));
+    tvang::quiet_panics::install();
     cli::run()
 }
 

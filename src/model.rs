@@ -68,6 +68,65 @@ impl Measure {
     }
 }
 
+/// The child as a document (or a record) names it. Never stored on the protocol and never
+/// shown: the import turns it into a keyed pseudonym for `child_ref` (the same child from a Word
+/// document, a PDF and a JSON record is one child) and takes the birth year from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChildIdentity {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Fødselsnummer or D-nummer, 11 digits, check digits verified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub national_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birth_date: Option<NaiveDate>,
+}
+
+impl ChildIdentity {
+    /// What the pseudonym is made of: the number when there is one, else name and birth date
+    /// (a name alone identifies no one reliably).
+    pub fn pseudonym_source(&self) -> Option<String> {
+        if let Some(n) = &self.national_id {
+            return Some(format!("fnr:{n}"));
+        }
+        match (&self.name, self.birth_date) {
+            (Some(name), Some(date)) => Some(format!("navn:{}:{date}", fold(name))),
+            _ => None,
+        }
+    }
+
+    /// From the birth date, else from the number (day, month, two-digit year and the
+    /// individnummer's century ranges).
+    pub fn birth_year(&self) -> Option<i32> {
+        use chrono::Datelike;
+        if let Some(d) = self.birth_date {
+            return Some(d.year());
+        }
+        let n = self.national_id.as_deref()?.as_bytes();
+        let num = |r: std::ops::Range<usize>| -> Option<i32> {
+            std::str::from_utf8(&n[r]).ok()?.parse().ok()
+        };
+        let (yy, individ) = (num(4..6)?, num(6..9)?);
+        let century = match individ {
+            0..=499 => 1900,
+            500..=749 if yy >= 54 => 1800,
+            500..=999 if yy <= 39 => 2000,
+            900..=999 => 1900,
+            _ => return None,
+        };
+        Some(century + yy)
+    }
+
+    /// The name as initials (`Kari Tveit` → `K. T.`): how a name shows where it must show.
+    pub fn initials(name: &str) -> String {
+        name.split_whitespace()
+            .filter_map(|w| w.chars().next())
+            .map(|c| format!("{}.", c.to_uppercase()))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
 /// A tvangsprotokoll.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Protocol {
@@ -80,6 +139,9 @@ pub struct Protocol {
     /// Region code (`vestland`) when recognised, else the text as given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+    /// Avdeling: the institution's unit, when the protocol names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
     /// Pseudonymous reference to the child.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub child_ref: Option<String>,
@@ -94,6 +156,9 @@ pub struct Protocol {
     /// Begrunnelse: why strictly necessary, what milder means were tried.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub justification: Option<String>,
+    /// Gjennomføring: how the measure was carried out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub execution: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decided_by: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -116,6 +181,14 @@ pub struct Protocol {
     /// Forelagt statsforvalteren.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub received_at: Option<DateOrTime>,
+    /// Read from a document: the fields that were missing or read uncertainly, for the
+    /// inspector to check against the original (flag `til_kontroll`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reading_to_check: Vec<String>,
+    /// Read from a document: the fields where the template's help text was left in (flag
+    /// `help_text_left`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub help_text_left: Vec<String>,
 }
 
 impl Protocol {
@@ -130,12 +203,14 @@ impl Protocol {
             institution: institution.into(),
             institution_id: None,
             region: None,
+            unit: None,
             child_ref: None,
             child_birth_year: None,
             placement_basis: None,
             measures,
             danger: None,
             justification: None,
+            execution: None,
             decided_by: None,
             staff_involved: None,
             police: None,
@@ -146,6 +221,8 @@ impl Protocol {
             wants_to_complain: None,
             written_at: None,
             received_at: None,
+            reading_to_check: Vec::new(),
+            help_text_left: Vec::new(),
         }
     }
 

@@ -299,6 +299,63 @@ impl Pseudonymiser {
         let digest = mac.finalize().into_bytes();
         format!("psn-{}", crate::audit::hex(&digest[..8]))
     }
+
+    /// The child reference made for a child a document names by fødselsnummer, or by name and
+    /// birth date ([`crate::model::ChildIdentity::pseudonym_source`]): `barn-` and 64 bits of the
+    /// HMAC, so the same child is the same reference in every import into this store, and the
+    /// number cannot be read back from it.
+    pub fn child(&self, source: &str) -> String {
+        use hmac::Mac;
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&self.key)
+            .expect("HMAC takes a key of any length");
+        mac.update(b"barn:");
+        mac.update(source.as_bytes());
+        let digest = mac.finalize().into_bytes();
+        format!("barn-{}", crate::audit::hex(&digest[..8]))
+    }
+}
+
+/// The child's name where a text uses it, as initials: every word of the name (two letters or
+/// more), as a whole word spelt as in the name, becomes its initial (`Kari` → `K.`).
+pub fn replace_name(text: &str, name: &str) -> String {
+    let parts: Vec<String> = name
+        .split_whitespace()
+        .filter(|w| w.chars().count() >= 2)
+        .map(str::to_string)
+        .collect();
+    if parts.is_empty() {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if word.is_empty() {
+            return;
+        }
+        // As written, capital first: many Norwegian surnames are also words (`Bakken`, `Berg`),
+        // and `lagt i bakken` is not the child. A possessive (`Karis`) is the name too.
+        let hit = parts
+            .iter()
+            .any(|p| word == p || word.strip_suffix('s') == Some(p.as_str()));
+        if hit {
+            let initial = word.chars().next().map(|c| c.to_uppercase().to_string());
+            out.push_str(&initial.unwrap_or_default());
+            out.push('.');
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_alphanumeric() || c == '-' {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
 }
 
 #[cfg(test)]

@@ -52,7 +52,7 @@ use std::path::{Path, PathBuf};
 /// 3 the narrative fingerprint to them, 4 the narrative chunks (`T`) that search reads, 5 their
 /// vocabularies (`W`), 6 masked fødselsnummer in all three ([`crate::privacy`]); an older store
 /// gets them when it is first opened.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 const META_SCHEMA: &[u8] = b"mschema_version";
 const META_NEXT_ID: &[u8] = b"mnext_id";

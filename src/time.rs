@@ -47,10 +47,77 @@ pub fn parse_datetime(input: &str) -> Result<DateTime<FixedOffset>, TimeError> {
             return oslo_local(naive);
         }
     }
-    if parse_date(s).is_some() {
+    if let Some(written) = written_form(s) {
+        if let Ok(naive) = NaiveDateTime::parse_from_str(&written, "%d.%m.%Y %H:%M") {
+            return oslo_local(naive);
+        }
+    }
+    if parse_written_date(s).is_some() {
         return Err(TimeError::DateWithoutTime);
     }
     Err(TimeError::Unparseable)
+}
+
+const MONTHS: [&str; 12] = [
+    "januar",
+    "februar",
+    "mars",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "desember",
+];
+
+/// A time or date as people write it in documents, rewritten as `DD.MM.YYYY[ HH:MM]`:
+/// month names (`31. mars 2024`, `31 mar. 2024`), `kl.`/`klokken` before the time, and `.`
+/// between hours and minutes (`21.05`). `None` when the text is not of that kind.
+fn written_form(s: &str) -> Option<String> {
+    let lower = s.to_lowercase().replace(',', " ");
+    let mut tokens: Vec<&str> = lower
+        .split_whitespace()
+        .filter(|t| !matches!(*t, "kl." | "kl" | "klokken" | "klokka"))
+        .collect();
+    let time = match tokens.last() {
+        Some(t) if tokens.len() > 1 => {
+            let parts: Vec<&str> = t.split(['.', ':']).collect();
+            match parts.as_slice() {
+                [h, m] if (1..=2).contains(&h.len()) && m.len() == 2 => {
+                    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+                    tokens.pop();
+                    Some(format!("{h:02}:{m:02}"))
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    let date = match tokens.as_slice() {
+        [d] => {
+            let date = parse_date(d)?;
+            date.format("%d.%m.%Y").to_string()
+        }
+        [day, month, year] => {
+            let day: u32 = day.trim_end_matches('.').parse().ok()?;
+            let month = month.trim_end_matches('.');
+            let m = MONTHS
+                .iter()
+                .position(|name| month.len() >= 3 && name.starts_with(month))?;
+            let year: i32 = year.parse().ok()?;
+            NaiveDate::from_ymd_opt(year, m as u32 + 1, day)?
+                .format("%d.%m.%Y")
+                .to_string()
+        }
+        _ => return None,
+    };
+    Some(match time {
+        Some(t) => format!("{date} {t}"),
+        None => date,
+    })
 }
 
 /// Interprets a wall-clock time in Europe/Oslo. In the repeated hour when DST ends, the earlier
@@ -69,6 +136,17 @@ fn parse_date(s: &str) -> Option<NaiveDate> {
         .find_map(|f| NaiveDate::parse_from_str(s, f).ok())
 }
 
+/// A date alone, also as written in documents (`31. mars 2024`).
+fn parse_written_date(s: &str) -> Option<NaiveDate> {
+    parse_date(s).or_else(|| {
+        let written = written_form(s)?;
+        if written.contains(':') {
+            return None;
+        }
+        NaiveDate::parse_from_str(&written, "%d.%m.%Y").ok()
+    })
+}
+
 /// A field that may hold a date alone or a full time (e.g. `received_at`: institutions often
 /// record only the day a protocol was forelagt statsforvalteren).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,7 +159,7 @@ pub enum DateOrTime {
 impl DateOrTime {
     pub fn parse(input: &str) -> Result<Self, TimeError> {
         let s = input.trim();
-        if let Some(d) = parse_date(s) {
+        if let Some(d) = parse_written_date(s) {
             return Ok(DateOrTime::Date(d));
         }
         parse_datetime(s).map(DateOrTime::Time)
@@ -145,6 +223,44 @@ pub fn now_utc() -> DateTime<Utc> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_as_documents_write_them() {
+        let t = |s: &str| parse_datetime(s).map(|t| t.to_rfc3339());
+        assert_eq!(
+            t("14.03.2024 kl. 21.05").unwrap(),
+            "2024-03-14T21:05:00+01:00"
+        );
+        assert_eq!(t("14.03.2024 21:05").unwrap(), "2024-03-14T21:05:00+01:00");
+        assert_eq!(t("2024-04-02 10:00").unwrap(), "2024-04-02T10:00:00+02:00");
+        assert_eq!(
+            t("31. mars 2024 kl. 01.50").unwrap(),
+            "2024-03-31T01:50:00+01:00"
+        );
+        assert_eq!(
+            t("31. mars 2024 kl. 03.10").unwrap(),
+            "2024-03-31T03:10:00+02:00"
+        );
+        assert_eq!(t("31. mars 2024 kl. 02.30"), Err(TimeError::InDstGap));
+        assert_eq!(
+            t("27. okt. 2024 kl. 02.30").unwrap(),
+            "2024-10-27T02:30:00+02:00"
+        );
+        assert_eq!(
+            t("5. Desember 2023, kl. 7.45").unwrap(),
+            "2023-12-05T07:45:00+01:00"
+        );
+        assert_eq!(t("31. mars 2024"), Err(TimeError::DateWithoutTime));
+        assert_eq!(t("32. mars 2024 kl. 10.00"), Err(TimeError::Unparseable));
+        assert_eq!(
+            t("31. marsipan 2024 kl. 10.00"),
+            Err(TimeError::Unparseable)
+        );
+        assert_eq!(
+            DateOrTime::parse("2. april 2024").unwrap(),
+            DateOrTime::Date(NaiveDate::from_ymd_opt(2024, 4, 2).unwrap())
+        );
+    }
 
     #[test]
     fn rfc3339_keeps_its_offset() {

@@ -5,12 +5,14 @@
 //! line and field; the rest of the file still imports. Re-importing is idempotent.
 
 pub mod csv;
+pub mod document;
 pub mod json;
 pub mod jsonl;
 pub mod record;
 
 use crate::catalogue::Catalogue;
 use crate::flags::{quality_flags, Flag};
+use crate::model::ChildIdentity;
 use crate::model::{Complaint, RecordKey};
 use crate::store::{Incoming, Store, StoreError, WriteOutcome};
 use crate::text;
@@ -54,6 +56,8 @@ pub enum FileError {
     Csv(String),
     DuplicateColumn(String),
     UnsupportedType,
+    /// A Word or PDF document that could not be read.
+    Document(document::DocumentError),
 }
 
 /// The import could not run at all.
@@ -79,6 +83,9 @@ pub struct ImportOptions {
     /// Replace every fødselsnummer or D-nummer in the texts with [`crate::privacy::REDACTED`]
     /// before storing, instead of storing it (masked when shown).
     pub redact: bool,
+    /// The labels to find in documents: built in, and an office's own on top
+    /// (`--labels FILE`); `None` is the built-in ones.
+    pub labels: Option<std::sync::Arc<document::labels::Labels>>,
 }
 
 /// How far an import has come, for a progress bar.
@@ -148,6 +155,33 @@ pub struct UnknownFields {
     pub fields: Vec<String>,
 }
 
+/// What was read from one Word or PDF document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DocumentSummary {
+    pub file: String,
+    /// `docx` or `pdf`.
+    pub format: &'static str,
+    /// SHA-256 of the file's bytes.
+    pub sha256: String,
+    /// `protocol` or `complaint`.
+    pub kind: &'static str,
+    pub id: String,
+    /// The id was made from the content: the document gave none.
+    pub made_id: bool,
+    /// Fields to check against the original, each with why.
+    pub to_check: Vec<ToCheck>,
+    /// Fields where the template's help text was left in.
+    pub help_text: Vec<String>,
+    /// Labels in the document that name no field.
+    pub unknown_labels: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ToCheck {
+    pub field: String,
+    pub reason: String,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ImportReport {
     pub files_read: usize,
@@ -159,6 +193,10 @@ pub struct ImportReport {
     pub rejected: Vec<Rejected>,
     pub conflicts: Vec<Conflict>,
     pub unknown_fields: Vec<UnknownFields>,
+    /// Files in the folders given whose type tvang does not read (listed, not an error).
+    pub files_not_read: Vec<String>,
+    /// Every Word and PDF document read, with what to check in it.
+    pub documents: Vec<DocumentSummary>,
     /// Data-quality flags among the protocols this import stored (new or updated).
     pub flags: BTreeMap<Flag, usize>,
 }
@@ -173,19 +211,40 @@ impl ImportReport {
 /// Expands folders (recursively; hidden entries skipped) into the files to import, sorted, so an
 /// import is reproducible. Files named explicitly are kept whatever their extension.
 pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ImportError> {
+    Ok(collect(paths)?.0)
+}
+
+/// The files to import, and the files in the folders that tvang does not read (lock and temp
+/// files of office programs left out of both).
+fn collect(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>), ImportError> {
     let mut files = BTreeSet::new();
+    let mut not_read = BTreeSet::new();
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|_| ImportError::NoSuchPath(path.clone()))?;
         if meta.is_dir() {
-            walk(path, &mut files);
+            walk(path, &mut files, &mut not_read);
         } else {
             files.insert(path.clone());
         }
     }
-    Ok(files.into_iter().collect())
+    Ok((files.into_iter().collect(), not_read.into_iter().collect()))
 }
 
-fn walk(dir: &Path, out: &mut BTreeSet<PathBuf>) {
+/// Word's owner files (`~$protokoll.docx`), LibreOffice's (`.~lock.…#`, hidden anyway) and
+/// editors' backups and temp files: never documents.
+fn is_lock_or_temp(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    name.starts_with("~$")
+        || name.starts_with('~')
+        || name.ends_with('~')
+        || lower.ends_with(".tmp")
+        || lower.ends_with(".temp")
+        || lower.ends_with(".bak")
+        || lower.ends_with(".crdownload")
+        || lower.ends_with(".part")
+}
+
+fn walk(dir: &Path, out: &mut BTreeSet<PathBuf>, not_read: &mut BTreeSet<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -198,10 +257,15 @@ fn walk(dir: &Path, out: &mut BTreeSet<PathBuf>) {
         let Ok(meta) = std::fs::symlink_metadata(&path) else {
             continue;
         };
+        let name = entry.file_name().to_string_lossy().into_owned();
         if meta.is_dir() {
-            walk(&path, out);
+            walk(&path, out, not_read);
+        } else if is_lock_or_temp(&name) {
+            continue;
         } else if format_of(&path).is_some() {
             out.insert(path);
+        } else if meta.is_file() {
+            not_read.insert(path);
         }
     }
 }
@@ -211,6 +275,8 @@ enum Format {
     Json,
     JsonLines,
     Csv,
+    Docx,
+    Pdf,
 }
 
 fn format_of(path: &Path) -> Option<Format> {
@@ -219,6 +285,8 @@ fn format_of(path: &Path) -> Option<Format> {
         "json" => Some(Format::Json),
         "jsonl" | "ndjson" => Some(Format::JsonLines),
         "csv" => Some(Format::Csv),
+        "docx" => Some(Format::Docx),
+        "pdf" => Some(Format::Pdf),
         _ => None,
     }
 }
@@ -235,7 +303,12 @@ pub fn import_paths(
     options: ImportOptions,
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<ImportReport, ImportError> {
-    let files = collect_files(paths)?;
+    let (files, not_read) = collect(paths)?;
+    let labels = options
+        .labels
+        .clone()
+        .unwrap_or_else(|| std::sync::Arc::new(document::labels::Labels::built_in()));
+    let pseudonymiser = store.pseudonymiser()?;
     let start = Progress {
         bytes_total: files
             .iter()
@@ -260,6 +333,8 @@ pub fn import_paths(
         let reader = scope.spawn(move || {
             let mut reader = Reader {
                 catalogue,
+                labels: &labels,
+                pseudonymiser: &pseudonymiser,
                 redact,
                 report: ImportReport::default(),
                 batch: Vec::with_capacity(BATCH_SIZE),
@@ -296,6 +371,8 @@ pub fn import_paths(
     report.files_skipped = read_report.files_skipped;
     report.rejected = read_report.rejected;
     report.unknown_fields = read_report.unknown_fields;
+    report.documents = read_report.documents;
+    report.files_not_read = not_read.iter().map(|p| p.display().to_string()).collect();
     Ok(report)
 }
 
@@ -310,6 +387,8 @@ struct Chunk {
 /// The reading side: files → normalised records, rejects and unknown fields.
 struct Reader<'a> {
     catalogue: &'a Catalogue,
+    labels: &'a document::labels::Labels,
+    pseudonymiser: &'a crate::privacy::Pseudonymiser,
     redact: bool,
     report: ImportReport,
     batch: Vec<(String, Incoming)>,
@@ -349,6 +428,9 @@ impl Reader<'_> {
                 return true;
             }
         };
+        if matches!(format, Format::Docx | Format::Pdf) {
+            return self.read_document(&name, bytes, format);
+        }
         let content = match String::from_utf8(bytes) {
             Ok(s) => s,
             Err(e) => {
@@ -367,6 +449,7 @@ impl Reader<'_> {
             Format::Json => json::read(content),
             Format::JsonLines => Ok(jsonl::read(content)),
             Format::Csv => csv::read(content),
+            Format::Docx | Format::Pdf => unreachable!("documents are read above"),
         };
         let records = match records {
             Ok(r) => r,
@@ -407,31 +490,7 @@ impl Reader<'_> {
                 }
                 Ok(n) => {
                     unknown.extend(n.unknown_fields);
-                    let mut record = n.record;
-                    if self.redact {
-                        match &mut record {
-                            Record::Protocol(p, embedded) => {
-                                crate::privacy::redact_protocol(p);
-                                if let Some(c) = embedded {
-                                    crate::privacy::redact_complaint(c);
-                                }
-                            }
-                            Record::Complaint(c) => {
-                                crate::privacy::redact_complaint(c);
-                            }
-                        }
-                    }
-                    match record {
-                        Record::Protocol(p, embedded) => {
-                            // Flags for the summary are worked out here, off the writer thread.
-                            self.flags.push(quality_flags(&*p, self.catalogue));
-                            self.batch.push((source.clone(), Incoming::protocol(*p)));
-                            if let Some(c) = embedded {
-                                self.batch.push((source, Incoming::complaint(c)));
-                            }
-                        }
-                        Record::Complaint(c) => self.batch.push((source, Incoming::complaint(c))),
-                    }
+                    self.accept(n.record, n.identity, source);
                 }
             }
             self.progress.records += 1;
@@ -446,6 +505,153 @@ impl Reader<'_> {
             });
         }
         true
+    }
+
+    /// Reads one Word or PDF document into one record (protocol or complaint letter).
+    fn read_document(&mut self, name: &str, bytes: Vec<u8>, format: Format) -> bool {
+        use document::{convert, fields};
+        let sha256 = {
+            use sha2::Digest;
+            crate::audit::hex(&sha2::Sha256::digest(&bytes))
+        };
+        let labels = self.labels.clone();
+        let (format_name, read): (&'static str, document::Reader) = match format {
+            Format::Docx => ("docx", Box::new(|b: &[u8]| document::docx::read(b))),
+            _ => (
+                "pdf",
+                Box::new(move |b: &[u8]| document::pdf::read_with(b, &labels)),
+            ),
+        };
+        let doc = match document::read_guarded(bytes, read, format_name) {
+            Ok(d) => d,
+            Err(e) => {
+                self.skip(name, FileError::Document(e));
+                return true;
+            }
+        };
+        let reading = fields::extract(&doc, self.labels);
+        let converted = match convert::convert(&reading) {
+            Ok(c) => c,
+            Err(e) => {
+                self.skip(name, FileError::Document(e));
+                return true;
+            }
+        };
+        self.report.files_read += 1;
+        let mut to_check: Vec<ToCheck> = Vec::new();
+        for field in &converted.to_check {
+            let reason = reading
+                .doubts
+                .iter()
+                .find(|d| &d.field == field)
+                .map_or(text::document::MISSING_REASON, |d| {
+                    text::document::doubt(&d.doubt)
+                });
+            to_check.push(ToCheck {
+                field: field.clone(),
+                reason: reason.to_string(),
+            });
+        }
+        let mut value = converted.value;
+        // A value that cannot be read (a time in no known form, a choice that is none of the
+        // choices) is left out and named for checking, so the rest of the protocol still lands.
+        let normalised = loop {
+            match record::normalise(&value, self.catalogue, false) {
+                Ok(n) => break n,
+                Err(FieldProblem { field, problem }) => {
+                    match convert::drop_field(&mut value, &field) {
+                        Some(canonical) if to_check.len() < 64 => to_check.push(ToCheck {
+                            field: canonical,
+                            reason: text::problem(&problem),
+                        }),
+                        _ => {
+                            let field = (!field.is_empty()).then_some(field);
+                            self.report.rejected.push(Rejected {
+                                file: name.to_string(),
+                                line: None,
+                                record: None,
+                                field,
+                                message: text::problem(&problem),
+                            });
+                            return true;
+                        }
+                    }
+                }
+            }
+        };
+        let mut record = normalised.record;
+        let (kind, id) = match &mut record {
+            Record::Protocol(p, _) => {
+                for c in &to_check {
+                    if !p.reading_to_check.contains(&c.field) {
+                        p.reading_to_check.push(c.field.clone());
+                    }
+                }
+                if converted.made_id && !p.reading_to_check.iter().any(|f| f == "protocol_id") {
+                    p.reading_to_check.push("protocol_id".into());
+                }
+                p.help_text_left = reading.help_text.clone();
+                ("protocol", p.protocol_id.clone())
+            }
+            Record::Complaint(c) => ("complaint", c.complaint_id.clone()),
+        };
+        if converted.made_id {
+            to_check.push(ToCheck {
+                field: if kind == "protocol" {
+                    "protocol_id"
+                } else {
+                    "complaint_id"
+                }
+                .into(),
+                reason: text::document::MADE_ID_REASON.into(),
+            });
+        }
+        self.report.documents.push(DocumentSummary {
+            file: name.to_string(),
+            format: format_name,
+            sha256,
+            kind,
+            id,
+            made_id: converted.made_id,
+            to_check,
+            help_text: reading.help_text.clone(),
+            unknown_labels: reading.unknown_labels.clone(),
+        });
+        self.accept(record, normalised.identity, name.to_string());
+        self.progress.records += 1;
+        self.batch.len() < BATCH_SIZE || self.send()
+    }
+
+    /// A normalised record into the batch: the child's identity made a pseudonym, numbers
+    /// redacted when asked, quality flags worked out here, off the writer thread.
+    fn accept(&mut self, record: Record, identity: Option<ChildIdentity>, source: String) {
+        let mut record = record;
+        if let (Record::Protocol(p, _), Some(id)) = (&mut record, &identity) {
+            apply_identity(p, id, self.pseudonymiser);
+        }
+        if self.redact {
+            match &mut record {
+                Record::Protocol(p, embedded) => {
+                    crate::privacy::redact_protocol(p);
+                    if let Some(c) = embedded {
+                        crate::privacy::redact_complaint(c);
+                    }
+                }
+                Record::Complaint(c) => {
+                    crate::privacy::redact_complaint(c);
+                }
+            }
+        }
+        match record {
+            Record::Protocol(p, embedded) => {
+                self.flags.push(quality_flags(&*p, self.catalogue));
+                self.batch.push((source.clone(), Incoming::protocol(*p)));
+                if let Some(c) = embedded {
+                    self.batch.push((source, Incoming::complaint(c)));
+                }
+            }
+            Record::Complaint(c) => self.batch.push((source, Incoming::complaint(c))),
+        }
     }
 
     /// Hands the pending batch (possibly empty, to report progress) to the writer.
@@ -547,5 +753,32 @@ fn location(file: &str, line: Option<usize>, index: Option<usize>) -> String {
         (Some(line), _) => format!("{file}:{line}"),
         (None, Some(i)) => format!("{file}#{i}"),
         (None, None) => file.to_string(),
+    }
+}
+
+/// The child's identity on a protocol: a keyed pseudonym for `child_ref` when the record gave
+/// none (so one child is one child across Word, PDF and JSON), and the name, wherever the texts
+/// use it, as initials. The name and number themselves are not stored on the protocol.
+fn apply_identity(
+    p: &mut crate::model::Protocol,
+    id: &ChildIdentity,
+    key: &crate::privacy::Pseudonymiser,
+) {
+    if p.child_ref.is_none() {
+        p.child_ref = id.pseudonym_source().map(|source| key.child(&source));
+    }
+    if let Some(name) = &id.name {
+        for text in [
+            &mut p.danger,
+            &mut p.justification,
+            &mut p.execution,
+            &mut p.injury_note,
+            &mut p.child_statement,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            *text = crate::privacy::replace_name(text, name);
+        }
     }
 }

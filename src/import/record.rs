@@ -5,7 +5,9 @@
 
 use crate::catalogue::Catalogue;
 use crate::fold::fold_key;
-use crate::model::{Complainant, Complaint, Injury, Measure, Outcome, Police, Protocol};
+use crate::model::{
+    ChildIdentity, Complainant, Complaint, Injury, Measure, Outcome, Police, Protocol,
+};
 use crate::time::{parse_datetime, DateOrTime, TimeError};
 use chrono::{DateTime, FixedOffset};
 use serde_json::{Map, Value};
@@ -85,6 +87,9 @@ pub enum Record {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Normalised {
     pub record: Record,
+    /// The child's name, fødselsnummer or birth date, when the record gave them: never stored
+    /// on the protocol, but turned into a keyed pseudonym by the import ([`ChildIdentity`]).
+    pub identity: Option<ChildIdentity>,
     /// Field names that tvang does not know (probably typos); reported, not fatal.
     pub unknown_fields: Vec<String>,
 }
@@ -108,6 +113,7 @@ const FIELDS: &[(&str, &[&str])] = &[
         &["institusjon_id", "orgnr", "org_nr", "organisasjonsnummer"],
     ),
     ("region", &["statsforvalter", "embete"]),
+    ("unit", &["avdeling", "enhet"]),
     (
         "child_ref",
         &[
@@ -123,6 +129,12 @@ const FIELDS: &[(&str, &[&str])] = &[
         &["fodselsaar", "barnets_fodselsaar", "fodt_aar", "fodselsar"],
     ),
     ("placement_basis", &["plasseringsgrunnlag", "plassering"]),
+    ("child_name", &["barnets_navn", "navn"]),
+    (
+        "child_national_id",
+        &["fodselsnummer", "barnets_fodselsnummer", "personnummer"],
+    ),
+    ("child_birth_date", &["fodselsdato", "barnets_fodselsdato"]),
     ("measures", &["tiltaksliste"]),
     ("provision", &["hjemmel", "lovhjemmel"]),
     ("kind", &["tiltak", "tiltakstype", "type"]),
@@ -133,6 +145,7 @@ const FIELDS: &[(&str, &[&str])] = &[
         &["fare", "faresituasjon", "situasjon", "beskrivelse"],
     ),
     ("justification", &["begrunnelse"]),
+    ("execution", &["gjennomforing"]),
     (
         "decided_by",
         &["besluttet_av", "vedtatt_av", "beslutningstaker"],
@@ -176,6 +189,8 @@ const FIELDS: &[(&str, &[&str])] = &[
             "mottatt_dato",
         ],
     ),
+    ("reading_to_check", &["til_kontroll"]),
+    ("help_text_left", &["veiledningstekst"]),
     ("complaint", &["klage"]),
     ("complaint_id", &["klage_id", "klageid", "klagenummer"]),
     ("complainant", &["klager", "klagende_part"]),
@@ -242,8 +257,20 @@ pub fn normalise(
         };
         Record::Protocol(Box::new(protocol), embedded)
     };
+    let identity = if matches!(record, Record::Protocol(..)) {
+        child_identity(&fields)?
+    } else {
+        None
+    };
+    let mut record = record;
+    if let (Record::Protocol(p, _), Some(id)) = (&mut record, &identity) {
+        if p.child_birth_year.is_none() {
+            p.child_birth_year = id.birth_year();
+        }
+    }
     Ok(Normalised {
         record,
+        identity,
         unknown_fields,
     })
 }
@@ -293,6 +320,7 @@ fn protocol(
         protocol_id,
         institution,
         institution_id,
+        unit: f.text("unit")?,
         region: f.text("region")?.map(|r| {
             catalogue
                 .region(&r)
@@ -305,6 +333,7 @@ fn protocol(
         measures,
         danger: f.text("danger")?,
         justification: f.text("justification")?,
+        execution: f.text("execution")?,
         decided_by: f.text("decided_by")?,
         staff_involved: staff,
         police: f.choice("police", POLICE, "none, with_staff, alone")?,
@@ -315,7 +344,51 @@ fn protocol(
         wants_to_complain: f.boolean("wants_to_complain")?,
         written_at: f.date_or_time("written_at")?,
         received_at: f.date_or_time("received_at")?,
+        reading_to_check: f.texts("reading_to_check")?,
+        help_text_left: f.texts("help_text_left")?,
     })
+}
+
+/// The child as a document names it: the name, the fødselsnummer or D-nummer (checked), the
+/// birth date.
+fn child_identity(f: &Fields) -> Result<Option<ChildIdentity>, FieldProblem> {
+    let name = f.text("child_name")?;
+    let national_id = match f.text("child_national_id")? {
+        Some(text) => {
+            let digits: String = text
+                .chars()
+                .filter(|c| !c.is_whitespace() && *c != '.')
+                .collect();
+            let valid = digits.len() == 11 && digits.bytes().all(|b| b.is_ascii_digit()) && {
+                let mut d = [0u8; 11];
+                for (slot, b) in d.iter_mut().zip(digits.bytes()) {
+                    *slot = b - b'0';
+                }
+                crate::privacy::classify(&d).is_some()
+            };
+            if !valid {
+                // The value is not echoed: it may be most of a real number.
+                return Err(f.problem(
+                    "child_national_id",
+                    Problem::InvalidValue {
+                        value: "(skjult)".into(),
+                        allowed: "et gyldig fødselsnummer eller D-nummer (11 siffer)",
+                    },
+                ));
+            }
+            Some(digits)
+        }
+        None => None,
+    };
+    let birth_date = f.date_or_time("child_birth_date")?.map(|d| d.oslo_date());
+    if name.is_none() && national_id.is_none() && birth_date.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(ChildIdentity {
+        name,
+        national_id,
+        birth_date,
+    }))
 }
 
 const POLICE: &[(&str, Police)] = &[
@@ -330,6 +403,7 @@ const POLICE: &[(&str, Police)] = &[
     ("alone", Police::Alone),
     ("alene", Police::Alone),
     ("politi_alene", Police::Alone),
+    ("politiet_alene", Police::Alone),
 ];
 
 const INJURY: &[(&str, Injury)] = &[
@@ -648,6 +722,28 @@ impl<'a> Fields<'a> {
             Some((_, Value::String(s))) => Ok(Some(s.trim().replace("\r\n", "\n"))),
             Some((_, Value::Number(n))) => Ok(Some(n.to_string())),
             Some((_, v)) => Err(self.wrong_type(canonical, "string", v)),
+        }
+    }
+
+    /// A list of texts: a JSON array of strings, or in CSV a `;`-separated cell.
+    fn texts(&self, canonical: &str) -> Result<Vec<String>, FieldProblem> {
+        match self.get(canonical) {
+            None => Ok(Vec::new()),
+            Some((_, Value::Array(items))) => items
+                .iter()
+                .map(|v| match v {
+                    Value::String(s) => Ok(s.trim().to_string()),
+                    other => Err(self.wrong_type(canonical, "string", other)),
+                })
+                .filter(|t| t.as_ref().map_or(true, |t| !t.is_empty()))
+                .collect(),
+            Some((_, Value::String(s))) => Ok(s
+                .split(';')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+                .collect()),
+            Some((_, v)) => Err(self.wrong_type(canonical, "array", v)),
         }
     }
 

@@ -114,8 +114,9 @@ pub fn file_error(e: &FileError) -> String {
         FileError::Csv(msg) => format!("er ikke gyldig CSV: {msg}"),
         FileError::DuplicateColumn(c) => format!("kolonnen «{c}» finnes to ganger"),
         FileError::UnsupportedType => {
-            "ukjent filtype (bruk .json, .jsonl, .ndjson eller .csv)".into()
+            "ukjent filtype (bruk .docx, .pdf, .json, .jsonl, .ndjson eller .csv)".into()
         }
+        FileError::Document(e) => document::error(e),
     }
 }
 
@@ -395,6 +396,8 @@ pub fn flag_label(flag: Flag) -> &'static str {
         Flag::UnknownRegion => "ukjent statsforvalter",
         Flag::NotInformedOfComplaintRight => "ikke informert om klageadgang",
         Flag::IdentityNumber => "fødselsnummer i teksten",
+        Flag::ToCheck => "til kontroll (lest fra dokument)",
+        Flag::HelpTextLeft => "veiledningstekst står igjen",
     }
 }
 
@@ -426,6 +429,12 @@ pub fn flag_explanation(flag: Flag) -> &'static str {
         }
         Flag::IdentityNumber => {
             "Institusjonen har skrevet et fødselsnummer eller D-nummer i protokollen. Det vises maskert; avslør bare ved behov (loggføres)."
+        }
+        Flag::ToCheck => {
+            "Protokollen er lest fra et dokument, og noen felt manglet eller kunne ikke leses sikkert; kontroller dem mot originalen."
+        }
+        Flag::HelpTextLeft => {
+            "Malens veiledningstekst (blå tekst eller [instruksjon]) står igjen i dokumentet; den er ikke lest som verdi."
         }
     }
 }
@@ -483,9 +492,16 @@ pub fn import_summary(r: &ImportReport, verbose: bool) -> String {
         out.push_str(&s);
         out.push('\n');
     };
+    let word = r.documents.iter().filter(|d| d.format == "docx").count();
+    let pdf = r.documents.iter().filter(|d| d.format == "pdf").count();
     line(format!(
-        "Filer lest: {}{}",
+        "Filer lest: {}{}{}",
         r.files_read,
+        if word + pdf > 0 {
+            format!(" (dokumenter: {word} Word, {pdf} PDF)")
+        } else {
+            String::new()
+        },
         if r.files_skipped.is_empty() {
             String::new()
         } else {
@@ -572,6 +588,42 @@ pub fn import_summary(r: &ImportReport, verbose: bool) -> String {
             "Ukjente felt ignorert i {}: {}",
             u.file,
             u.fields.join(", ")
+        ));
+    }
+    for d in r.documents.iter().filter(|d| !d.unknown_labels.is_empty()) {
+        line(document::unknown_labels(&d.file, &d.unknown_labels));
+    }
+    let to_check: Vec<_> = r
+        .documents
+        .iter()
+        .filter(|d| !d.to_check.is_empty())
+        .collect();
+    if !to_check.is_empty() {
+        line(format!(
+            "Til kontroll mot originalen (felt som manglet eller ikke kunne leses sikkert): {}",
+            to_check.len()
+        ));
+        let shown = if verbose {
+            to_check.len()
+        } else {
+            REJECTS_LISTED.min(to_check.len())
+        };
+        for d in &to_check[..shown] {
+            let fields: Vec<String> = d
+                .to_check
+                .iter()
+                .map(|c| format!("{} ({})", document::field_name(&c.field), c.reason))
+                .collect();
+            line(format!("  {}: {}", d.file, fields.join(", ")));
+        }
+        if shown < to_check.len() {
+            line(format!("  … og {} til", to_check.len() - shown));
+        }
+    }
+    if !r.files_not_read.is_empty() {
+        line(format!(
+            "Ikke lest (filtype tvang ikke leser): {}",
+            r.files_not_read.join(", ")
         ));
     }
     if !r.flags.is_empty() {
@@ -1496,6 +1548,7 @@ pub fn keymap_refused(e: &crate::tui::keymap::KeymapError) -> String {
     format!("{e}\ntvang starter ikke med et ugyldig tasteoppsett; rett filen og prøv igjen (tvang keymap check FIL).")
 }
 
+pub mod document;
 mod search;
 pub mod session;
 pub mod tui;

@@ -49,6 +49,8 @@ pub fn run(app: &mut App) -> std::io::Result<()> {
     }
     watch_for_stop(Arc::clone(&stop), Arc::clone(&app.store));
     let mut terminal = ratatui::init();
+    // Outermost, so a caught panic in a document reader does not restore the terminal.
+    crate::quiet_panics::install();
     let result = event_loop(app, &mut terminal, &stop);
     ratatui::restore();
     result

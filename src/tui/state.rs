@@ -174,7 +174,7 @@ pub struct ImportJob {
 
 pub enum ImportEvent {
     Progress(crate::import::Progress),
-    Done(Result<crate::import::ImportReport, String>),
+    Done(Result<Box<crate::import::ImportReport>, String>),
 }
 
 pub struct App {
@@ -1399,6 +1399,7 @@ impl App {
                 },
                 &mut on_progress,
             )
+            .map(Box::new)
             .map_err(|e| e.to_string());
             let _ = tx.send(ImportEvent::Done(result));
         });
