@@ -141,3 +141,35 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(64)
+    ))]
+
+    /// Arbitrary bytes named .docx or .pdf, and real documents with bytes flipped: refused with
+    /// a message or read, never a panic or a hang (each read has its own time limit).
+    #[test]
+    fn arbitrary_bytes_as_documents_never_panic(
+        bytes in proptest::collection::vec(any::<u8>(), 0..4096),
+        flips in proptest::collection::vec((any::<usize>(), any::<u8>()), 0..16),
+    ) {
+        use tvang::import::document::{docx, pdf, read_guarded};
+        let _ = read_guarded(bytes.clone(), Box::new(|b: &[u8]| docx::read(b)), "docx");
+        let _ = read_guarded(bytes, Box::new(|b: &[u8]| pdf::read(b)), "pdf");
+        let root = env!("CARGO_MANIFEST_DIR");
+        for (file, is_pdf) in [("protokoll-2025-0001.docx", false), ("protokoll-2025-0001.pdf", true)] {
+            let mut real = std::fs::read(format!("{root}/samples/dokumenter/{file}")).unwrap();
+            for (at, b) in &flips {
+                let i = at % real.len();
+                real[i] = *b;
+            }
+            let read: tvang::import::document::Reader = if is_pdf {
+                Box::new(|b: &[u8]| pdf::read(b))
+            } else {
+                Box::new(|b: &[u8]| docx::read(b))
+            };
+            let _ = read_guarded(real, read, if is_pdf { "pdf" } else { "docx" });
+        }
+    }
+}
