@@ -8,7 +8,7 @@ use tvang::generate::{generate, GenerateOptions};
 use tvang::generate_documents::{child_for, complaint_docx, protocol_docx};
 
 fn docs() -> std::path::PathBuf {
-    repo().join("samples/dokumenter")
+    repo().join("tests/fixtures/dokumenter")
 }
 
 fn export(db: &std::path::Path) -> Vec<serde_json::Value> {
