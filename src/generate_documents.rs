@@ -69,7 +69,7 @@ pub fn child_for(p: &Protocol) -> Child {
             year % 100,
             individ
         );
-        if let Some(full) = with_check_digits(&nine) {
+        if let Some(full) = crate::privacy::with_check_digits(&nine) {
             break full;
         }
     };
@@ -78,21 +78,6 @@ pub fn child_for(p: &Protocol) -> Child {
         birth_date,
         national_id,
     }
-}
-
-fn with_check_digits(nine: &str) -> Option<String> {
-    const W1: [u32; 9] = [3, 7, 6, 1, 8, 9, 4, 5, 2];
-    const W2: [u32; 10] = [5, 4, 3, 2, 7, 6, 5, 4, 3, 2];
-    let mut d: Vec<u32> = nine.bytes().map(|b| u32::from(b - b'0')).collect();
-    for weights in [&W1[..], &W2[..]] {
-        let r = 11 - weights.iter().zip(&d).map(|(w, d)| w * d).sum::<u32>() % 11;
-        d.push(match r {
-            11 => 0,
-            10 => return None,
-            r => r,
-        });
-    }
-    Some(d.iter().map(|d| char::from(b'0' + *d as u8)).collect())
 }
 
 fn esc(s: &str) -> String {
@@ -217,28 +202,13 @@ fn yes_no(b: Option<bool>) -> Option<usize> {
     b.map(|b| if b { 0 } else { 1 })
 }
 
-const MONTHS: [&str; 12] = [
-    "januar",
-    "februar",
-    "mars",
-    "april",
-    "mai",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "desember",
-];
-
 /// `31. mars 2024 kl. 01.50`
 fn written_time(t: &chrono::DateTime<chrono::FixedOffset>) -> String {
     let local = t.with_timezone(&chrono_tz::Europe::Oslo);
     format!(
         "{}. {} {} kl. {}",
         local.day(),
-        MONTHS[local.month0() as usize],
+        crate::time::MONTHS[local.month0() as usize],
         local.year(),
         local.format("%H.%M")
     )
@@ -279,7 +249,10 @@ fn cell(paragraphs: &[String], look: Look) -> String {
 }
 
 fn region_name(code: &str) -> String {
-    crate::catalogue::Catalogue::built_in()
+    // Parsed once: the generator writes thousands of documents.
+    static CATALOGUE: std::sync::OnceLock<crate::catalogue::Catalogue> = std::sync::OnceLock::new();
+    CATALOGUE
+        .get_or_init(crate::catalogue::Catalogue::built_in)
         .region(code)
         .map(|r| r.name.clone())
         .unwrap_or_else(|| code.to_string())

@@ -116,15 +116,6 @@ impl ChildIdentity {
         };
         Some(century + yy)
     }
-
-    /// The name as initials (`Kari Tveit` → `K. T.`): how a name shows where it must show.
-    pub fn initials(name: &str) -> String {
-        name.split_whitespace()
-            .filter_map(|w| w.chars().next())
-            .map(|c| format!("{}.", c.to_uppercase()))
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
 }
 
 /// A tvangsprotokoll.

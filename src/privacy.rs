@@ -43,6 +43,42 @@ const MASK: &str = "*****";
 const WEIGHTS_1: [u32; 10] = [3, 7, 6, 1, 8, 9, 4, 5, 2, 1];
 const WEIGHTS_2: [u32; 11] = [5, 4, 3, 2, 7, 6, 5, 4, 3, 2, 1];
 
+/// Completes 9 digits with the two check digits of the classic rule (`None` if one would be
+/// 10): for tests and for the generator's synthetic numbers.
+pub fn with_check_digits(nine: &str) -> Option<String> {
+    if nine.len() != 9 || !nine.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let d: Vec<u32> = nine.bytes().map(|b| u32::from(b - b'0')).collect();
+    let k = |w: &[u32], d: &[u32]| {
+        let r = 11 - w.iter().zip(d).map(|(w, d)| w * d).sum::<u32>() % 11;
+        match r {
+            11 => Some(0),
+            10 => None,
+            r => Some(r),
+        }
+    };
+    let k1 = k(&WEIGHTS_1[..9], &d)?;
+    let mut d10 = d.clone();
+    d10.push(k1);
+    let k2 = k(&WEIGHTS_2[..10], &d10)?;
+    Some(format!("{nine}{k1}{k2}"))
+}
+
+/// A field that should hold one number (`14030812345`, `140308 12345`, `140308.12345`): its 11
+/// digits when they are a valid fødselsnummer, D-nummer or synthetic number.
+pub fn national_id(text: &str) -> Option<String> {
+    let digits: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '.')
+        .collect();
+    let bytes: [u8; 11] = digits.as_bytes().try_into().ok()?;
+    if !bytes.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    classify(&bytes.map(|b| b - b'0')).map(|_| digits)
+}
+
 /// Whether 11 digits (0–9 each) form a valid fødselsnummer, D-nummer or synthetic number.
 pub fn classify(digits: &[u8; 11]) -> Option<NumberKind> {
     let sum = |weights: &[u32]| -> u32 {
@@ -292,12 +328,19 @@ impl Pseudonymiser {
 
     /// `psn-` and 16 hex digits (64 bits) of the HMAC of the reference as stored.
     pub fn of(&self, child_ref: &str) -> String {
+        format!("psn-{}", self.mac_hex(&[child_ref.as_bytes()]))
+    }
+
+    /// 64 bits of the HMAC-SHA-256 of the parts, in hex.
+    fn mac_hex(&self, parts: &[&[u8]]) -> String {
         use hmac::Mac;
         let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&self.key)
             .expect("HMAC takes a key of any length");
-        mac.update(child_ref.as_bytes());
+        for part in parts {
+            mac.update(part);
+        }
         let digest = mac.finalize().into_bytes();
-        format!("psn-{}", crate::audit::hex(&digest[..8]))
+        crate::audit::hex(&digest[..8])
     }
 
     /// The child reference made for a child a document names by fødselsnummer, or by name and
@@ -305,13 +348,7 @@ impl Pseudonymiser {
     /// HMAC, so the same child is the same reference in every import into this store, and the
     /// number cannot be read back from it.
     pub fn child(&self, source: &str) -> String {
-        use hmac::Mac;
-        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&self.key)
-            .expect("HMAC takes a key of any length");
-        mac.update(b"barn:");
-        mac.update(source.as_bytes());
-        let digest = mac.finalize().into_bytes();
-        format!("barn-{}", crate::audit::hex(&digest[..8]))
+        format!("barn-{}", self.mac_hex(&[b"barn:", source.as_bytes()]))
     }
 }
 
@@ -362,27 +399,32 @@ pub fn replace_name(text: &str, name: &str) -> String {
 mod tests {
     use super::*;
 
-    /// Completes 9 digits with the two check digits of the classic rule (None if k1 or k2 = 10).
-    fn with_check_digits(nine: &str) -> Option<String> {
-        let d: Vec<u32> = nine.bytes().map(|b| u32::from(b - b'0')).collect();
-        let k = |w: &[u32], d: &[u32]| {
-            let r = 11 - w.iter().zip(d).map(|(w, d)| w * d).sum::<u32>() % 11;
-            match r {
-                11 => Some(0),
-                10 => None,
-                r => Some(r),
-            }
-        };
-        let k1 = k(&WEIGHTS_1[..9], &d)?;
-        let mut d10 = d.clone();
-        d10.push(k1);
-        let k2 = k(&WEIGHTS_2[..10], &d10)?;
-        Some(format!("{nine}{k1}{k2}"))
-    }
-
     fn digits(s: &str) -> [u8; 11] {
         let v: Vec<u8> = s.bytes().map(|b| b - b'0').collect();
         v.try_into().unwrap()
+    }
+
+    #[test]
+    fn a_number_field_accepts_the_written_forms_and_refuses_bad_check_digits() {
+        let n = with_check_digits("140308123").unwrap();
+        assert_eq!(national_id(&n).as_deref(), Some(n.as_str()));
+        assert_eq!(
+            national_id(&format!("{} {}", &n[..6], &n[6..])).as_deref(),
+            Some(n.as_str())
+        );
+        assert_eq!(
+            national_id(&format!("{}.{}", &n[..6], &n[6..])).as_deref(),
+            Some(n.as_str())
+        );
+        let mut wrong = n.clone().into_bytes();
+        wrong[10] = if wrong[10] == b'9' {
+            b'0'
+        } else {
+            wrong[10] + 1
+        };
+        assert_eq!(national_id(std::str::from_utf8(&wrong).unwrap()), None);
+        assert_eq!(national_id("1403081234"), None);
+        assert_eq!(national_id("14030812a45"), None);
     }
 
     #[test]

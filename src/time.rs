@@ -58,7 +58,8 @@ pub fn parse_datetime(input: &str) -> Result<DateTime<FixedOffset>, TimeError> {
     Err(TimeError::Unparseable)
 }
 
-const MONTHS: [&str; 12] = [
+/// Norwegian month names, January first, as documents write dates (`31. mars 2024`).
+pub const MONTHS: [&str; 12] = [
     "januar",
     "februar",
     "mars",

@@ -354,30 +354,16 @@ fn protocol(
 fn child_identity(f: &Fields) -> Result<Option<ChildIdentity>, FieldProblem> {
     let name = f.text("child_name")?;
     let national_id = match f.text("child_national_id")? {
-        Some(text) => {
-            let digits: String = text
-                .chars()
-                .filter(|c| !c.is_whitespace() && *c != '.')
-                .collect();
-            let valid = digits.len() == 11 && digits.bytes().all(|b| b.is_ascii_digit()) && {
-                let mut d = [0u8; 11];
-                for (slot, b) in d.iter_mut().zip(digits.bytes()) {
-                    *slot = b - b'0';
-                }
-                crate::privacy::classify(&d).is_some()
-            };
-            if !valid {
-                // The value is not echoed: it may be most of a real number.
-                return Err(f.problem(
-                    "child_national_id",
-                    Problem::InvalidValue {
-                        value: "(skjult)".into(),
-                        allowed: "et gyldig fødselsnummer eller D-nummer (11 siffer)",
-                    },
-                ));
-            }
-            Some(digits)
-        }
+        Some(text) => Some(crate::privacy::national_id(&text).ok_or_else(|| {
+            // The value is not echoed: it may be most of a real number.
+            f.problem(
+                "child_national_id",
+                Problem::InvalidValue {
+                    value: "(skjult)".into(),
+                    allowed: "et gyldig fødselsnummer eller D-nummer (11 siffer)",
+                },
+            )
+        })?),
         None => None,
     };
     let birth_date = f.date_or_time("child_birth_date")?.map(|d| d.oslo_date());
