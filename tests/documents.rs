@@ -11,6 +11,16 @@ fn docs() -> std::path::PathBuf {
     repo().join("tests/fixtures/dokumenter")
 }
 
+/// A generated data set of one year.
+fn generated(protocols: usize, seed: u64, year: i32) -> tvang::generate::Generated {
+    generate(&GenerateOptions {
+        protocols,
+        seed,
+        first_year: year,
+        last_year: year,
+    })
+}
+
 fn export(db: &std::path::Path) -> Vec<serde_json::Value> {
     let out = tvang(db, &["export", "--format", "jsonl"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
@@ -49,12 +59,7 @@ fn a_word_protocol_and_the_pdf_printed_from_it_are_one_record() {
 
 #[test]
 fn the_sample_documents_read_every_field_the_generator_wrote() {
-    let data = generate(&GenerateOptions {
-        protocols: 6,
-        seed: 11,
-        first_year: 2025,
-        last_year: 2025,
-    });
+    let data = generated(6, 11, 2025);
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db");
     let out = tvang(&db, &["import", docs().to_str().unwrap()]);
@@ -138,12 +143,7 @@ fn the_sample_documents_read_every_field_the_generator_wrote() {
 fn the_childs_name_and_number_show_in_no_output() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db");
-    let data = generate(&GenerateOptions {
-        protocols: 1,
-        seed: 4,
-        first_year: 2024,
-        last_year: 2024,
-    });
+    let data = generated(1, 4, 2024);
     let mut p = data.protocols[0].clone();
     let child = child_for(&p);
     let first = child.name.split_whitespace().next().unwrap().to_string();
@@ -188,12 +188,7 @@ fn the_childs_name_and_number_show_in_no_output() {
 fn help_text_checkboxes_and_unknown_labels_are_reported() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db");
-    let data = generate(&GenerateOptions {
-        protocols: 3,
-        seed: 8,
-        first_year: 2024,
-        last_year: 2024,
-    });
+    let data = generated(3, 8, 2024);
     let mut p = data.protocols[0].clone();
     p.child_statement = None;
     p.police = None;
@@ -250,12 +245,7 @@ fn help_text_checkboxes_and_unknown_labels_are_reported() {
 fn a_complaint_letter_links_to_its_protocol_or_waits() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db");
-    let data = generate(&GenerateOptions {
-        protocols: 40,
-        seed: 2,
-        first_year: 2024,
-        last_year: 2024,
-    });
+    let data = generated(40, 2, 2024);
     let c = &data.complaints[0];
     let path = dir.path().join("klage.docx");
     std::fs::write(&path, complaint_docx(c)).unwrap();
@@ -275,12 +265,7 @@ fn a_complaint_letter_links_to_its_protocol_or_waits() {
 fn an_office_label_file_is_used_and_a_bad_one_names_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db");
-    let data = generate(&GenerateOptions {
-        protocols: 1,
-        seed: 9,
-        first_year: 2024,
-        last_year: 2024,
-    });
+    let data = generated(1, 9, 2024);
     let xml_doc = protocol_docx(&data.protocols[0], 1, false);
     // Rename one label as an office's own template would have it.
     let doc = rewrite_docx(&xml_doc, "Beskrivelse av situasjonen", "Hendelsesforløp");

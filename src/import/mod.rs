@@ -387,7 +387,7 @@ struct Chunk {
 /// The reading side: files → normalised records, rejects and unknown fields.
 struct Reader<'a> {
     catalogue: &'a Catalogue,
-    labels: &'a document::labels::Labels,
+    labels: &'a std::sync::Arc<document::labels::Labels>,
     pseudonymiser: &'a crate::privacy::Pseudonymiser,
     redact: bool,
     report: ImportReport,
@@ -514,7 +514,8 @@ impl Reader<'_> {
             use sha2::Digest;
             crate::audit::hex(&sha2::Sha256::digest(&bytes))
         };
-        let labels = self.labels.clone();
+        // Shared with the reader's thread, not copied per document.
+        let labels = std::sync::Arc::clone(self.labels);
         let (format_name, read): (&'static str, document::Reader) = match format {
             Format::Docx => ("docx", Box::new(|b: &[u8]| document::docx::read(b))),
             _ => (
@@ -580,6 +581,17 @@ impl Reader<'_> {
             }
         };
         let mut record = normalised.record;
+        if converted.made_id {
+            to_check.push(ToCheck {
+                field: if converted.complaint {
+                    "complaint_id"
+                } else {
+                    "protocol_id"
+                }
+                .into(),
+                reason: text::document::MADE_ID_REASON.into(),
+            });
+        }
         let (kind, id) = match &mut record {
             Record::Protocol(p, _) => {
                 for c in &to_check {
@@ -587,25 +599,11 @@ impl Reader<'_> {
                         p.reading_to_check.push(c.field.clone());
                     }
                 }
-                if converted.made_id && !p.reading_to_check.iter().any(|f| f == "protocol_id") {
-                    p.reading_to_check.push("protocol_id".into());
-                }
                 p.help_text_left = reading.help_text.clone();
                 ("protocol", p.protocol_id.clone())
             }
             Record::Complaint(c) => ("complaint", c.complaint_id.clone()),
         };
-        if converted.made_id {
-            to_check.push(ToCheck {
-                field: if kind == "protocol" {
-                    "protocol_id"
-                } else {
-                    "complaint_id"
-                }
-                .into(),
-                reason: text::document::MADE_ID_REASON.into(),
-            });
-        }
         self.report.documents.push(DocumentSummary {
             file: name.to_string(),
             format: format_name,

@@ -485,6 +485,15 @@ pub fn yes_no(b: bool) -> &'static str {
 /// How many rejected records the summary lists without `--verbose`.
 pub const REJECTS_LISTED: usize = 20;
 
+/// How many of `n` items the summary lists: all with `--verbose`, else the first 20.
+fn listed_count(n: usize, verbose: bool) -> usize {
+    if verbose {
+        n
+    } else {
+        REJECTS_LISTED.min(n)
+    }
+}
+
 /// The import summary printed when an import ends.
 pub fn import_summary(r: &ImportReport, verbose: bool) -> String {
     let mut out = String::new();
@@ -540,11 +549,7 @@ pub fn import_summary(r: &ImportReport, verbose: bool) -> String {
         }
     }
     line(format!("Avviste poster: {}", r.rejected.len()));
-    let listed = if verbose {
-        r.rejected.len()
-    } else {
-        REJECTS_LISTED.min(r.rejected.len())
-    };
+    let listed = listed_count(r.rejected.len(), verbose);
     for rej in &r.rejected[..listed] {
         line(format!("  {}", rejected_line(rej)));
     }
@@ -560,11 +565,7 @@ pub fn import_summary(r: &ImportReport, verbose: bool) -> String {
             "Konflikter (lagret versjon beholdt; bruk --update for å lagre den nye som ny versjon): {}",
             conflicts.len()
         ));
-        let shown = if verbose {
-            conflicts.len()
-        } else {
-            REJECTS_LISTED.min(conflicts.len())
-        };
+        let shown = listed_count(conflicts.len(), verbose);
         for c in &conflicts[..shown] {
             line(format!(
                 "  {}: {} {}/{} avviker i {}",
@@ -603,11 +604,7 @@ pub fn import_summary(r: &ImportReport, verbose: bool) -> String {
             "Til kontroll mot originalen (felt som manglet eller ikke kunne leses sikkert): {}",
             to_check.len()
         ));
-        let shown = if verbose {
-            to_check.len()
-        } else {
-            REJECTS_LISTED.min(to_check.len())
-        };
+        let shown = listed_count(to_check.len(), verbose);
         for d in &to_check[..shown] {
             let fields: Vec<String> = d
                 .to_check

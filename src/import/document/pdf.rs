@@ -367,7 +367,8 @@ struct Region {
     rows: Vec<Row>,
     /// The row being filled: text per column.
     current: Option<(Vec<Vec<String>>, Location)>,
-    last: (usize, f64, f64),
+    /// Page and baseline of the last line taken.
+    last: (usize, f64),
 }
 
 const TOLERANCE: f64 = 4.0;
@@ -408,7 +409,7 @@ fn blocks(lines: &[Line], rules: &[Vec<(f64, f64, f64)>], labels: &Labels) -> Ve
                 columns: line.segments.iter().map(|s| s.x0).collect(),
                 rows: Vec::new(),
                 current: None,
-                last: (line.page, line.y, line.size),
+                last: (line.page, line.y),
             };
             r.add(line, at, true, f64::INFINITY, labels);
             region = Some(r);
@@ -510,7 +511,7 @@ impl Region {
                 cells[c].push(text);
             }
         }
-        self.last = (line.page, line.y, line.size);
+        self.last = (line.page, line.y);
     }
 
     fn flush_row(&mut self) {
