@@ -50,7 +50,8 @@ pub struct ExportCounts {
     pub complaints: usize,
 }
 
-/// The CSV columns: the protocol fields, then the complaint-only fields. A row with a
+/// The CSV columns: the protocol fields, then the complaint-only fields, then the fields only
+/// documents give (at the end, so older CSV files keep their columns). A row with a
 /// `complaint_id` is a complaint; `received_at` serves both.
 pub const CSV_COLUMNS: &[&str] = &[
     "protocol_id",
@@ -81,6 +82,10 @@ pub const CSV_COLUMNS: &[&str] = &[
     "text",
     "outcome",
     "decided_at",
+    "unit",
+    "execution",
+    "reading_to_check",
+    "help_text_left",
 ];
 
 /// Writes a whole file beside its target (through `write`), syncs it and renames it into
@@ -149,6 +154,7 @@ impl ExportPrivacy {
                     for field in [
                         &mut p.danger,
                         &mut p.justification,
+                        &mut p.execution,
                         &mut p.injury_note,
                         &mut p.child_statement,
                         &mut p.decided_by,
@@ -312,7 +318,14 @@ fn protocol_row(p: &Protocol) -> Result<Vec<String>, ExportError> {
         cell(&p.written_at),
         cell(&p.received_at),
     ];
-    row.resize(CSV_COLUMNS.len(), String::new());
+    // The complaint-only columns stay empty on a protocol's row.
+    row.resize(CSV_COLUMNS.len() - 4, String::new());
+    row.extend([
+        text(&p.unit),
+        text(&p.execution),
+        joined("reading_to_check", p.reading_to_check.clone())?,
+        joined("help_text_left", p.help_text_left.clone())?,
+    ]);
     Ok(row)
 }
 

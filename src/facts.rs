@@ -468,7 +468,7 @@ pub fn encode(p: &Protocol) -> Vec<u8> {
             | bit(&p.execution, EXECUTION),
         narrative: narrative_fingerprint(p),
         numbers: number_bits(p),
-        unit: p.unit.clone(),
+        unit: masked_text(&p.unit),
         reading_to_check: p.reading_to_check.clone(),
         help_text_left: p.help_text_left.clone(),
     };
@@ -497,6 +497,7 @@ fn number_bits(p: &Protocol) -> u8 {
         | bit(&p.child_statement, CHILD_STATEMENT)
         | bit(&p.execution, EXECUTION)
         | bit(&p.child_ref, SHORT_TEXT)
+        | bit(&p.unit, SHORT_TEXT)
         | bit(&p.placement_basis, SHORT_TEXT)
         | bit(&p.decided_by, SHORT_TEXT)
 }
@@ -650,6 +651,7 @@ pub fn skeleton_of(p: &Protocol) -> Protocol {
         child_statement: empty(&p.child_statement),
         execution: empty(&p.execution),
         placement_basis: masked_text(&p.placement_basis),
+        unit: masked_text(&p.unit),
         decided_by: masked_text(&p.decided_by),
         ..p.clone()
     }

@@ -240,12 +240,14 @@ fn apply(field: &mut Option<String>, change: fn(&str) -> Cow<'_, str>) -> bool {
 /// The free-text fields of a protocol that are scanned: the child's reference and everything the
 /// institution wrote in its own words. Identifiers and catalogue codes are not (an import
 /// refuses a record whose identifier holds a number, see [`identifier_with_number`]).
-fn protocol_texts(p: &mut Protocol) -> [&mut Option<String>; 7] {
+fn protocol_texts(p: &mut Protocol) -> [&mut Option<String>; 9] {
     [
         &mut p.child_ref,
+        &mut p.unit,
         &mut p.placement_basis,
         &mut p.danger,
         &mut p.justification,
+        &mut p.execution,
         &mut p.decided_by,
         &mut p.injury_note,
         &mut p.child_statement,
@@ -280,9 +282,11 @@ pub fn redact_complaint(c: &mut Complaint) -> bool {
 pub fn protocol_has_number(p: &Protocol) -> bool {
     [
         &p.child_ref,
+        &p.unit,
         &p.placement_basis,
         &p.danger,
         &p.justification,
+        &p.execution,
         &p.decided_by,
         &p.injury_note,
         &p.child_statement,
@@ -402,6 +406,32 @@ mod tests {
     fn digits(s: &str) -> [u8; 11] {
         let v: Vec<u8> = s.bytes().map(|b| b - b'0').collect();
         v.try_into().unwrap()
+    }
+
+    #[test]
+    fn the_document_fields_unit_and_execution_are_scanned_and_masked() {
+        let n = with_check_digits("140308123").unwrap();
+        let start = crate::time::parse_datetime("2024-01-01 10:00").unwrap();
+        let mut p = Protocol::new(
+            "1",
+            "Lia",
+            vec![crate::model::Measure {
+                provision: "10-7".into(),
+                kind: None,
+                started_at: start,
+                ended_at: None,
+            }],
+        );
+        p.execution = Some(format!("Holdt av to ansatte, barnet {n}."));
+        assert!(protocol_has_number(&p));
+        assert!(mask_protocol(&mut p));
+        assert_eq!(
+            p.execution.as_deref(),
+            Some("Holdt av to ansatte, barnet 140308 *****.")
+        );
+        let mut q = Protocol::new("2", "Lia", p.measures.clone());
+        q.unit = Some(format!("Avdeling {n}"));
+        assert!(protocol_has_number(&q));
     }
 
     #[test]

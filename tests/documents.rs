@@ -140,6 +140,41 @@ fn the_sample_documents_read_every_field_the_generator_wrote() {
 }
 
 #[test]
+fn document_fields_survive_a_csv_and_a_json_export_and_re_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let mut p = generated(1, 6, 2024).protocols[0].clone();
+    p.child_statement = None;
+    let path = dir.path().join("p.docx");
+    std::fs::write(&path, protocol_docx(&p, 0, true)).unwrap();
+    assert_eq!(tvang(&db, &["import", path.to_str().unwrap()]).code, 0);
+    let original = export(&db);
+    assert_eq!(
+        original[0]["help_text_left"],
+        serde_json::json!(["child_statement"])
+    );
+    for format in ["csv", "jsonl"] {
+        let file = dir.path().join(format!("eksport.{format}"));
+        let out = tvang(
+            &db,
+            &[
+                "export",
+                "--reveal",
+                "--format",
+                format,
+                "--out",
+                file.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(out.code, 0, "{}", out.summary());
+        let db2 = dir.path().join(format!("db-{format}"));
+        let back = tvang(&db2, &["import", file.to_str().unwrap()]);
+        assert_eq!(back.code, 0, "{}", back.summary());
+        assert_eq!(export(&db2), original, "{format}");
+    }
+}
+
+#[test]
 fn the_childs_name_and_number_show_in_no_output() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db");

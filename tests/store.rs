@@ -88,7 +88,7 @@ fn a_newer_schema_is_refused() {
     assert_eq!(run.code, 2);
     assert!(
         run.stderr.contains(
-            "har skjemaversjon 99, men denne tvang kan bare lese opptil 6; oppgrader tvang"
+            "har skjemaversjon 99, men denne tvang kan bare lese opptil 7; oppgrader tvang"
         ),
         "{}",
         run.stderr
