@@ -39,7 +39,7 @@ struct Cli {
 enum Command {
     /// Open the terminal UI (the default), after importing PATHs if given (idempotently)
     Open(OpenArgs),
-    /// Import protocol and complaint files (.json, .jsonl/.ndjson, .csv) and folders
+    /// Import protocol and complaint files (.json, .jsonl/.ndjson, .csv, .xlsx, .ods, .docx, .pdf) and folders
     Import(ImportArgs),
     /// Export every protocol and complaint in the import format
     Export(ExportArgs),

@@ -172,4 +172,29 @@ proptest! {
             let _ = read_guarded(real, read, if is_pdf { "pdf" } else { "docx" });
         }
     }
+
+    /// Arbitrary bytes named .xlsx or .ods, and office-made spreadsheets with bytes flipped:
+    /// refused with a message or read into records, never a panic or a hang; the encodings
+    /// reader takes any bytes.
+    #[test]
+    fn arbitrary_bytes_as_spreadsheets_and_text_never_panic(
+        bytes in proptest::collection::vec(any::<u8>(), 0..4096),
+        flips in proptest::collection::vec((any::<usize>(), any::<u8>()), 0..16),
+    ) {
+        use tvang::import::document::read_guarded;
+        use tvang::import::spreadsheet;
+        let _ = tvang::import::encoding::decode(bytes.clone());
+        let root = env!("CARGO_MANIFEST_DIR");
+        for (file, ods) in [("protokoller-2024.xlsx", false), ("protokoller-2024.ods", true)] {
+            let _ = read_guarded(bytes.clone(), Box::new(move |b: &[u8]| spreadsheet::read(b, ods)), "ods")
+                .map(spreadsheet::records);
+            let mut real = std::fs::read(format!("{root}/tests/fixtures/regneark/{file}")).unwrap();
+            for (at, b) in &flips {
+                let i = at % real.len();
+                real[i] = *b;
+            }
+            let _ = read_guarded(real, Box::new(move |b: &[u8]| spreadsheet::read(b, ods)), "xlsx")
+                .map(spreadsheet::records);
+        }
+    }
 }

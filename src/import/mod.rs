@@ -6,9 +6,11 @@
 
 pub mod csv;
 pub mod document;
+pub mod encoding;
 pub mod json;
 pub mod jsonl;
 pub mod record;
+pub mod spreadsheet;
 
 use crate::catalogue::Catalogue;
 use crate::flags::{quality_flags, Flag};
@@ -47,6 +49,10 @@ pub enum FileError {
     Io(String),
     NotUtf8 {
         line: usize,
+    },
+    /// A file with a UTF-16 byte-order mark whose text is not valid UTF-16.
+    BadEncoding {
+        encoding: &'static str,
     },
     Json {
         line: usize,
@@ -155,6 +161,13 @@ pub struct UnknownFields {
     pub fields: Vec<String>,
 }
 
+/// A text file that was not UTF-8, and what it was read as.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileEncoding {
+    pub file: String,
+    pub encoding: String,
+}
+
 /// What was read from one Word or PDF document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DocumentSummary {
@@ -193,6 +206,8 @@ pub struct ImportReport {
     pub rejected: Vec<Rejected>,
     pub conflicts: Vec<Conflict>,
     pub unknown_fields: Vec<UnknownFields>,
+    /// Text files read in an encoding other than UTF-8.
+    pub encodings: Vec<FileEncoding>,
     /// Files in the folders given whose type tvang does not read (listed, not an error).
     pub files_not_read: Vec<String>,
     /// Every Word and PDF document read, with what to check in it.
@@ -275,6 +290,8 @@ enum Format {
     Json,
     JsonLines,
     Csv,
+    Xlsx,
+    Ods,
     Docx,
     Pdf,
 }
@@ -285,6 +302,8 @@ fn format_of(path: &Path) -> Option<Format> {
         "json" => Some(Format::Json),
         "jsonl" | "ndjson" => Some(Format::JsonLines),
         "csv" => Some(Format::Csv),
+        "xlsx" => Some(Format::Xlsx),
+        "ods" => Some(Format::Ods),
         "docx" => Some(Format::Docx),
         "pdf" => Some(Format::Pdf),
         _ => None,
@@ -371,6 +390,7 @@ pub fn import_paths(
     report.files_skipped = read_report.files_skipped;
     report.rejected = read_report.rejected;
     report.unknown_fields = read_report.unknown_fields;
+    report.encodings = read_report.encodings;
     report.documents = read_report.documents;
     report.files_not_read = not_read.iter().map(|p| p.display().to_string()).collect();
     Ok(report)
@@ -431,25 +451,44 @@ impl Reader<'_> {
         if matches!(format, Format::Docx | Format::Pdf) {
             return self.read_document(&name, bytes, format);
         }
-        let content = match String::from_utf8(bytes) {
-            Ok(s) => s,
-            Err(e) => {
-                let valid = e.utf8_error().valid_up_to();
-                let line = e.as_bytes()[..valid]
-                    .iter()
-                    .filter(|&&b| b == b'\n')
-                    .count()
-                    + 1;
-                self.skip(&name, FileError::NotUtf8 { line });
-                return true;
-            }
-        };
-        let content = content.strip_prefix('\u{feff}').unwrap_or(&content);
+        let content;
         let records = match format {
-            Format::Json => json::read(content),
-            Format::JsonLines => Ok(jsonl::read(content)),
-            Format::Csv => csv::read(content),
             Format::Docx | Format::Pdf => unreachable!("documents are read above"),
+            Format::Xlsx | Format::Ods => {
+                let (what, ods) = match format {
+                    Format::Ods => ("ods", true),
+                    _ => ("xlsx", false),
+                };
+                let read: document::Reader<spreadsheet::Sheet> =
+                    Box::new(move |b: &[u8]| spreadsheet::read(b, ods));
+                document::read_guarded(bytes, read, what)
+                    .map_err(FileError::Document)
+                    .and_then(spreadsheet::records)
+                    .map(|rows| -> Records<'_> { Box::new(rows.into_iter()) })
+            }
+            Format::Json | Format::JsonLines | Format::Csv => {
+                match encoding::decode(bytes) {
+                    Ok(decoded) => {
+                        if let Some(encoding) = decoded.encoding {
+                            self.report.encodings.push(FileEncoding {
+                                file: name.clone(),
+                                encoding: encoding.to_string(),
+                            });
+                        }
+                        content = decoded.text;
+                    }
+                    Err(e) => {
+                        self.skip(&name, e);
+                        return true;
+                    }
+                }
+                let content = content.strip_prefix('\u{feff}').unwrap_or(&content);
+                match format {
+                    Format::Json => json::read(content),
+                    Format::JsonLines => Ok(jsonl::read(content)),
+                    _ => csv::read(content),
+                }
+            }
         };
         let records = match records {
             Ok(r) => r,
@@ -459,7 +498,7 @@ impl Reader<'_> {
             }
         };
         self.report.files_read += 1;
-        let textual = format == Format::Csv;
+        let textual = matches!(format, Format::Csv | Format::Xlsx | Format::Ods);
         let mut unknown = BTreeSet::new();
         let file_start = self.progress.bytes_done;
         for raw in records {

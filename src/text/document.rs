@@ -35,6 +35,11 @@ pub fn error(e: &DocumentError) -> String {
             "tok for lang tid å lese (over {} sekunder) og ble hoppet over; filen kan være skadet",
             crate::import::document::MAX_READ_TIME.as_secs()
         ),
+        DocumentError::BadSpreadsheet(m) => {
+            format!("er et regneark som ikke kan leses ({m}); be om en ny kopi eller lagre det som .xlsx")
+        }
+        DocumentError::EncryptedSpreadsheet => "er et passordbeskyttet regneark eller i det gamle Excel-formatet (.xls); lagre det uten passord som .xlsx".into(),
+        DocumentError::EmptySpreadsheet => "er et regneark uten data (alle ark er tomme)".into(),
         DocumentError::Undated => "fant ikke når tiltaket startet (ingen start, protokolldato eller sendt-dato); protokollen kan ikke plasseres i tid".into(),
         DocumentError::NoFields => "fant ingen protokollfelt eller klagefelt (ingen kjente ledetekster); se docs/import-format.md om ledetekster".into(),
     }

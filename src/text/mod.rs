@@ -101,7 +101,10 @@ pub fn file_error(e: &FileError) -> String {
     match e {
         FileError::Io(msg) => format!("kunne ikke leses: {msg}"),
         FileError::NotUtf8 { line } => {
-            format!("er ikke gyldig UTF-8 (linje {line}); lagre filen som UTF-8")
+            format!("er ikke gyldig UTF-8 (linje {line}), og ser heller ikke ut som Windows-1252; lagre filen som UTF-8")
+        }
+        FileError::BadEncoding { encoding } => {
+            format!("har ugyldig {encoding}-tekst; lagre filen som UTF-8")
         }
         FileError::Json {
             line,
@@ -114,7 +117,8 @@ pub fn file_error(e: &FileError) -> String {
         FileError::Csv(msg) => format!("er ikke gyldig CSV: {msg}"),
         FileError::DuplicateColumn(c) => format!("kolonnen «{c}» finnes to ganger"),
         FileError::UnsupportedType => {
-            "ukjent filtype (bruk .docx, .pdf, .json, .jsonl, .ndjson eller .csv)".into()
+            "ukjent filtype (bruk .docx, .pdf, .xlsx, .ods, .json, .jsonl, .ndjson eller .csv)"
+                .into()
         }
         FileError::Document(e) => document::error(e),
     }
@@ -583,6 +587,9 @@ pub fn import_summary(r: &ImportReport, verbose: bool) -> String {
         if shown < conflicts.len() {
             line(format!("  … og {} til", conflicts.len() - shown));
         }
+    }
+    for e in &r.encodings {
+        line(format!("Tegnsett: {} er lest som {}", e.file, e.encoding));
     }
     for u in &r.unknown_fields {
         line(format!(

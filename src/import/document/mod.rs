@@ -215,6 +215,12 @@ pub enum DocumentError {
         bytes: u64,
     },
     TooSlow,
+    /// A spreadsheet (`.xlsx`, `.ods`) that cannot be read.
+    BadSpreadsheet(String),
+    /// A password-protected `.xlsx` (an encrypted compound file), or the old `.xls`.
+    EncryptedSpreadsheet,
+    /// A spreadsheet with no sheet that holds data.
+    EmptySpreadsheet,
     /// The document was read, but nothing in it is a protocol or complaint field.
     NoFields,
     /// A protocol with no time or date anywhere: it cannot be placed in time.
@@ -222,15 +228,15 @@ pub enum DocumentError {
 }
 
 /// A document reader, to run on a thread of its own.
-pub type Reader = Box<dyn FnOnce(&[u8]) -> Result<Doc, DocumentError> + Send>;
+pub type Reader<T = Doc> = Box<dyn FnOnce(&[u8]) -> Result<T, DocumentError> + Send>;
 
 /// Reads a document with a time limit, on a thread of its own, so that a file that makes a
 /// reader loop or fail unexpectedly is refused with a message instead of stopping the import.
-pub fn read_guarded(
+pub fn read_guarded<T: Send + 'static>(
     bytes: Vec<u8>,
-    read: Reader,
+    read: Reader<T>,
     what: &'static str,
-) -> Result<Doc, DocumentError> {
+) -> Result<T, DocumentError> {
     if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
         return Err(DocumentError::TooLarge {
             bytes: bytes.len() as u64,
@@ -253,6 +259,7 @@ pub fn read_guarded(
         // damaged in a way tvang cannot name more exactly.
         Ok(Err(_)) => Err(match what {
             "pdf" => DocumentError::BadPdf("strukturen kan ikke leses".into()),
+            "xlsx" | "ods" => DocumentError::BadSpreadsheet("strukturen kan ikke leses".into()),
             _ => DocumentError::BrokenZip("strukturen kan ikke leses".into()),
         }),
         // Still running: left behind (a thread cannot be stopped from outside); it ends with
