@@ -416,3 +416,52 @@ mod tests {
         assert_eq!(p.incident_end(), None);
     }
 }
+
+/// Where in its document a piece of text stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Location {
+    /// Word: the n-th paragraph of the body (1-based, table cells not counted).
+    Paragraph(usize),
+    /// Word: row `row` of the `table`-th table (both 1-based).
+    TableRow { table: usize, row: usize },
+    /// PDF: line `line` (1-based, headers and footers not counted) of page `page`.
+    Page { page: usize, line: usize },
+}
+
+/// A Word or PDF document a record was read from, as the store keeps it: what the inspector
+/// needs to check the reading against the original, not the file's bytes (the original stays in
+/// the office's archive; a second copy of a document naming a child is not tvang's to keep).
+/// The child's name is in it as initials and fødselsnummer are masked, as on the record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceDocument {
+    /// SHA-256 of the file's bytes (hex): the same file imported again is recognised by it.
+    pub sha256: String,
+    /// The file's path as given to the import.
+    pub file: String,
+    pub size: u64,
+    /// `docx` or `pdf`.
+    pub format: String,
+    /// The record read from it: a complaint letter, else a protocol.
+    pub complaint: bool,
+    /// The record's institution key ([`institution_key`]) and id.
+    pub institution: String,
+    /// The record's protocol or complaint id.
+    pub id: String,
+    pub imported_at: DateTime<chrono::Utc>,
+    /// The document's text as read, paragraphs and table rows one per line.
+    pub text: String,
+    /// Where each field's value was read.
+    pub fields: Vec<FieldSource>,
+    /// Fields to check against the original, and why.
+    pub to_check: Vec<(String, String)>,
+}
+
+/// One field as read from a document: from which label and where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldSource {
+    pub field: String,
+    pub label: String,
+    pub at: Location,
+    pub value: String,
+}

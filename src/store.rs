@@ -30,6 +30,8 @@
 //! | `L`    | sequence (u64)                         | an [`AuditEntry`] JSON, hash-chained ([`crate::audit`]) |
 //! | `l`    | kind (`p`/`k`), id, sequence (u64)     | — the log entries about a record   |
 //! | `s`    | name                                   | a saved filter (JSON, the TUI's)   |
+//! | `D`    | SHA-256 of a document's bytes (32)     | the [`SourceDocument`] read from it, JSON, lz4 |
+//! | `xo`   | `p`/`k`, institution key, record id, sha | — the documents a record was read from |
 //! | `S`    | session name, `h`                      | a review session's state ([`crate::session::SessionState`] JSON) |
 //! | `S`    | session name, `i`                      | its worklist ([`crate::session::encode_items`]) |
 //!
@@ -40,7 +42,7 @@
 
 use crate::audit::{AuditEntry, Event};
 use crate::catalogue::Catalogue;
-use crate::model::{institution_key, Complaint, Protocol, RecordKey};
+use crate::model::{institution_key, Complaint, Protocol, RecordKey, SourceDocument};
 use crate::review::{Change, RecordKind, RecordRef, Review};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -137,6 +139,8 @@ pub enum Incoming {
     /// The protocol, its JSON (lz4-compressed) and its encoded facts.
     Protocol(Box<Protocol>, Vec<u8>, Vec<u8>),
     Complaint(Complaint, Vec<u8>),
+    /// A Word or PDF document a record of the same batch was read from, and its JSON (lz4).
+    Document(Box<SourceDocument>, Vec<u8>),
 }
 
 impl Incoming {
@@ -150,6 +154,11 @@ impl Incoming {
     pub fn complaint(c: Complaint) -> Incoming {
         let record = lz4_flex::compress_prepend_size(&to_json(&c));
         Incoming::Complaint(c, record)
+    }
+
+    pub fn document(d: SourceDocument) -> Incoming {
+        let json = lz4_flex::compress_prepend_size(&to_json(&d));
+        Incoming::Document(Box::new(d), json)
     }
 }
 
@@ -567,6 +576,11 @@ impl Store {
                     let (outcome, id) = w.write_complaint(source, c, json, update, now)?;
                     (outcome, RecordRef::complaint(id))
                 }
+                Incoming::Document(d, json) => {
+                    // Not a record: the audit log counts the record read from it.
+                    outcomes.push(w.write_document(d, json)?);
+                    continue;
+                }
             };
             let file = source.rsplit_once(':').map_or(source.as_str(), |(f, _)| f);
             if files.last().is_none_or(|(f, _, _)| *f != file) {
@@ -648,6 +662,43 @@ impl Store {
                 .ok_or_else(|| self.corrupt(printable_key(key))),
             None => Ok(None),
         }
+    }
+
+    /// The document with these bytes (SHA-256 in hex), if it was imported before.
+    pub fn document(&self, sha256: &str) -> Result<Option<SourceDocument>, StoreError> {
+        let Some(key) = document_key(sha256) else {
+            return Ok(None);
+        };
+        match self.data.get(&key).map_err(|e| self.sled_err(e))? {
+            Some(v) => lz4_flex::decompress_size_prepended(&v)
+                .map_err(|e| e.to_string())
+                .and_then(|json| serde_json::from_slice(&json).map_err(|e| e.to_string()))
+                .map(Some)
+                .map_err(|e| self.corrupt(format!("dokument {sha256}: {e}"))),
+            None => Ok(None),
+        }
+    }
+
+    /// The documents a record was read from, oldest import first.
+    pub fn documents_for(
+        &self,
+        complaint: bool,
+        key: &RecordKey,
+    ) -> Result<Vec<SourceDocument>, StoreError> {
+        let prefix = text_key(
+            b"xo",
+            &[if complaint { "k" } else { "p" }, &key.institution, &key.id],
+        );
+        let mut out = Vec::new();
+        for entry in self.data.scan_prefix(&prefix).keys() {
+            let entry = entry.map_err(|e| self.sled_err(e))?;
+            let sha = String::from_utf8_lossy(&entry[prefix.len()..]).into_owned();
+            if let Some(d) = self.document(&sha)? {
+                out.push(d);
+            }
+        }
+        out.sort_by_key(|d| d.imported_at);
+        Ok(out)
     }
 
     /// A protocol, its fødselsnummer masked ([`crate::privacy`]): what anyone may see.
@@ -1153,7 +1204,7 @@ impl Store {
 
     /// Whether the store holds nothing anyone made: no records, reviews, log or saved filters.
     pub fn is_empty_of_data(&self) -> Result<bool, StoreError> {
-        for prefix in [b'p', b'k', b'r', b'L', b's', b'a'] {
+        for prefix in [b'p', b'k', b'r', b'L', b's', b'a', b'D'] {
             if self
                 .data
                 .scan_prefix([prefix])
@@ -1704,6 +1755,24 @@ impl BatchWriter<'_> {
         }
     }
 
+    /// A document is kept once, however often it is imported; a record read from several
+    /// documents (the Word file and the PDF printed from it) lists each.
+    fn write_document(
+        &mut self,
+        d: &SourceDocument,
+        json: &[u8],
+    ) -> Result<WriteOutcome, StoreError> {
+        let Some(key) = document_key(&d.sha256) else {
+            return Err(self.store.corrupt(format!("dokument {}", d.sha256)));
+        };
+        if self.get(&key)?.is_some() {
+            return Ok(WriteOutcome::Unchanged);
+        }
+        self.set(key, json.to_vec());
+        self.set(document_index_key(d), Vec::new());
+        Ok(WriteOutcome::New)
+    }
+
     fn write_complaint(
         &mut self,
         source: &str,
@@ -1860,6 +1929,30 @@ fn text_key(prefix: &[u8], parts: &[&str]) -> Vec<u8> {
         k.push(0);
     }
     k
+}
+
+/// `D` + the 32 bytes of a SHA-256 given in hex.
+fn document_key(sha256_hex: &str) -> Option<Vec<u8>> {
+    let hex = sha256_hex.as_bytes();
+    if hex.len() != 64 {
+        return None;
+    }
+    let mut key = Vec::with_capacity(33);
+    key.push(b'D');
+    for pair in hex.chunks(2) {
+        let digit = |c: u8| (c as char).to_digit(16);
+        key.push((digit(pair[0])? * 16 + digit(pair[1])?) as u8);
+    }
+    Some(key)
+}
+
+fn document_index_key(d: &SourceDocument) -> Vec<u8> {
+    let mut key = text_key(
+        b"xo",
+        &[if d.complaint { "k" } else { "p" }, &d.institution, &d.id],
+    );
+    key.extend_from_slice(d.sha256.as_bytes());
+    key
 }
 
 fn identity_key(prefix: u8, key: &RecordKey) -> Vec<u8> {

@@ -498,3 +498,61 @@ fn empty_docx() -> Vec<u8> {
         content
     })
 }
+
+#[test]
+fn each_document_is_kept_once_with_its_text_and_a_second_import_reads_nothing() {
+    let data = generated(6, 11, 2025);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let first = tvang(&db, &["import", docs().to_str().unwrap()]);
+    assert_eq!(first.code, 0, "{}", first.summary());
+    assert!(!first.stdout.contains("importert før"), "{}", first.stdout);
+
+    let second = tvang(&db, &["import", docs().to_str().unwrap()]);
+    assert_eq!(second.code, 0, "{}", second.summary());
+    assert_eq!(
+        line(&second.stdout, "Dokumenter importert før"),
+        "Dokumenter importert før (gjenkjent på innholdet, ikke lest på nytt): 5"
+    );
+    assert_eq!(
+        line(&second.stdout, "Protokoller:"),
+        "Protokoller: 0 nye, 5 uendret, 0 i konflikt"
+    );
+    // --update reads them again (a new label file may read more) and finds the same records.
+    let again = tvang(&db, &["import", "--update", docs().to_str().unwrap()]);
+    assert!(!again.stdout.contains("importert før"), "{}", again.stdout);
+    assert_eq!(
+        line(&again.stdout, "Protokoller:"),
+        "Protokoller: 0 nye, 5 uendret, 0 i konflikt"
+    );
+
+    let store = common::reopen_store(&db);
+    let p = &data.protocols[0];
+    let child = child_for(p);
+    let kept = store.documents_for(false, &p.key()).unwrap();
+    let formats: Vec<&str> = kept.iter().map(|d| d.format.as_str()).collect();
+    assert_eq!(formats.len(), 2, "{formats:?}");
+    assert!(
+        formats.contains(&"docx") && formats.contains(&"pdf"),
+        "{formats:?}"
+    );
+    for d in &kept {
+        assert_eq!(d.sha256.len(), 64);
+        assert!(d.size > 1000, "{}", d.size);
+        assert!(d
+            .file
+            .ends_with(&format!("protokoll-2025-0001.{}", d.format)));
+        assert!(d.text.contains(&p.protocol_id), "{}", d.text);
+        let institution = d.fields.iter().find(|f| f.field == "institution").unwrap();
+        assert_eq!(institution.value, p.institution);
+        assert!(!institution.label.is_empty());
+        // The child's name and number are not kept, in the text or in the fields.
+        let all = format!("{}{:?}", d.text, d.fields);
+        assert!(!all.contains(&child.national_id), "{all}");
+        let first_name = child.name.split_whitespace().next().unwrap();
+        assert!(!all.contains(first_name), "{all}");
+        let again = store.document(&d.sha256).unwrap().unwrap();
+        assert_eq!(&again, d);
+    }
+    assert!(store.document(&"0".repeat(64)).unwrap().is_none());
+}

@@ -187,6 +187,8 @@ pub struct DocumentSummary {
     pub help_text: Vec<String>,
     /// Labels in the document that name no field.
     pub unknown_labels: Vec<String>,
+    /// The same file was imported before: recognised by its SHA-256 and not read again.
+    pub imported_before: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -339,6 +341,7 @@ pub fn import_paths(
     };
     progress(&start);
     let redact = options.redact;
+    let update = options.update;
     let mut writer = Writer {
         store,
         catalogue,
@@ -351,6 +354,8 @@ pub fn import_paths(
         let (tx, rx) = std::sync::mpsc::sync_channel::<Chunk>(4);
         let reader = scope.spawn(move || {
             let mut reader = Reader {
+                store,
+                update,
                 catalogue,
                 labels: &labels,
                 pseudonymiser: &pseudonymiser,
@@ -392,6 +397,9 @@ pub fn import_paths(
     report.unknown_fields = read_report.unknown_fields;
     report.encodings = read_report.encodings;
     report.documents = read_report.documents;
+    // Documents recognised by their bytes: their records were not read again.
+    report.protocols.unchanged += read_report.protocols.unchanged;
+    report.complaints.unchanged += read_report.complaints.unchanged;
     report.files_not_read = not_read.iter().map(|p| p.display().to_string()).collect();
     Ok(report)
 }
@@ -406,6 +414,10 @@ struct Chunk {
 
 /// The reading side: files → normalised records, rejects and unknown fields.
 struct Reader<'a> {
+    /// Only to recognise documents imported before.
+    store: &'a Store,
+    /// `--update`: documents imported before are read again (a new label file may read more).
+    update: bool,
     catalogue: &'a Catalogue,
     labels: &'a std::sync::Arc<document::labels::Labels>,
     pseudonymiser: &'a crate::privacy::Pseudonymiser,
@@ -553,6 +565,20 @@ impl Reader<'_> {
             use sha2::Digest;
             crate::audit::hex(&sha2::Sha256::digest(&bytes))
         };
+        if !self.update {
+            match self.store.document(&sha256) {
+                Ok(Some(known)) => {
+                    self.known_document(name, format, sha256, known);
+                    return true;
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    self.skip(name, FileError::Io(e.to_string()));
+                    return true;
+                }
+            }
+        }
+        let size = bytes.len() as u64;
         // Shared with the reader's thread, not copied per document.
         let labels = std::sync::Arc::clone(self.labels);
         let (format_name, read): (&'static str, document::Reader) = match format {
@@ -631,6 +657,18 @@ impl Reader<'_> {
                 reason: text::document::MADE_ID_REASON.into(),
             });
         }
+        let identity = normalised.identity;
+        let source = self.source_document(
+            name,
+            size,
+            format_name,
+            &sha256,
+            &doc,
+            &reading,
+            &record,
+            identity.as_ref(),
+            &to_check,
+        );
         let (kind, id) = match &mut record {
             Record::Protocol(p, _) => {
                 for c in &to_check {
@@ -653,10 +691,110 @@ impl Reader<'_> {
             to_check,
             help_text: reading.help_text.clone(),
             unknown_labels: reading.unknown_labels.clone(),
+            imported_before: false,
         });
-        self.accept(record, normalised.identity, name.to_string());
+        self.accept(record, identity, name.to_string());
+        self.batch
+            .push((name.to_string(), Incoming::document(source)));
         self.progress.records += 1;
         self.batch.len() < BATCH_SIZE || self.send()
+    }
+
+    /// A document imported before, recognised by its bytes: its record is counted unchanged and
+    /// not read again.
+    fn known_document(
+        &mut self,
+        name: &str,
+        format: Format,
+        sha256: String,
+        known: crate::model::SourceDocument,
+    ) {
+        self.report.files_read += 1;
+        if known.complaint {
+            self.report.complaints.unchanged += 1;
+        } else {
+            self.report.protocols.unchanged += 1;
+        }
+        self.report.documents.push(DocumentSummary {
+            file: name.to_string(),
+            format: if format == Format::Docx {
+                "docx"
+            } else {
+                "pdf"
+            },
+            sha256,
+            kind: if known.complaint {
+                "complaint"
+            } else {
+                "protocol"
+            },
+            id: known.id,
+            made_id: false,
+            to_check: Vec::new(),
+            help_text: Vec::new(),
+            unknown_labels: Vec::new(),
+            imported_before: true,
+        });
+        self.progress.records += 1;
+    }
+
+    /// What the store keeps of a document: its text and where each field was read, with the
+    /// child's name as initials and fødselsnummer masked (or removed with `--redact`), as on
+    /// the record.
+    #[allow(clippy::too_many_arguments)]
+    fn source_document(
+        &self,
+        name: &str,
+        size: u64,
+        format: &str,
+        sha256: &str,
+        doc: &document::Doc,
+        reading: &document::fields::Reading,
+        record: &Record,
+        identity: Option<&ChildIdentity>,
+        to_check: &[ToCheck],
+    ) -> crate::model::SourceDocument {
+        let child_name = identity.and_then(|i| i.name.as_deref());
+        let protect = |text: &str| -> String {
+            let named = match child_name {
+                Some(n) => crate::privacy::replace_name(text, n),
+                None => text.to_string(),
+            };
+            if self.redact {
+                crate::privacy::redact(&named).into_owned()
+            } else {
+                crate::privacy::mask(&named).into_owned()
+            }
+        };
+        let (complaint, key) = match record {
+            Record::Protocol(p, _) => (false, p.key()),
+            Record::Complaint(c) => (true, c.key()),
+        };
+        crate::model::SourceDocument {
+            sha256: sha256.to_string(),
+            file: protect(name),
+            size,
+            format: format.to_string(),
+            complaint,
+            institution: key.institution,
+            id: key.id,
+            imported_at: crate::time::now_utc(),
+            text: protect(&doc.text()),
+            fields: reading
+                .fields
+                .iter()
+                .map(|f| crate::model::FieldSource {
+                    field: f.field.clone(),
+                    label: f.label.clone(),
+                    at: f.at,
+                    value: protect(&f.value),
+                })
+                .collect(),
+            to_check: to_check
+                .iter()
+                .map(|c| (c.field.clone(), c.reason.clone()))
+                .collect(),
+        }
     }
 
     /// A normalised record into the batch: the child's identity made a pseudonym, numbers
@@ -745,6 +883,8 @@ impl Writer<'_> {
                     }
                     ("protocol", p.institution, p.protocol_id)
                 }
+                // Counted with the record read from it.
+                Incoming::Document(..) => continue,
                 Incoming::Complaint(c, _) => {
                     self.report.complaints.add(&outcome);
                     let shown = (

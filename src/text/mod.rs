@@ -521,6 +521,12 @@ pub fn import_summary(r: &ImportReport, verbose: bool) -> String {
             format!(", hoppet over: {}", r.files_skipped.len())
         }
     ));
+    let known = r.documents.iter().filter(|d| d.imported_before).count();
+    if known > 0 {
+        line(format!(
+            "Dokumenter importert før (gjenkjent på innholdet, ikke lest på nytt): {known}"
+        ));
+    }
     let p = &r.protocols;
     line(format!(
         "Protokoller: {} nye, {} uendret, {} i konflikt{}",

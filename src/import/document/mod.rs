@@ -25,17 +25,7 @@ pub const MAX_DOCUMENT_BYTES: u64 = 20 * 1024 * 1024;
 /// file cannot hold up a folder.
 pub const MAX_READ_TIME: Duration = Duration::from_secs(10);
 
-/// Where in its document a piece of text stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Location {
-    /// Word: the n-th paragraph of the body (1-based, table cells not counted).
-    Paragraph(usize),
-    /// Word: row `row` of the `table`-th table (both 1-based).
-    TableRow { table: usize, row: usize },
-    /// PDF: line `line` (1-based, headers and footers not counted) of page `page`.
-    Page { page: usize, line: usize },
-}
+pub use crate::model::Location;
 
 /// A stretch of text with one look: text in Bufdir's blue help colour is not a value.
 #[derive(Debug, Clone, PartialEq, Eq)]
