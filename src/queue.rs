@@ -44,6 +44,9 @@ pub struct QueueRow {
     /// From the first measure's start to the last measure's end.
     pub minutes: Option<i64>,
     pub flags: Flags,
+    /// A protocol read from a document with fields to check: its `ToCheck` flag shows until the
+    /// review says the reading was checked.
+    pub reading_to_check: bool,
     pub status: Status,
     /// Protocol rows: complaints about it; complaint rows: 1.
     pub complaints: u16,
@@ -343,8 +346,12 @@ impl Queue {
         let mut protocol_row: FxHashMap<u64, usize> = FxHashMap::default();
         protocol_row.reserve(protocols.len());
         q.rows.reserve(protocols.len() + complaints.len());
-        for ((id, p), flags) in protocols.iter().zip(flags) {
+        for ((id, p), mut flags) in protocols.iter().zip(flags) {
             let review = protocol_reviews.get(id);
+            let reading_to_check = flags.contains(TriageFlag::ToCheck);
+            if review.is_some_and(|r| r.reading_checked) {
+                flags.remove(TriageFlag::ToCheck);
+            }
             let incident_at = p.incident_at();
             let mut provisions = Vec::new();
             let mut kinds = Vec::new();
@@ -386,6 +393,7 @@ impl Queue {
                     .incident_end()
                     .map(|end| (end - incident_at).num_minutes()),
                 flags,
+                reading_to_check,
                 status: review.map_or(Status::Ny, |r| r.status_for(RecordKind::Protocol, None)),
                 complaints: 0,
                 open_complaints: 0,
@@ -437,6 +445,7 @@ impl Queue {
                         unknown_provisions: 0,
                         minutes: None,
                         flags: Flags::default(),
+                        reading_to_check: false,
                         status,
                         complaints: 1,
                         open_complaints: 0,
@@ -538,6 +547,13 @@ impl Queue {
         let was_open = self.rows[i].status.is_open();
         let status = review.status_for(record.kind, imported_outcome);
         self.rows[i].status = status;
+        if self.rows[i].reading_to_check {
+            if review.reading_checked {
+                self.rows[i].flags.remove(TriageFlag::ToCheck);
+            } else {
+                self.rows[i].flags.insert(TriageFlag::ToCheck);
+            }
+        }
         if record.kind == RecordKind::Complaint {
             let row = &mut self.rows[i];
             let day = match review.outcome {

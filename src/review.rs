@@ -167,6 +167,14 @@ pub struct Review {
     pub tags: BTreeSet<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub annotations: Vec<Annotation>,
+    /// A protocol read from a document: the inspector has checked the reading against the
+    /// original, which clears its `til_kontroll` mark in the queue.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reading_checked: bool,
+    /// Fields the inspector corrected after checking a document's reading: field → the value
+    /// the document holds. The value as read stays on the record beside it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub corrections: BTreeMap<String, String>,
 }
 
 /// One edit of a review. Applying it returns its inverse.
@@ -183,6 +191,9 @@ pub enum Change {
     Annotate(Annotation),
     /// Removes the last annotation if it equals this one (the inverse of `Annotate`).
     Unannotate(Annotation),
+    ReadingChecked(bool),
+    /// A field's corrected value (`None`: back to the value as read).
+    Correct(String, Option<String>),
 }
 
 impl Change {
@@ -196,6 +207,8 @@ impl Change {
             Change::CorrectedKind(_) => "corrected_kind".into(),
             Change::AddTag(_) | Change::RemoveTag(_) => "tags".into(),
             Change::Annotate(_) | Change::Unannotate(_) => "annotations".into(),
+            Change::ReadingChecked(_) => "reading_checked".into(),
+            Change::Correct(field, _) => format!("corrections.{field}"),
         }
     }
 }
@@ -265,6 +278,26 @@ impl Review {
                 .tags
                 .remove(tag)
                 .then(|| (Change::AddTag(tag.clone()), tag.clone(), String::new())),
+            Change::ReadingChecked(new) => {
+                let old = std::mem::replace(&mut self.reading_checked, *new);
+                let yes_no = |b: bool| if b { "ja" } else { "nei" }.to_string();
+                (old != *new).then(|| (Change::ReadingChecked(old), yes_no(old), yes_no(*new)))
+            }
+            Change::Correct(field, new) => {
+                let old = self.corrections.get(field).cloned();
+                if old == *new {
+                    return None;
+                }
+                match new {
+                    Some(v) => self.corrections.insert(field.clone(), v.clone()),
+                    None => self.corrections.remove(field),
+                };
+                Some((
+                    Change::Correct(field.clone(), old.clone()),
+                    old.unwrap_or_default(),
+                    new.clone().unwrap_or_default(),
+                ))
+            }
             Change::Annotate(a) => {
                 self.annotations.push(a.clone());
                 Some((Change::Unannotate(a.clone()), String::new(), a.text.clone()))
@@ -315,6 +348,8 @@ mod tests {
             Change::CorrectedKind(Some("isolasjon".into())),
             Change::AddTag("gjentatt".into()),
             Change::Annotate(note("Begrunnelsen mangler milder tiltak.")),
+            Change::ReadingChecked(true),
+            Change::Correct("police".into(), Some("sammen med ansatte".into())),
         ];
         let mut review = Review::default();
         review.tags.insert("eldre".into());

@@ -29,10 +29,12 @@ pub enum TriageFlag {
     UnknownProvision,
     /// The narrative is near-identical to an earlier protocol's for the same child.
     SimilarNarrative,
+    /// Read from a document with fields missing or uncertain, and not yet checked against it.
+    ToCheck,
 }
 
 impl TriageFlag {
-    pub const ALL: [TriageFlag; 11] = [
+    pub const ALL: [TriageFlag; 12] = [
         TriageFlag::Injury,
         TriageFlag::Isolation,
         TriageFlag::Police,
@@ -44,6 +46,7 @@ impl TriageFlag {
         TriageFlag::NotInformedOfComplaintRight,
         TriageFlag::UnknownProvision,
         TriageFlag::SimilarNarrative,
+        TriageFlag::ToCheck,
     ];
 
     fn bit(self) -> u16 {
@@ -55,6 +58,10 @@ impl TriageFlag {
     }
 
     pub fn from_name(name: &str) -> Option<TriageFlag> {
+        // The import's flag name for the same thing (`tvang list --flag til_kontroll`).
+        if name == "til_kontroll" {
+            return Some(TriageFlag::ToCheck);
+        }
         TriageFlag::ALL.into_iter().find(|f| f.name() == name)
     }
 }
@@ -78,6 +85,10 @@ impl Flags {
 
     pub fn is_empty(self) -> bool {
         self.0 == 0
+    }
+
+    pub fn remove(&mut self, f: TriageFlag) {
+        self.0 &= !f.bit();
     }
 
     pub fn len(self) -> u32 {
@@ -176,6 +187,10 @@ pub fn own_flags<P: ProtocolFacts>(p: &P, catalogue: &Catalogue, rules: &TriageR
     }
     if p.informed_of_complaint_right() == Some(false) {
         flags.insert(TriageFlag::NotInformedOfComplaintRight);
+    }
+    // Cleared in the queue once the inspector has checked the reading (a review, not a fact).
+    if p.has_reading_to_check() {
+        flags.insert(TriageFlag::ToCheck);
     }
     flags
 }

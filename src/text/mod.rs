@@ -373,7 +373,7 @@ pub fn audit_description(e: &crate::audit::AuditEntry) -> String {
             s.push(' ');
         }
     }
-    s.push_str(&crate::privacy::mask(&e.field));
+    s.push_str(&crate::privacy::mask(&audit_field(&e.field)));
     if !e.old.is_empty() || !e.new.is_empty() {
         if e.old.is_empty() && e.action != crate::audit::Action::Change {
             s.push_str(&format!(": {}", first(&e.new)));
@@ -382,6 +382,17 @@ pub fn audit_description(e: &crate::audit::AuditEntry) -> String {
         }
     }
     s
+}
+
+/// A review field as the history names it (the document reading's fields in words).
+fn audit_field(field: &str) -> std::borrow::Cow<'_, str> {
+    if field == "reading_checked" {
+        return "lesingen av dokumentet kontrollert".into();
+    }
+    match field.strip_prefix("corrections.") {
+        Some(f) => format!("rettet {}", document::field_name(f)).into(),
+        None => field.into(),
+    }
 }
 
 pub fn flag_label(flag: Flag) -> &'static str {

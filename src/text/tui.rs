@@ -15,6 +15,68 @@ pub const CANCELLED: &str = "Avbrutt; ingenting ble endret.";
 pub const FILTER_CLEARED: &str = "Filteret er fjernet.";
 pub const PICK_STATUS: &str = "Velg status";
 pub const PICK_FIELD: &str = "Merknad til hvilket felt?";
+pub const PICK_CORRECTION: &str = "Rett hvilket felt lest fra dokumentet?";
+pub const NO_DOCUMENT: &str = "Posten er ikke lest fra et Word- eller PDF-dokument.";
+pub const SECTION_READING: &str = "Lest fra dokument";
+pub const SECTION_ORIGINAL: &str = "Teksten i dokumentet";
+pub const READING_CHECKED: &str = "Lesingen er kontrollert mot originalen.";
+pub const READING_NOT_CHECKED: &str = "Lesingen er ikke kontrollert.";
+pub const NOT_READ: &str = "(ikke lest)";
+
+/// The title of the box a field's correction is written in.
+pub fn correct_title(field: &str, multiline: bool) -> String {
+    format!(
+        "Rett {} — {} lagrer, Esc avbryter; tomt: som lest",
+        crate::text::document::field_name(field),
+        if multiline { "ctrl-s" } else { "Enter" }
+    )
+}
+
+/// Fields an inspector may correct after reading a document: not the child's name, number or
+/// birth date, which tvang does not keep.
+pub fn correctable(field: &str) -> bool {
+    !matches!(
+        field,
+        "child_name" | "child_national_id" | "child_birth_date"
+    )
+}
+
+/// Where in its document a field was read, in words.
+pub fn location(at: &crate::model::Location) -> String {
+    match at {
+        crate::model::Location::Paragraph(n) => format!("avsnitt {n}"),
+        crate::model::Location::TableRow { table, row } => format!("tabell {table}, rad {row}"),
+        crate::model::Location::Page { page, line } => format!("side {page}, linje {line}"),
+    }
+}
+
+/// The document a record was read from, as the reading section's first line says it.
+pub fn document_line(d: &crate::model::SourceDocument, others: usize) -> String {
+    let format = if d.format == "pdf" { "PDF" } else { "Word" };
+    let also = if others > 0 {
+        format!(" (og {others} til med samme innhold)")
+    } else {
+        String::new()
+    };
+    format!("{} ({format}, {} kB){also}", d.file, d.size.div_ceil(1024))
+}
+
+/// What the keys of the reading section do, as the keymap binds them.
+pub fn reading_hint(
+    original: Option<String>,
+    checked: Option<String>,
+    correct: Option<String>,
+) -> String {
+    let parts: Vec<String> = [
+        original.map(|k| format!("{k}: vis/skjul teksten")),
+        checked.map(|k| format!("{k}: kontrollert")),
+        correct.map(|k| format!("{k}: rett et felt")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    parts.join(" · ")
+}
 pub const PICK_OUTCOME: &str = "Utfall av klagen";
 pub const PICK_CLASSIFY: &str = "Klassifiser";
 pub const PICK_CHECKLIST: &str =
@@ -151,6 +213,7 @@ pub fn flag_letter(f: TriageFlag) -> char {
         TriageFlag::NotInformedOfComplaintRight => 'K',
         TriageFlag::UnknownProvision => 'H',
         TriageFlag::SimilarNarrative => 'L',
+        TriageFlag::ToCheck => 'D',
     }
 }
 
@@ -167,6 +230,7 @@ pub fn triage_label(f: TriageFlag) -> &'static str {
         TriageFlag::NotInformedOfComplaintRight => "ikke informert om klageadgang",
         TriageFlag::UnknownProvision => "ukjent hjemmel",
         TriageFlag::SimilarNarrative => "nesten lik tekst som tidligere",
+        TriageFlag::ToCheck => "til kontroll mot dokumentet",
     }
 }
 
@@ -198,6 +262,10 @@ pub fn triage_explanation(f: TriageFlag, rules: &TriageRules) -> String {
         TriageFlag::UnknownProvision => "Minst ett tiltak viser til en hjemmel tvang ikke kjenner.".into(),
         TriageFlag::SimilarNarrative => {
             "Beskrivelsen og begrunnelsen er nesten lik en tidligere protokoll for samme barn; kan være kopiert."
+                .into()
+        }
+        TriageFlag::ToCheck => {
+            "Lest fra et Word- eller PDF-dokument der felt manglet eller var usikre (se «Lest fra dokument»); forsvinner når lesingen er kontrollert mot originalen."
                 .into()
         }
     }
@@ -295,6 +363,17 @@ pub fn change_summary(c: &Change) -> String {
         Change::Annotate(a) if a.field.is_some() => "merknad".into(),
         Change::Annotate(_) => "notat".into(),
         Change::Unannotate(_) => "notat fjernet".into(),
+        Change::ReadingChecked(true) => "lesingen av dokumentet kontrollert".into(),
+        Change::ReadingChecked(false) => "lesingen av dokumentet ikke lenger kontrollert".into(),
+        Change::Correct(field, Some(v)) => format!(
+            "{} rettet til «{}»",
+            crate::text::document::field_name(field),
+            crate::privacy::mask(v)
+        ),
+        Change::Correct(field, None) => format!(
+            "{}: rettelsen fjernet (som lest)",
+            crate::text::document::field_name(field)
+        ),
     }
 }
 

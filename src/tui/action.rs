@@ -46,10 +46,16 @@ pub enum Action {
     Reveal,
     /// The review sessions: resume one, start one, leave.
     Sessions,
+    /// Show (or hide) the text of the document the record was read from.
+    ShowOriginal,
+    /// The reading of a document checked against the original (again: not checked).
+    ReadingChecked,
+    /// Correct a field read from a document; the value as read is kept beside it.
+    CorrectField,
 }
 
 impl Action {
-    pub const ALL: [Action; 38] = [
+    pub const ALL: [Action; 41] = [
         Action::Quit,
         Action::Help,
         Action::CommandLine,
@@ -88,6 +94,9 @@ impl Action {
         Action::SearchPrev,
         Action::Reveal,
         Action::Sessions,
+        Action::ShowOriginal,
+        Action::ReadingChecked,
+        Action::CorrectField,
     ];
 
     pub fn name(self) -> String {

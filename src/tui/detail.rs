@@ -2,6 +2,7 @@
 //! beside it: triage flags with their reasons, classification, the child's other protocols,
 //! notes and the history of changes.
 
+use super::action::{Action, Mode};
 use super::state::{App, Detail};
 use super::view::Theme;
 use crate::review::{RecordKind, Review};
@@ -36,6 +37,18 @@ pub fn detail_lines(app: &App, d: &Detail, theme: Theme) -> Vec<Line<'static>> {
         }
         lines.push(Line::from(head));
     }
+    if let (true, Some(document)) = (d.show_original, d.documents.first()) {
+        heading(
+            &mut lines,
+            theme,
+            format!("{} — {}", t::SECTION_ORIGINAL, document.file),
+        );
+        for l in document.text.lines() {
+            // A terminal cell has no tab stop: Word's tab between two fields becomes spaces.
+            lines.push(Line::raw(format!("  {}", l.replace('\t', "    "))));
+        }
+        lines.push(Line::raw(""));
+    }
     match d.record.kind {
         RecordKind::Protocol => {
             if let Some(sp) = &d.protocol {
@@ -61,6 +74,7 @@ pub fn detail_lines(app: &App, d: &Detail, theme: Theme) -> Vec<Line<'static>> {
             }
         }
     }
+    reading(&mut lines, app, d, theme);
     if let Some(r) = row {
         if !r.flags.is_empty() {
             heading(
@@ -181,6 +195,101 @@ pub fn detail_lines(app: &App, d: &Detail, theme: Theme) -> Vec<Line<'static>> {
         }
     }
     lines
+}
+
+/// The fields as read from the document: from which label and where, what is to be checked and
+/// why, and the inspector's corrections beside the value as read.
+fn reading(lines: &mut Vec<Line<'static>>, app: &App, d: &Detail, theme: Theme) {
+    let Some(document) = d.documents.first() else {
+        return;
+    };
+    heading(lines, theme, t::SECTION_READING.to_string());
+    lines.push(Line::raw(format!(
+        "  {}",
+        t::document_line(document, d.documents.len() - 1)
+    )));
+    let key = |action| app.keymap.key_for(Mode::Detail, action);
+    let hint = t::reading_hint(
+        key(Action::ShowOriginal),
+        key(Action::ReadingChecked),
+        key(Action::CorrectField),
+    );
+    let (state, style) = if d.review.reading_checked {
+        (t::READING_CHECKED, theme.dim())
+    } else if document.to_check.is_empty() {
+        (t::READING_NOT_CHECKED, theme.dim())
+    } else {
+        (t::READING_NOT_CHECKED, theme.flag())
+    };
+    lines.push(Line::from(vec![
+        Span::styled(format!("  {state}"), style),
+        Span::styled(format!("  {hint}"), theme.dim()),
+    ]));
+    let width = usize::from(app.width).clamp(60, 160);
+    let value_width = (width / 2).saturating_sub(26).max(16);
+    let mut shown: Vec<&str> = Vec::new();
+    for f in &document.fields {
+        if shown.contains(&f.field.as_str()) {
+            continue;
+        }
+        shown.push(&f.field);
+        let doubt = document.to_check.iter().find(|(c, _)| *c == f.field);
+        let first_line = f.value.lines().next().unwrap_or_default();
+        let mut spans = vec![
+            Span::styled(
+                format!("  {:<28} ", crate::text::document::field_name(&f.field)),
+                if doubt.is_some() {
+                    theme.flag()
+                } else {
+                    ratatui::style::Style::new()
+                },
+            ),
+            Span::raw(format!(
+                "{:<value_width$} ",
+                crate::tui::view::fit(first_line, value_width)
+            )),
+            // Narrow screens: the label only, so each field stays on one line.
+            Span::styled(
+                if app.width >= 110 {
+                    format!("«{}» · {}", f.label, t::location(&f.at))
+                } else {
+                    format!("«{}»", f.label)
+                },
+                theme.dim(),
+            ),
+        ];
+        if let Some((_, reason)) = doubt {
+            spans.push(Span::styled(format!(" · {reason}"), theme.flag()));
+        }
+        lines.push(Line::from(spans));
+        if let Some(corrected) = d.review.corrections.get(&f.field) {
+            lines.push(Line::styled(
+                format!("  {:<28} rettet: {}", "", crate::privacy::mask(corrected)),
+                theme.title(),
+            ));
+        }
+    }
+    // Fields to check that were not read at all.
+    for (field, reason) in &document.to_check {
+        if shown.contains(&field.as_str()) {
+            continue;
+        }
+        shown.push(field);
+        lines.push(Line::styled(
+            format!(
+                "  {:<28} {:<value_width$} {reason}",
+                crate::text::document::field_name(field),
+                t::NOT_READ
+            ),
+            theme.flag(),
+        ));
+        if let Some(corrected) = d.review.corrections.get(field) {
+            lines.push(Line::styled(
+                format!("  {:<28} rettet: {}", "", crate::privacy::mask(corrected)),
+                theme.title(),
+            ));
+        }
+    }
 }
 
 fn classification(lines: &mut Vec<Line<'static>>, theme: Theme, r: &Review, kind: RecordKind) {

@@ -44,6 +44,10 @@ pub struct Detail {
     /// Fødselsnummer shown unmasked (the inspector asked; the audit log says so). Leaving the
     /// record masks them again.
     pub revealed: bool,
+    /// The Word and PDF documents the record was read from, oldest first.
+    pub documents: Vec<crate::model::SourceDocument>,
+    /// The first document's text is shown above the record.
+    pub show_original: bool,
 }
 
 /// The statistics screen's tabs.
@@ -108,6 +112,8 @@ pub enum Pick {
     Run(String),
     /// Write a remark on a field.
     Remark(String),
+    /// Correct a field read from a document.
+    Correct(String),
     /// Resume a review session.
     Session(String),
 }
@@ -152,6 +158,12 @@ pub enum Overlay {
         confirm_discard: bool,
     },
     Picker(Picker),
+    /// A field's corrected value being written.
+    Correct {
+        editor: Editor,
+        record: RecordRef,
+        field: String,
+    },
     Confirm {
         question: String,
         changes: Vec<(RecordRef, Change)>,
@@ -464,6 +476,28 @@ impl App {
                     })
                 }
             },
+            Overlay::Correct {
+                mut editor,
+                record,
+                field,
+            } => match editor.key(key) {
+                Edit::Submit => {
+                    let text = editor.text().trim().to_string();
+                    let as_read = self.detail.as_ref().and_then(|d| read_value(d, &field));
+                    // Empty, or the value as read: no correction.
+                    let value =
+                        (!text.is_empty() && Some(&text) != as_read.as_ref()).then_some(text);
+                    self.apply(vec![(record, Change::Correct(field, value))], false);
+                }
+                Edit::Cancel => self.say(MessageKind::Info, t::CANCELLED),
+                _ => {
+                    self.overlay = Some(Overlay::Correct {
+                        editor,
+                        record,
+                        field,
+                    })
+                }
+            },
             Overlay::Picker(picker) => {
                 if key.code == KeyCode::Esc {
                     return;
@@ -709,6 +743,9 @@ impl App {
             }
             Action::Classify => self.classify_menu(),
             Action::Reveal => self.toggle_reveal(),
+            Action::ShowOriginal => self.toggle_original(),
+            Action::ReadingChecked => self.toggle_reading_checked(),
+            Action::CorrectField => self.correct_menu(),
             Action::Sessions => self.session_picker(),
             Action::Annotate => {
                 let records = self.targets();
@@ -905,6 +942,24 @@ impl App {
             }
             Pick::Session(name) => self.switch_session(&name),
             Pick::Run(line) => self.command(&line),
+            Pick::Correct(field) => {
+                let Some(record) = targets.first().copied() else {
+                    return;
+                };
+                let current = self.detail.as_ref().and_then(|d| {
+                    d.review
+                        .corrections
+                        .get(&field)
+                        .cloned()
+                        .or_else(|| read_value(d, &field))
+                });
+                let multiline = is_long_text(&field);
+                self.overlay = Some(Overlay::Correct {
+                    editor: Editor::with_text(&current.unwrap_or_default(), multiline),
+                    record,
+                    field,
+                });
+            }
             Pick::Remark(field) => {
                 self.overlay = Some(Overlay::Note {
                     editor: Editor::new(true),
@@ -1127,6 +1182,90 @@ impl App {
         }
     }
 
+    fn toggle_original(&mut self) {
+        let Some(d) = &mut self.detail else { return };
+        if d.documents.is_empty() {
+            return self.say(MessageKind::Info, t::NO_DOCUMENT);
+        }
+        d.show_original = !d.show_original;
+        d.scroll = 0;
+    }
+
+    /// Marks the reading of each target's document checked (or, when all are checked, not
+    /// checked): the `til_kontroll` mark leaves the queue.
+    fn toggle_reading_checked(&mut self) {
+        let targets: Vec<RecordRef> = self
+            .targets()
+            .into_iter()
+            .filter(|r| {
+                self.queue
+                    .row_of(*r)
+                    .is_some_and(|i| self.queue.rows[i].reading_to_check)
+                    || self
+                        .detail
+                        .as_ref()
+                        .is_some_and(|d| d.record == *r && !d.documents.is_empty())
+            })
+            .collect();
+        if targets.is_empty() {
+            return self.say(MessageKind::Info, t::NO_DOCUMENT);
+        }
+        let checked = |r: &RecordRef| match &self.detail {
+            Some(d) if d.record == *r => Ok(d.review.reading_checked),
+            _ => self.store.review(*r).map(|review| review.reading_checked),
+        };
+        let all_checked = targets
+            .iter()
+            .map(checked)
+            .collect::<Result<Vec<bool>, _>>()
+            .map(|v| v.into_iter().all(|b| b));
+        match all_checked {
+            Ok(all) => {
+                let changes = targets
+                    .iter()
+                    .map(|r| (*r, Change::ReadingChecked(!all)))
+                    .collect();
+                self.apply(changes, false);
+            }
+            Err(e) => self.say(MessageKind::Error, e.to_string()),
+        }
+    }
+
+    /// The fields read from the record's document, to pick one to correct.
+    fn correct_menu(&mut self) {
+        let Some(d) = &self.detail else { return };
+        let Some(document) = d.documents.first() else {
+            return self.say(MessageKind::Info, t::NO_DOCUMENT);
+        };
+        let mut fields: Vec<String> = Vec::new();
+        for f in document
+            .fields
+            .iter()
+            .map(|f| &f.field)
+            .chain(document.to_check.iter().map(|(f, _)| f))
+        {
+            if !fields.contains(f) && t::correctable(f) {
+                fields.push(f.clone());
+            }
+        }
+        let keys = ('a'..='z').chain('0'..='9');
+        let items = fields
+            .iter()
+            .zip(keys)
+            .map(|(field, key)| PickerItem {
+                key,
+                label: crate::text::document::field_name(field).to_string(),
+                pick: Pick::Correct(field.clone()),
+            })
+            .collect();
+        self.overlay = Some(Overlay::Picker(Picker {
+            title: t::PICK_CORRECTION.into(),
+            items,
+            advance: false,
+            targets: vec![d.record],
+        }));
+    }
+
     fn load_detail(&self, record: RecordRef) -> Result<Detail, StoreError> {
         let store = &self.store;
         let mut d = Detail {
@@ -1141,12 +1280,17 @@ impl App {
             audit: store.audit(record)?,
             versions: Vec::new(),
             revealed: false,
+            documents: Vec::new(),
+            show_original: false,
         };
         let row = self.queue.row_of(record).map(|i| &self.queue.rows[i]);
         let protocol_id = match record.kind {
             RecordKind::Protocol => Some(record.id),
             RecordKind::Complaint => {
                 d.complaint = store.complaint(record.id)?;
+                if let Some(sc) = &d.complaint {
+                    d.documents = store.documents_for(true, &sc.complaint.key())?;
+                }
                 row.and_then(|r| r.protocol)
             }
         };
@@ -1154,6 +1298,9 @@ impl App {
             d.protocol = store.protocol(pid)?;
             if record.kind == RecordKind::Complaint {
                 d.protocol_review = Some(store.review(RecordRef::protocol(pid))?);
+            }
+            if let (Some(sp), RecordKind::Protocol) = (&d.protocol, record.kind) {
+                d.documents = store.documents_for(false, &sp.protocol.key())?;
             }
             if let Some(sp) = &d.protocol {
                 for c in store.complaints_for_protocol(&sp.protocol)? {
@@ -1456,4 +1603,23 @@ impl App {
         }
         changed
     }
+}
+
+/// A field's value as read from the record's first document.
+pub fn read_value(d: &Detail, field: &str) -> Option<String> {
+    d.documents
+        .first()?
+        .fields
+        .iter()
+        .find(|f| f.field == field)
+        .map(|f| f.value.clone())
+}
+
+/// Fields written as running text, corrected in a box of several lines (ctrl-s saves); the
+/// others are one line (Enter saves).
+pub fn is_long_text(field: &str) -> bool {
+    matches!(
+        field,
+        "danger" | "justification" | "execution" | "child_statement" | "injury_note" | "text"
+    )
 }

@@ -5,6 +5,7 @@
 
 use super::action::Mode;
 use super::detail::detail_lines;
+use super::editor::Editor;
 use super::keymap::show_sequence;
 use super::state::{App, MessageKind, Overlay, Picker};
 use crate::queue::{Column, QueueRow};
@@ -154,30 +155,15 @@ pub fn render(app: &App, frame: &mut Frame) {
             );
         }
         Some(Overlay::Note { editor, target, .. }) => {
-            let popup = centered(area, 70, 12);
             let title = match &target.field {
                 Some(f) => format!("{} ({})", t::NOTE_TITLE, t::field_label(f)),
                 None => t::NOTE_TITLE.to_string(),
             };
-            frame.render_widget(Clear, popup);
-            let block = Block::bordered().title(title);
-            let inner = block.inner(popup);
-            frame.render_widget(block, popup);
-            let top = editor
-                .row
-                .saturating_sub(inner.height.saturating_sub(1) as usize);
-            let lines: Vec<Line> = editor
-                .lines
-                .iter()
-                .skip(top)
-                .map(|l| Line::from(l.as_str()))
-                .collect();
-            frame.render_widget(Paragraph::new(lines), inner);
-            let col = cursor_column(editor);
-            frame.set_cursor_position((
-                inner.x + (col as u16).min(inner.width.saturating_sub(1)),
-                inner.y + (editor.row - top) as u16,
-            ));
+            render_editor_box(frame, area, title, editor);
+        }
+        Some(Overlay::Correct { editor, field, .. }) => {
+            let title = t::correct_title(field, super::state::is_long_text(field));
+            render_editor_box(frame, area, title, editor);
         }
         Some(Overlay::Picker(picker)) => render_picker(theme, frame, area, picker),
         Some(Overlay::Confirm { question, .. }) => {
@@ -741,6 +727,30 @@ fn render_help(app: &App, theme: Theme, frame: &mut Frame, filter: &str, scroll:
             .scroll((scroll, 0)),
         area,
     );
+}
+
+/// A text being written, in a box over the screen.
+fn render_editor_box(frame: &mut Frame, area: Rect, title: String, editor: &Editor) {
+    let popup = centered(area, 70, 12);
+    frame.render_widget(Clear, popup);
+    let block = Block::bordered().title(title);
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    let top = editor
+        .row
+        .saturating_sub(inner.height.saturating_sub(1) as usize);
+    let lines: Vec<Line> = editor
+        .lines
+        .iter()
+        .skip(top)
+        .map(|l| Line::from(l.as_str()))
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+    let col = cursor_column(editor);
+    frame.set_cursor_position((
+        inner.x + (col as u16).min(inner.width.saturating_sub(1)),
+        inner.y + (editor.row - top) as u16,
+    ));
 }
 
 #[cfg(test)]
