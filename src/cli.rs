@@ -533,6 +533,7 @@ fn cmd_open(
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(Failure::new(text::NOT_A_TERMINAL, 2));
     }
+    let labels = office_labels(None, &config)?;
     let store = std::sync::Arc::new(store);
     let mut app = tvang::tui::state::App::new(
         std::sync::Arc::clone(&store),
@@ -544,6 +545,7 @@ fn cmd_open(
     if let Some(warning) = text::store_was_open(store.opened_too_wide()) {
         app.warn(warning);
     }
+    app.labels = labels;
     let result = tvang::tui::run::run(&mut app);
     drop(app);
     store.flush()?;
@@ -602,6 +604,20 @@ fn progress_wanted() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("CI").is_none()
 }
 
+/// The built-in document labels with the office's own: `--labels FILE`, else the config's.
+fn office_labels(
+    given: Option<&PathBuf>,
+    config: &tvang::config::Config,
+) -> Result<Option<std::sync::Arc<tvang::import::document::labels::Labels>>, Failure> {
+    match given.or(config.labels.as_ref()) {
+        Some(path) => Ok(Some(std::sync::Arc::new(
+            tvang::import::document::labels::Labels::with_file(path)
+                .map_err(|e| Failure::new(text::document::label_file_error(&e), 2))?,
+        ))),
+        None => Ok(None),
+    }
+}
+
 fn cmd_import(
     store: &Store,
     catalogue: &Catalogue,
@@ -609,13 +625,7 @@ fn cmd_import(
     config: &tvang::config::Config,
 ) -> Result<ExitCode, Failure> {
     let author = config.author();
-    let labels = match args.labels.as_ref().or(config.labels.as_ref()) {
-        Some(path) => Some(std::sync::Arc::new(
-            tvang::import::document::labels::Labels::with_file(path)
-                .map_err(|e| Failure::new(text::document::label_file_error(&e), 2))?,
-        )),
-        None => None,
-    };
+    let labels = office_labels(args.labels.as_ref(), config)?;
     let bar = progress_wanted().then(|| {
         let bar = indicatif::ProgressBar::new(0);
         bar.set_style(

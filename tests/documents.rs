@@ -3,7 +3,7 @@
 //! never shown, label files, bad files each with their message and nothing stored.
 
 mod common;
-use common::{line, repo, tvang};
+use common::{edit_docx, line, repo, rewrite_docx, tvang};
 use tvang::generate::{generate, GenerateOptions};
 use tvang::generate_documents::{child_for, complaint_docx, protocol_docx};
 
@@ -364,27 +364,6 @@ fn an_office_label_file_is_used_and_a_bad_one_names_file_and_line() {
 }
 
 /// Replaces text in a generated document's XML (the label a test renames).
-fn rewrite_docx(bytes: &[u8], from: &str, to: &str) -> Vec<u8> {
-    edit_docx(bytes, |_, content| content.replace(from, to))
-}
-
-/// A Word document with each part's text passed through `edit`.
-fn edit_docx(bytes: &[u8], edit: impl Fn(&str, String) -> String) -> Vec<u8> {
-    use std::io::{Read, Write};
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for i in 0..archive.len() {
-        let mut f = archive.by_index(i).unwrap();
-        let name = f.name().unwrap().to_string();
-        let mut content = String::new();
-        f.read_to_string(&mut content).unwrap();
-        out.start_file(name.clone(), zip::write::SimpleFileOptions::default())
-            .unwrap();
-        out.write_all(edit(&name, content).as_bytes()).unwrap();
-    }
-    out.finish().unwrap().into_inner()
-}
-
 #[test]
 fn bad_documents_are_refused_each_with_its_message_and_nothing_stored() {
     let dir = tempfile::tempdir().unwrap();

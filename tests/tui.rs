@@ -1,6 +1,8 @@
 //! The terminal UI without a terminal: reducer tests (keys in, state and store out) and render
 //! snapshots (ratatui's TestBackend + insta) on a store holding the bundled samples.
 
+mod common;
+
 use chrono::{DateTime, Utc};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
@@ -1359,4 +1361,51 @@ fn a_record_not_read_from_a_document_says_so() {
         );
     }
     assert!(!screen(app, 120, 40).contains("Lest fra dokument"));
+}
+
+/// `:import` reads documents with the office's own labels (the config's `labels`), as
+/// `tvang import` does.
+#[test]
+fn the_tui_import_uses_the_offices_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = tvang::generate::generate(&tvang::generate::GenerateOptions {
+        protocols: 1,
+        seed: 9,
+        first_year: 2024,
+        last_year: 2024,
+    });
+    let p = &data.protocols[0];
+    let doc = tvang::generate_documents::protocol_docx(p, 1, false);
+    let doc = common::rewrite_docx(&doc, "Beskrivelse av situasjonen", "Hendelsesforløp");
+    let path = dir.path().join("egen-mal.docx");
+    std::fs::write(&path, doc).unwrap();
+    let labels = dir.path().join("ledetekster.toml");
+    std::fs::write(&labels, "[labels]\ndanger = [\"Hendelsesforløp\"]\n").unwrap();
+
+    let mut f = app_with(false);
+    let app = &mut f.app;
+    app.labels = Some(Arc::new(
+        tvang::import::document::labels::Labels::with_file(&labels).unwrap(),
+    ));
+    press(app, ":");
+    typed(app, &format!("import {}\n", path.display()));
+    let started = std::time::Instant::now();
+    while app.import.is_some() {
+        app.poll_import();
+        assert!(started.elapsed().as_secs() < 60, "import did not finish");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert_eq!(app.visible.len(), 1);
+    press(app, "enter");
+    let d = app.detail.as_ref().unwrap();
+    let danger = d.documents[0]
+        .fields
+        .iter()
+        .find(|f| f.field == "danger")
+        .expect("read under the office's label");
+    assert_eq!(danger.label, "Hendelsesforløp");
+    assert_eq!(
+        d.protocol.as_ref().unwrap().protocol.danger.as_deref(),
+        p.danger.as_deref()
+    );
 }

@@ -223,6 +223,8 @@ pub struct App {
     pub color: bool,
     /// Fixed time for tests; the clock otherwise.
     pub clock: Option<DateTime<Utc>>,
+    /// The office's own document labels (the config file's `labels`), for `:import`.
+    pub labels: Option<Arc<crate::import::document::labels::Labels>>,
     /// The review session worked in, if any ([`super::session`]).
     pub session: Option<super::session::ActiveSession>,
 }
@@ -265,6 +267,7 @@ impl App {
             quit: false,
             color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
             clock: None,
+            labels: None,
             session: None,
         };
         app.refresh();
@@ -1531,6 +1534,7 @@ impl App {
         let store = Arc::clone(&self.store);
         let catalogue = Arc::clone(&self.catalogue);
         let author = self.author.clone();
+        let labels = self.labels.clone();
         std::thread::spawn(move || {
             let progress_tx = tx.clone();
             let mut on_progress = move |p: &crate::import::Progress| {
@@ -1542,6 +1546,7 @@ impl App {
                 &paths,
                 crate::import::ImportOptions {
                     author,
+                    labels,
                     ..crate::import::ImportOptions::default()
                 },
                 &mut on_progress,

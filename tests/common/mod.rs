@@ -101,3 +101,25 @@ pub fn open_raw_sled(db: &std::path::Path) -> sled::Db {
         }
     }
 }
+
+/// A Word document with `from` replaced by `to` in every part.
+pub fn rewrite_docx(bytes: &[u8], from: &str, to: &str) -> Vec<u8> {
+    edit_docx(bytes, |_, content| content.replace(from, to))
+}
+
+/// A Word document with each part's text passed through `edit`.
+pub fn edit_docx(bytes: &[u8], edit: impl Fn(&str, String) -> String) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut f = archive.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut content = String::new();
+        f.read_to_string(&mut content).unwrap();
+        out.start_file(name.clone(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(edit(&name, content).as_bytes()).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
