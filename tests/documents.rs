@@ -8,7 +8,7 @@ use tvang::generate::{generate, GenerateOptions};
 use tvang::generate_documents::{child_for, complaint_docx, protocol_docx};
 
 fn docs() -> std::path::PathBuf {
-    repo().join("tests/fixtures/dokumenter")
+    repo().join("samples/dokumenter")
 }
 
 /// A generated data set of one year.

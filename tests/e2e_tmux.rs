@@ -148,7 +148,7 @@ fn filter_annotate_classify_quit_and_everything_is_there_when_reopened() {
         return;
     };
     let t = Tmux::start("session", &db, &config);
-    t.wait_for("Protokoller: 300");
+    t.wait_for("Protokoller: 304");
     t.keys(&["f"]);
     t.text("status=ny provision=10-7");
     t.keys(&["Enter"]);
@@ -213,7 +213,7 @@ fn filter_annotate_classify_quit_and_everything_is_there_when_reopened() {
 
     // Reopened, the UI shows what was saved.
     let t = Tmux::start("reopened", &db, &config);
-    t.wait_for("299 protokoller åpne");
+    t.wait_for("303 protokoller åpne");
     t.keys(&["q"]);
     t.wait_exit();
 }
@@ -224,7 +224,7 @@ fn kill_9_mid_session_loses_nothing_that_was_shown_as_saved() {
         return;
     };
     let t = Tmux::start("kill", &db, &config);
-    t.wait_for("Protokoller: 300");
+    t.wait_for("Protokoller: 304");
     for n in 1..=3 {
         t.keys(&["o"]);
         // Rows show the status as a column; the message line says "Lagret: status oppfølging.".
@@ -299,7 +299,7 @@ fn kill_9_in_a_review_session_resumes_it_where_the_inspector_was() {
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let t = Tmux::start("review", &db, &config);
-    t.wait_for("Protokoller: 300");
+    t.wait_for("Protokoller: 304");
     t.keys(&[":"]);
     t.text("session Solbakken før tilsyn");
     t.keys(&["Enter"]);

@@ -159,7 +159,7 @@ proptest! {
         let _ = read_guarded(bytes, Box::new(|b: &[u8]| pdf::read(b)), "pdf");
         let root = env!("CARGO_MANIFEST_DIR");
         for (file, is_pdf) in [("protokoll-2025-0001.docx", false), ("protokoll-2025-0001.pdf", true)] {
-            let mut real = std::fs::read(format!("{root}/tests/fixtures/dokumenter/{file}")).unwrap();
+            let mut real = std::fs::read(format!("{root}/samples/dokumenter/{file}")).unwrap();
             for (at, b) in &flips {
                 let i = at % real.len();
                 real[i] = *b;

@@ -6,17 +6,23 @@ use common::*;
 use tempfile::tempdir;
 
 #[test]
-fn samples_import_cleanly_in_all_three_formats() {
+fn samples_import_cleanly_in_every_format() {
     let dir = tempdir().unwrap();
     let db = dir.path().join("db");
     let run = tvang(&db, &["import", &samples()]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     let s = run.summary();
-    assert_eq!(line(&s, "Filer lest"), "Filer lest: 6");
+    // Six JSON/CSV files and five documents; the PDF printed from one Word file is the same
+    // protocol (uendret), and the folder's README is listed as not read.
+    assert_eq!(
+        line(&s, "Filer lest"),
+        "Filer lest: 11 (dokumenter: 3 Word, 2 PDF)"
+    );
     assert_eq!(
         line(&s, "Protokoller:"),
-        "Protokoller: 300 nye, 0 uendret, 0 i konflikt"
+        "Protokoller: 304 nye, 1 uendret, 0 i konflikt"
     );
+    assert!(s.contains("Ikke lest (filtype tvang ikke leser): "), "{s}");
     assert_eq!(
         line(&s, "Klager:"),
         "Klager: 30 nye, 0 uendret, 0 i konflikt, 0 venter på protokollen sin"
@@ -25,11 +31,13 @@ fn samples_import_cleanly_in_all_three_formats() {
     // Every year's file format contributed.
     let list = tvang(&db, &["list", "--format", "json"]);
     let items: Vec<serde_json::Value> = serde_json::from_str(&list.stdout).unwrap();
-    assert_eq!(items.len(), 300);
+    assert_eq!(items.len(), 304);
     for file in [
         "protokoller-2022.json",
         "protokoller-2023.jsonl",
         "protokoller-2024.csv",
+        "protokoll-2025-0002.docx",
+        "protokoll-2025-0004.pdf",
     ] {
         assert!(
             items
@@ -49,9 +57,14 @@ fn reimport_is_idempotent() {
     let again = tvang(&db, &["import", &samples()]);
     assert_eq!(again.code, 0);
     let s = again.summary();
+    // Every document is recognised by its bytes, the PDF of protokoll-2025-0001 too.
     assert_eq!(
         line(&s, "Protokoller:"),
-        "Protokoller: 0 nye, 300 uendret, 0 i konflikt"
+        "Protokoller: 0 nye, 305 uendret, 0 i konflikt"
+    );
+    assert_eq!(
+        line(&s, "Dokumenter importert før"),
+        "Dokumenter importert før (gjenkjent på innholdet, ikke lest på nytt): 5"
     );
     assert_eq!(
         line(&s, "Klager:"),

@@ -30,7 +30,11 @@ fn clock() -> DateTime<Utc> {
 fn app_with(import_samples: bool) -> Fixture {
     // Relative, so the sources shown are the same on every machine (tests run in the package
     // root).
-    app_importing(if import_samples { &["samples"] } else { &[] })
+    app_importing(if import_samples {
+        &common::SAMPLE_DATA
+    } else {
+        &[]
+    })
 }
 
 /// An app on a new store holding what `paths` import.
@@ -506,10 +510,11 @@ fn import_runs_on_a_worker_and_the_queue_follows() {
         assert!(started.elapsed().as_secs() < 60, "import did not finish");
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
-    assert_eq!(app.visible.len(), 300);
+    // The sample folder: 300 protocols in JSON and CSV, 4 more in Word and PDF documents.
+    assert_eq!(app.visible.len(), 304);
     let message = &app.message.as_ref().unwrap().1;
     assert!(
-        message.starts_with("Import ferdig: 300 nye protokoller, 30 nye klager"),
+        message.starts_with("Import ferdig: 304 nye protokoller, 30 nye klager"),
         "{message}"
     );
     // While one runs, the bottom line is a gauge.

@@ -55,6 +55,19 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The samples' JSON and CSV files (300 protocols, 30 complaints), relative to the package root,
+/// without the sample documents: the data set the TUI tests and their snapshots are about.
+pub const SAMPLE_DATA: [&str; 6] = [
+    "samples/klager-2022.json",
+    "samples/klager-2023.jsonl",
+    "samples/klager-2024.csv",
+    "samples/protokoller-2022.json",
+    "samples/protokoller-2023.jsonl",
+    "samples/protokoller-2024.csv",
+];
+
+/// The samples folder: the data files and the sample documents (304 protocols), as the README's
+/// main job imports it.
 pub fn samples() -> String {
     repo().join("samples").display().to_string()
 }
