@@ -93,6 +93,16 @@ fn typed(app: &mut App, text: &str) {
     }
 }
 
+/// Polls a `:import` running on its worker until it has finished.
+fn wait_for_import(app: &mut App) {
+    let started = std::time::Instant::now();
+    while app.import.is_some() {
+        app.poll_import();
+        assert!(started.elapsed().as_secs() < 60, "import did not finish");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
 fn status_of_current(app: &App) -> Status {
     app.queue.rows[app.visible[app.cursor]].status
 }
@@ -504,12 +514,7 @@ fn import_runs_on_a_worker_and_the_queue_follows() {
     press(app, ":");
     typed(app, "import samples\n");
     assert!(app.import.is_some());
-    let started = std::time::Instant::now();
-    while app.import.is_some() {
-        app.poll_import();
-        assert!(started.elapsed().as_secs() < 60, "import did not finish");
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+    wait_for_import(app);
     // The sample folder: 300 protocols in JSON and CSV, 4 more in Word and PDF documents.
     assert_eq!(app.visible.len(), 304);
     let message = &app.message.as_ref().unwrap().1;
@@ -1394,12 +1399,7 @@ fn the_tui_import_uses_the_offices_labels() {
     ));
     press(app, ":");
     typed(app, &format!("import {}\n", path.display()));
-    let started = std::time::Instant::now();
-    while app.import.is_some() {
-        app.poll_import();
-        assert!(started.elapsed().as_secs() < 60, "import did not finish");
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+    wait_for_import(app);
     assert_eq!(app.visible.len(), 1);
     press(app, "enter");
     let d = app.detail.as_ref().unwrap();

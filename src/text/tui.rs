@@ -23,6 +23,11 @@ pub const READING_CHECKED: &str = "Lesingen er kontrollert mot originalen.";
 pub const READING_NOT_CHECKED: &str = "Lesingen er ikke kontrollert.";
 pub const NOT_READ: &str = "(ikke lest)";
 
+/// A field's corrected value, shown under the value as read.
+pub fn corrected(value: &str) -> String {
+    format!("rettet: {value}")
+}
+
 /// The title of the box a field's correction is written in.
 pub fn correct_title(field: &str, multiline: bool) -> String {
     format!(

@@ -262,12 +262,7 @@ fn reading(lines: &mut Vec<Line<'static>>, app: &App, d: &Detail, theme: Theme) 
             spans.push(Span::styled(format!(" · {reason}"), theme.flag()));
         }
         lines.push(Line::from(spans));
-        if let Some(corrected) = d.review.corrections.get(&f.field) {
-            lines.push(Line::styled(
-                format!("  {:<28} rettet: {}", "", crate::privacy::mask(corrected)),
-                theme.title(),
-            ));
-        }
+        correction(lines, d, &f.field, theme);
     }
     // Fields to check that were not read at all.
     for (field, reason) in &document.to_check {
@@ -283,12 +278,21 @@ fn reading(lines: &mut Vec<Line<'static>>, app: &App, d: &Detail, theme: Theme) 
             ),
             theme.flag(),
         ));
-        if let Some(corrected) = d.review.corrections.get(field) {
-            lines.push(Line::styled(
-                format!("  {:<28} rettet: {}", "", crate::privacy::mask(corrected)),
-                theme.title(),
-            ));
-        }
+        correction(lines, d, field, theme);
+    }
+}
+
+/// The inspector's correction of a field, under the value as read.
+fn correction(lines: &mut Vec<Line<'static>>, d: &Detail, field: &str, theme: Theme) {
+    if let Some(corrected) = d.review.corrections.get(field) {
+        lines.push(Line::styled(
+            format!(
+                "  {:<28} {}",
+                "",
+                t::corrected(&crate::privacy::mask(corrected))
+            ),
+            theme.title(),
+        ));
     }
 }
 
