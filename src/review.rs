@@ -194,6 +194,10 @@ pub enum Change {
     ReadingChecked(bool),
     /// A field's corrected value (`None`: back to the value as read).
     Correct(String, Option<String>),
+    /// A complaint linked to the protocol it concerns (by protocol id, at its institution): not
+    /// a review field but a new version of the complaint record ([`crate::store::Store::apply_changes`]),
+    /// so every count and view that follows a complaint to its protocol follows the link.
+    LinkProtocol(String),
 }
 
 impl Change {
@@ -209,6 +213,7 @@ impl Change {
             Change::Annotate(_) | Change::Unannotate(_) => "annotations".into(),
             Change::ReadingChecked(_) => "reading_checked".into(),
             Change::Correct(field, _) => format!("corrections.{field}"),
+            Change::LinkProtocol(_) => "protocol_id".into(),
         }
     }
 }
@@ -298,6 +303,8 @@ impl Review {
                     new.clone().unwrap_or_default(),
                 ))
             }
+            // The store applies it to the complaint itself.
+            Change::LinkProtocol(_) => None,
             Change::Annotate(a) => {
                 self.annotations.push(a.clone());
                 Some((Change::Unannotate(a.clone()), String::new(), a.text.clone()))

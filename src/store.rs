@@ -1006,7 +1006,13 @@ impl Store {
                 reviews.insert(*record, self.review(*record)?);
             }
             let review = reviews.get_mut(record).expect("inserted above");
-            let Some((inverse, old, new)) = review.apply(change) else {
+            let applied = match change {
+                Change::LinkProtocol(protocol_id) => {
+                    self.link_complaint(&mut batch, *record, protocol_id, at)?
+                }
+                _ => review.apply(change),
+            };
+            let Some((inverse, old, new)) = applied else {
                 continue;
             };
             events.push(
@@ -1035,6 +1041,76 @@ impl Store {
             undo: inverses,
             reviews,
         })
+    }
+
+    /// A new version of a complaint that concerns `protocol_id` (at its own institution), into
+    /// `batch`, the old version kept as history: the inverse change, old and new id.
+    fn link_complaint(
+        &self,
+        batch: &mut sled::Batch,
+        record: RecordRef,
+        protocol_id: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Option<(Change, String, String)>, StoreError> {
+        if record.kind != RecordKind::Complaint {
+            return Ok(None);
+        }
+        let key = id_key(b'k', record.id);
+        let Some(raw) = self.data.get(&key).map_err(|e| self.sled_err(e))? else {
+            return Err(self.corrupt(printable_key(&key)));
+        };
+        let old: StoredComplaint =
+            decode_json(&raw).map_err(|e| self.corrupt(format!("{}: {e}", printable_key(&key))))?;
+        if old.complaint.protocol_id == protocol_id {
+            return Ok(None);
+        }
+        let mut linked = old.complaint.clone();
+        linked.protocol_id = protocol_id.to_string();
+        let mut history = id_key(b'h', record.id);
+        history.extend_from_slice(&old.version.to_be_bytes());
+        batch.insert(history, raw.to_vec());
+        let json = lz4_flex::compress_prepend_size(&to_json(&linked));
+        batch.insert(
+            key,
+            stored_json(
+                record.id,
+                old.version + 1,
+                &old.source,
+                at,
+                "complaint",
+                &json,
+            ),
+        );
+        for (k, _) in complaint_index_entries(record.id, &old.complaint) {
+            batch.remove(k);
+        }
+        for (k, v) in complaint_index_entries(record.id, &linked) {
+            batch.insert(k, v);
+        }
+        let before = old.complaint.protocol_id;
+        Ok(Some((
+            Change::LinkProtocol(before.clone()),
+            before,
+            protocol_id.to_string(),
+        )))
+    }
+
+    /// The protocols at a complaint's institution (by org.nr, name and the name's org.nr
+    /// aliases), to link a complaint that does not name its protocol.
+    pub fn protocols_at_institution_of(&self, c: &Complaint) -> Result<Vec<u64>, StoreError> {
+        let aliases = match c.institution_name_key() {
+            Some(name_key) => self.org_aliases(&name_key)?,
+            None => Vec::new(),
+        };
+        let mut found = BTreeSet::new();
+        for key in c.protocol_keys(&aliases) {
+            let prefix = text_key(b"P", &[&key.institution]);
+            for entry in self.data.scan_prefix(&prefix) {
+                let (_, value) = entry.map_err(|e| self.sled_err(e))?;
+                found.insert(decode_u64(&value).ok_or_else(|| self.corrupt("P"))?);
+            }
+        }
+        Ok(found.into_iter().collect())
     }
 
     fn audit_guard(&self) -> std::sync::MutexGuard<'_, ()> {

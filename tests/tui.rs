@@ -422,6 +422,7 @@ fn snapshot(name: &str, app: &mut App) {
                 (r"importert \d\d\.\d\d\.\d{4} \d\d:\d\d(:\d\d)? · versjon (\d+) *", "importert [tid] · versjon $2"),
                 // Keyed with the store's own random key: a new one in every test store.
                 (r"barn-[0-9a-f]{16}", "barn-[pseudonym]"),
+                (r"/tmp/\.tmp\w+/", "[tmp]/"),
             ],
             snapshot_suffix => format!("{w}x{h}"),
         }, {
@@ -1412,5 +1413,93 @@ fn the_tui_import_uses_the_offices_labels() {
     assert_eq!(
         d.protocol.as_ref().unwrap().protocol.danger.as_deref(),
         p.danger.as_deref()
+    );
+}
+
+/// A complaint letter that names no protocol waits; the inspector links it from its detail
+/// view by searching the institution's protocols, and undo takes the link back.
+#[test]
+fn a_complaint_letter_without_its_protocol_is_linked_and_unlinked() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = tvang::generate::generate(&tvang::generate::GenerateOptions {
+        protocols: 40,
+        seed: 2,
+        first_year: 2024,
+        last_year: 2024,
+    });
+    let only_protocols = tvang::generate::Generated {
+        protocols: data.protocols.clone(),
+        complaints: Vec::new(),
+        embedded: Vec::new(),
+    };
+    tvang::generate::write(
+        &only_protocols,
+        &dir.path().join("gen"),
+        tvang::generate::OutputFormat::Jsonl,
+        false,
+    )
+    .unwrap();
+    let c = &data.complaints[0];
+    let letter = tvang::generate_documents::complaint_docx(c);
+    let letter = common::rewrite_docx(
+        &letter,
+        &format!("Klagen gjelder protokoll nr.: {}", c.protocol_id),
+        "",
+    );
+    std::fs::write(dir.path().join("gen/klage.docx"), letter).unwrap();
+    let mut f = app_importing(&[dir.path().join("gen").to_str().unwrap()]);
+    let app = &mut f.app;
+    assert_eq!(app.store.complaint_count().unwrap(), 1);
+
+    press(app, "tab enter");
+    let record = app.detail.as_ref().unwrap().record;
+    assert_eq!(record.kind, RecordKind::Complaint);
+    assert!(app.detail.as_ref().unwrap().protocol.is_none(), "waiting");
+    press(app, "p");
+    let Some(Overlay::Link(picker)) = &app.overlay else {
+        panic!("no link picker");
+    };
+    let at_institution = picker.candidates.len();
+    assert!((1..40).contains(&at_institution), "{at_institution}");
+    // Typing the protocol's id narrows the list to it.
+    typed(app, &c.protocol_id);
+    let Some(Overlay::Link(picker)) = &app.overlay else {
+        panic!("the picker closed");
+    };
+    assert_eq!(picker.matching().len(), 1, "{:?}", picker.matching());
+    snapshot("link_picker", app);
+    press(app, "enter");
+    assert!(app.overlay.is_none());
+    let d = app.detail.as_ref().unwrap();
+    let linked = d.protocol.clone().expect("linked to its protocol");
+    assert_eq!(linked.protocol.protocol_id, c.protocol_id);
+    let stored = app.store.complaint(record.id).unwrap().unwrap();
+    assert_eq!(stored.complaint.protocol_id, c.protocol_id);
+    assert_eq!(stored.version, 2, "the letter as read is kept as history");
+    let history = app.store.audit(record).unwrap();
+    let last = history.last().unwrap();
+    assert_eq!(last.field, "protocol_id");
+    assert_eq!(last.new, c.protocol_id);
+    // The protocol's row counts the complaint now.
+    let protocol_row = app
+        .queue
+        .row_of(tvang::review::RecordRef::protocol(linked.id))
+        .unwrap();
+    assert_eq!(app.queue.rows[protocol_row].complaints, 1);
+
+    press(app, "u");
+    let stored = app.store.complaint(record.id).unwrap().unwrap();
+    assert_eq!(
+        stored.complaint.protocol_id,
+        tvang::import::document::convert::MISSING
+    );
+    assert!(app.detail.as_ref().unwrap().protocol.is_none());
+    assert_eq!(
+        app.queue.rows[app
+            .queue
+            .row_of(tvang::review::RecordRef::protocol(linked.id))
+            .unwrap()]
+        .complaints,
+        0
     );
 }

@@ -386,8 +386,11 @@ pub fn audit_description(e: &crate::audit::AuditEntry) -> String {
 
 /// A review field as the history names it (the document reading's fields in words).
 fn audit_field(field: &str) -> std::borrow::Cow<'_, str> {
-    if field == "reading_checked" {
-        return "lesingen av dokumentet kontrollert".into();
+    match field {
+        "reading_checked" => return "lesingen av dokumentet kontrollert".into(),
+        // A complaint linked to its protocol.
+        "protocol_id" => return "protokollen klagen gjelder".into(),
+        _ => {}
     }
     match field.strip_prefix("corrections.") {
         Some(f) => format!("rettet {}", document::field_name(f)).into(),

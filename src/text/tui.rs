@@ -22,6 +22,33 @@ pub const SECTION_ORIGINAL: &str = "Teksten i dokumentet";
 pub const READING_CHECKED: &str = "Lesingen er kontrollert mot originalen.";
 pub const READING_NOT_CHECKED: &str = "Lesingen er ikke kontrollert.";
 pub const NOT_READ: &str = "(ikke lest)";
+pub const LINK_TITLE: &str =
+    "Koble klagen til protokoll — skriv for å søke, ↑/↓ velger, Enter kobler, Esc avbryter";
+/// How to link a complaint whose protocol is not found, with the key the keymap binds.
+pub fn link_hint(key: &str) -> String {
+    format!(
+        "{key}: koble klagen til protokollen den gjelder (søk blant institusjonens protokoller)"
+    )
+}
+pub const LINK_ONLY_COMPLAINTS: &str = "Bare en klage kan kobles til en protokoll.";
+pub const LINK_NO_PROTOCOLS: &str = "Ingen protokoller fra klagens institusjon i lageret.";
+pub const LINK_NONE_MATCHES: &str = "Ingen protokoll passer søket.";
+
+/// A protocol offered to link a complaint to: date, id, hjemler and tiltak.
+pub fn link_candidate(r: &crate::queue::QueueRow, q: &crate::queue::Queue) -> String {
+    let date = r
+        .date
+        .map(|d| d.format("%d.%m.%Y").to_string())
+        .unwrap_or_default();
+    let provisions: Vec<&str> = r.provisions.iter().map(|s| q.text(*s)).collect();
+    let kinds: Vec<&str> = r.kinds.iter().map(|s| q.text(*s)).collect();
+    format!(
+        "{date}  {}  § {}  {}",
+        r.record_id,
+        provisions.join(", "),
+        kinds.join(", ")
+    )
+}
 
 /// A field's corrected value, shown under the value as read.
 pub fn corrected(value: &str) -> String {
@@ -368,6 +395,7 @@ pub fn change_summary(c: &Change) -> String {
         Change::Annotate(a) if a.field.is_some() => "merknad".into(),
         Change::Annotate(_) => "notat".into(),
         Change::Unannotate(_) => "notat fjernet".into(),
+        Change::LinkProtocol(id) => format!("klagen koblet til protokoll {id}"),
         Change::ReadingChecked(true) => "lesingen av dokumentet kontrollert".into(),
         Change::ReadingChecked(false) => "lesingen av dokumentet ikke lenger kontrollert".into(),
         Change::Correct(field, Some(v)) => format!(

@@ -52,10 +52,12 @@ pub enum Action {
     ReadingChecked,
     /// Correct a field read from a document; the value as read is kept beside it.
     CorrectField,
+    /// Link a complaint to the protocol it concerns, picked from its institution's protocols.
+    LinkProtocol,
 }
 
 impl Action {
-    pub const ALL: [Action; 41] = [
+    pub const ALL: [Action; 42] = [
         Action::Quit,
         Action::Help,
         Action::CommandLine,
@@ -97,6 +99,7 @@ impl Action {
         Action::ShowOriginal,
         Action::ReadingChecked,
         Action::CorrectField,
+        Action::LinkProtocol,
     ];
 
     pub fn name(self) -> String {

@@ -105,6 +105,12 @@ pub fn detail_lines(app: &App, d: &Detail, theme: Theme) -> Vec<Line<'static>> {
         } else if d.protocol.is_none() {
             heading(&mut lines, theme, t::SECTION_PROTOCOL.to_string());
             lines.push(Line::raw(format!("  {}", t::NO_LINKED_PROTOCOL)));
+            if let Some(key) = app.keymap.key_for(Mode::Detail, Action::LinkProtocol) {
+                lines.push(Line::styled(
+                    format!("  {}", t::link_hint(&key)),
+                    theme.dim(),
+                ));
+            }
         }
     }
     if d.timeline.len() > 1 {

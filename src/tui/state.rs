@@ -134,6 +134,33 @@ pub struct Picker {
     pub targets: Vec<RecordRef>,
 }
 
+/// Choosing the protocol a complaint concerns.
+#[derive(Debug, Clone)]
+pub struct LinkPicker {
+    pub complaint: RecordRef,
+    /// What is typed: narrows the candidates (date, protocol id, hjemmel, tiltak).
+    pub editor: Editor,
+    /// The institution's protocols (store ids), newest first, each with the line shown.
+    pub candidates: Vec<(u64, String)>,
+    /// Index into the candidates that match what is typed.
+    pub cursor: usize,
+}
+
+impl LinkPicker {
+    /// The candidates that match what is typed, in order.
+    pub fn matching(&self) -> Vec<&(u64, String)> {
+        let needle = crate::fold::fold(&self.editor.text());
+        self.candidates
+            .iter()
+            .filter(|(_, line)| {
+                needle
+                    .split_whitespace()
+                    .all(|w| crate::fold::fold(line).contains(w))
+            })
+            .collect()
+    }
+}
+
 /// What a note being written is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoteTarget {
@@ -158,6 +185,8 @@ pub enum Overlay {
         confirm_discard: bool,
     },
     Picker(Picker),
+    /// The protocol a complaint concerns, searched among its institution's protocols.
+    Link(LinkPicker),
     /// A field's corrected value being written.
     Correct {
         editor: Editor,
@@ -479,6 +508,39 @@ impl App {
                     })
                 }
             },
+            Overlay::Link(mut picker) => match key.code {
+                KeyCode::Esc => self.say(MessageKind::Info, t::CANCELLED),
+                KeyCode::Down => {
+                    let n = picker.matching().len();
+                    picker.cursor = (picker.cursor + 1).min(n.saturating_sub(1));
+                    self.overlay = Some(Overlay::Link(picker));
+                }
+                KeyCode::Up => {
+                    picker.cursor = picker.cursor.saturating_sub(1);
+                    self.overlay = Some(Overlay::Link(picker));
+                }
+                KeyCode::Enter => {
+                    let chosen = picker.matching().get(picker.cursor).map(|(id, _)| *id);
+                    match chosen.and_then(|id| self.store.protocol(id).ok().flatten()) {
+                        Some(sp) => self.apply(
+                            vec![(
+                                picker.complaint,
+                                Change::LinkProtocol(sp.protocol.protocol_id),
+                            )],
+                            false,
+                        ),
+                        None => {
+                            self.say(MessageKind::Info, t::LINK_NONE_MATCHES);
+                            self.overlay = Some(Overlay::Link(picker));
+                        }
+                    }
+                }
+                _ => {
+                    picker.editor.key(key);
+                    picker.cursor = 0;
+                    self.overlay = Some(Overlay::Link(picker));
+                }
+            },
             Overlay::Correct {
                 mut editor,
                 record,
@@ -749,6 +811,7 @@ impl App {
             Action::ShowOriginal => self.toggle_original(),
             Action::ReadingChecked => self.toggle_reading_checked(),
             Action::CorrectField => self.correct_menu(),
+            Action::LinkProtocol => self.link_picker(),
             Action::Sessions => self.session_picker(),
             Action::Annotate => {
                 let records = self.targets();
@@ -1037,6 +1100,9 @@ impl App {
             return;
         }
         let summary = t::change_summary(&changes[0].1);
+        let links = changes
+            .iter()
+            .any(|(_, c)| matches!(c, Change::LinkProtocol(_)));
         let count = changes
             .iter()
             .map(|(r, _)| *r)
@@ -1050,6 +1116,9 @@ impl App {
                     self.queue.update_review(*record, review, day);
                 }
                 self.reindex_notes(&changes, &applied.reviews);
+                if links {
+                    self.reload_queue();
+                }
                 self.recompute_stats();
                 if !applied.undo.is_empty() {
                     self.undo.push(applied.undo);
@@ -1111,6 +1180,12 @@ impl App {
                     self.queue.update_review(*record, review, day);
                 }
                 self.reindex_notes(&changes, &applied.reviews);
+                if changes
+                    .iter()
+                    .any(|(_, c)| matches!(c, Change::LinkProtocol(_)))
+                {
+                    self.reload_queue();
+                }
                 self.recompute_stats();
                 self.recount_session();
                 let n = applied.reviews.len();
@@ -1232,6 +1307,54 @@ impl App {
             }
             Err(e) => self.say(MessageKind::Error, e.to_string()),
         }
+    }
+
+    /// The queue anew from the store: a complaint linked to another protocol moves its counts.
+    fn reload_queue(&mut self) {
+        match Queue::load(&self.store, &self.catalogue, &self.rules) {
+            Ok(q) => {
+                self.queue = q;
+                self.refresh();
+                self.rebuild_search_index();
+            }
+            Err(e) => self.say(MessageKind::Error, e.to_string()),
+        }
+    }
+
+    /// The protocols at the complaint's institution, newest first, to link the complaint to.
+    fn link_picker(&mut self) {
+        let Some(d) = &self.detail else { return };
+        let (Some(sc), RecordKind::Complaint) = (&d.complaint, d.record.kind) else {
+            return self.say(MessageKind::Info, t::LINK_ONLY_COMPLAINTS);
+        };
+        let ids = match self.store.protocols_at_institution_of(&sc.complaint) {
+            Ok(ids) => ids,
+            Err(e) => return self.say(MessageKind::Error, e.to_string()),
+        };
+        let mut rows: Vec<&crate::queue::QueueRow> = ids
+            .iter()
+            .filter_map(|id| self.queue.row_of(RecordRef::protocol(*id)))
+            .map(|i| &self.queue.rows[i])
+            .collect();
+        rows.sort_by(|a, b| b.date.cmp(&a.date).then(b.record_id.cmp(&a.record_id)));
+        let candidates: Vec<(u64, String)> = rows
+            .iter()
+            .map(|r| (r.record.id, t::link_candidate(r, &self.queue)))
+            .collect();
+        if candidates.is_empty() {
+            return self.say(MessageKind::Info, t::LINK_NO_PROTOCOLS);
+        }
+        // Start on the protocol it names now, if that is one of them.
+        let current = candidates
+            .iter()
+            .position(|(id, _)| d.protocol.as_ref().is_some_and(|p| p.id == *id))
+            .unwrap_or(0);
+        self.overlay = Some(Overlay::Link(LinkPicker {
+            complaint: d.record,
+            editor: Editor::new(false),
+            candidates,
+            cursor: current,
+        }));
     }
 
     /// The fields read from the record's document, to pick one to correct.

@@ -161,6 +161,7 @@ pub fn render(app: &App, frame: &mut Frame) {
             };
             render_editor_box(frame, area, title, editor);
         }
+        Some(Overlay::Link(picker)) => render_link_picker(theme, frame, area, picker),
         Some(Overlay::Correct { editor, field, .. }) => {
             let title = t::correct_title(field, super::state::is_long_text(field));
             render_editor_box(frame, area, title, editor);
@@ -727,6 +728,43 @@ fn render_help(app: &App, theme: Theme, frame: &mut Frame, filter: &str, scroll:
             .scroll((scroll, 0)),
         area,
     );
+}
+
+/// The protocols a complaint can be linked to, narrowed by what is typed.
+fn render_link_picker(
+    theme: Theme,
+    frame: &mut Frame,
+    area: Rect,
+    picker: &super::state::LinkPicker,
+) {
+    let popup = centered(area, 90, 16);
+    frame.render_widget(Clear, popup);
+    let block = Block::bordered().title(t::LINK_TITLE);
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    let matching = picker.matching();
+    let shown = usize::from(inner.height.saturating_sub(1));
+    let top = picker.cursor.saturating_sub(shown.saturating_sub(1));
+    let mut lines = vec![Line::from(vec![
+        Span::raw(format!("> {}", picker.editor.text())),
+        Span::styled(
+            format!("   {} / {}", matching.len(), picker.candidates.len()),
+            theme.dim(),
+        ),
+    ])];
+    for (i, (_, line)) in matching.iter().enumerate().skip(top).take(shown) {
+        let text = fit(line, usize::from(inner.width));
+        lines.push(if i == picker.cursor {
+            Line::styled(text, theme.title())
+        } else {
+            Line::raw(text)
+        });
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+    frame.set_cursor_position((
+        inner.x + 2 + (cursor_column(&picker.editor) as u16).min(inner.width.saturating_sub(3)),
+        inner.y,
+    ));
 }
 
 /// A text being written, in a box over the screen.
