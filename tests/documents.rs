@@ -535,3 +535,34 @@ fn each_document_is_kept_once_with_its_text_and_a_second_import_reads_nothing() 
     }
     assert!(store.document(&"0".repeat(64)).unwrap().is_none());
 }
+
+/// A measures table whose columns are too narrow for its words, printed by LibreOffice: the
+/// first row's full cells leave no gap, and words are broken across lines. Read as the Word
+/// file is: one record, every hjemmel and tiltak as written.
+#[test]
+fn a_pdf_table_with_words_broken_across_narrow_columns_is_the_word_files_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let fixtures = repo().join("tests/fixtures/dokumenter");
+    let docx = fixtures.join("smale-kolonner.docx");
+    let pdf = fixtures.join("smale-kolonner.pdf");
+    let first = tvang(&db, &["import", docx.to_str().unwrap()]);
+    assert_eq!(first.code, 0, "{}", first.summary());
+    let word = export(&db);
+    let measures = word[0]["measures"].as_array().unwrap();
+    assert_eq!(measures.len(), 3);
+    assert_eq!(measures[0]["kind"], "inndragning_kommunikasjonsmiddel");
+    assert_eq!(
+        measures[0]["provision"],
+        "barnevernsloven § 10-9 første ledd"
+    );
+    let second = tvang(&db, &["import", pdf.to_str().unwrap()]);
+    assert_eq!(second.code, 0, "{}", second.summary());
+    assert_eq!(
+        line(&second.stdout, "Protokoller:"),
+        "Protokoller: 0 nye, 1 uendret, 0 i konflikt",
+        "{}",
+        second.stdout
+    );
+    assert!(!second.stdout.contains("Til kontroll"), "{}", second.stdout);
+}

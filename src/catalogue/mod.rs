@@ -128,6 +128,28 @@ impl Catalogue {
         }
     }
 
+    /// The words of law names, measure kinds (ids, titles, aliases) and provision titles,
+    /// folded: what a word in a hjemmel or tiltak is expected to be.
+    pub fn vocabulary(&self) -> std::collections::HashSet<String> {
+        let texts = self
+            .laws
+            .iter()
+            .flat_map(|l| l.names.iter())
+            .chain(self.kinds.iter().flat_map(|k| {
+                std::iter::once(&k.id)
+                    .chain(std::iter::once(&k.title))
+                    .chain(k.aliases.iter())
+            }))
+            .chain(self.provisions.iter().map(|p| &p.title));
+        texts
+            .flat_map(|t| {
+                t.split_whitespace()
+                    .map(crate::fold::fold)
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
     pub fn built_in() -> Catalogue {
         Catalogue::parse(BUILT_IN, "<built-in catalogue>")
             .expect("the built-in catalogue is checked by a unit test")

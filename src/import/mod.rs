@@ -342,6 +342,7 @@ pub fn import_paths(
     progress(&start);
     let redact = options.redact;
     let update = options.update;
+    let vocabulary = catalogue.vocabulary();
     let mut writer = Writer {
         store,
         catalogue,
@@ -356,6 +357,7 @@ pub fn import_paths(
             let mut reader = Reader {
                 store,
                 update,
+                vocabulary: &vocabulary,
                 catalogue,
                 labels: &labels,
                 pseudonymiser: &pseudonymiser,
@@ -418,6 +420,8 @@ struct Reader<'a> {
     store: &'a Store,
     /// `--update`: documents imported before are read again (a new label file may read more).
     update: bool,
+    /// The catalogue's words, to mend words a PDF broke across a narrow column.
+    vocabulary: &'a std::collections::HashSet<String>,
     catalogue: &'a Catalogue,
     labels: &'a std::sync::Arc<document::labels::Labels>,
     pseudonymiser: &'a crate::privacy::Pseudonymiser,
@@ -619,6 +623,9 @@ impl Reader<'_> {
             });
         }
         let mut value = converted.value;
+        if format == Format::Pdf {
+            convert::mend_broken_words(&mut value, self.vocabulary);
+        }
         // A value that cannot be read (a time in no known form, a choice that is none of the
         // choices) is left out and named for checking, so the rest of the protocol still lands.
         let normalised = loop {
@@ -646,6 +653,33 @@ impl Reader<'_> {
             }
         };
         let mut record = normalised.record;
+        // A hjemmel or tiltak the catalogue does not know is, in a document, as likely misread
+        // as miswritten: named for checking as well as flagged.
+        if let Record::Protocol(p, _) = &record {
+            for m in &p.measures {
+                let unknown_provision = m.provision != convert::MISSING
+                    && self.catalogue.resolve_provision(&m.provision).is_none();
+                let unknown_kind = m
+                    .kind
+                    .as_deref()
+                    .filter(|k| self.catalogue.kind(k).is_none());
+                for (field, value) in [
+                    (
+                        "provision",
+                        unknown_provision.then_some(m.provision.as_str()),
+                    ),
+                    ("kind", unknown_kind),
+                ] {
+                    if let (Some(value), false) = (value, to_check.iter().any(|c| c.field == field))
+                    {
+                        to_check.push(ToCheck {
+                            field: field.into(),
+                            reason: text::document::not_understood(value),
+                        });
+                    }
+                }
+            }
+        }
         if converted.made_id {
             to_check.push(ToCheck {
                 field: if converted.complaint {

@@ -87,6 +87,12 @@ pub fn field_name(field: &str) -> &str {
 /// Why a required field is named for checking when the document did not give it.
 pub const MISSING_REASON: &str = "mangler i dokumentet";
 
+/// A value read that the catalogue does not know: likely misread (a word broken across a narrow
+/// table column), to be checked against the original.
+pub fn not_understood(value: &str) -> String {
+    format!("ukjent verdi «{value}»; kan være feillest")
+}
+
 /// The number was made from the document's content.
 pub const MADE_ID_REASON: &str = "mangler; nummeret er laget av innholdet";
 

@@ -236,3 +236,89 @@ pub fn drop_field(value: &mut Value, field: &str) -> Option<String> {
     map.remove(canonical)?;
     Some(canonical.to_string())
 }
+
+/// Mends the hjemmel and tiltak of a reading where a word was broken across a narrow table
+/// column (LibreOffice breaks a word longer than the column anywhere, and the PDF keeps the two
+/// halves as two lines: `barnevernslov` / `en § 10-7`): two neighbouring words are joined when
+/// the first is no word of `vocabulary` and the two together are one.
+pub fn mend_broken_words(value: &mut Value, vocabulary: &std::collections::HashSet<String>) {
+    let Value::Object(map) = value else { return };
+    let mend = |v: &mut Value| {
+        if let Value::String(s) = v {
+            *s = mend_text(s, vocabulary);
+        }
+    };
+    for field in ["provision", "kind"] {
+        if let Some(v) = map.get_mut(field) {
+            mend(v);
+        }
+    }
+    if let Some(Value::Array(measures)) = map.get_mut("measures") {
+        for m in measures.iter_mut().filter_map(Value::as_object_mut) {
+            for field in ["provision", "kind"] {
+                if let Some(v) = m.get_mut(field) {
+                    mend(v);
+                }
+            }
+        }
+    }
+}
+
+fn mend_text(text: &str, vocabulary: &std::collections::HashSet<String>) -> String {
+    let mut words: Vec<String> = text.split(' ').map(str::to_string).collect();
+    let mut i = 0;
+    while i + 1 < words.len() {
+        let (first, next) = (&words[i], &words[i + 1]);
+        let broken = !first.is_empty()
+            && first.chars().all(|c| c.is_alphabetic() || c == '_')
+            && next.chars().next().is_some_and(char::is_lowercase)
+            && !vocabulary.contains(&crate::fold::fold(first))
+            && vocabulary.contains(&crate::fold::fold(&format!("{first}{next}")));
+        if broken {
+            let next = words.remove(i + 1);
+            words[i].push_str(&next);
+        } else {
+            i += 1;
+        }
+    }
+    words.join(" ")
+}
+
+#[cfg(test)]
+mod mend_tests {
+    use super::*;
+
+    #[test]
+    fn words_broken_across_a_column_are_joined_only_into_catalogue_words() {
+        let vocabulary = crate::catalogue::Catalogue::built_in().vocabulary();
+        let mend = |s: &str| mend_text(s, &vocabulary);
+        assert_eq!(
+            mend("barnevernslov en § 10-9 første ledd"),
+            "barnevernsloven § 10-9 første ledd"
+        );
+        assert_eq!(
+            mend("inndragning_kommunikasj onsmiddel"),
+            "inndragning_kommunikasjonsmiddel"
+        );
+        // Whole words stay apart, whatever follows them.
+        for kept in [
+            "bvl § 10-7",
+            "barnevernsloven § 10-7 første ledd",
+            "Fastholding",
+            "holdt fast i armene",
+            "rf 2011 § 22",
+        ] {
+            assert_eq!(mend(kept), kept);
+        }
+        let mut value = serde_json::json!({
+            "provision": "bvl § 10-7",
+            "measures": [{"kind": "begrensning_elektronisk_k ommunikasjon", "danger": "en fare"}]
+        });
+        mend_broken_words(&mut value, &vocabulary);
+        assert_eq!(
+            value["measures"][0]["kind"],
+            "begrensning_elektronisk_kommunikasjon"
+        );
+        assert_eq!(value["provision"], "bvl § 10-7");
+    }
+}

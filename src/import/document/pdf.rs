@@ -462,14 +462,38 @@ impl Region {
         {
             return false;
         }
-        // A single segment from the first column running into the second: a paragraph.
+        // A single segment from the first column running into the second: a paragraph —
+        // unless a word starts at every column start it runs over, as when full cells leave
+        // too narrow a gap between them to cut the line there.
         if let ([only], Some(&second)) = (line.segments.as_slice(), self.columns.get(1)) {
-            if self.column(only.x0) == Some(0) && only.x1 > second + TOLERANCE {
+            if self.column(only.x0) == Some(0)
+                && only.x1 > second + TOLERANCE
+                && !self.cells_side_by_side(only)
+            {
                 return false;
             }
         }
         // A paragraph well below the table (more than two lines' gap) ends it.
         !(self.last.0 == line.page && line.y - self.last.1 > line.size * 3.0)
+    }
+
+    /// A word starts at each column start (after the first) the segment runs over, and it
+    /// reaches the third column: a row of full cells, not a paragraph (whose words meet two
+    /// column starts by chance seldom).
+    fn cells_side_by_side(&self, segment: &Segment) -> bool {
+        let spanned: Vec<f64> = self.columns[1..]
+            .iter()
+            .copied()
+            .filter(|&c| c < segment.x1 - TOLERANCE)
+            .collect();
+        spanned.len() >= 2
+            && spanned.iter().all(|&c| {
+                segment.glyphs.iter().enumerate().any(|(i, (x, piece))| {
+                    let after_space =
+                        i == 0 || piece.starts_with(' ') || segment.glyphs[i - 1].1.ends_with(' ');
+                    (x - c).abs() <= TOLERANCE && after_space
+                })
+            })
     }
 
     fn add(&mut self, line: &Line, at: Location, rule: bool, gap: f64, labels: &Labels) {
