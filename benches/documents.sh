@@ -56,6 +56,10 @@ for i in $(seq "$runs"); do
   read -r t _ < "$work/t"; echo "$t" >> "$work/poppler.times"
   echo "run $i: docx $(sed -n "${i}p" "$work/docx.times") s, pdf $(sed -n "${i}p" "$work/pdf.times") s, pdftotext $t s"
 done
+# The same protocols from Word and from the PDFs printed from them must be the same records.
+rm -rf "$work/db"
+CI=true target/release/tvang --db "$work/db" import "$work/docx" >/dev/null || true
+echo "PDFs after their Word files, same store: $(CI=true target/release/tvang --db "$work/db" import "$work/pdf" | grep -E '^Protokoller' || true)"
 # What tvang made of the documents, read afresh: files read, records, rejects, what to check.
 for kind in docx pdf; do
   rm -rf "$work/db"
