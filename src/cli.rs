@@ -301,6 +301,8 @@ enum GenerateFormat {
     Csv,
     /// One Word document per protocol and per complaint letter
     Docx,
+    /// One PDF per protocol and per complaint letter, written directly (no office suite)
+    Pdf,
 }
 
 #[derive(Args, Debug)]
@@ -1190,11 +1192,12 @@ fn cmd_generate(args: GenerateArgs) -> Result<ExitCode, Failure> {
         GenerateFormat::Jsonl => Some(OutputFormat::Jsonl),
         GenerateFormat::Json => Some(OutputFormat::Json),
         GenerateFormat::Csv => Some(OutputFormat::Csv),
-        GenerateFormat::Docx => None,
+        GenerateFormat::Docx | GenerateFormat::Pdf => None,
     };
-    let written = match format {
-        Some(format) => generate::write(&data, &args.out, format, args.split_years),
-        None => tvang::generate_documents::write_docx(&data, &args.out),
+    let written = match (format, args.format) {
+        (Some(format), _) => generate::write(&data, &args.out, format, args.split_years),
+        (None, GenerateFormat::Pdf) => tvang::generate_pdf::write_pdf(&data, &args.out),
+        (None, _) => tvang::generate_documents::write_docx(&data, &args.out),
     };
     let mut files = written.map_err(|e| Failure::new(format!("{}: {e}", args.out.display()), 2))?;
     if format.is_none() && files.len() > 6 {

@@ -178,10 +178,10 @@ fn box_controls(options: &[&str], checked: Option<usize>) -> String {
     out
 }
 
-const POLICE: [&str; 3] = ["Nei", "Sammen med ansatte", "Politiet alene"];
-const INJURY: [&str; 4] = ["Nei", "Barnet", "Ansatte", "Begge"];
+pub(crate) const POLICE: [&str; 3] = ["Nei", "Sammen med ansatte", "Politiet alene"];
+pub(crate) const INJURY: [&str; 4] = ["Nei", "Barnet", "Ansatte", "Begge"];
 
-fn police_index(p: Option<Police>) -> Option<usize> {
+pub(crate) fn police_index(p: Option<Police>) -> Option<usize> {
     p.map(|p| match p {
         Police::None => 0,
         Police::WithStaff => 1,
@@ -189,7 +189,7 @@ fn police_index(p: Option<Police>) -> Option<usize> {
     })
 }
 
-fn injury_index(i: Option<Injury>) -> Option<usize> {
+pub(crate) fn injury_index(i: Option<Injury>) -> Option<usize> {
     i.map(|i| match i {
         Injury::None => 0,
         Injury::Child => 1,
@@ -198,12 +198,12 @@ fn injury_index(i: Option<Injury>) -> Option<usize> {
     })
 }
 
-fn yes_no(b: Option<bool>) -> Option<usize> {
+pub(crate) fn yes_no(b: Option<bool>) -> Option<usize> {
     b.map(|b| if b { 0 } else { 1 })
 }
 
 /// `31. mars 2024 kl. 01.50`
-fn written_time(t: &chrono::DateTime<chrono::FixedOffset>) -> String {
+pub(crate) fn written_time(t: &chrono::DateTime<chrono::FixedOffset>) -> String {
     let local = t.with_timezone(&chrono_tz::Europe::Oslo);
     format!(
         "{}. {} {} kl. {}",
@@ -215,17 +215,17 @@ fn written_time(t: &chrono::DateTime<chrono::FixedOffset>) -> String {
 }
 
 /// `14.03.2024 kl. 21.05`
-fn short_time(t: &chrono::DateTime<chrono::FixedOffset>) -> String {
+pub(crate) fn short_time(t: &chrono::DateTime<chrono::FixedOffset>) -> String {
     let local = t.with_timezone(&chrono_tz::Europe::Oslo);
     local.format("%d.%m.%Y kl. %H.%M").to_string()
 }
 
-fn date_text(d: &DateOrTime) -> String {
+pub(crate) fn date_text(d: &DateOrTime) -> String {
     d.oslo_date().format("%d.%m.%Y").to_string()
 }
 
 /// Splits a text into two paragraphs at a sentence boundary near the middle.
-fn two_paragraphs(text: &str) -> Vec<String> {
+pub(crate) fn two_paragraphs(text: &str) -> Vec<String> {
     let mut mid = text.len() / 2;
     while !text.is_char_boundary(mid) {
         mid += 1;
@@ -248,7 +248,7 @@ fn cell(paragraphs: &[String], look: Look) -> String {
     paragraphs.iter().map(|p| para(&run(p, look))).collect()
 }
 
-fn region_name(code: &str) -> String {
+pub(crate) fn region_name(code: &str) -> String {
     // Parsed once: the generator writes thousands of documents.
     static CATALOGUE: std::sync::OnceLock<crate::catalogue::Catalogue> = std::sync::OnceLock::new();
     CATALOGUE

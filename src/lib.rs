@@ -14,6 +14,7 @@ pub mod flags;
 pub mod fold;
 pub mod generate;
 pub mod generate_documents;
+pub mod generate_pdf;
 pub mod import;
 pub mod model;
 pub mod privacy;

@@ -566,3 +566,94 @@ fn a_pdf_table_with_words_broken_across_narrow_columns_is_the_word_files_record(
     );
     assert!(!second.stdout.contains("Til kontroll"), "{}", second.stdout);
 }
+
+/// `tvang generate --format pdf` writes what institutions print: the same protocols and
+/// complaint letters as the Word files are the same records, a value running onto a second page
+/// included, with the header and page numbers of each page left out of it.
+#[test]
+fn generated_pdfs_are_the_records_of_the_word_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let data = generated(40, 5, 2025);
+    let word = dir.path().join("word");
+    let pdf = dir.path().join("pdf");
+    tvang::generate_documents::write_docx(&data, &word).unwrap();
+    let out = tvang(
+        &db,
+        &[
+            "generate",
+            "--protocols",
+            "40",
+            "--seed",
+            "5",
+            "--years",
+            "2025-2025",
+            "--format",
+            "pdf",
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let first = tvang(&db, &["import", word.to_str().unwrap()]);
+    assert_eq!(first.code, 0, "{}", first.summary());
+    let second = tvang(&db, &["import", pdf.to_str().unwrap()]);
+    assert_eq!(second.code, 0, "{}", second.summary());
+    let complaints = data.complaints.len();
+    assert!(complaints > 0);
+    assert_eq!(
+        line(&second.stdout, "Filer lest:"),
+        format!(
+            "Filer lest: {} (dokumenter: 0 Word, {} PDF)",
+            40 + complaints,
+            40 + complaints
+        )
+    );
+    assert_eq!(
+        line(&second.stdout, "Protokoller:"),
+        "Protokoller: 0 nye, 40 uendret, 0 i konflikt"
+    );
+    assert_eq!(
+        line(&second.stdout, "Klager:"),
+        format!("Klager: 0 nye, {complaints} uendret, 0 i konflikt, 0 venter på protokollen sin")
+    );
+
+    // A description long enough to run onto the next page.
+    let mut long = data.protocols[1].clone();
+    long.protocol_id = "2025/9001".into();
+    let sentence = long.danger.clone().unwrap();
+    long.danger = Some(vec![sentence.as_str(); 40].join(" "));
+    let bytes = tvang::generate_pdf::protocol_pdf(&long, 1, false);
+    let pages = lopdf::Document::load_mem(&bytes)
+        .map(|d| d.get_pages().len())
+        .unwrap_or(0);
+    assert!(pages >= 2, "{pages} page(s)");
+    let long_db = dir.path().join("long");
+    for (name, bytes) in [
+        ("lang.docx", protocol_docx(&long, 1, false)),
+        ("lang.pdf", bytes),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let out = tvang(&long_db, &["import", path.to_str().unwrap()]);
+        assert_eq!(out.code, 0, "{name}: {}", out.summary());
+        let expected = if name.ends_with(".pdf") {
+            "Protokoller: 0 nye, 1 uendret, 0 i konflikt"
+        } else {
+            "Protokoller: 1 nye, 0 uendret, 0 i konflikt"
+        };
+        assert_eq!(line(&out.stdout, "Protokoller:"), expected, "{name}");
+    }
+    let stored = export(&long_db);
+    let danger = stored[0]["danger"].as_str().unwrap();
+    assert!(!danger.contains("Side 1 av"), "{danger}");
+    assert!(!danger.contains("Tvangsprotokoll ·"), "{danger}");
+    assert_eq!(
+        danger.split_whitespace().collect::<Vec<_>>(),
+        long.danger
+            .as_deref()
+            .unwrap()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+    );
+}
