@@ -188,7 +188,14 @@ fn the_childs_name_and_number_show_in_no_output() {
     let out = tvang(&db, &["import", path.to_str().unwrap()]);
     assert_eq!(out.code, 0, "{}", out.summary());
     let id = format!("{}/{}", p.institution, p.protocol_id);
+    let session = tvang(&db, &["session", "new", "Dokumenter"]);
+    assert_eq!(session.code, 0, "{}", session.stderr);
     let outputs = [
+        tvang(&db, &["session", "report", "Dokumenter"]),
+        tvang(
+            &db,
+            &["session", "report", "Dokumenter", "--format", "json"],
+        ),
         tvang(&db, &["list"]),
         tvang(&db, &["show", &id]),
         tvang(&db, &["show", &id, "--format", "json"]),
@@ -199,9 +206,9 @@ fn the_childs_name_and_number_show_in_no_output() {
     ];
     let initial = format!("{}.", first.chars().next().unwrap());
     assert!(
-        outputs[3].stdout.starts_with("Ingen treff"),
+        outputs[5].stdout.starts_with("Ingen treff"),
         "{}",
-        outputs[3].stdout
+        outputs[5].stdout
     );
     for o in outputs
         .iter()
@@ -213,9 +220,14 @@ fn the_childs_name_and_number_show_in_no_output() {
         assert!(!all.contains(&first), "the child's name shows: {all}");
     }
     assert!(
-        outputs[1].stdout.contains(&format!("{initial} slo etter")),
+        outputs[3].stdout.contains(&format!("{initial} slo etter")),
         "{}",
-        outputs[1].stdout
+        outputs[3].stdout
+    );
+    assert!(
+        outputs[0].stdout.contains(&p.protocol_id),
+        "the report lists the protocol: {}",
+        outputs[0].stdout
     );
 }
 

@@ -1285,6 +1285,33 @@ fn a_document_protocol_shows_its_reading_and_is_checked_and_corrected() {
         "{top}"
     );
     snapshot("detail_document_original", app);
+    // The child's name and fødselsnummer, in the document, show nowhere on either screen.
+    let shown = format!("{top}{}", screen(app, 120, 40));
+    let p = &app
+        .detail
+        .as_ref()
+        .unwrap()
+        .protocol
+        .as_ref()
+        .unwrap()
+        .protocol;
+    let data = tvang::generate::generate(&tvang::generate::GenerateOptions {
+        protocols: 40,
+        seed: 3,
+        first_year: 2025,
+        last_year: 2025,
+    });
+    let original = data
+        .protocols
+        .iter()
+        .find(|o| o.protocol_id == p.protocol_id && o.institution == p.institution)
+        .unwrap();
+    let child = tvang::generate_documents::child_for(original);
+    for part in child.name.split_whitespace() {
+        assert!(!shown.contains(part), "{part} shows:\n{shown}");
+    }
+    assert!(!shown.contains(&child.national_id));
+    assert!(!shown.contains(&child.national_id[6..]));
     press(app, "O");
     assert!(!screen(app, 120, 40).contains("Teksten i dokumentet"));
 
