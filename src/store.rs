@@ -577,8 +577,16 @@ impl Store {
                     (outcome, RecordRef::complaint(id))
                 }
                 Incoming::Document(d, json) => {
-                    // Not a record: the audit log counts the record read from it.
-                    outcomes.push(w.write_document(d, json)?);
+                    // Not a record: the audit log counts the record read from it. A document
+                    // whose record conflicted with the stored one is not kept, so importing it
+                    // again reports the conflict again instead of passing it over as read.
+                    let outcome = match outcomes.last() {
+                        Some(WriteOutcome::Conflict { fields }) => WriteOutcome::Conflict {
+                            fields: fields.clone(),
+                        },
+                        _ => w.write_document(d, json)?,
+                    };
+                    outcomes.push(outcome);
                     continue;
                 }
             };

@@ -669,3 +669,37 @@ fn generated_pdfs_are_the_records_of_the_word_files() {
             .collect::<Vec<_>>()
     );
 }
+
+/// A document whose protocol differs from the stored one is a conflict each time it is
+/// imported: it is not remembered as read until it is stored (`--update`).
+#[test]
+fn a_conflicting_document_is_reported_again_until_it_is_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let data = generated(1, 21, 2025);
+    let p = &data.protocols[0];
+    let first = dir.path().join("a.docx");
+    std::fs::write(&first, protocol_docx(p, 0, false)).unwrap();
+    assert_eq!(tvang(&db, &["import", first.to_str().unwrap()]).code, 0);
+    let mut changed = p.clone();
+    changed.staff_involved = Some(changed.staff_involved.unwrap_or(1) + 3);
+    let second = dir.path().join("b.docx");
+    std::fs::write(&second, protocol_docx(&changed, 0, false)).unwrap();
+    for _ in 0..2 {
+        let out = tvang(&db, &["import", second.to_str().unwrap()]);
+        assert_eq!(
+            line(&out.stdout, "Protokoller:"),
+            "Protokoller: 0 nye, 0 uendret, 1 i konflikt",
+            "{}",
+            out.stdout
+        );
+        assert!(!out.stdout.contains("importert før"), "{}", out.stdout);
+    }
+    let updated = tvang(&db, &["import", "--update", second.to_str().unwrap()]);
+    assert!(updated.stdout.contains("1 oppdatert"), "{}", updated.stdout);
+    let again = tvang(&db, &["import", second.to_str().unwrap()]);
+    assert_eq!(
+        line(&again.stdout, "Dokumenter importert før"),
+        "Dokumenter importert før (gjenkjent på innholdet, ikke lest på nytt): 1"
+    );
+}
