@@ -1312,6 +1312,10 @@ fn a_document_protocol_shows_its_reading_and_is_checked_and_corrected() {
     }
     assert!(!shown.contains(&child.national_id));
     assert!(!shown.contains(&child.national_id[6..]));
+    // A change while the text is shown keeps it shown.
+    press(app, "m");
+    assert!(app.detail.as_ref().unwrap().show_original);
+    press(app, "u");
     press(app, "O");
     assert!(!screen(app, 120, 40).contains("Teksten i dokumentet"));
 

@@ -1205,13 +1205,15 @@ impl App {
 
     pub fn open_detail(&mut self) {
         let Some(record) = self.current() else { return };
-        let scroll = match &self.detail {
-            Some(d) if d.record == record => d.scroll,
-            _ => 0,
+        // The same record reloaded (after a change) keeps where the inspector was looking.
+        let (scroll, show_original) = match &self.detail {
+            Some(d) if d.record == record => (d.scroll, d.show_original),
+            _ => (0, false),
         };
         match self.load_detail(record) {
             Ok(mut d) => {
                 d.scroll = scroll;
+                d.show_original = show_original && !d.documents.is_empty();
                 self.detail = Some(d);
             }
             Err(e) => self.say(MessageKind::Error, e.to_string()),
