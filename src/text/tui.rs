@@ -333,6 +333,21 @@ pub fn filter_key_label(key: &str) -> &'static str {
     }
 }
 
+/// A filter's value as the chip shows it: flags by their Norwegian names, others as typed.
+pub fn filter_value_label(key: &str, value: &str) -> String {
+    match key {
+        "flag" => value
+            .split(',')
+            .map(|name| {
+                crate::triage::TriageFlag::from_name(name)
+                    .map_or_else(|| name.replace('_', " "), |f| triage_label(f).to_string())
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        _ => value.replace('_', " "),
+    }
+}
+
 pub const NO_FILTER: &str =
     "Ingen filter · f filtrerer (status=ny flag=injury provision=10-7 …) · / søker";
 

@@ -295,7 +295,11 @@ fn render_filter_bar(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         }
         for (k, v) in pairs {
             spans.push(Span::styled(
-                format!("[{}: {}]", t::filter_key_label(k), v.replace('_', " ")),
+                format!(
+                    "[{}: {}]",
+                    t::filter_key_label(k),
+                    t::filter_value_label(k, &v)
+                ),
                 theme.chip(),
             ));
             spans.push(Span::raw(" "));
