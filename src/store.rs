@@ -93,7 +93,19 @@ pub enum StoreError {
         path: PathBuf,
         detail: String,
     },
+    /// A change that would make a record invalid (a corrected value that is no valid value);
+    /// nothing was written.
+    Refused {
+        detail: String,
+    },
 }
+
+/// Makes the corrected version of a protocol from a field's corrected text (`None`: the value
+/// its document was read as); `Ok(None)`: the field is not one the record holds. Given by the
+/// layer that knows how records are read ([`crate::import::corrected_protocol`]), so the store
+/// needs no import code.
+pub type Correct<'a> =
+    &'a dyn Fn(&Protocol, &str, Option<&str>) -> Result<Option<Protocol>, String>;
 
 impl std::error::Error for StoreError {}
 
@@ -550,17 +562,7 @@ impl Store {
         now: DateTime<Utc>,
         author: &str,
     ) -> Result<Vec<WriteOutcome>, StoreError> {
-        let mut w = BatchWriter {
-            store: self,
-            overlay: HashMap::new(),
-            postings: HashMap::new(),
-            next_id: self.meta_u64(META_NEXT_ID)?.max(1),
-            protocols: self.protocol_count()?,
-            complaints: self.complaint_count()?,
-            aliases_seen: Default::default(),
-            facts: BTreeMap::new(),
-            narratives: BTreeMap::new(),
-        };
+        let mut w = self.batch_writer()?;
         let mut outcomes = Vec::with_capacity(items.len());
         let mut events = Vec::new();
         // Per file, in order met: records new and replaced.
@@ -622,29 +624,8 @@ impl Store {
                     .change("", crate::text::import_logged(new, updated))
             });
         let events: Vec<Event> = summaries.chain(events).collect();
-        w.write_postings()?;
-        let (facts, narratives) = (
-            std::mem::take(&mut w.facts),
-            std::mem::take(&mut w.narratives),
-        );
-        w.merge_chunks(ChunkKind::Facts, facts)?;
-        w.merge_chunks(ChunkKind::Narratives, narratives)?;
-        w.set(META_NEXT_ID.to_vec(), w.next_id.to_be_bytes().to_vec());
-        w.set(META_PROTOCOLS.to_vec(), w.protocols.to_be_bytes().to_vec());
-        w.set(
-            META_COMPLAINTS.to_vec(),
-            w.complaints.to_be_bytes().to_vec(),
-        );
-        // In key order: sled appends to the same leaves instead of hopping around the tree.
-        let mut writes: Vec<_> = w.overlay.into_iter().collect();
-        writes.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let mut batch = sled::Batch::default();
-        for (key, value) in writes {
-            match value {
-                Some(v) => batch.insert(key, v),
-                None => batch.remove(key),
-            }
-        }
+        w.finish(&mut batch)?;
         let _guard = self.audit_guard();
         if !events.is_empty() {
             self.chain_events(&mut batch, events)?;
@@ -652,6 +633,20 @@ impl Store {
         self.data.apply_batch(batch).map_err(|e| self.sled_err(e))?;
         self.flush()?;
         Ok(outcomes)
+    }
+
+    fn batch_writer(&self) -> Result<BatchWriter<'_>, StoreError> {
+        Ok(BatchWriter {
+            store: self,
+            overlay: HashMap::new(),
+            postings: HashMap::new(),
+            next_id: self.meta_u64(META_NEXT_ID)?.max(1),
+            protocols: self.protocol_count()?,
+            complaints: self.complaint_count()?,
+            aliases_seen: Default::default(),
+            facts: BTreeMap::new(),
+            narratives: BTreeMap::new(),
+        })
     }
 
     fn get_json<T: for<'de> Deserialize<'de>>(&self, key: &[u8]) -> Result<Option<T>, StoreError> {
@@ -1005,6 +1000,20 @@ impl Store {
         at: DateTime<Utc>,
         changes: &[(RecordRef, Change)],
     ) -> Result<Applied, StoreError> {
+        self.apply_changes_correcting(author, at, changes, None)
+    }
+
+    /// [`Store::apply_changes`]; a correction of a protocol's field ([`Change::Correct`]) also
+    /// writes, in the same flushed batch, a new version of the protocol made by `correct` (the
+    /// version read is kept as history; facts, indexes and statistics follow the new one).
+    pub fn apply_changes_correcting(
+        &self,
+        author: &str,
+        at: DateTime<Utc>,
+        changes: &[(RecordRef, Change)],
+        correct: Option<(&Catalogue, Correct<'_>)>,
+    ) -> Result<Applied, StoreError> {
+        let mut replaced: BTreeMap<u64, Protocol> = BTreeMap::new();
         let mut reviews: HashMap<RecordRef, Review> = HashMap::new();
         let mut inverses = Vec::new();
         let mut batch = sled::Batch::default();
@@ -1023,6 +1032,27 @@ impl Store {
             let Some((inverse, old, new)) = applied else {
                 continue;
             };
+            if let (Change::Correct(field, value), Some((_, correct)), RecordKind::Protocol) =
+                (change, &correct, record.kind)
+            {
+                let current = match replaced.remove(&record.id) {
+                    Some(p) => Some(p),
+                    None => self.protocol_unmasked(record.id)?.map(|sp| sp.protocol),
+                };
+                if let Some(current) = current {
+                    let read = self.read_value(&current, field)?;
+                    let text = value.as_deref().or(read.as_deref());
+                    match correct(&current, field, text) {
+                        Ok(Some(p)) => {
+                            replaced.insert(record.id, p);
+                        }
+                        Ok(None) => {
+                            replaced.insert(record.id, current);
+                        }
+                        Err(detail) => return Err(StoreError::Refused { detail }),
+                    }
+                }
+            }
             events.push(
                 Event::new(at, author, crate::audit::Action::Change)
                     .record(*record)
@@ -1037,6 +1067,21 @@ impl Store {
                 reviews,
             });
         }
+        if let (false, Some((catalogue, _))) = (replaced.is_empty(), correct) {
+            let mut w = self.batch_writer()?;
+            for (id, p) in replaced {
+                let source = self
+                    .protocol_unmasked(id)?
+                    .map(|sp| sp.source)
+                    .unwrap_or_default();
+                if let Incoming::Protocol(p, json, facts) = Incoming::protocol(p) {
+                    // Unchanged (a correction back to the value read when the record holds
+                    // it already) writes nothing.
+                    w.write_protocol(&source, &p, &json, &facts, true, catalogue, at)?;
+                }
+            }
+            w.finish(&mut batch)?;
+        }
         for (record, review) in &reviews {
             batch.insert(review_key(*record), to_json(review));
         }
@@ -1049,6 +1094,16 @@ impl Store {
             undo: inverses,
             reviews,
         })
+    }
+
+    /// The value a field of a protocol was read as, from the first document it was read from.
+    fn read_value(&self, p: &Protocol, field: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .documents_for(false, &p.key())?
+            .into_iter()
+            .next()
+            .and_then(|d| d.fields.into_iter().find(|f| f.field == field))
+            .map(|f| f.value))
     }
 
     /// A new version of a complaint that concerns `protocol_id` (at its own institution), into
@@ -1625,6 +1680,36 @@ struct BatchWriter<'a> {
 }
 
 impl BatchWriter<'_> {
+    /// Everything the batch wrote — records, postings, fact and text chunks, counters — into
+    /// `batch`, in key order (sled appends to the same leaves instead of hopping around).
+    fn finish(mut self, batch: &mut sled::Batch) -> Result<(), StoreError> {
+        self.write_postings()?;
+        let (facts, narratives) = (
+            std::mem::take(&mut self.facts),
+            std::mem::take(&mut self.narratives),
+        );
+        self.merge_chunks(ChunkKind::Facts, facts)?;
+        self.merge_chunks(ChunkKind::Narratives, narratives)?;
+        self.set(META_NEXT_ID.to_vec(), self.next_id.to_be_bytes().to_vec());
+        self.set(
+            META_PROTOCOLS.to_vec(),
+            self.protocols.to_be_bytes().to_vec(),
+        );
+        self.set(
+            META_COMPLAINTS.to_vec(),
+            self.complaints.to_be_bytes().to_vec(),
+        );
+        let mut writes: Vec<_> = self.overlay.into_iter().collect();
+        writes.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for (key, value) in writes {
+            match value {
+                Some(v) => batch.insert(key, v),
+                None => batch.remove(key),
+            }
+        }
+        Ok(())
+    }
+
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
         if let Some(v) = self.overlay.get(key) {
             return Ok(v.clone());

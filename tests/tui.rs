@@ -1378,8 +1378,51 @@ fn a_document_protocol_shows_its_reading_and_is_checked_and_corrected() {
         bottom.contains("rettet politi: — → Sammen med ansatte"),
         "{bottom}"
     );
+    // The record itself is corrected — a new version, the one read kept — so flags and figures
+    // follow it.
+    let stored = app.store.protocol(record.id).unwrap().unwrap();
+    assert_eq!(
+        stored.protocol.police,
+        Some(tvang::model::Police::WithStaff)
+    );
+    assert_eq!(stored.version, 2);
+    assert_eq!(
+        app.store.protocol_history(record.id).unwrap()[0]
+            .protocol
+            .police,
+        Some(tvang::model::Police::None)
+    );
+    let row = app.queue.row_of(record).unwrap();
+    assert!(app.queue.rows[row]
+        .flags
+        .contains(tvang::triage::TriageFlag::Police));
     press(app, "u");
     assert!(app.store.review(record).unwrap().corrections.is_empty());
+    let stored = app.store.protocol(record.id).unwrap().unwrap();
+    assert_eq!(stored.protocol.police, Some(tvang::model::Police::None));
+    let row = app.queue.row_of(record).unwrap();
+    assert!(!app.queue.rows[row]
+        .flags
+        .contains(tvang::triage::TriageFlag::Police));
+
+    // A correction that is no valid value is refused, and nothing is written.
+    press(app, "e");
+    let Some(Overlay::Picker(picker)) = &app.overlay else {
+        panic!("no field picker");
+    };
+    let staff = picker
+        .items
+        .iter()
+        .find(|i| i.label == "antall ansatte")
+        .expect("antall ansatte was read")
+        .key;
+    app.on_key(Key::ch(staff));
+    press(app, "ctrl-u");
+    typed(app, "mange\n");
+    let message = &app.message.as_ref().unwrap().1;
+    assert!(message.contains("antall ansatte"), "{message}");
+    assert!(app.store.review(record).unwrap().corrections.is_empty());
+    assert_eq!(app.store.protocol(record.id).unwrap().unwrap().version, 3);
 
     // The same value as read is no correction.
     press(app, "e");

@@ -993,3 +993,143 @@ fn apply_identity(
         }
     }
 }
+
+/// A protocol with one field as the inspector corrected it after checking a document (`text`:
+/// what the document says; `None` or empty: the field left out), through the same normaliser
+/// as an import, so the value is read as it would have been. `Ok(None)`: the field is not one
+/// the record holds on its own (identity fields, the child, the measures of a protocol with
+/// several). For [`crate::store::Store::apply_changes_correcting`].
+pub fn corrected_protocol(
+    p: &crate::model::Protocol,
+    field: &str,
+    text: Option<&str>,
+    catalogue: &Catalogue,
+) -> Result<Option<crate::model::Protocol>, String> {
+    const FIELDS: [&str; 16] = [
+        "region",
+        "unit",
+        "placement_basis",
+        "danger",
+        "justification",
+        "execution",
+        "decided_by",
+        "staff_involved",
+        "police",
+        "injury",
+        "injury_note",
+        "child_statement",
+        "informed_of_complaint_right",
+        "wants_to_complain",
+        "written_at",
+        "received_at",
+    ];
+    const MEASURE: [&str; 4] = ["provision", "kind", "started_at", "ended_at"];
+    // A document's «Sendt statsforvalteren» is the record's received_at.
+    let field = if field == "sent" {
+        "received_at"
+    } else {
+        field
+    };
+    let mut value = serde_json::to_value(p).map_err(|e| e.to_string())?;
+    let text = text.map(str::trim).filter(|t| !t.is_empty());
+    let target = if FIELDS.contains(&field) {
+        value.as_object_mut()
+    } else if MEASURE.contains(&field) {
+        match value.get_mut("measures").and_then(|m| m.as_array_mut()) {
+            Some(measures) if measures.len() == 1 => measures[0].as_object_mut(),
+            _ => return Ok(None),
+        }
+    } else {
+        return Ok(None);
+    };
+    let Some(target) = target else {
+        return Ok(None);
+    };
+    match text {
+        Some(t) => target.insert(field.to_string(), serde_json::Value::String(t.to_string())),
+        None => target.remove(field),
+    };
+    match record::normalise(&value, catalogue, false) {
+        Ok(record::Normalised {
+            record: Record::Protocol(mut corrected, _),
+            ..
+        }) => {
+            // What the import noted about the reading stays as it was.
+            corrected.reading_to_check = p.reading_to_check.clone();
+            corrected.help_text_left = p.help_text_left.clone();
+            Ok(Some(*corrected))
+        }
+        Ok(_) => Ok(None),
+        // `measures[0].ended_at` by the field's own name.
+        Err(FieldProblem { field, problem }) => Err(format!(
+            "{}: {}",
+            text::document::field_name(field.rsplit('.').next().unwrap_or(&field)),
+            text::problem(&problem)
+        )),
+    }
+}
+
+#[cfg(test)]
+mod correction_tests {
+    use super::*;
+
+    fn protocol(measures: usize) -> crate::model::Protocol {
+        let data = crate::generate::generate(&crate::generate::GenerateOptions {
+            protocols: 60,
+            seed: 3,
+            first_year: 2025,
+            last_year: 2025,
+        });
+        data.protocols
+            .into_iter()
+            .find(|p| p.measures.len() == measures)
+            .expect("such a protocol")
+    }
+
+    #[test]
+    fn a_corrected_field_is_read_as_an_import_reads_it() {
+        let c = Catalogue::built_in();
+        let p = protocol(1);
+        let staff = corrected_protocol(&p, "staff_involved", Some("3"), &c)
+            .unwrap()
+            .unwrap();
+        assert_eq!(staff.staff_involved, Some(3));
+        // The start as the document writes it (`2. mars 2025 kl. 10.15`) is the same instant.
+        let written = crate::generate_documents::written_time(&p.measures[0].started_at);
+        let started = corrected_protocol(&p, "started_at", Some(&written), &c)
+            .unwrap()
+            .unwrap();
+        assert_eq!(started.measures, p.measures);
+        let late = corrected_protocol(&p, "started_at", Some("01.01.2030 10:00"), &c).unwrap_err();
+        assert!(late.starts_with("slutt"), "{late}");
+        // «Sendt statsforvalteren» is received_at; an empty text leaves the field out.
+        let sent = corrected_protocol(&p, "sent", Some("05.03.2025"), &c)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            sent.received_at.map(|d| d.oslo_date().to_string()),
+            Some("2025-03-05".into())
+        );
+        let cleared = corrected_protocol(&p, "injury_note", None, &c)
+            .unwrap()
+            .unwrap();
+        assert_eq!(cleared.injury_note, None);
+        // Nothing else changes.
+        let same = corrected_protocol(&p, "police", None, &c).unwrap().unwrap();
+        assert_eq!(same.measures, p.measures);
+        assert_eq!(same.danger, p.danger);
+        // Not a value: refused with the field's name.
+        let refused = corrected_protocol(&p, "staff_involved", Some("mange"), &c).unwrap_err();
+        assert!(refused.starts_with("antall ansatte"), "{refused}");
+        // Identity, and the measures of a protocol with several, are not corrected this way.
+        assert!(corrected_protocol(&p, "protocol_id", Some("X"), &c)
+            .unwrap()
+            .is_none());
+        let several = protocol(2);
+        assert!(
+            corrected_protocol(&several, "provision", Some("bvl § 10-8"), &c)
+                .unwrap()
+                .is_none()
+        );
+    }
+}

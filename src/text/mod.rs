@@ -152,6 +152,7 @@ impl fmt::Display for StoreError {
                 "lageret i {} inneholder en skadet post ({detail}); gjenopprett fra sikkerhetskopi",
                 path.display()
             ),
+            StoreError::Refused { detail } => write!(f, "{detail}"),
         }
     }
 }

@@ -1100,16 +1100,14 @@ impl App {
             return;
         }
         let summary = t::change_summary(&changes[0].1);
-        let links = changes
-            .iter()
-            .any(|(_, c)| matches!(c, Change::LinkProtocol(_)));
+        let links = changes.iter().any(|(_, c)| changes_record(c));
         let count = changes
             .iter()
             .map(|(r, _)| *r)
             .collect::<BTreeSet<_>>()
             .len();
         let now = self.now();
-        match self.store.apply_changes(&self.author, now, &changes) {
+        match self.store_changes(now, &changes) {
             Ok(applied) => {
                 let day = crate::time::oslo_date(&now.fixed_offset());
                 for (record, review) in &applied.reviews {
@@ -1173,17 +1171,14 @@ impl App {
             return;
         };
         let now = self.now();
-        match self.store.apply_changes(&self.author, now, &changes) {
+        match self.store_changes(now, &changes) {
             Ok(applied) => {
                 let day = crate::time::oslo_date(&now.fixed_offset());
                 for (record, review) in &applied.reviews {
                     self.queue.update_review(*record, review, day);
                 }
                 self.reindex_notes(&changes, &applied.reviews);
-                if changes
-                    .iter()
-                    .any(|(_, c)| matches!(c, Change::LinkProtocol(_)))
-                {
+                if changes.iter().any(|(_, c)| changes_record(c)) {
                     self.reload_queue();
                 }
                 self.recompute_stats();
@@ -1311,7 +1306,23 @@ impl App {
         }
     }
 
-    /// The queue anew from the store: a complaint linked to another protocol moves its counts.
+    /// Writes changes to the store; a correction of a field read from a document also writes
+    /// the protocol's corrected version, read by the import's rules.
+    fn store_changes(
+        &self,
+        now: DateTime<Utc>,
+        changes: &[(RecordRef, Change)],
+    ) -> Result<crate::store::Applied, StoreError> {
+        let catalogue = &self.catalogue;
+        let correct = |p: &Protocol, field: &str, text: Option<&str>| {
+            crate::import::corrected_protocol(p, field, text, catalogue)
+        };
+        self.store
+            .apply_changes_correcting(&self.author, now, changes, Some((catalogue, &correct)))
+    }
+
+    /// The queue anew from the store: a complaint linked to another protocol moves its counts,
+    /// a corrected protocol its flags and figures.
     fn reload_queue(&mut self) {
         match Queue::load(&self.store, &self.catalogue, &self.rules) {
             Ok(q) => {
@@ -1362,6 +1373,9 @@ impl App {
     /// The fields read from the record's document, to pick one to correct.
     fn correct_menu(&mut self) {
         let Some(d) = &self.detail else { return };
+        if d.record.kind != RecordKind::Protocol && !d.documents.is_empty() {
+            return self.say(MessageKind::Info, t::CORRECT_ONLY_PROTOCOLS);
+        }
         let Some(document) = d.documents.first() else {
             return self.say(MessageKind::Info, t::NO_DOCUMENT);
         };
@@ -1752,4 +1766,9 @@ pub fn is_long_text(field: &str) -> bool {
         field,
         "danger" | "justification" | "execution" | "child_statement" | "injury_note" | "text"
     )
+}
+
+/// Changes that write a record, not only its review: the queue is loaded anew after them.
+fn changes_record(c: &Change) -> bool {
+    matches!(c, Change::LinkProtocol(_) | Change::Correct(..))
 }
