@@ -994,6 +994,25 @@ fn apply_identity(
     }
 }
 
+/// Whether a field read from a document can be corrected in its protocol: not what
+/// identifies the protocol, not the child (never stored), not a complaint letter's fields.
+pub fn correctable_field(field: &str) -> bool {
+    const NOT_CORRECTED: [&str; 11] = [
+        "institution",
+        "institution_id",
+        "protocol_id",
+        "child_name",
+        "child_national_id",
+        "child_birth_date",
+        "child_ref",
+        "complaint_protocol_id",
+        "complaint_id",
+        "complainant",
+        "text",
+    ];
+    document::labels::FIELDS.contains(&field) && !NOT_CORRECTED.contains(&field)
+}
+
 /// A protocol with one field as the inspector corrected it after checking a document (`text`:
 /// what the document says; `None` or empty: the field left out), through the same normaliser
 /// as an import, so the value is read as it would have been. `Ok(None)`: the field is not one
@@ -1005,25 +1024,7 @@ pub fn corrected_protocol(
     text: Option<&str>,
     catalogue: &Catalogue,
 ) -> Result<Option<crate::model::Protocol>, String> {
-    const FIELDS: [&str; 16] = [
-        "region",
-        "unit",
-        "placement_basis",
-        "danger",
-        "justification",
-        "execution",
-        "decided_by",
-        "staff_involved",
-        "police",
-        "injury",
-        "injury_note",
-        "child_statement",
-        "informed_of_complaint_right",
-        "wants_to_complain",
-        "written_at",
-        "received_at",
-    ];
-    const MEASURE: [&str; 4] = ["provision", "kind", "started_at", "ended_at"];
+    use document::labels::MEASURE_FIELDS;
     // A document's «Sendt statsforvalteren» is the record's received_at.
     let field = if field == "sent" {
         "received_at"
@@ -1032,15 +1033,15 @@ pub fn corrected_protocol(
     };
     let mut value = serde_json::to_value(p).map_err(|e| e.to_string())?;
     let text = text.map(str::trim).filter(|t| !t.is_empty());
-    let target = if FIELDS.contains(&field) {
+    let target = if !correctable_field(field) {
+        return Ok(None);
+    } else if !MEASURE_FIELDS.contains(&field) {
         value.as_object_mut()
-    } else if MEASURE.contains(&field) {
+    } else {
         match value.get_mut("measures").and_then(|m| m.as_array_mut()) {
             Some(measures) if measures.len() == 1 => measures[0].as_object_mut(),
             _ => return Ok(None),
         }
-    } else {
-        return Ok(None);
     };
     let Some(target) = target else {
         return Ok(None);

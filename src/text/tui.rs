@@ -64,20 +64,6 @@ pub fn correct_title(field: &str, multiline: bool) -> String {
     )
 }
 
-/// Fields an inspector may correct after reading a document: not the child's name, number or
-/// birth date, which tvang does not keep, nor what identifies the protocol.
-pub fn correctable(field: &str) -> bool {
-    !matches!(
-        field,
-        "child_name"
-            | "child_national_id"
-            | "child_birth_date"
-            | "protocol_id"
-            | "institution"
-            | "institution_id"
-    )
-}
-
 pub const CORRECT_ONLY_PROTOCOLS: &str =
     "Bare felt i en protokoll kan rettes (en klage kobles til protokollen sin med koblingen).";
 

@@ -1386,7 +1386,7 @@ impl App {
             .map(|f| &f.field)
             .chain(document.to_check.iter().map(|(f, _)| f))
         {
-            if !fields.contains(f) && t::correctable(f) {
+            if !fields.contains(f) && crate::import::correctable_field(f) {
                 fields.push(f.clone());
             }
         }
