@@ -1013,7 +1013,10 @@ impl Store {
         changes: &[(RecordRef, Change)],
         correct: Option<(&Catalogue, Correct<'_>)>,
     ) -> Result<Applied, StoreError> {
-        let mut replaced: BTreeMap<u64, Protocol> = BTreeMap::new();
+        // Record versions these changes write (links, corrections), made only when one does.
+        let mut records: Option<BatchWriter> = None;
+        // Corrected protocols, one new version each however many of its fields were corrected.
+        let mut corrected: BTreeMap<u64, StoredProtocol> = BTreeMap::new();
         let mut reviews: HashMap<RecordRef, Review> = HashMap::new();
         let mut inverses = Vec::new();
         let mut batch = sled::Batch::default();
@@ -1023,35 +1026,50 @@ impl Store {
                 reviews.insert(*record, self.review(*record)?);
             }
             let review = reviews.get_mut(record).expect("inserted above");
+            let writes_record = match (change, record.kind) {
+                (Change::LinkProtocol(_), RecordKind::Complaint) => true,
+                (Change::Correct(..), RecordKind::Protocol) => correct.is_some(),
+                _ => false,
+            };
+            if writes_record && records.is_none() {
+                records = Some(self.batch_writer()?);
+            }
             let applied = match change {
-                Change::LinkProtocol(protocol_id) => {
-                    self.link_complaint(&mut batch, *record, protocol_id, at)?
-                }
+                Change::LinkProtocol(protocol_id) => match (&mut records, record.kind) {
+                    (Some(w), RecordKind::Complaint) => {
+                        w.link_complaint(record.id, protocol_id, at)?
+                    }
+                    _ => None,
+                },
                 _ => review.apply(change),
             };
             let Some((inverse, old, new)) = applied else {
                 continue;
             };
-            if let (Change::Correct(field, value), Some((_, correct)), RecordKind::Protocol) =
-                (change, &correct, record.kind)
-            {
-                let current = match replaced.remove(&record.id) {
-                    Some(p) => Some(p),
-                    None => self.protocol_unmasked(record.id)?.map(|sp| sp.protocol),
+            if let (Change::Correct(field, value), Some((_, correct)), Some(w), true) = (
+                change,
+                &correct,
+                &records,
+                record.kind == RecordKind::Protocol,
+            ) {
+                let current = match corrected.remove(&record.id) {
+                    Some(stored) => stored,
+                    None => w.stored(b'p', record.id)?,
                 };
-                if let Some(current) = current {
-                    let read = self.read_value(&current, field)?;
-                    let text = value.as_deref().or(read.as_deref());
-                    match correct(&current, field, text) {
-                        Ok(Some(p)) => {
-                            replaced.insert(record.id, p);
-                        }
-                        Ok(None) => {
-                            replaced.insert(record.id, current);
-                        }
-                        Err(detail) => return Err(StoreError::Refused { detail }),
-                    }
-                }
+                let read = self.read_value(&current.protocol, field)?;
+                let text = value.as_deref().or(read.as_deref());
+                let protocol = match correct(&current.protocol, field, text) {
+                    Ok(Some(p)) => p,
+                    Ok(None) => current.protocol.clone(),
+                    Err(detail) => return Err(StoreError::Refused { detail }),
+                };
+                corrected.insert(
+                    record.id,
+                    StoredProtocol {
+                        protocol,
+                        ..current
+                    },
+                );
             }
             events.push(
                 Event::new(at, author, crate::audit::Action::Change)
@@ -1067,17 +1085,15 @@ impl Store {
                 reviews,
             });
         }
-        if let (false, Some((catalogue, _))) = (replaced.is_empty(), correct) {
-            let mut w = self.batch_writer()?;
-            for (id, p) in replaced {
-                let source = self
-                    .protocol_unmasked(id)?
-                    .map(|sp| sp.source)
-                    .unwrap_or_default();
-                if let Incoming::Protocol(p, json, facts) = Incoming::protocol(p) {
-                    // Unchanged (a correction back to the value read when the record holds
-                    // it already) writes nothing.
-                    w.write_protocol(&source, &p, &json, &facts, true, catalogue, at)?;
+        if let Some(mut w) = records {
+            if let Some((catalogue, _)) = correct {
+                for stored in corrected.into_values() {
+                    if let Incoming::Protocol(p, json, facts) = Incoming::protocol(stored.protocol)
+                    {
+                        // Unchanged (a correction back to the value read when the record holds
+                        // it already) writes nothing.
+                        w.write_protocol(&stored.source, &p, &json, &facts, true, catalogue, at)?;
+                    }
                 }
             }
             w.finish(&mut batch)?;
@@ -1104,58 +1120,6 @@ impl Store {
             .next()
             .and_then(|d| d.fields.into_iter().find(|f| f.field == field))
             .map(|f| f.value))
-    }
-
-    /// A new version of a complaint that concerns `protocol_id` (at its own institution), into
-    /// `batch`, the old version kept as history: the inverse change, old and new id.
-    fn link_complaint(
-        &self,
-        batch: &mut sled::Batch,
-        record: RecordRef,
-        protocol_id: &str,
-        at: DateTime<Utc>,
-    ) -> Result<Option<(Change, String, String)>, StoreError> {
-        if record.kind != RecordKind::Complaint {
-            return Ok(None);
-        }
-        let key = id_key(b'k', record.id);
-        let Some(raw) = self.data.get(&key).map_err(|e| self.sled_err(e))? else {
-            return Err(self.corrupt(printable_key(&key)));
-        };
-        let old: StoredComplaint =
-            decode_json(&raw).map_err(|e| self.corrupt(format!("{}: {e}", printable_key(&key))))?;
-        if old.complaint.protocol_id == protocol_id {
-            return Ok(None);
-        }
-        let mut linked = old.complaint.clone();
-        linked.protocol_id = protocol_id.to_string();
-        let mut history = id_key(b'h', record.id);
-        history.extend_from_slice(&old.version.to_be_bytes());
-        batch.insert(history, raw.to_vec());
-        let json = lz4_flex::compress_prepend_size(&to_json(&linked));
-        batch.insert(
-            key,
-            stored_json(
-                record.id,
-                old.version + 1,
-                &old.source,
-                at,
-                "complaint",
-                &json,
-            ),
-        );
-        for (k, _) in complaint_index_entries(record.id, &old.complaint) {
-            batch.remove(k);
-        }
-        for (k, v) in complaint_index_entries(record.id, &linked) {
-            batch.insert(k, v);
-        }
-        let before = old.complaint.protocol_id;
-        Ok(Some((
-            Change::LinkProtocol(before.clone()),
-            before,
-            protocol_id.to_string(),
-        )))
     }
 
     /// The protocols at a complaint's institution (by org.nr, name and the name's org.nr
@@ -1922,6 +1886,40 @@ impl BatchWriter<'_> {
                 ))
             }
         }
+    }
+
+    /// A stored record as this batch sees it (its own writes first).
+    fn stored<T: for<'de> Deserialize<'de>>(&self, prefix: u8, id: u64) -> Result<T, StoreError> {
+        let key = id_key(prefix, id);
+        let value = self
+            .get(&key)?
+            .ok_or_else(|| self.store.corrupt(printable_key(&key)))?;
+        decode_json(&value).map_err(|e| self.store.corrupt(format!("{}: {e}", printable_key(&key))))
+    }
+
+    /// A new version of a complaint that concerns `protocol_id` (at its own institution), the
+    /// old one kept as history: the inverse change, old and new id.
+    fn link_complaint(
+        &mut self,
+        id: u64,
+        protocol_id: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Option<(Change, String, String)>, StoreError> {
+        let old: StoredComplaint = self.stored(b'k', id)?;
+        if old.complaint.protocol_id == protocol_id {
+            return Ok(None);
+        }
+        let mut linked = old.complaint.clone();
+        linked.protocol_id = protocol_id.to_string();
+        if let Incoming::Complaint(c, json) = Incoming::complaint(linked) {
+            self.write_complaint(&old.source, &c, &json, true, at)?;
+        }
+        let before = old.complaint.protocol_id;
+        Ok(Some((
+            Change::LinkProtocol(before.clone()),
+            before,
+            protocol_id.to_string(),
+        )))
     }
 
     /// A document is kept once, however often it is imported; a record read from several
