@@ -298,6 +298,22 @@ enum Format {
     Pdf,
 }
 
+impl Format {
+    /// The format by its usual extension: in reports (`documents[].format`) and for the
+    /// guarded readers.
+    fn name(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::JsonLines => "jsonl",
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+            Format::Ods => "ods",
+            Format::Docx => "docx",
+            Format::Pdf => "pdf",
+        }
+    }
+}
+
 fn format_of(path: &Path) -> Option<Format> {
     let ext = path.extension()?.to_str()?.to_ascii_lowercase();
     match ext.as_str() {
@@ -471,13 +487,10 @@ impl Reader<'_> {
         let records = match format {
             Format::Docx | Format::Pdf => unreachable!("documents are read above"),
             Format::Xlsx | Format::Ods => {
-                let (what, ods) = match format {
-                    Format::Ods => ("ods", true),
-                    _ => ("xlsx", false),
-                };
+                let ods = format == Format::Ods;
                 let read: document::Reader<spreadsheet::Sheet> =
                     Box::new(move |b: &[u8]| spreadsheet::read(b, ods));
-                document::read_guarded(bytes, read, what)
+                document::read_guarded(bytes, read, format.name())
                     .map_err(FileError::Document)
                     .and_then(spreadsheet::records)
                     .map(|rows| -> Records<'_> { Box::new(rows.into_iter()) })
@@ -585,12 +598,10 @@ impl Reader<'_> {
         let size = bytes.len() as u64;
         // Shared with the reader's thread, not copied per document.
         let labels = std::sync::Arc::clone(self.labels);
-        let (format_name, read): (&'static str, document::Reader) = match format {
-            Format::Docx => ("docx", Box::new(|b: &[u8]| document::docx::read(b))),
-            _ => (
-                "pdf",
-                Box::new(move |b: &[u8]| document::pdf::read_with(b, &labels)),
-            ),
+        let format_name = format.name();
+        let read: document::Reader = match format {
+            Format::Docx => Box::new(|b: &[u8]| document::docx::read(b)),
+            _ => Box::new(move |b: &[u8]| document::pdf::read_with(b, &labels)),
         };
         let doc = match document::read_guarded(bytes, read, format_name) {
             Ok(d) => d,
@@ -751,11 +762,7 @@ impl Reader<'_> {
         }
         self.report.documents.push(DocumentSummary {
             file: name.to_string(),
-            format: if format == Format::Docx {
-                "docx"
-            } else {
-                "pdf"
-            },
+            format: format.name(),
             sha256,
             kind: if known.complaint {
                 "complaint"
