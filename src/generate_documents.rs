@@ -559,16 +559,28 @@ fn package(body: &str, header: &str) -> Vec<u8> {
 /// `protokoll-NNNNN.docx` and `klage-NNNNN.docx`. Layouts alternate; every fifth protocol
 /// without the child's view keeps the help text. Returns the files written.
 pub fn write_docx(data: &Generated, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    write_documents(data, dir, "docx", protocol_docx, complaint_docx)
+}
+
+/// Writes every protocol (`protocol(p, index, help_left)`) and complaint letter of a generated
+/// set as one file each, `protokoll-NNNNN.EXT` and `klage-NNNNN.EXT`.
+pub(crate) fn write_documents(
+    data: &Generated,
+    dir: &Path,
+    extension: &str,
+    protocol: fn(&Protocol, usize, bool) -> Vec<u8>,
+    complaint: fn(&Complaint) -> Vec<u8>,
+) -> std::io::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir)?;
     let mut files = Vec::new();
     for (i, p) in data.protocols.iter().enumerate() {
-        let path = dir.join(format!("protokoll-{:05}.docx", i + 1));
-        std::fs::write(&path, protocol_docx(p, i, i % 5 == 0))?;
+        let path = dir.join(format!("protokoll-{:05}.{extension}", i + 1));
+        std::fs::write(&path, protocol(p, i, i % 5 == 0))?;
         files.push(path);
     }
     for (i, c) in data.complaints.iter().enumerate() {
-        let path = dir.join(format!("klage-{:05}.docx", i + 1));
-        std::fs::write(&path, complaint_docx(c))?;
+        let path = dir.join(format!("klage-{:05}.{extension}", i + 1));
+        std::fs::write(&path, complaint(c))?;
         files.push(path);
     }
     Ok(files)

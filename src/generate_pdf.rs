@@ -174,19 +174,7 @@ pub fn complaint_pdf(c: &Complaint) -> Vec<u8> {
 
 /// Writes one PDF per protocol and per complaint letter, named as `write_docx` names them.
 pub fn write_pdf(data: &Generated, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    std::fs::create_dir_all(dir)?;
-    let mut files = Vec::new();
-    for (i, p) in data.protocols.iter().enumerate() {
-        let path = dir.join(format!("protokoll-{:05}.pdf", i + 1));
-        std::fs::write(&path, protocol_pdf(p, i, i % 5 == 0))?;
-        files.push(path);
-    }
-    for (i, c) in data.complaints.iter().enumerate() {
-        let path = dir.join(format!("klage-{:05}.pdf", i + 1));
-        std::fs::write(&path, complaint_pdf(c))?;
-        files.push(path);
-    }
-    Ok(files)
+    crate::generate_documents::write_documents(data, dir, "pdf", protocol_pdf, complaint_pdf)
 }
 
 fn boxes(options: &[&str], checked: Option<usize>) -> String {
