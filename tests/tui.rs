@@ -1245,18 +1245,22 @@ fn session_report_from_the_tui_is_written_masked_and_logged() {
         .starts_with("Bruk: :session report"));
 }
 
+/// The protocols `app_with_documents` writes as Word documents.
+fn document_data() -> tvang::generate::Generated {
+    tvang::generate::generate(&tvang::generate::GenerateOptions {
+        protocols: 40,
+        seed: 3,
+        first_year: 2025,
+        last_year: 2025,
+    })
+}
+
 /// Protocols read from Word documents (generated, 3 of 40 with fields to check), in a folder
 /// with a relative path so the screens are the same on every machine.
 fn app_with_documents() -> Fixture {
     let dir = std::path::Path::new("target/test-tui-dokumenter");
     let _ = std::fs::remove_dir_all(dir);
-    let data = tvang::generate::generate(&tvang::generate::GenerateOptions {
-        protocols: 40,
-        seed: 3,
-        first_year: 2025,
-        last_year: 2025,
-    });
-    tvang::generate_documents::write_docx(&data, dir).unwrap();
+    tvang::generate_documents::write_docx(&document_data(), dir).unwrap();
     app_importing(&[dir.to_str().unwrap()])
 }
 
@@ -1295,12 +1299,7 @@ fn a_document_protocol_shows_its_reading_and_is_checked_and_corrected() {
         .as_ref()
         .unwrap()
         .protocol;
-    let data = tvang::generate::generate(&tvang::generate::GenerateOptions {
-        protocols: 40,
-        seed: 3,
-        first_year: 2025,
-        last_year: 2025,
-    });
+    let data = document_data();
     let original = data
         .protocols
         .iter()
