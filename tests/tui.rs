@@ -463,19 +463,54 @@ fn snapshot_detail_with_note_and_history() {
 
 #[test]
 fn snapshot_overlays() {
+    // Each overlay from a clean state, its state checked beside its picture, so one overlay's
+    // keys cannot leak into the next.
     let mut f = app();
-    let app = &mut f.app;
-    press(app, "?");
-    snapshot("help", app);
-    press(app, "esc tab c");
-    snapshot("classify_picker", app);
-    press(app, "esc space space d");
-    snapshot("confirm_bulk", app);
-    press(app, "n a");
-    typed(app, "Et notat\nover to linjer");
-    snapshot("note_editor", app);
-    press(app, "esc esc g");
-    snapshot("which_key", app);
+    press(&mut f.app, "?");
+    assert!(matches!(f.app.overlay, Some(Overlay::Help { .. })));
+    snapshot("help", &mut f.app);
+
+    let mut f = app();
+    press(&mut f.app, "tab c");
+    assert_eq!(f.app.kind, RecordKind::Complaint);
+    let Some(Overlay::Picker(picker)) = &f.app.overlay else {
+        panic!("no classify picker: {:?}", f.app.overlay);
+    };
+    assert!(!picker.items.is_empty());
+    snapshot("classify_picker", &mut f.app);
+
+    // Two protocols marked, then «avgjør»: the bulk confirmation, nothing written yet.
+    let mut f = app();
+    let reviewed = |app: &App| app.store.reviews(RecordKind::Protocol).unwrap().len();
+    let before = reviewed(&f.app);
+    press(&mut f.app, "space space d");
+    let Some(Overlay::Confirm { question, changes, .. }) = &f.app.overlay else {
+        panic!("no bulk confirmation: {:?}", f.app.overlay);
+    };
+    assert_eq!(f.app.kind, RecordKind::Protocol);
+    assert!(question.contains('2'), "{question}");
+    assert_eq!(changes.len(), 2, "{changes:?}");
+    assert_eq!(reviewed(&f.app), before);
+    snapshot("confirm_bulk", &mut f.app);
+
+    // A note being written on the row under the cursor, two lines typed into it.
+    let mut f = app();
+    press(&mut f.app, "a");
+    typed(&mut f.app, "Et notat\nover to linjer");
+    let Some(Overlay::Note { editor, target, .. }) = &f.app.overlay else {
+        panic!("no note editor: {:?}", f.app.overlay);
+    };
+    assert_eq!(editor.text(), "Et notat\nover to linjer");
+    assert_eq!(target.records.len(), 1);
+    assert_eq!(target.field, None);
+    snapshot("note_editor", &mut f.app);
+
+    // `g` waits for its second key and shows what may follow.
+    let mut f = app();
+    press(&mut f.app, "g");
+    assert_eq!(f.app.pending, vec![key("g")]);
+    assert!(f.app.overlay.is_none());
+    snapshot("which_key", &mut f.app);
 }
 
 #[test]
