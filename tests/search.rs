@@ -87,6 +87,7 @@ fn prefixes_and_phrases_narrow_the_search() {
         );
     }
     let child = json(&db, &["child:B-SOL-0001", "--limit", "0"]);
+    assert!(!child["results"].as_array().unwrap().is_empty(), "{child}");
     for r in child["results"].as_array().unwrap() {
         assert_eq!(
             highlighted(r),
@@ -94,10 +95,12 @@ fn prefixes_and_phrases_narrow_the_search() {
         );
     }
     let inst = json(&db, &["inst:solbakken", "--limit", "0"]);
+    assert!(!inst["results"].as_array().unwrap().is_empty(), "{inst}");
     for r in inst["results"].as_array().unwrap() {
         assert_eq!(r["institution"], "Solbakken ungdomshjem", "{r}");
     }
     let complaints = json(&db, &["id:K-2023", "--limit", "0"]);
+    assert!(!complaints["results"].as_array().unwrap().is_empty(), "{complaints}");
     assert!(complaints["results"]
         .as_array()
         .unwrap()

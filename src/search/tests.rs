@@ -168,9 +168,11 @@ fn odd_queries_find_nothing_and_do_not_panic() {
         "§§§ ---",
         "\u{202e}ø",
     ] {
-        let _ = index.search(&Query::parse(q));
-        for r in index.search(&Query::parse("solbakken")) {
-            let _ = index.explain(r.record, &Query::parse(q));
+        assert!(ids(&index, q).is_empty(), "{q:?}");
+        let found = index.search(&Query::parse("solbakken"));
+        assert!(!found.is_empty());
+        for r in found {
+            assert!(index.explain(r.record, &Query::parse(q)).is_empty(), "{q:?}");
         }
     }
     assert!(SearchIndex::build(Vec::new())
