@@ -19,11 +19,12 @@ for i in $(seq "$runs"); do
   if [ -x /usr/bin/time ]; then
     /usr/bin/time -f "%M" -o "$work/rss" target/release/tvang --db "$work/db" import "$work/gen" >/dev/null
   else
-    echo 0 > "$work/rss" # GNU time not installed: no peak RSS
+    echo "" > "$work/rss" # GNU time not installed: peak RSS not measured
     target/release/tvang --db "$work/db" import "$work/gen" >/dev/null
   fi
   end=$(date +%s.%N)
   size=$(du -sb "$work/db" | cut -f1)
   awk -v s="$start" -v e="$end" -v n="$n" -v rss="$(cat "$work/rss")" -v size="$size" -v input="$input" -v i="$i" \
-    'BEGIN { t = e - s; printf "run %d: %.2f s, %.0f protocols/s, peak RSS %.0f MB, store %.0f MB = %.2f x input\n", i, t, n / t, rss / 1024, size / 1e6, size / input }'
+    'BEGIN { t = e - s; memory = rss == "" ? "peak RSS not measured (GNU time is not installed)" : sprintf("peak RSS %.0f MB", rss / 1024);
+      printf "run %d: %.2f s, %.0f protocols/s, %s, store %.0f MB = %.2f x input\n", i, t, n / t, memory, size / 1e6, size / input }'
 done

@@ -16,18 +16,31 @@ for run in 1 2 3; do
   start=$(date +%s%N)
   # An absolute path: a new tmux server does not start its shell in this directory.
   tmux -L tvang-bench new-session -d -s b -x 120 -y 40 "exec $PWD/target/release/tvang --db $work/db"
+  shown=""
   for _ in $(seq 1 2000); do
-    tmux -L tvang-bench capture-pane -p -t b 2>/dev/null | grep -q "Protokoller: $n" && break
+    tmux -L tvang-bench capture-pane -p -t b 2>/dev/null | grep -q "Protokoller: $n" && { shown=yes; break; }
     sleep 0.005
   done
   end=$(date +%s%N)
+  if [ -z "$shown" ]; then
+    echo "run $run: no first frame showing «Protokoller: $n» appeared; the screen shows:"
+    tmux -L tvang-bench capture-pane -p -t b 2>/dev/null | head -5
+    exit 1
+  fi
   pid=$(tmux -L tvang-bench list-panes -t b -F '#{pane_pid}')
   [ -n "$pid" ] || { echo "tvang did not start"; exit 1; }
   first=$(grep VmHWM /proc/"$pid"/status | awk '{print $2}')
-  for k in j j j Enter Escape G / ; do tmux -L tvang-bench send-keys -t b "$k"; done
+  # Move, open and close a protocol, go to the bottom, then filter with the filter key (f),
+  # not the search line, and wait until the filtered queue is drawn.
+  for k in j j j Enter Escape G f ; do tmux -L tvang-bench send-keys -t b "$k"; done
   tmux -L tvang-bench send-keys -t b -l "provision=10-7 flag=injury"
   tmux -L tvang-bench send-keys -t b Enter
-  sleep 1
+  filtered=""
+  for _ in $(seq 1 1000); do
+    tmux -L tvang-bench capture-pane -p -t b 2>/dev/null | grep -q "\[hjemmel: 10-7\]" && { filtered=yes; break; }
+    sleep 0.01
+  done
+  [ -n "$filtered" ] || { echo "run $run: the filter was not shown"; tmux -L tvang-bench capture-pane -p -t b | head -5; exit 1; }
   after=$(grep VmHWM /proc/"$pid"/status | awk '{print $2}')
   tmux -L tvang-bench send-keys -t b q
   sleep 0.3

@@ -9,6 +9,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 use tvang::catalogue::Catalogue;
 use tvang::store::Store;
 use tvang::triage::TriageRules;
@@ -32,7 +33,13 @@ fn bench(c: &mut Criterion) {
         eprintln!("TVANG_BENCH_DB is not set: nothing to measure (see benches/tui-100k.sh)");
         return;
     };
-    let store = Arc::new(Store::open(std::path::Path::new(&dir)).unwrap());
+    let store = match Store::open(std::path::Path::new(&dir)) {
+        Ok(store) => Arc::new(store),
+        Err(e) => {
+            eprintln!("TVANG_BENCH_DB={}: {e}", dir.to_string_lossy());
+            return;
+        }
+    };
     let catalogue = Arc::new(Catalogue::built_in());
     let new_app = || {
         App::new(
@@ -64,17 +71,36 @@ fn bench(c: &mut Criterion) {
             draw(&app, &mut terminal);
         })
     });
+    // Each page down moves a page: back to the top (untimed) before the bottom is reached,
+    // where the key would only redraw.
     group.bench_function("page down + frame", |b| {
-        b.iter(|| {
-            press(&mut app, "ctrl-d");
-            draw(&app, &mut terminal);
+        b.iter_custom(|iters| {
+            let mut spent = Duration::ZERO;
+            for _ in 0..iters {
+                if app.cursor + usize::from(app.height) * 2 >= app.visible.len() {
+                    press(&mut app, "g g");
+                }
+                let started = Instant::now();
+                press(&mut app, "ctrl-d");
+                draw(&app, &mut terminal);
+                spent += started.elapsed();
+            }
+            spent
         })
     });
+    // Opening only: going back and down to the next row is not timed.
     group.bench_function("open detail + frame", |b| {
-        b.iter(|| {
-            press(&mut app, "enter");
-            draw(&app, &mut terminal);
-            press(&mut app, "esc j");
+        b.iter_custom(|iters| {
+            let mut spent = Duration::ZERO;
+            for _ in 0..iters {
+                let started = Instant::now();
+                press(&mut app, "enter");
+                draw(&app, &mut terminal);
+                spent += started.elapsed();
+                assert!(app.detail.is_some(), "enter opened nothing");
+                press(&mut app, "esc j");
+            }
+            spent
         })
     });
     group.bench_function("apply filter + frame", |b| {
@@ -180,6 +206,14 @@ fn bench(c: &mut Criterion) {
             draw(&app, &mut terminal);
         })
     });
+    if app.session.is_none() {
+        eprintln!(
+            "no session was made ({}): the session benchmarks end here",
+            app.message.as_ref().map_or("", |(_, m)| m.as_str())
+        );
+        group.finish();
+        return;
+    }
     group.sample_size(50);
     group.bench_function("session: move cursor + frame", |b| {
         b.iter(|| {
@@ -193,10 +227,21 @@ fn bench(c: &mut Criterion) {
             draw(&app, &mut terminal);
         })
     });
-    let session = store
-        .session(&app.session.as_ref().unwrap().state().name)
-        .unwrap()
-        .unwrap();
+    let Some(active) = app.session.as_ref() else {
+        eprintln!("the session ended before its report: the report is not measured");
+        group.finish();
+        return;
+    };
+    let session = match store.session(&active.state().name) {
+        Ok(Some(session)) => session,
+        other => {
+            eprintln!(
+                "the session made is not in the store ({other:?}): the report is not measured"
+            );
+            group.finish();
+            return;
+        }
+    };
     eprintln!("session: {} items", session.items.len());
     group.sample_size(10);
     group.bench_function("session report: build + markdown", |b| {

@@ -158,8 +158,7 @@ fn wait_for_quiet_store(db: &Path, before: &[(PathBuf, u64, std::time::SystemTim
         if now != last {
             last = now;
             still_since = Instant::now();
-        } else if last.as_slice() != before && still_since.elapsed() > Duration::from_millis(1500)
-        {
+        } else if last.as_slice() != before && still_since.elapsed() > Duration::from_millis(1500) {
             return;
         }
         assert!(

@@ -100,7 +100,10 @@ fn prefixes_and_phrases_narrow_the_search() {
         assert_eq!(r["institution"], "Solbakken ungdomshjem", "{r}");
     }
     let complaints = json(&db, &["id:K-2023", "--limit", "0"]);
-    assert!(!complaints["results"].as_array().unwrap().is_empty(), "{complaints}");
+    assert!(
+        !complaints["results"].as_array().unwrap().is_empty(),
+        "{complaints}"
+    );
     assert!(complaints["results"]
         .as_array()
         .unwrap()

@@ -197,7 +197,10 @@ fn csv_has_the_json_columns_and_suppression_applies_to_every_format() {
         }
     }
     // Both kinds of cell occur, so neither branch above went unchecked.
-    assert!(shown > 0 && suppressed > 0, "{shown} shown, {suppressed} suppressed");
+    assert!(
+        shown > 0 && suppressed > 0,
+        "{shown} shown, {suppressed} suppressed"
+    );
     assert_eq!(rows.last().unwrap()[0].to_string(), "total");
     let table = tvang(
         &db,

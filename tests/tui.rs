@@ -512,7 +512,10 @@ fn snapshot_overlays() {
     let reviewed = |app: &App| app.store.reviews(RecordKind::Protocol).unwrap().len();
     let before = reviewed(&f.app);
     press(&mut f.app, "space space d");
-    let Some(Overlay::Confirm { question, changes, .. }) = &f.app.overlay else {
+    let Some(Overlay::Confirm {
+        question, changes, ..
+    }) = &f.app.overlay
+    else {
         panic!("no bulk confirmation: {:?}", f.app.overlay);
     };
     assert_eq!(f.app.kind, RecordKind::Protocol);

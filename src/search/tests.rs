@@ -172,7 +172,10 @@ fn odd_queries_find_nothing_and_do_not_panic() {
         let found = index.search(&Query::parse("solbakken"));
         assert!(!found.is_empty());
         for r in found {
-            assert!(index.explain(r.record, &Query::parse(q)).is_empty(), "{q:?}");
+            assert!(
+                index.explain(r.record, &Query::parse(q)).is_empty(),
+                "{q:?}"
+            );
         }
     }
     assert!(SearchIndex::build(Vec::new())
