@@ -1,7 +1,6 @@
 //! The `tvang` command. Thin: parses arguments, calls the core, prints.
 
 mod cli;
-mod cli_session;
 
 use std::process::ExitCode;
 

@@ -1506,7 +1506,7 @@ fn a_record_not_read_from_a_document_says_so() {
         assert!(app.overlay.is_none(), "{k}");
         assert_eq!(
             app.message.as_ref().map(|(_, text)| text.as_str()),
-            Some(tvang::text::tui::NO_DOCUMENT),
+            Some(tvang::tui::text::NO_DOCUMENT),
             "{k}"
         );
     }

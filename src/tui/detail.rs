@@ -6,9 +6,9 @@ use super::action::{Action, Mode};
 use super::state::{App, Detail};
 use super::view::Theme;
 use crate::review::{RecordKind, Review};
-use crate::text::tui as t;
 use crate::text::{self};
 use crate::time::format_oslo;
+use crate::tui::text as t;
 use ratatui::text::{Line, Span};
 
 fn heading(lines: &mut Vec<Line<'static>>, theme: Theme, title: String) {

@@ -14,4 +14,5 @@ pub mod search;
 pub mod session;
 pub mod state;
 pub mod stats_view;
+pub mod text;
 pub mod view;

@@ -14,7 +14,7 @@ use crate::catalogue::Catalogue;
 use crate::review::{RecordRef, Review};
 use crate::search::{annotation_texts, load_index, FieldMatch, Query, SearchIndex};
 use crate::store::{Store, StoreError};
-use crate::text::tui as t;
+use crate::tui::text as t;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 

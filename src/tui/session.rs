@@ -348,7 +348,7 @@ impl App {
             Ok(false) => self.say(MessageKind::Error, t::exists(&name)),
             Err(e) => self.say(
                 MessageKind::Error,
-                crate::text::tui::not_saved(&e.to_string()),
+                crate::tui::text::not_saved(&e.to_string()),
             ),
         }
     }
@@ -375,7 +375,7 @@ impl App {
             Ok(None) => self.say(MessageKind::Error, t::no_such(&name)),
             Err(e) => self.say(
                 MessageKind::Error,
-                crate::text::tui::not_saved(&e.to_string()),
+                crate::tui::text::not_saved(&e.to_string()),
             ),
         }
     }
@@ -419,7 +419,7 @@ impl App {
             });
         match written {
             Ok(items) => self.say(MessageKind::Saved, t::report_written(&target, items)),
-            Err(e) => self.say(MessageKind::Error, crate::text::tui::not_saved(&e)),
+            Err(e) => self.say(MessageKind::Error, crate::tui::text::not_saved(&e)),
         }
     }
 }

@@ -12,8 +12,8 @@ use crate::review::{
 };
 use crate::stats::GroupBy;
 use crate::store::{Index, Store, StoreError, StoredComplaint, StoredProtocol};
-use crate::text::tui as t;
 use crate::triage::TriageRules;
+use crate::tui::text as t;
 use chrono::{DateTime, Utc};
 use std::collections::BTreeSet;
 use std::sync::mpsc::Receiver;

@@ -4,7 +4,7 @@
 use super::state::{App, StatsTab, StatsView};
 use super::view::{fit, Theme};
 use crate::stats::{complaint_rate_limits, Funnel, Row as StatsRow};
-use crate::text::tui as t;
+use crate::tui::text as t;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style};
 use ratatui::symbols::Marker;

@@ -10,7 +10,7 @@ use super::keymap::show_sequence;
 use super::state::{App, MessageKind, Overlay, Picker};
 use crate::queue::{Column, QueueRow};
 use crate::review::{RecordKind, Status};
-use crate::text::tui as t;
+use crate::tui::text as t;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};

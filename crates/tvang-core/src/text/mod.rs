@@ -1493,90 +1493,14 @@ pub fn stats_markdown(
 /// Where the figures are defined, for a reader of an exported note.
 const STATS_DEFINITIONS_NOTE: &str = "\nEn protokoll telles i året og måneden da første tiltak startet (norsk tid). Klager telles på protokollen de gjelder. Medholdsandel = (medhold + delvis medhold) / (medhold + delvis medhold + ikke medhold); avviste og uavgjorte klager er utenfor nevneren. Definisjonene står i tvangs docs/statistics.md.\n";
 
-impl fmt::Display for crate::tui::keymap::KeymapError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use crate::tui::keymap::KeymapError as E;
-        match self {
-            E::Io { file, message } => write!(f, "{file}: kunne ikke leses: {message}"),
-            E::Syntax { file, message } => {
-                write!(f, "{file}: er ikke gyldig TOML: {}", message.replace('\n', "\n  "))
-            }
-            E::UnknownMode { file, line, mode } => write!(
-                f,
-                "{file}:{line}: ukjent skjerm [{mode}] (kjente: global, queue, detail, stats)"
-            ),
-            E::UnknownAction {
-                file,
-                line,
-                mode,
-                action,
-            } => write!(
-                f,
-                "{file}:{line}: ukjent handling «{action}» i [{mode}] (se tvang keymap list)"
-            ),
-            E::BadKey {
-                file,
-                line,
-                key,
-                reason,
-            } => write!(f, "{file}:{line}: tasten «{key}» kan ikke leses: {reason}"),
-            E::BadBinding { file, line, action } => write!(
-                f,
-                "{file}:{line}: {action} må være en liste med taster, som [\"j\", \"down\"], eller {{ keys = [...], desc = \"...\" }}"
-            ),
-            E::Duplicate {
-                origin,
-                mode,
-                key,
-                first,
-                first_origin,
-                second,
-            } => write!(
-                f,
-                "{origin}: tasten «{key}» i [{mode}] er bundet både til {} ({first_origin}) og til {}; fjern den fra en av dem (en tom liste [] fjerner alle)",
-                first.name(),
-                second.name()
-            ),
-            E::Prefix {
-                origin,
-                mode,
-                key,
-                sequence,
-                other,
-            } => write!(
-                f,
-                "{origin}: «{sequence}» i [{mode}] kan aldri nås, fordi «{key}» alene er bundet til {}",
-                other.name()
-            ),
-        }
-    }
-}
-
-impl std::error::Error for crate::tui::keymap::KeymapError {}
-
 pub fn config_error(e: &str) -> String {
     format!("innstillingsfilen kan ikke leses: {e}")
 }
 
-pub const NOT_A_TERMINAL: &str =
-    "tvang åpner skjermbildet bare i en terminal; bruk tvang list, show eller stats i skript";
-
-pub fn terminal_error(e: &str) -> String {
-    format!("feil i terminalen: {e}")
-}
-
-pub fn keymap_ok(file: &str, bindings: usize) -> String {
-    format!("{file}: gyldig ({bindings} handlinger bundet).")
-}
-
-pub fn keymap_refused(e: &crate::tui::keymap::KeymapError) -> String {
-    format!("{e}\ntvang starter ikke med et ugyldig tasteoppsett; rett filen og prøv igjen (tvang keymap check FIL).")
-}
-
 pub mod document;
+pub mod labels;
 mod search;
 pub mod session;
-pub mod tui;
 
 pub use search::{marked, search_field_label, search_json, search_table, SearchHit};
 

@@ -1,6 +1,6 @@
 //! `tvang session …`: review sessions from the shell. The logic is in `tvang::session`.
 
-use crate::cli::{emit, Failure};
+use super::{emit, Failure};
 use clap::{Args, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -112,7 +112,7 @@ impl NewArgs {
             if let Some(v) = value {
                 filter
                     .set(key, v)
-                    .map_err(|e| Failure::new(tvang::text::tui::filter_error(&e), 2))?;
+                    .map_err(|e| Failure::new(tvang::text::labels::filter_error(&e), 2))?;
             }
         }
         Ok(filter)

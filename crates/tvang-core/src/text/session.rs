@@ -5,7 +5,7 @@ use super::{decimal, outcome_label, percent};
 use crate::review::RecordKind;
 use crate::session::report::{GroupSummary, SessionReport};
 use crate::session::{NameError, Progress, SessionState};
-use crate::text::tui::{check_label, status_label, triage_label};
+use crate::text::labels::{check_label, status_label, triage_label};
 use crate::time::oslo_minute;
 
 pub const TOTAL: &str = "Totalt";
@@ -389,7 +389,7 @@ pub fn report_markdown(r: &SessionReport) -> String {
                     format!(
                         "{}: {}",
                         check_label(*c),
-                        crate::text::tui::assessment_label(Some(*a))
+                        crate::text::labels::assessment_label(Some(*a))
                     )
                 })
                 .collect();

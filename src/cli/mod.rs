@@ -1,5 +1,7 @@
 //! Command-line interface: argument parsing and output. All logic lives in the library.
 
+mod session;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -68,7 +70,7 @@ enum Command {
     Generate(GenerateArgs),
     /// Review sessions: named worklists with progress, and their reports
     #[command(subcommand)]
-    Session(crate::cli_session::SessionCommand),
+    Session(session::SessionCommand),
     /// Keymap files of the terminal UI
     #[command(subcommand)]
     Keymap(KeymapCommand),
@@ -468,7 +470,7 @@ fn with_store(
         Command::Backup { file } => cmd_backup(&store, &file, &author),
         Command::Restore { file } => cmd_restore(&store, &file, &author),
         Command::Session(command) => {
-            crate::cli_session::cmd_session(&store, &catalogue, &config.triage, command, &author)
+            session::cmd_session(&store, &catalogue, &config.triage, command, &author)
         }
         Command::Generate(_) | Command::Keymap(_) => unreachable!("needs no store"),
     }
@@ -486,9 +488,8 @@ fn tui_settings(
             .filter(|p| p.exists())
     });
     let keymap = match keymap_file {
-        Some(path) => {
-            Keymap::with_file(&path).map_err(|e| Failure::new(text::keymap_refused(&e), 2))?
-        }
+        Some(path) => Keymap::with_file(&path)
+            .map_err(|e| Failure::new(tvang::tui::text::keymap_refused(&e), 2))?,
         None => Keymap::built_in(),
     };
     Ok((keymap, config))
@@ -533,7 +534,7 @@ fn cmd_open(
         }
     }
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        return Err(Failure::new(text::NOT_A_TERMINAL, 2));
+        return Err(Failure::new(tvang::tui::text::NOT_A_TERMINAL, 2));
     }
     let labels = office_labels(None, &config)?;
     let store = std::sync::Arc::new(store);
@@ -551,7 +552,7 @@ fn cmd_open(
     let result = tvang::tui::run::run(&mut app);
     drop(app);
     store.flush()?;
-    result.map_err(|e| Failure::new(text::terminal_error(&e.to_string()), 2))?;
+    result.map_err(|e| Failure::new(tvang::tui::text::terminal_error(&e.to_string()), 2))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -573,7 +574,7 @@ fn cmd_keymap(command: KeymapCommand) -> Result<ExitCode, Failure> {
                 .sum();
             emit(&format!(
                 "{}\n",
-                text::keymap_ok(&file.display().to_string(), bound)
+                tvang::tui::text::keymap_ok(&file.display().to_string(), bound)
             ));
         }
         KeymapCommand::List => {

@@ -1,11 +1,16 @@
-//! The terminal UI's words.
+//! The terminal UI's words (the CLI's messages about the terminal and the keymap too). The
+//! domain's own names — statuses, checks, flags — come from the core's labels, re-exported here
+//! so a screen asks one module for its words.
+
+pub use crate::text::labels::*;
 
 use crate::import::{ImportReport, Progress};
 use crate::model::Outcome;
-use crate::queue::{Column, FilterParseError};
-use crate::review::{Assessment, Change, CheckItem, RecordKind, Status};
+use crate::queue::Column;
+use crate::review::{Change, RecordKind, Status};
 use crate::triage::{TriageFlag, TriageRules};
 use crate::tui::action::{Action, Mode};
+use std::fmt;
 
 pub const NOTE_EMPTY: &str = "Notatet er tomt; skriv noe eller trykk Esc.";
 pub const NOTE_DISCARDED: &str = "Notatet ble forkastet.";
@@ -133,17 +138,6 @@ pub const WELCOME: &[&str] = &[
     "? viser alle taster, q avslutter.",
 ];
 
-pub fn status_label(s: Status) -> &'static str {
-    match s {
-        Status::Ny => "ny",
-        Status::Gjennomgatt => "gjennomgått",
-        Status::Oppfolging => "oppfølging",
-        Status::Mottatt => "mottatt",
-        Status::UnderBehandling => "under behandling",
-        Status::Avgjort => "avgjort",
-    }
-}
-
 /// Mnemonic keys in the status picker.
 pub fn status_key(s: Status) -> char {
     match s {
@@ -202,29 +196,6 @@ pub fn remark_fields(kind: RecordKind) -> &'static [(char, &'static str, &'stati
     }
 }
 
-pub fn check_label(c: CheckItem) -> &'static str {
-    match c {
-        CheckItem::AkuttFare => "Akutt fare",
-        CheckItem::FareGjenstand => "Fare for liv, helse, eiendom",
-        CheckItem::StrengtNodvendig => "Strengt nødvendig",
-        CheckItem::Forholdsmessig => "Forholdsmessig",
-        CheckItem::OpphortStraks => "Opphørt straks",
-        CheckItem::IsolasjonKrav => "Krav til isolasjon",
-        CheckItem::Formaal => "Formål: avverge skade",
-        CheckItem::ForebyggingEtterarbeid => "Forebygging og etterarbeid",
-        CheckItem::Saksbehandling => "Saksbehandling",
-    }
-}
-
-pub fn assessment_label(a: Option<Assessment>) -> &'static str {
-    match a {
-        Some(Assessment::Oppfylt) => "oppfylt",
-        Some(Assessment::IkkeOppfylt) => "IKKE OPPFYLT",
-        Some(Assessment::IkkeVurderbar) => "ikke vurderbar (mangler dokumentasjon)",
-        None => "—",
-    }
-}
-
 /// One letter per triage flag, for the queue's flag column.
 pub fn flag_letter(f: TriageFlag) -> char {
     match f {
@@ -240,23 +211,6 @@ pub fn flag_letter(f: TriageFlag) -> char {
         TriageFlag::UnknownProvision => 'H',
         TriageFlag::SimilarNarrative => 'L',
         TriageFlag::ToCheck => 'D',
-    }
-}
-
-pub fn triage_label(f: TriageFlag) -> &'static str {
-    match f {
-        TriageFlag::Injury => "skade",
-        TriageFlag::Isolation => "isolasjon",
-        TriageFlag::Police => "politi",
-        TriageFlag::LongDuration => "lang varighet",
-        TriageFlag::SeveralMeasures => "flere tiltak samtidig",
-        TriageFlag::Repeated => "gjentatt tvang mot samme barn",
-        TriageFlag::Late => "sent forelagt",
-        TriageFlag::MissingChildStatement => "barnets syn mangler",
-        TriageFlag::NotInformedOfComplaintRight => "ikke informert om klageadgang",
-        TriageFlag::UnknownProvision => "ukjent hjemmel",
-        TriageFlag::SimilarNarrative => "nesten lik tekst som tidligere",
-        TriageFlag::ToCheck => "til kontroll mot dokumentet",
     }
 }
 
@@ -441,26 +395,6 @@ pub fn undone(records: usize) -> String {
 
 pub fn filtered(n: usize) -> String {
     format!("{n} treff.")
-}
-
-pub fn filter_error(e: &FilterParseError) -> String {
-    let keys = crate::queue::FILTER_KEYS.join(", ");
-    match e {
-        FilterParseError::NotAPair(t) => {
-            format!("«{t}» er ikke på formen nøkkel=verdi (nøkler: {keys}).")
-        }
-        FilterParseError::UnknownKey(k) => format!("Ukjent filter «{k}» (kjente: {keys})."),
-        FilterParseError::BadValue { key, value } => {
-            let hint = match key.as_str() {
-                "status" => " (ny, gjennomgatt, oppfolging, mottatt, under_behandling, avgjort)",
-                "from" | "to" => " (ÅÅÅÅ-MM-DD)",
-                "complaint" => " (yes/no)",
-                "flag" | "flags" => " (injury, isolation, police, long_duration, several_measures, repeated, late, missing_child_statement, not_informed_of_complaint_right, unknown_provision, similar_narrative)",
-                _ => "",
-            };
-            format!("Ugyldig verdi «{value}» for {key}{hint}.")
-        }
-    }
 }
 
 pub fn filter_saved(name: &str) -> String {
@@ -814,3 +748,79 @@ pub const REVEAL_SHOWN: &str =
     "Fødselsnummer vises og er loggført i revisjonsloggen. v skjuler dem igjen.";
 pub const REVEAL_HIDDEN: &str = "Fødselsnummer maskert igjen.";
 pub const REVEAL_NOTHING: &str = "Ingen fødselsnummer å vise i denne posten.";
+
+pub const NOT_A_TERMINAL: &str =
+    "tvang åpner skjermbildet bare i en terminal; bruk tvang list, show eller stats i skript";
+
+pub fn terminal_error(e: &str) -> String {
+    format!("feil i terminalen: {e}")
+}
+
+pub fn keymap_ok(file: &str, bindings: usize) -> String {
+    format!("{file}: gyldig ({bindings} handlinger bundet).")
+}
+
+pub fn keymap_refused(e: &super::keymap::KeymapError) -> String {
+    format!("{e}\ntvang starter ikke med et ugyldig tasteoppsett; rett filen og prøv igjen (tvang keymap check FIL).")
+}
+
+impl fmt::Display for super::keymap::KeymapError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use super::keymap::KeymapError as E;
+        match self {
+            E::Io { file, message } => write!(f, "{file}: kunne ikke leses: {message}"),
+            E::Syntax { file, message } => {
+                write!(f, "{file}: er ikke gyldig TOML: {}", message.replace('\n', "\n  "))
+            }
+            E::UnknownMode { file, line, mode } => write!(
+                f,
+                "{file}:{line}: ukjent skjerm [{mode}] (kjente: global, queue, detail, stats)"
+            ),
+            E::UnknownAction {
+                file,
+                line,
+                mode,
+                action,
+            } => write!(
+                f,
+                "{file}:{line}: ukjent handling «{action}» i [{mode}] (se tvang keymap list)"
+            ),
+            E::BadKey {
+                file,
+                line,
+                key,
+                reason,
+            } => write!(f, "{file}:{line}: tasten «{key}» kan ikke leses: {reason}"),
+            E::BadBinding { file, line, action } => write!(
+                f,
+                "{file}:{line}: {action} må være en liste med taster, som [\"j\", \"down\"], eller {{ keys = [...], desc = \"...\" }}"
+            ),
+            E::Duplicate {
+                origin,
+                mode,
+                key,
+                first,
+                first_origin,
+                second,
+            } => write!(
+                f,
+                "{origin}: tasten «{key}» i [{mode}] er bundet både til {} ({first_origin}) og til {}; fjern den fra en av dem (en tom liste [] fjerner alle)",
+                first.name(),
+                second.name()
+            ),
+            E::Prefix {
+                origin,
+                mode,
+                key,
+                sequence,
+                other,
+            } => write!(
+                f,
+                "{origin}: «{sequence}» i [{mode}] kan aldri nås, fordi «{key}» alene er bundet til {}",
+                other.name()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for super::keymap::KeymapError {}
