@@ -246,7 +246,7 @@ fn bench(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("session report: build + markdown", |b| {
         b.iter(|| {
-            let r = tvang::session::report::build(
+            let r = tvang::session_report::build(
                 &store,
                 &app.queue,
                 &session,
@@ -254,7 +254,7 @@ fn bench(c: &mut Criterion) {
                 chrono::Utc::now(),
             )
             .unwrap();
-            tvang::session::report::render(&r, tvang::session::report::ReportFormat::Markdown)
+            tvang::text::session::render_report(&r, tvang::session_report::ReportFormat::Markdown)
         })
     });
     app.command("session leave");

@@ -1,6 +1,9 @@
 //! Command-line interface: argument parsing and output. All logic lives in the library.
 
+mod output;
 mod session;
+
+use output::{emit, Failure};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
@@ -12,7 +15,7 @@ use tvang::flags::Flag;
 use tvang::generate::{self, GenerateOptions, OutputFormat};
 use tvang::import::{import_paths, ImportError, ImportOptions};
 use tvang::query::{select, FilterError, ProtocolFilter};
-use tvang::store::{Store, StoreError};
+use tvang::store::Store;
 use tvang::text;
 
 /// tvang — tvangsprotokoller og klager fra barnevernsinstitusjoner, for statsforvalterens
@@ -356,42 +359,6 @@ fn parse_years(s: &str) -> Result<(i32, i32), String> {
     }
 }
 
-/// A failure to report: one line, maybe a hint, and the exit code.
-pub(crate) struct Failure {
-    message: String,
-    hint: Option<String>,
-    code: u8,
-}
-
-impl Failure {
-    pub(crate) fn new(message: impl Into<String>, code: u8) -> Failure {
-        Failure {
-            message: message.into(),
-            hint: None,
-            code,
-        }
-    }
-
-    fn hint(mut self, hint: impl Into<String>) -> Failure {
-        self.hint = Some(hint.into());
-        self
-    }
-}
-
-impl From<StoreError> for Failure {
-    fn from(e: StoreError) -> Self {
-        let hint = match &e {
-            StoreError::Locked { .. } => Some(text::HINT_LOCKED.to_string()),
-            _ => None,
-        };
-        Failure {
-            message: e.to_string(),
-            hint,
-            code: 2,
-        }
-    }
-}
-
 pub fn run() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -598,11 +565,6 @@ fn cmd_keymap(command: KeymapCommand) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Writes to standard output; a closed pipe (`tvang list | head`) is not an error.
-pub(crate) fn emit(s: &str) {
-    let _ = std::io::stdout().lock().write_all(s.as_bytes());
-}
-
 fn progress_wanted() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("CI").is_none()
 }
@@ -724,14 +686,14 @@ fn cmd_export(store: &Store, args: ExportArgs, author: &str) -> Result<ExitCode,
         .get_name()
         .to_string();
     let logged = match &result {
-        Ok(counts) => Some(text::export_logged(
+        Ok(counts) => Some(tvang::audit_text::export_logged(
             Some((counts.protocols, counts.complaints)),
             &format_name,
-            &privacy,
+            privacy.logged(),
         )),
-        Err(ExportError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
-            Some(text::export_logged(None, &format_name, &privacy))
-        }
+        Err(ExportError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Some(
+            tvang::audit_text::export_logged(None, &format_name, privacy.logged()),
+        ),
         Err(_) => None,
     };
     if let Some(what) = logged {
@@ -825,7 +787,7 @@ fn cmd_backup(store: &Store, file: &std::path::Path, author: &str) -> Result<Exi
         tvang::audit::Action::Backup,
     )
     .field(file.display().to_string())
-    .change("", text::backup_logged(summary.entries))])?;
+    .change("", tvang::audit_text::backup_logged(summary.entries))])?;
     emit(&text::backup_written(file, &summary));
     Ok(ExitCode::SUCCESS)
 }
@@ -933,11 +895,11 @@ fn cmd_show(
 ) -> Result<ExitCode, Failure> {
     let now = tvang::time::now_utc();
     let protocol = |id: u64| match args.reveal {
-        true => store.reveal_protocol(id, author, now, text::REVEALED_VIA_SHOW),
+        true => store.reveal_protocol(id, author, now, tvang::audit_text::REVEALED_VIA_SHOW),
         false => store.protocol(id),
     };
     let complaint = |id: u64| match args.reveal {
-        true => store.reveal_complaint(id, author, now, text::REVEALED_VIA_SHOW),
+        true => store.reveal_complaint(id, author, now, tvang::audit_text::REVEALED_VIA_SHOW),
         false => store.complaint(id),
     };
     let (protocols, complaints) = resolve_reference(store, &args.reference)?;

@@ -1,14 +1,14 @@
 //! `tvang session …`: review sessions from the shell. The logic is in `tvang::session`.
 
-use super::{emit, Failure};
+use super::output::{emit, Failure};
 use clap::{Args, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use tvang::catalogue::Catalogue;
 use tvang::queue::{Queue, QueueFilter, Sort};
 use tvang::review::RecordKind;
-use tvang::session::report::{self, ReportFormat};
 use tvang::session::{check_name, Session, SessionState};
+use tvang::session_report::{self as report, ReportFormat};
 use tvang::store::Store;
 use tvang::text::session as t;
 use tvang::triage::TriageRules;
@@ -112,7 +112,7 @@ impl NewArgs {
             if let Some(v) = value {
                 filter
                     .set(key, v)
-                    .map_err(|e| Failure::new(tvang::text::labels::filter_error(&e), 2))?;
+                    .map_err(|e| Failure::new(tvang::labels::filter_error(&e), 2))?;
             }
         }
         Ok(filter)
@@ -237,7 +237,7 @@ pub fn cmd_session(
             };
             let queue = queue()?;
             let built = report::build(store, &queue, &session, author, now)?;
-            let content = report::render(&built, format);
+            let content = tvang::text::session::render_report(&built, format);
             let target = match &args.out {
                 Some(path) => {
                     tvang::export::write_file_atomically(path, |out| {

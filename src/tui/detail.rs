@@ -4,7 +4,7 @@
 
 use super::action::{Action, Mode};
 use super::state::{App, Detail};
-use super::view::Theme;
+use super::theme::Theme;
 use crate::review::{RecordKind, Review};
 use crate::text::{self};
 use crate::time::format_oslo;
@@ -252,7 +252,7 @@ fn reading(lines: &mut Vec<Line<'static>>, app: &App, d: &Detail, theme: Theme) 
             ),
             Span::raw(format!(
                 "{:<value_width$} ",
-                crate::tui::view::fit(first_line, value_width)
+                crate::tui::theme::fit(first_line, value_width)
             )),
             // Narrow screens: the label only, so each field stays on one line.
             Span::styled(

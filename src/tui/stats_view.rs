@@ -2,7 +2,7 @@
 //! Reads [`StatsView`]; computes nothing but the funnel limits it draws.
 
 use super::state::{App, StatsTab, StatsView};
-use super::view::{fit, Theme};
+use super::theme::{fit, Theme};
 use crate::stats::{complaint_rate_limits, Funnel, Row as StatsRow};
 use crate::tui::text as t;
 use ratatui::layout::{Constraint, Layout, Rect};

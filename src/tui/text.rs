@@ -2,7 +2,7 @@
 //! domain's own names — statuses, checks, flags — come from the core's labels, re-exported here
 //! so a screen asks one module for its words.
 
-pub use crate::text::labels::*;
+pub use crate::labels::*;
 
 use crate::import::{ImportReport, Progress};
 use crate::model::Outcome;
@@ -634,8 +634,8 @@ pub const FUNNEL_Y: &str = "per 100";
 pub const FUNNEL_NONE_OUTSIDE: &str = "Ingen institusjoner ligger utenfor kontrollgrensene.";
 pub const FUNNEL_OUTSIDE_HEADING: &str = "Utenfor kontrollgrensene for klagerate:";
 
-pub fn stats_tab_label(tab: crate::tui::state::StatsTab) -> &'static str {
-    use crate::tui::state::StatsTab as T;
+pub fn stats_tab_label(tab: crate::tui::screen::StatsTab) -> &'static str {
+    use crate::tui::screen::StatsTab as T;
     match tab {
         T::Time => "Over tid",
         T::Provision => "Hjemmel",

@@ -270,7 +270,10 @@ pub fn restore(
         crate::audit::Action::Restore,
     )
     .field(source)
-    .change("", crate::text::restore_logged(count, &header.created_at));
+    .change(
+        "",
+        crate::audit_text::restore_logged(count, &header.created_at),
+    );
     store.finish_restore(event)?;
     Ok(Summary {
         entries: count,

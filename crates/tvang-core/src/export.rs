@@ -139,6 +139,20 @@ pub enum ExportPrivacy {
 }
 
 impl ExportPrivacy {
+    /// How the audit log names this choice.
+    pub fn logged(&self) -> crate::audit_text::ExportedPrivacy {
+        use crate::audit_text::ExportedPrivacy as Logged;
+        match self {
+            ExportPrivacy::Masked => Logged::Masked,
+            ExportPrivacy::Revealed => Logged::Revealed,
+            ExportPrivacy::Pseudonymised { with_text, .. } => Logged::Pseudonymised {
+                with_text: *with_text,
+            },
+        }
+    }
+}
+
+impl ExportPrivacy {
     fn protocol(&self, mut p: Protocol) -> Protocol {
         match self {
             ExportPrivacy::Masked => {

@@ -1029,7 +1029,7 @@ fn write_complaints_csv<'a>(
             opt(&c.institution_id),
             c.received_at.as_ref().map(local_when).unwrap_or_default(),
             c.complainant
-                .map(|k| crate::text::complainant_label(k).to_string())
+                .map(|k| crate::labels::complainant_label(k).to_string())
                 .unwrap_or_default(),
             opt(&c.text),
             match c.outcome {

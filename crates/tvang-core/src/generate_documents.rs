@@ -506,7 +506,7 @@ pub fn complaint_docx(c: &Complaint) -> Vec<u8> {
     if let Some(k) = c.complainant {
         body.push_str(&plain(&format!(
             "Klager: {}",
-            crate::text::complainant_label(k)
+            crate::labels::complainant_label(k)
         )));
     }
     if let Some(r) = &c.received_at {

@@ -157,7 +157,7 @@ pub fn complaint_pdf(c: &Complaint) -> Vec<u8> {
     if let Some(k) = c.complainant {
         b.push(Block::Text(format!(
             "Klager: {}",
-            crate::text::complainant_label(k)
+            crate::labels::complainant_label(k)
         )));
     }
     if let Some(r) = &c.received_at {

@@ -7,6 +7,7 @@
 //! this crate's manifest has no terminal crate (see docs/architecture.md).
 
 pub mod audit;
+pub mod audit_text;
 pub mod backup;
 pub mod catalogue;
 pub mod export;
@@ -17,6 +18,7 @@ pub mod generate;
 pub mod generate_documents;
 pub mod generate_pdf;
 pub mod import;
+pub mod labels;
 pub mod model;
 pub mod privacy;
 pub mod query;
@@ -24,7 +26,9 @@ pub mod queue;
 pub mod quiet_panics;
 pub mod review;
 pub mod search;
+pub mod selection;
 pub mod session;
+pub mod session_report;
 pub mod stats;
 pub mod store;
 pub mod text;

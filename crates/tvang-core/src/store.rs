@@ -621,7 +621,7 @@ impl Store {
             .map(|(file, new, updated)| {
                 Event::new(now, author, crate::audit::Action::Import)
                     .field(file)
-                    .change("", crate::text::import_logged(new, updated))
+                    .change("", crate::audit_text::import_logged(new, updated))
             });
         let events: Vec<Event> = summaries.chain(events).collect();
         let mut batch = sled::Batch::default();

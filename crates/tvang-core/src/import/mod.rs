@@ -11,13 +11,13 @@ pub mod json;
 pub mod jsonl;
 pub mod record;
 pub mod spreadsheet;
+pub mod text;
 
 use crate::catalogue::Catalogue;
 use crate::flags::{quality_flags, Flag};
 use crate::model::ChildIdentity;
 use crate::model::{Complaint, RecordKey};
 use crate::store::{Incoming, Store, StoreError, WriteOutcome};
-use crate::text;
 use record::{FieldProblem, Record};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};

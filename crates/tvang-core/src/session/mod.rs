@@ -6,12 +6,10 @@
 //! keeps only its own state: where the inspector was (filters, sort, cursor, scroll), the active
 //! time spent, and whether it is closed.
 
-use crate::queue::{QueueFilter, Sort};
 use crate::review::{RecordKind, RecordRef, Status};
+use crate::selection::{QueueFilter, Sort};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
-
-pub mod report;
 
 /// A pause longer than this is not counted as time spent on the session.
 pub const IDLE_GAP: Duration = Duration::minutes(5);

@@ -3,126 +3,12 @@
 //! Field names, flags, JSON keys and command-line flags stay English (they are the file format);
 //! everything around them is Norwegian.
 
-use crate::flags::Flag;
-use crate::import::record::Problem;
-use crate::import::{FileError, ImportError, ImportReport};
-use crate::model::{Complainant, Injury, Outcome, Police};
+pub use crate::import::document::text as document;
+pub use crate::import::text::{file_error, problem, syntax_error};
+use crate::import::{ImportError, ImportReport};
+pub use crate::labels::*;
 use crate::store::StoreError;
-use crate::time::TimeError;
 use std::fmt;
-
-pub fn problem(p: &Problem) -> String {
-    // A value echoed back is masked: error reports end up in terminals and files.
-    let masked = |v: &str| crate::privacy::mask(v).into_owned();
-    match p {
-        Problem::NotAnObject { found } => {
-            format!("posten er ikke et JSON-objekt (fant {})", json_type(found))
-        }
-        Problem::Missing => "mangler (påkrevd)".into(),
-        Problem::WrongType { expected, found } => format!(
-            "feil type: forventet {}, fant {}",
-            json_type(expected),
-            json_type(found)
-        ),
-        Problem::BadTime { value, error } => match (masked(value), error) {
-            (value, TimeError::Unparseable) => format!(
-                "ugyldig tidspunkt «{value}» (bruk RFC 3339, ÅÅÅÅ-MM-DD TT:MM eller DD.MM.ÅÅÅÅ TT:MM)"
-            ),
-            (value, TimeError::DateWithoutTime) => {
-                format!("«{value}» mangler klokkeslett (bruk ÅÅÅÅ-MM-DD TT:MM)")
-            }
-            (value, TimeError::InDstGap) => format!(
-                "«{value}» finnes ikke i norsk tid (klokken ble stilt fram én time den natten)"
-            ),
-        },
-        Problem::EndBeforeStart => "slutt er før start".into(),
-        Problem::DecidedBeforeReceived => "avgjort før klagen ble mottatt".into(),
-        Problem::InvalidValue { value, allowed } => {
-            format!("ugyldig verdi «{}» (tillatt: {allowed})", masked(value))
-        }
-        Problem::ControlCharacter => "inneholder kontrolltegn".into(),
-        Problem::Duplicate { other } => format!("oppgitt to ganger (også som «{other}»)"),
-        Problem::BothMeasureForms => {
-            "både «measures» og tiltaksfelt på toppnivå; bruk én av formene".into()
-        }
-        Problem::ListLength { expected, found } => format!(
-            "har {found} {} adskilt med «;», men hjemmel har {expected}; oppgi én per tiltak",
-            if *found == 1 { "verdi" } else { "verdier" }
-        ),
-        Problem::Mismatch { expected } => {
-            format!(
-                "stemmer ikke med protokollen klagen ligger i («{}»)",
-                masked(expected)
-            )
-        }
-        Problem::IdentityNumber => "inneholder et fødselsnummer eller D-nummer; en identifikator kan ikke maskeres, så posten er avvist (bruk en annen referanse)".into(),
-    }
-}
-
-fn json_type(t: &str) -> &str {
-    match t {
-        "null" => "null",
-        "boolean" => "sann/usann",
-        "number" => "tall",
-        "integer" => "heltall",
-        "string" => "tekst",
-        "array" => "liste",
-        "object" => "objekt",
-        other => other,
-    }
-}
-
-pub fn syntax_error(message: &str, csv: bool) -> String {
-    if csv {
-        format!("ugyldig CSV-rad: {message}")
-    } else {
-        // Within one JSON Lines line, serde's "line 1" only confuses; keep the column.
-        match split_serde_position(message) {
-            (text, Some((_, column))) => format!("ugyldig JSON (kolonne {column}): {text}"),
-            (text, None) => format!("ugyldig JSON: {text}"),
-        }
-    }
-}
-
-/// serde_json ends its messages with " at line L column C"; tvang reports positions itself.
-fn split_serde_position(message: &str) -> (&str, Option<(usize, usize)>) {
-    if let Some(i) = message.rfind(" at line ") {
-        let rest = &message[i + " at line ".len()..];
-        if let Some((line, column)) = rest.split_once(" column ") {
-            if let (Ok(l), Ok(c)) = (line.parse(), column.parse()) {
-                return (&message[..i], Some((l, c)));
-            }
-        }
-    }
-    (message, None)
-}
-
-pub fn file_error(e: &FileError) -> String {
-    match e {
-        FileError::Io(msg) => format!("kunne ikke leses: {msg}"),
-        FileError::NotUtf8 { line } => {
-            format!("er ikke gyldig UTF-8 (linje {line}), og ser heller ikke ut som Windows-1252; lagre filen som UTF-8")
-        }
-        FileError::BadEncoding { encoding } => {
-            format!("har ugyldig {encoding}-tekst; lagre filen som UTF-8")
-        }
-        FileError::Json {
-            line,
-            column,
-            message,
-        } => format!(
-            "er ikke gyldig JSON (linje {line}, kolonne {column}): {}",
-            split_serde_position(message).0
-        ),
-        FileError::Csv(msg) => format!("er ikke gyldig CSV: {msg}"),
-        FileError::DuplicateColumn(c) => format!("kolonnen «{c}» finnes to ganger"),
-        FileError::UnsupportedType => {
-            "ukjent filtype (bruk .docx, .pdf, .xlsx, .ods, .json, .jsonl, .ndjson eller .csv)"
-                .into()
-        }
-        FileError::Document(e) => document::error(e),
-    }
-}
 
 impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -180,33 +66,6 @@ pub fn store_was_open(too_open: &[(std::path::PathBuf, u32)]) -> Option<String> 
 }
 
 pub const STANDARD_OUTPUT: &str = "standard ut";
-/// Where a reveal happened, for the audit log.
-pub const REVEALED_VIA_SHOW: &str = "tvang show --reveal";
-pub const REVEALED_VIA_DETAIL: &str = "detaljvisningen";
-
-/// What the audit log says an export wrote: how many (None: cut off by the reader), the format
-/// and how private.
-pub fn export_logged(
-    counts: Option<(usize, usize)>,
-    format: &str,
-    privacy: &crate::export::ExportPrivacy,
-) -> String {
-    use crate::export::ExportPrivacy;
-    let how = match privacy {
-        ExportPrivacy::Masked => "fødselsnummer maskert",
-        ExportPrivacy::Revealed => "fødselsnummer avslørt",
-        ExportPrivacy::Pseudonymised {
-            with_text: false, ..
-        } => "pseudonymisert, uten fritekst",
-        ExportPrivacy::Pseudonymised {
-            with_text: true, ..
-        } => "pseudonymisert, med fritekst",
-    };
-    match counts {
-        Some((p, c)) => format!("{p} protokoller og {c} klager, {format}, {how}"),
-        None => format!("avbrutt av mottakeren, {format}, {how}"),
-    }
-}
 
 pub fn audit_intact(entries: u64, head: &str) -> String {
     format!(
@@ -289,17 +148,6 @@ pub fn audit_json(
     serde_json::to_string_pretty(&items).expect("serialisable") + "\n"
 }
 
-pub fn restore_logged(entries: u64, created_at: &chrono::DateTime<chrono::Utc>) -> String {
-    format!(
-        "{entries} oppføringer fra sikkerhetskopi tatt {}",
-        crate::time::oslo_minute(created_at)
-    )
-}
-
-pub fn backup_logged(entries: u64) -> String {
-    format!("{entries} oppføringer")
-}
-
 pub fn backup_written(path: &std::path::Path, s: &crate::backup::Summary) -> String {
     format!(
         "Sikkerhetskopi skrevet til {}: {} protokoller, {} klager ({} oppføringer med sjekksum).\n",
@@ -334,14 +182,6 @@ pub fn backup_error(path: &std::path::Path, e: &crate::backup::BackupError) -> S
             "{}: sikkerhetskopien har skjemaversjon {found}, denne tvang kan bare lese opptil {supported}; oppgrader tvang",
             path.display()
         ),
-    }
-}
-
-/// What the audit log says an import batch stored from a file.
-pub fn import_logged(new: usize, updated: usize) -> String {
-    match updated {
-        0 => format!("{new} nye poster"),
-        _ => format!("{new} nye, {updated} erstattet"),
     }
 }
 
@@ -396,108 +236,6 @@ fn audit_field(field: &str) -> std::borrow::Cow<'_, str> {
     match field.strip_prefix("corrections.") {
         Some(f) => format!("rettet {}", document::field_name(f)).into(),
         None => field.into(),
-    }
-}
-
-pub fn flag_label(flag: Flag) -> &'static str {
-    match flag {
-        Flag::UnknownProvision => "ukjent hjemmel",
-        Flag::LegacyProvision => "gammel hjemmel (før 2023)",
-        Flag::MissingKind => "tiltakstype mangler",
-        Flag::UnknownKind => "ukjent tiltakstype",
-        Flag::MissingEndTime => "sluttidspunkt mangler",
-        Flag::MissingChildStatement => "barnets syn mangler",
-        Flag::MissingJustification => "begrunnelse mangler",
-        Flag::MissingChildRef => "barnereferanse mangler",
-        Flag::MissingReceivedAt => "dato forelagt statsforvalteren mangler",
-        Flag::ReceivedBeforeIncident => "mottatt før hendelsen (datofeil)",
-        Flag::MissingRegion => "statsforvalter mangler",
-        Flag::UnknownRegion => "ukjent statsforvalter",
-        Flag::NotInformedOfComplaintRight => "ikke informert om klageadgang",
-        Flag::IdentityNumber => "fødselsnummer i teksten",
-        Flag::ToCheck => "til kontroll (lest fra dokument)",
-        Flag::HelpTextLeft => "veiledningstekst står igjen",
-    }
-}
-
-/// Why a flag matters, for the detail view.
-pub fn flag_explanation(flag: Flag) -> &'static str {
-    match flag {
-        Flag::UnknownProvision => {
-            "Minst ett tiltak viser til en hjemmel tvang ikke kjenner igjen; kontroller hjemmelen."
-        }
-        Flag::LegacyProvision => {
-            "Tiltaket viser til regelverk fra før 1. januar 2023 (rettighetsforskriften / bvl 1992)."
-        }
-        Flag::MissingKind => "Protokollen sier ikke hvilket tiltak som ble brukt.",
-        Flag::UnknownKind => "Tiltakstypen finnes ikke i katalogen; den er lagret slik institusjonen skrev den.",
-        Flag::MissingEndTime => {
-            "Uten sluttidspunkt kan ikke varigheten vurderes (tvangen skal opphøre straks)."
-        }
-        Flag::MissingChildStatement => "Barnets syn er ikke dokumentert (medvirkning).",
-        Flag::MissingJustification => {
-            "Begrunnelsen mangler: hvorfor tvangen var strengt nødvendig og hva som ble forsøkt først."
-        }
-        Flag::MissingChildRef => "Protokollen kan ikke knyttes til et barn; gjentatt tvang kan ikke oppdages.",
-        Flag::MissingReceivedAt => "Det er ikke oppgitt når protokollen ble forelagt statsforvalteren.",
-        Flag::ReceivedBeforeIncident => "Mottaksdatoen er før hendelsen; en av datoene er feil.",
-        Flag::MissingRegion => "Protokollen oppgir ikke hvilken statsforvalter den hører til.",
-        Flag::UnknownRegion => "Statsforvalteren kjennes ikke igjen; teksten er lagret slik den sto.",
-        Flag::NotInformedOfComplaintRight => {
-            "Barnet ble ikke informert om retten til å klage (bvl § 10-14)."
-        }
-        Flag::IdentityNumber => {
-            "Institusjonen har skrevet et fødselsnummer eller D-nummer i protokollen. Det vises maskert; avslør bare ved behov (loggføres)."
-        }
-        Flag::ToCheck => {
-            "Protokollen er lest fra et dokument, og noen felt manglet eller kunne ikke leses sikkert; kontroller dem mot originalen."
-        }
-        Flag::HelpTextLeft => {
-            "Malens veiledningstekst (blå tekst eller [instruksjon]) står igjen i dokumentet; den er ikke lest som verdi."
-        }
-    }
-}
-
-pub fn police_label(p: Police) -> &'static str {
-    match p {
-        Police::None => "ikke involvert",
-        Police::WithStaff => "sammen med ansatte",
-        Police::Alone => "politiet alene",
-    }
-}
-
-pub fn injury_label(i: Injury) -> &'static str {
-    match i {
-        Injury::None => "ingen",
-        Injury::Child => "barnet",
-        Injury::Staff => "ansatte",
-        Injury::Both => "barnet og ansatte",
-    }
-}
-
-pub fn complainant_label(c: Complainant) -> &'static str {
-    match c {
-        Complainant::Barnet => "barnet",
-        Complainant::Foresatte => "foresatte",
-        Complainant::Annen => "annen",
-    }
-}
-
-pub fn outcome_label(o: Option<Outcome>) -> &'static str {
-    match o {
-        Some(Outcome::Medhold) => "medhold",
-        Some(Outcome::DelvisMedhold) => "delvis medhold",
-        Some(Outcome::IkkeMedhold) => "ikke medhold (stadfestet)",
-        Some(Outcome::Avvist) => "avvist",
-        None => "ikke avgjort",
-    }
-}
-
-pub fn yes_no(b: bool) -> &'static str {
-    if b {
-        "ja"
-    } else {
-        "nei"
     }
 }
 
@@ -1497,8 +1235,6 @@ pub fn config_error(e: &str) -> String {
     format!("innstillingsfilen kan ikke leses: {e}")
 }
 
-pub mod document;
-pub mod labels;
 mod search;
 pub mod session;
 
@@ -1542,20 +1278,8 @@ mod tests {
     }
 
     #[test]
-    fn serde_positions_are_split_off() {
-        assert_eq!(
-            split_serde_position("expected `,` or `}` at line 3 column 24"),
-            ("expected `,` or `}`", Some((3, 24)))
-        );
-        assert_eq!(split_serde_position("oops"), ("oops", None));
-        assert_eq!(
-            syntax_error("EOF while parsing a value at line 1 column 36", false),
-            "ugyldig JSON (kolonne 36): EOF while parsing a value"
-        );
-    }
-
-    #[test]
     fn every_flag_has_label_and_explanation() {
+        use crate::flags::Flag;
         for f in Flag::ALL {
             assert!(!flag_label(f).is_empty());
             assert!(flag_explanation(f).ends_with('.'));

@@ -2,14 +2,11 @@
 //! a Markdown working note.
 
 use super::{decimal, outcome_label, percent};
+use crate::labels::{check_label, status_label, triage_label, TOTAL};
 use crate::review::RecordKind;
-use crate::session::report::{GroupSummary, SessionReport};
 use crate::session::{NameError, Progress, SessionState};
-use crate::text::labels::{check_label, status_label, triage_label};
+use crate::session_report::{GroupSummary, ReportFormat, SessionReport};
 use crate::time::oslo_minute;
-
-pub const TOTAL: &str = "Totalt";
-pub const NO_PROVISION: &str = "(ingen hjemmel)";
 
 /// "18 / 48 gjennomgått · 3 til oppfølging"
 pub fn progress(p: Progress) -> String {
@@ -152,10 +149,6 @@ pub const NOTHING_OFFERED: &str = "Ingen nye poster passer til øktens utvalg";
 
 pub fn report_written(path: &str, items: usize) -> String {
     format!("Rapport skrevet til {path} ({items} poster, loggført)")
-}
-
-pub fn report_logged(session: &str, format: &str) -> String {
-    format!("øktrapport «{session}» ({format})")
 }
 
 /// A session as the picker and `tvang session list` show it.
@@ -389,7 +382,7 @@ pub fn report_markdown(r: &SessionReport) -> String {
                     format!(
                         "{}: {}",
                         check_label(*c),
-                        crate::text::labels::assessment_label(Some(*a))
+                        crate::labels::assessment_label(Some(*a))
                     )
                 })
                 .collect();
@@ -441,7 +434,7 @@ pub fn show(
     offered_later: usize,
 ) -> String {
     let s = &session.state;
-    let p = crate::session::report::progress(queue, &session.items);
+    let p = crate::session_report::progress(queue, &session.items);
     let mut out = format!(
         "Økt «{}» ({}) · {}\n",
         s.name,
@@ -513,4 +506,17 @@ pub fn default_report_file(name: &str) -> String {
         })
         .collect();
     format!("{}.md", safe.trim_matches('-'))
+}
+
+/// The report in a format: Markdown in these words, or the JSON and CSV of its data.
+pub fn render_report(report: &SessionReport, format: ReportFormat) -> String {
+    match format {
+        ReportFormat::Markdown => report_markdown(report),
+        ReportFormat::Json => {
+            let mut s = serde_json::to_string_pretty(report).expect("reports serialise to JSON");
+            s.push('\n');
+            s
+        }
+        ReportFormat::Csv => crate::session_report::to_csv(report),
+    }
 }

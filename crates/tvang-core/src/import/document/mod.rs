@@ -14,6 +14,7 @@ pub mod docx;
 pub mod fields;
 pub mod labels;
 pub mod pdf;
+pub mod text;
 
 use std::time::Duration;
 

@@ -3,10 +3,10 @@
 //! position (filters, sort, cursor, scroll, open detail) and the active time are written to the
 //! store as the inspector works, so that reopening tvang resumes where they left off.
 
-use super::state::{App, MessageKind, Overlay, Pick, Picker, PickerItem};
+use super::{App, MessageKind, Overlay, Pick, Picker, PickerItem};
 use crate::review::RecordRef;
-use crate::session::report::{self, ReportFormat};
 use crate::session::{check_name, is_handled, next_unhandled, Progress, Session, SessionState};
+use crate::session_report::{self as report, ReportFormat};
 use crate::text::session as t;
 use rustc_hash::FxHashSet;
 use std::time::{Duration, Instant};
@@ -401,7 +401,7 @@ impl App {
         let written = report::build(&self.store, &self.queue, s, &self.author, now)
             .map_err(|e| e.to_string())
             .and_then(|built| {
-                let content = report::render(&built, format);
+                let content = crate::text::session::render_report(&built, format);
                 crate::export::write_file_atomically(&path, |out| {
                     std::io::Write::write_all(out, content.as_bytes())
                 })

@@ -7,13 +7,13 @@
 //! benchmarks) the first search builds it. Notes written in tvang are put into it as they are
 //! saved.
 
-use super::editor::{Edit, Editor};
-use super::keymap::Key;
-use super::state::{App, MessageKind, Overlay};
+use super::{App, MessageKind, Overlay};
 use crate::catalogue::Catalogue;
 use crate::review::{RecordRef, Review};
 use crate::search::{annotation_texts, load_index, FieldMatch, Query, SearchIndex};
 use crate::store::{Store, StoreError};
+use crate::tui::editor::{Edit, Editor};
+use crate::tui::keymap::Key;
 use crate::tui::text as t;
 use std::sync::Arc;
 use std::thread::JoinHandle;

@@ -1,6 +1,11 @@
 //! The TUI's state and its reducer: keys map through the keymap to actions, actions change the
 //! state (and, for edits, the store, flushed before the screen says "lagret").
 
+pub mod search;
+pub mod session;
+
+pub use super::screen::StatsTab;
+
 use super::action::{Action, Mode};
 use super::editor::{Edit, Editor};
 use super::keymap::{Key, KeyCode, Keymap, Lookup};
@@ -48,26 +53,6 @@ pub struct Detail {
     pub documents: Vec<crate::model::SourceDocument>,
     /// The first document's text is shown above the record.
     pub show_original: bool,
-}
-
-/// The statistics screen's tabs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StatsTab {
-    /// Per year or month: charts of protocols, complaints, the ratio and the upheld share.
-    Time,
-    Provision,
-    Region,
-    /// The funnel plot of institutions.
-    Institution,
-}
-
-impl StatsTab {
-    pub const ALL: [StatsTab; 4] = [
-        StatsTab::Time,
-        StatsTab::Provision,
-        StatsTab::Region,
-        StatsTab::Institution,
-    ];
 }
 
 /// The statistics screen: figures for what the queue's filter selects, recomputed whenever the
@@ -241,8 +226,8 @@ pub struct App {
     /// The statistics screen, when open.
     pub stats: Option<StatsView>,
     /// The search over the queue, while one is shown.
-    pub search: Option<super::search::SearchView>,
-    pub search_index: super::search::SearchIndexSlot,
+    pub search: Option<search::SearchView>,
+    pub search_index: search::SearchIndexSlot,
     pub overlay: Option<Overlay>,
     pub pending: Vec<Key>,
     pub message: Option<(MessageKind, String)>,
@@ -254,8 +239,8 @@ pub struct App {
     pub clock: Option<DateTime<Utc>>,
     /// The office's own document labels (the config file's `labels`), for `:import`.
     pub labels: Option<Arc<crate::import::document::labels::Labels>>,
-    /// The review session worked in, if any ([`super::session`]).
-    pub session: Option<super::session::ActiveSession>,
+    /// The review session worked in, if any ([`session`]).
+    pub session: Option<session::ActiveSession>,
 }
 
 impl App {
@@ -1227,7 +1212,7 @@ impl App {
         let mut d = d.clone();
         let shown = d.clone();
         let result = (|| -> Result<bool, StoreError> {
-            let via = crate::text::REVEALED_VIA_DETAIL;
+            let via = crate::audit_text::REVEALED_VIA_DETAIL;
             if let Some(sp) = &d.protocol {
                 d.protocol = store.reveal_protocol(sp.id, &author, now, via)?;
             }

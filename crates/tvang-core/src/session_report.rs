@@ -1,15 +1,15 @@
 //! The session report: what a session reviewed and found, as a tilsyn working note (Markdown,
-//! [`crate::text::session`]), JSON or CSV.
+//! [`crate::text::session::render_report`]), JSON or CSV.
 //!
 //! Built from the queue's rows (statuses, flags, outcomes as they are now) and the items'
 //! reviews. Every text an inspector or an institution wrote passes through
 //! [`crate::privacy::mask`]: a report is a file that leaves tvang.
 
-use super::{is_handled, needs_follow_up, Progress, Session};
 use crate::model::Outcome;
 use crate::privacy::mask;
 use crate::queue::{Queue, QueueRow};
 use crate::review::{Assessment, CheckItem, RecordKind, RecordRef, Review, Status};
+use crate::session::{is_handled, needs_follow_up, Progress, Session};
 use crate::stats::{complaints_per_100, OutcomeCounts};
 use crate::store::{Store, StoreError};
 use crate::triage::TriageFlag;
@@ -227,7 +227,7 @@ pub fn build(
             complaints_of.entry(p).or_default().push(r);
         }
     }
-    let mut total = Tally::new(crate::text::session::TOTAL.to_string());
+    let mut total = Tally::new(crate::labels::TOTAL.to_string());
     let mut institutions: BTreeMap<String, Tally> = BTreeMap::new();
     let mut provisions: BTreeMap<String, Tally> = BTreeMap::new();
     let mut flags: BTreeMap<TriageFlag, Vec<String>> = BTreeMap::new();
@@ -260,7 +260,7 @@ pub fn build(
         labels.sort_unstable();
         labels.dedup();
         if labels.is_empty() {
-            labels.push(crate::text::session::NO_PROVISION.to_string());
+            labels.push(crate::labels::NO_PROVISION.to_string());
         }
         for label in &labels {
             provisions
@@ -409,20 +409,8 @@ impl ReportFormat {
     }
 }
 
-pub fn render(report: &SessionReport, format: ReportFormat) -> String {
-    match format {
-        ReportFormat::Markdown => crate::text::session::report_markdown(report),
-        ReportFormat::Json => {
-            let mut s = serde_json::to_string_pretty(report).expect("reports serialise to JSON");
-            s.push('\n');
-            s
-        }
-        ReportFormat::Csv => to_csv(report),
-    }
-}
-
 /// One line per item.
-fn to_csv(report: &SessionReport) -> String {
+pub fn to_csv(report: &SessionReport) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     use crate::review::json_name as name;
     let _ = w.write_record([
@@ -525,7 +513,7 @@ pub fn log_written(
         .field(target)
         .change(
             "",
-            crate::text::session::report_logged(session, format.name()),
+            crate::audit_text::report_logged(session, format.name()),
         )])
         .map(|_| ())
 }

@@ -1,0 +1,138 @@
+//! The import's own words: why a record or a file was refused. They are written into the import
+//! report as it is made, so they live here, below [`crate::text`] (which re-exports them).
+
+pub use super::document::text as document;
+use super::record::Problem;
+use super::FileError;
+use crate::time::TimeError;
+
+pub fn problem(p: &Problem) -> String {
+    // A value echoed back is masked: error reports end up in terminals and files.
+    let masked = |v: &str| crate::privacy::mask(v).into_owned();
+    match p {
+        Problem::NotAnObject { found } => {
+            format!("posten er ikke et JSON-objekt (fant {})", json_type(found))
+        }
+        Problem::Missing => "mangler (påkrevd)".into(),
+        Problem::WrongType { expected, found } => format!(
+            "feil type: forventet {}, fant {}",
+            json_type(expected),
+            json_type(found)
+        ),
+        Problem::BadTime { value, error } => match (masked(value), error) {
+            (value, TimeError::Unparseable) => format!(
+                "ugyldig tidspunkt «{value}» (bruk RFC 3339, ÅÅÅÅ-MM-DD TT:MM eller DD.MM.ÅÅÅÅ TT:MM)"
+            ),
+            (value, TimeError::DateWithoutTime) => {
+                format!("«{value}» mangler klokkeslett (bruk ÅÅÅÅ-MM-DD TT:MM)")
+            }
+            (value, TimeError::InDstGap) => format!(
+                "«{value}» finnes ikke i norsk tid (klokken ble stilt fram én time den natten)"
+            ),
+        },
+        Problem::EndBeforeStart => "slutt er før start".into(),
+        Problem::DecidedBeforeReceived => "avgjort før klagen ble mottatt".into(),
+        Problem::InvalidValue { value, allowed } => {
+            format!("ugyldig verdi «{}» (tillatt: {allowed})", masked(value))
+        }
+        Problem::ControlCharacter => "inneholder kontrolltegn".into(),
+        Problem::Duplicate { other } => format!("oppgitt to ganger (også som «{other}»)"),
+        Problem::BothMeasureForms => {
+            "både «measures» og tiltaksfelt på toppnivå; bruk én av formene".into()
+        }
+        Problem::ListLength { expected, found } => format!(
+            "har {found} {} adskilt med «;», men hjemmel har {expected}; oppgi én per tiltak",
+            if *found == 1 { "verdi" } else { "verdier" }
+        ),
+        Problem::Mismatch { expected } => {
+            format!(
+                "stemmer ikke med protokollen klagen ligger i («{}»)",
+                masked(expected)
+            )
+        }
+        Problem::IdentityNumber => "inneholder et fødselsnummer eller D-nummer; en identifikator kan ikke maskeres, så posten er avvist (bruk en annen referanse)".into(),
+    }
+}
+
+fn json_type(t: &str) -> &str {
+    match t {
+        "null" => "null",
+        "boolean" => "sann/usann",
+        "number" => "tall",
+        "integer" => "heltall",
+        "string" => "tekst",
+        "array" => "liste",
+        "object" => "objekt",
+        other => other,
+    }
+}
+
+pub fn syntax_error(message: &str, csv: bool) -> String {
+    if csv {
+        format!("ugyldig CSV-rad: {message}")
+    } else {
+        // Within one JSON Lines line, serde's "line 1" only confuses; keep the column.
+        match split_serde_position(message) {
+            (text, Some((_, column))) => format!("ugyldig JSON (kolonne {column}): {text}"),
+            (text, None) => format!("ugyldig JSON: {text}"),
+        }
+    }
+}
+
+/// serde_json ends its messages with " at line L column C"; tvang reports positions itself.
+fn split_serde_position(message: &str) -> (&str, Option<(usize, usize)>) {
+    if let Some(i) = message.rfind(" at line ") {
+        let rest = &message[i + " at line ".len()..];
+        if let Some((line, column)) = rest.split_once(" column ") {
+            if let (Ok(l), Ok(c)) = (line.parse(), column.parse()) {
+                return (&message[..i], Some((l, c)));
+            }
+        }
+    }
+    (message, None)
+}
+
+pub fn file_error(e: &FileError) -> String {
+    match e {
+        FileError::Io(msg) => format!("kunne ikke leses: {msg}"),
+        FileError::NotUtf8 { line } => {
+            format!("er ikke gyldig UTF-8 (linje {line}), og ser heller ikke ut som Windows-1252; lagre filen som UTF-8")
+        }
+        FileError::BadEncoding { encoding } => {
+            format!("har ugyldig {encoding}-tekst; lagre filen som UTF-8")
+        }
+        FileError::Json {
+            line,
+            column,
+            message,
+        } => format!(
+            "er ikke gyldig JSON (linje {line}, kolonne {column}): {}",
+            split_serde_position(message).0
+        ),
+        FileError::Csv(msg) => format!("er ikke gyldig CSV: {msg}"),
+        FileError::DuplicateColumn(c) => format!("kolonnen «{c}» finnes to ganger"),
+        FileError::UnsupportedType => {
+            "ukjent filtype (bruk .docx, .pdf, .xlsx, .ods, .json, .jsonl, .ndjson eller .csv)"
+                .into()
+        }
+        FileError::Document(e) => document::error(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serde_positions_are_split_off() {
+        assert_eq!(
+            split_serde_position("expected `,` or `}` at line 3 column 24"),
+            ("expected `,` or `}`", Some((3, 24)))
+        );
+        assert_eq!(split_serde_position("oops"), ("oops", None));
+        assert_eq!(
+            syntax_error("EOF while parsing a value at line 1 column 36", false),
+            "ugyldig JSON (kolonne 36): EOF while parsing a value"
+        );
+    }
+}

@@ -1,0 +1,185 @@
+//! The names of the domain's values as inspectors read them: statuses, lawfulness checks, triage
+//! flags, filter errors. Shared by every surface (TUI, CLI, session reports).
+
+use crate::flags::Flag;
+use crate::model::{Complainant, Injury, Outcome, Police};
+use crate::review::{Assessment, CheckItem, Status};
+use crate::selection::{FilterParseError, FILTER_KEYS};
+use crate::triage::TriageFlag;
+
+pub fn status_label(s: Status) -> &'static str {
+    match s {
+        Status::Ny => "ny",
+        Status::Gjennomgatt => "gjennomgått",
+        Status::Oppfolging => "oppfølging",
+        Status::Mottatt => "mottatt",
+        Status::UnderBehandling => "under behandling",
+        Status::Avgjort => "avgjort",
+    }
+}
+
+pub fn check_label(c: CheckItem) -> &'static str {
+    match c {
+        CheckItem::AkuttFare => "Akutt fare",
+        CheckItem::FareGjenstand => "Fare for liv, helse, eiendom",
+        CheckItem::StrengtNodvendig => "Strengt nødvendig",
+        CheckItem::Forholdsmessig => "Forholdsmessig",
+        CheckItem::OpphortStraks => "Opphørt straks",
+        CheckItem::IsolasjonKrav => "Krav til isolasjon",
+        CheckItem::Formaal => "Formål: avverge skade",
+        CheckItem::ForebyggingEtterarbeid => "Forebygging og etterarbeid",
+        CheckItem::Saksbehandling => "Saksbehandling",
+    }
+}
+
+pub fn assessment_label(a: Option<Assessment>) -> &'static str {
+    match a {
+        Some(Assessment::Oppfylt) => "oppfylt",
+        Some(Assessment::IkkeOppfylt) => "IKKE OPPFYLT",
+        Some(Assessment::IkkeVurderbar) => "ikke vurderbar (mangler dokumentasjon)",
+        None => "—",
+    }
+}
+
+pub fn triage_label(f: TriageFlag) -> &'static str {
+    match f {
+        TriageFlag::Injury => "skade",
+        TriageFlag::Isolation => "isolasjon",
+        TriageFlag::Police => "politi",
+        TriageFlag::LongDuration => "lang varighet",
+        TriageFlag::SeveralMeasures => "flere tiltak samtidig",
+        TriageFlag::Repeated => "gjentatt tvang mot samme barn",
+        TriageFlag::Late => "sent forelagt",
+        TriageFlag::MissingChildStatement => "barnets syn mangler",
+        TriageFlag::NotInformedOfComplaintRight => "ikke informert om klageadgang",
+        TriageFlag::UnknownProvision => "ukjent hjemmel",
+        TriageFlag::SimilarNarrative => "nesten lik tekst som tidligere",
+        TriageFlag::ToCheck => "til kontroll mot dokumentet",
+    }
+}
+
+pub fn filter_error(e: &FilterParseError) -> String {
+    let keys = FILTER_KEYS.join(", ");
+    match e {
+        FilterParseError::NotAPair(t) => {
+            format!("«{t}» er ikke på formen nøkkel=verdi (nøkler: {keys}).")
+        }
+        FilterParseError::UnknownKey(k) => format!("Ukjent filter «{k}» (kjente: {keys})."),
+        FilterParseError::BadValue { key, value } => {
+            let hint = match key.as_str() {
+                "status" => " (ny, gjennomgatt, oppfolging, mottatt, under_behandling, avgjort)",
+                "from" | "to" => " (ÅÅÅÅ-MM-DD)",
+                "complaint" => " (yes/no)",
+                "flag" | "flags" => " (injury, isolation, police, long_duration, several_measures, repeated, late, missing_child_statement, not_informed_of_complaint_right, unknown_provision, similar_narrative)",
+                _ => "",
+            };
+            format!("Ugyldig verdi «{value}» for {key}{hint}.")
+        }
+    }
+}
+
+pub fn flag_label(flag: Flag) -> &'static str {
+    match flag {
+        Flag::UnknownProvision => "ukjent hjemmel",
+        Flag::LegacyProvision => "gammel hjemmel (før 2023)",
+        Flag::MissingKind => "tiltakstype mangler",
+        Flag::UnknownKind => "ukjent tiltakstype",
+        Flag::MissingEndTime => "sluttidspunkt mangler",
+        Flag::MissingChildStatement => "barnets syn mangler",
+        Flag::MissingJustification => "begrunnelse mangler",
+        Flag::MissingChildRef => "barnereferanse mangler",
+        Flag::MissingReceivedAt => "dato forelagt statsforvalteren mangler",
+        Flag::ReceivedBeforeIncident => "mottatt før hendelsen (datofeil)",
+        Flag::MissingRegion => "statsforvalter mangler",
+        Flag::UnknownRegion => "ukjent statsforvalter",
+        Flag::NotInformedOfComplaintRight => "ikke informert om klageadgang",
+        Flag::IdentityNumber => "fødselsnummer i teksten",
+        Flag::ToCheck => "til kontroll (lest fra dokument)",
+        Flag::HelpTextLeft => "veiledningstekst står igjen",
+    }
+}
+
+/// Why a flag matters, for the detail view.
+pub fn flag_explanation(flag: Flag) -> &'static str {
+    match flag {
+        Flag::UnknownProvision => {
+            "Minst ett tiltak viser til en hjemmel tvang ikke kjenner igjen; kontroller hjemmelen."
+        }
+        Flag::LegacyProvision => {
+            "Tiltaket viser til regelverk fra før 1. januar 2023 (rettighetsforskriften / bvl 1992)."
+        }
+        Flag::MissingKind => "Protokollen sier ikke hvilket tiltak som ble brukt.",
+        Flag::UnknownKind => "Tiltakstypen finnes ikke i katalogen; den er lagret slik institusjonen skrev den.",
+        Flag::MissingEndTime => {
+            "Uten sluttidspunkt kan ikke varigheten vurderes (tvangen skal opphøre straks)."
+        }
+        Flag::MissingChildStatement => "Barnets syn er ikke dokumentert (medvirkning).",
+        Flag::MissingJustification => {
+            "Begrunnelsen mangler: hvorfor tvangen var strengt nødvendig og hva som ble forsøkt først."
+        }
+        Flag::MissingChildRef => "Protokollen kan ikke knyttes til et barn; gjentatt tvang kan ikke oppdages.",
+        Flag::MissingReceivedAt => "Det er ikke oppgitt når protokollen ble forelagt statsforvalteren.",
+        Flag::ReceivedBeforeIncident => "Mottaksdatoen er før hendelsen; en av datoene er feil.",
+        Flag::MissingRegion => "Protokollen oppgir ikke hvilken statsforvalter den hører til.",
+        Flag::UnknownRegion => "Statsforvalteren kjennes ikke igjen; teksten er lagret slik den sto.",
+        Flag::NotInformedOfComplaintRight => {
+            "Barnet ble ikke informert om retten til å klage (bvl § 10-14)."
+        }
+        Flag::IdentityNumber => {
+            "Institusjonen har skrevet et fødselsnummer eller D-nummer i protokollen. Det vises maskert; avslør bare ved behov (loggføres)."
+        }
+        Flag::ToCheck => {
+            "Protokollen er lest fra et dokument, og noen felt manglet eller kunne ikke leses sikkert; kontroller dem mot originalen."
+        }
+        Flag::HelpTextLeft => {
+            "Malens veiledningstekst (blå tekst eller [instruksjon]) står igjen i dokumentet; den er ikke lest som verdi."
+        }
+    }
+}
+
+pub fn police_label(p: Police) -> &'static str {
+    match p {
+        Police::None => "ikke involvert",
+        Police::WithStaff => "sammen med ansatte",
+        Police::Alone => "politiet alene",
+    }
+}
+
+pub fn injury_label(i: Injury) -> &'static str {
+    match i {
+        Injury::None => "ingen",
+        Injury::Child => "barnet",
+        Injury::Staff => "ansatte",
+        Injury::Both => "barnet og ansatte",
+    }
+}
+
+pub fn complainant_label(c: Complainant) -> &'static str {
+    match c {
+        Complainant::Barnet => "barnet",
+        Complainant::Foresatte => "foresatte",
+        Complainant::Annen => "annen",
+    }
+}
+
+pub fn outcome_label(o: Option<Outcome>) -> &'static str {
+    match o {
+        Some(Outcome::Medhold) => "medhold",
+        Some(Outcome::DelvisMedhold) => "delvis medhold",
+        Some(Outcome::IkkeMedhold) => "ikke medhold (stadfestet)",
+        Some(Outcome::Avvist) => "avvist",
+        None => "ikke avgjort",
+    }
+}
+
+pub fn yes_no(b: bool) -> &'static str {
+    if b {
+        "ja"
+    } else {
+        "nei"
+    }
+}
+
+pub const TOTAL: &str = "Totalt";
+
+pub const NO_PROVISION: &str = "(ingen hjemmel)";
