@@ -65,7 +65,7 @@ fn load(
 fn split_chunks<'w>(
     views: &[(u64, View)],
     narratives: &[(u64, Narrative)],
-    vocabularies: &'w [(sled::IVec, Vec<u8>)],
+    vocabularies: &'w [(crate::store::Bytes, Vec<u8>)],
 ) -> Option<Vec<SplitChunk<'w>>> {
     let doc_of: FxHashMap<u64, u32> = views
         .iter()

@@ -1,0 +1,123 @@
+//! Opening an older store: the schema check and the upgrades that rebuild derived keys.
+
+use super::*;
+
+impl Store {
+    pub(super) fn check_schema(&self) -> Result<(), StoreError> {
+        if self
+            .data
+            .contains_key(META_RESTORING)
+            .map_err(|e| self.sled_err(e))?
+        {
+            return Err(self.corrupt(
+                "gjenopprettingen ble avbrutt; slett mappen og kjør «tvang restore» på nytt",
+            ));
+        }
+        match self.data.get(META_SCHEMA).map_err(|e| self.sled_err(e))? {
+            Some(v) => {
+                let found = decode_u32(&v).ok_or_else(|| self.corrupt("schema_version"))?;
+                if found > SCHEMA_VERSION {
+                    return Err(StoreError::NewerSchema {
+                        path: self.path.clone(),
+                        found,
+                        supported: SCHEMA_VERSION,
+                    });
+                }
+                if found < SCHEMA_VERSION {
+                    self.add_derived()?;
+                }
+                Ok(())
+            }
+            None => {
+                self.data
+                    .insert(META_SCHEMA, &SCHEMA_VERSION.to_be_bytes())
+                    .map_err(|e| self.sled_err(e))?;
+                self.flush()
+            }
+        }
+    }
+
+    /// An older schema → this one: writes the facts and the narrative of every protocol, chunk
+    /// by chunk, then the version, in one batch, flushed. Interrupted, it simply runs again at the
+    /// next open.
+    pub(super) fn add_derived(&self) -> Result<(), StoreError> {
+        let mut chunk: Option<u32> = None;
+        let mut facts: BTreeMap<u64, Vec<u8>> = BTreeMap::new();
+        let mut narratives: BTreeMap<u64, Vec<u8>> = BTreeMap::new();
+        let mut batch = sled::Batch::default();
+        let write_chunk = |batch: &mut sled::Batch,
+                           c: u32,
+                           facts: &mut BTreeMap<u64, Vec<u8>>,
+                           narratives: &mut BTreeMap<u64, Vec<u8>>| {
+            let values = ChunkKind::Facts
+                .stored(c, facts)
+                .into_iter()
+                .chain(ChunkKind::Narratives.stored(c, narratives));
+            for (key, value) in values {
+                batch.insert(key, value);
+            }
+            facts.clear();
+            narratives.clear();
+        };
+        for sp in self.protocols_unmasked() {
+            let sp = sp?;
+            let c = facts_chunk_of(sp.id);
+            if let Some(prev) = chunk.filter(|prev| *prev != c) {
+                write_chunk(&mut batch, prev, &mut facts, &mut narratives);
+            }
+            chunk = Some(c);
+            facts.insert(sp.id, crate::facts::encode(&sp.protocol));
+            narratives.insert(sp.id, crate::facts::encode_narrative(&sp.protocol));
+        }
+        if let Some(c) = chunk {
+            write_chunk(&mut batch, c, &mut facts, &mut narratives);
+        }
+        let _guard = self.audit_guard();
+        self.migrate_audit_entries(&mut batch)?;
+        batch.insert(META_SCHEMA, &SCHEMA_VERSION.to_be_bytes());
+        self.data.apply_batch(batch).map_err(|e| self.sled_err(e))?;
+        self.flush()
+    }
+
+    /// Schema 5 kept an unchained trail per record (`a`); schema 6 moves it, in its order, into
+    /// the chained log.
+    pub(super) fn migrate_audit_entries(&self, batch: &mut sled::Batch) -> Result<(), StoreError> {
+        #[derive(Deserialize)]
+        struct Unchained {
+            at: DateTime<Utc>,
+            author: String,
+            record: RecordRef,
+            field: String,
+            old: String,
+            new: String,
+        }
+        let mut old: Vec<(u64, Unchained)> = Vec::new();
+        for entry in self.data.scan_prefix([b'a']) {
+            let (key, value) = entry.map_err(|e| self.sled_err(e))?;
+            let seq = trailing_id(&key).ok_or_else(|| self.corrupt(printable_key(&key)))?;
+            let e = decode_json(&value)
+                .map_err(|e| self.corrupt(format!("{}: {e}", printable_key(&key))))?;
+            old.push((seq, e));
+            batch.remove(key);
+        }
+        if old.is_empty() {
+            return Ok(());
+        }
+        old.sort_by_key(|(seq, _)| *seq);
+        let events = old.into_iter().map(|(_, e)| {
+            Event::new(e.at, &e.author, crate::audit::Action::Change)
+                .record(e.record)
+                .field(e.field)
+                .change(e.old, e.new)
+        });
+        // Before schema 6 there was no chained log: it starts here, at 0 (the old counter
+        // numbered the per-record trails).
+        chain_after(
+            batch,
+            events.collect(),
+            0,
+            crate::audit::GENESIS.to_string(),
+        );
+        Ok(())
+    }
+}

@@ -1,0 +1,552 @@
+//! The embedded store: sled, one tree with prefixed keys.
+//!
+//! Everything an import writes for a batch (records, identity keys, secondary indexes, counters)
+//! goes into one tree, so one `apply_batch` makes it visible atomically and one `flush` makes it
+//! durable: a crash leaves whole batches or nothing. Record values are JSON, so adding an optional
+//! field in a later schema needs no migration.
+//!
+//! Key layout (ids are u64 big-endian; text parts end with a 0 byte, which identifiers cannot
+//! contain):
+//!
+//! | prefix | key                                    | value                              |
+//! |--------|----------------------------------------|------------------------------------|
+//! | `m`    | meta name                              | schema version, counters           |
+//! | `p`    | id                                     | [`StoredProtocol`] JSON            |
+//! | `F`    | chunk (u32: id / 1024)                 | facts ([`crate::facts`]) of up to 1,024 protocols |
+//! | `T`    | chunk (u32: id / 1024)                 | the long texts of the same protocols, lz4 |
+//! | `W`    | chunk (u32: id / 1024)                 | the words of those texts ([`crate::facts::encode_vocabulary`]), lz4 |
+//! | `k`    | id                                     | [`StoredComplaint`] JSON           |
+//! | `h`    | id, version (u32)                      | a replaced version, JSON           |
+//! | `P`    | institution key, protocol_id           | id                                 |
+//! | `K`    | institution key, complaint_id          | id                                 |
+//! | `xi`   | institution key, chunk                 | posting list: protocols by institution |
+//! | `xd`   | incident day (Oslo, u32), chunk        | posting list: protocols by date    |
+//! | `xp`   | provision id (`?` if unknown), chunk   | posting list: protocols by provision |
+//! | `xm`   | measure kind, chunk                    | posting list: protocols by kind    |
+//! | `xc`   | child_ref, chunk                       | posting list: protocols by child   |
+//! | `xa`   | name key, org key                      | — institution name → org.nr alias  |
+//! | `xk`   | institution key, protocol_id, id       | — complaints by the protocol they concern |
+//! | `r`    | kind (`p`/`k`), id                     | the inspectors' [`Review`] JSON    |
+//! | `L`    | sequence (u64)                         | an [`AuditEntry`] JSON, hash-chained ([`crate::audit`]) |
+//! | `l`    | kind (`p`/`k`), id, sequence (u64)     | — the log entries about a record   |
+//! | `s`    | name                                   | a saved filter (JSON, the TUI's)   |
+//! | `D`    | SHA-256 of a document's bytes (32)     | the [`SourceDocument`] read from it, JSON, lz4 |
+//! | `xo`   | `p`/`k`, institution key, record id, sha | — the documents a record was read from |
+//! | `S`    | session name, `h`                      | a review session's state ([`crate::session::SessionState`] JSON) |
+//! | `S`    | session name, `i`                      | its worklist ([`crate::session::encode_items`]) |
+//!
+//! Secondary indexes are posting lists (sorted ids, 8 bytes each) in chunks of 4096 ids, updated
+//! once per batch: sled 0.34 splits a leaf every 16 keys, so the cost of an import follows the
+//! number of keys written, and one key per index value instead of one per protocol made the
+//! import several times faster.
+//!
+//! The files follow those seams: this one holds the [`Store`], opening, meta keys and errors;
+//! `migrate` the schema upgrades, `records` reading records, `batch` writing import batches,
+//! `postings` indexes and chunks, `reviews` reviews and saved filters, `audit` the log and
+//! reveals, `sessions` review sessions, `raw` what backup reads and restores, `keys` and
+//! `codec` how keys and values are encoded. sled's types stay inside: callers get [`Bytes`].
+
+use crate::audit::{AuditEntry, Event};
+use crate::catalogue::Catalogue;
+use crate::model::{institution_key, Complaint, Protocol, RecordKey, SourceDocument};
+use crate::review::{Change, RecordKind, RecordRef, Review};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+mod audit;
+mod batch;
+mod codec;
+mod keys;
+mod migrate;
+mod postings;
+mod raw;
+mod records;
+mod reviews;
+mod sessions;
+
+use audit::*;
+use batch::*;
+use codec::*;
+use keys::*;
+use postings::*;
+
+pub use codec::json_value;
+
+/// Bytes read from the store, shared with sled's cache rather than copied. The store's own type,
+/// so no caller names sled: read them as a `&[u8]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bytes(sled::IVec);
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl AsRef<[u8]> for Bytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+pub use postings::{chunk_number, facts_chunk_of, Index};
+pub use reviews::Applied;
+
+/// The newest schema this build reads and writes. 2 added the facts (`F`) of every protocol,
+/// 3 the narrative fingerprint to them, 4 the narrative chunks (`T`) that search reads, 5 their
+/// vocabularies (`W`), 6 masked fødselsnummer in all three ([`crate::privacy`]); an older store
+/// gets them when it is first opened.
+pub const SCHEMA_VERSION: u32 = 7;
+
+const META_SCHEMA: &[u8] = b"mschema_version";
+const META_NEXT_ID: &[u8] = b"mnext_id";
+const META_PROTOCOLS: &[u8] = b"mcount_protocols";
+const META_COMPLAINTS: &[u8] = b"mcount_complaints";
+const META_NEXT_AUDIT: &[u8] = b"mnext_audit";
+const META_AUDIT_HEAD: &[u8] = b"maudit_head";
+const META_PSEUDONYM_KEY: &[u8] = b"mpseudonym_key";
+/// The session the TUI resumes.
+const META_ACTIVE_SESSION: &[u8] = b"mactive_session";
+/// Present while `tvang restore` writes: a store that still has it was restored only in part.
+const META_RESTORING: &[u8] = b"mrestoring";
+
+#[derive(Debug)]
+pub enum StoreError {
+    /// Another tvang process holds the store.
+    Locked {
+        path: PathBuf,
+    },
+    /// Written by a newer tvang.
+    NewerSchema {
+        path: PathBuf,
+        found: u32,
+        supported: u32,
+    },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    Sled {
+        path: PathBuf,
+        source: sled::Error,
+    },
+    /// A stored value that does not decode: damage, or a store edited behind tvang's back.
+    Corrupt {
+        path: PathBuf,
+        detail: String,
+    },
+    /// A change that would make a record invalid (a corrected value that is no valid value);
+    /// nothing was written.
+    Refused {
+        detail: String,
+    },
+}
+
+/// Makes the corrected version of a protocol from a field's corrected text (`None`: the value
+/// its document was read as); `Ok(None)`: the field is not one the record holds. Given by the
+/// layer that knows how records are read ([`crate::import::corrected_protocol`]), so the store
+/// needs no import code.
+pub type Correct<'a> =
+    &'a dyn Fn(&Protocol, &str, Option<&str>) -> Result<Option<Protocol>, String>;
+
+impl std::error::Error for StoreError {}
+
+/// A protocol as stored: the record, and where and when it came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredProtocol {
+    pub id: u64,
+    /// 1 for the first import; raised by each `--update` that replaced it.
+    pub version: u32,
+    /// `file:line` it was imported from.
+    pub source: String,
+    pub imported_at: DateTime<Utc>,
+    pub protocol: Protocol,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredComplaint {
+    pub id: u64,
+    pub version: u32,
+    pub source: String,
+    pub imported_at: DateTime<Utc>,
+    pub complaint: Complaint,
+}
+
+impl StoredProtocol {
+    /// With every fødselsnummer masked ([`crate::privacy::mask_protocol`]).
+    pub fn masked(mut self) -> StoredProtocol {
+        crate::privacy::mask_protocol(&mut self.protocol);
+        self
+    }
+}
+
+impl StoredComplaint {
+    pub fn masked(mut self) -> StoredComplaint {
+        crate::privacy::mask_complaint(&mut self.complaint);
+        self
+    }
+}
+
+/// A record on its way in, already serialised (so that work can happen off the writer thread).
+#[derive(Debug, Clone)]
+pub enum Incoming {
+    /// The protocol, its JSON (lz4-compressed) and its encoded facts.
+    Protocol(Box<Protocol>, Vec<u8>, Vec<u8>),
+    Complaint(Complaint, Vec<u8>),
+    /// A Word or PDF document a record of the same batch was read from, and its JSON (lz4).
+    Document(Box<SourceDocument>, Vec<u8>),
+}
+
+impl Incoming {
+    /// Serialises, compresses and extracts the facts, off the writer thread.
+    pub fn protocol(p: Protocol) -> Incoming {
+        let record = lz4_flex::compress_prepend_size(&to_json(&p));
+        let facts = crate::facts::encode(&p);
+        Incoming::Protocol(Box::new(p), record, facts)
+    }
+
+    pub fn complaint(c: Complaint) -> Incoming {
+        let record = lz4_flex::compress_prepend_size(&to_json(&c));
+        Incoming::Complaint(c, record)
+    }
+
+    pub fn document(d: SourceDocument) -> Incoming {
+        let json = lz4_flex::compress_prepend_size(&to_json(&d));
+        Incoming::Document(Box::new(d), json)
+    }
+}
+
+/// What writing one incoming record did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WriteOutcome {
+    New,
+    Unchanged,
+    /// Same identity, different content; the stored version was kept. Lists the fields that differ.
+    Conflict {
+        fields: Vec<String>,
+    },
+    /// Same identity, different content, `--update`: the old version is kept as history.
+    Updated {
+        fields: Vec<String>,
+        /// The version replaced (the new one is the next).
+        replaced: u32,
+    },
+}
+
+pub struct Store {
+    db: sled::Db,
+    data: sled::Tree,
+    path: PathBuf,
+    /// Held from reading the audit log's head to writing the batch that extends it: the TUI
+    /// imports on a thread while the inspector edits.
+    audit_lock: std::sync::Mutex<()>,
+    /// Files and folders of the store that others could read when it was opened (now fixed).
+    too_open: Vec<(PathBuf, u32)>,
+    // Held for the life of the store; the OS releases it when the process ends, however it ends.
+    _lock: File,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store in `dir`.
+    pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        let io = |source| StoreError::Io {
+            path: dir.to_path_buf(),
+            source,
+        };
+        create_private_dir(dir).map_err(io)?;
+        let lock_path = dir.join("tvang.lock");
+        let lock = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(io)?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(StoreError::Locked {
+                    path: dir.to_path_buf(),
+                })
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
+        }
+        let sled_err = |source| StoreError::Sled {
+            path: dir.to_path_buf(),
+            source,
+        };
+        let db = sled::Config::new()
+            .path(dir.join("sled"))
+            .cache_capacity(256 * 1024 * 1024)
+            // tvang flushes after every import batch and every edit; sled's timer thread would
+            // only compete with the import for the cores.
+            .flush_every_ms(None)
+            .mode(sled::Mode::HighThroughput)
+            .open()
+            .map_err(sled_err)?;
+        // What sled and the lock file just created sits inside a private folder, so only what
+        // was open to others before counts (see `private_permissions`).
+        let too_open = private_permissions(dir);
+        let data = db.open_tree("data").map_err(sled_err)?;
+        let store = Store {
+            db,
+            data,
+            path: dir.to_path_buf(),
+            audit_lock: std::sync::Mutex::new(()),
+            too_open,
+            _lock: lock,
+        };
+        store.check_schema()?;
+        // Made with the store, so that a backup carries it and pseudonyms survive a restore.
+        store.pseudonymiser()?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// What was readable or writable by others when the store was opened, with its mode then
+    /// (tvang has made it owner-only since): the user should be told.
+    pub fn opened_too_wide(&self) -> &[(PathBuf, u32)] {
+        &self.too_open
+    }
+
+    fn sled_err(&self, source: sled::Error) -> StoreError {
+        StoreError::Sled {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    fn corrupt(&self, detail: impl Into<String>) -> StoreError {
+        StoreError::Corrupt {
+            path: self.path.clone(),
+            detail: detail.into(),
+        }
+    }
+
+    pub fn schema_version(&self) -> Result<u32, StoreError> {
+        let v = self.data.get(META_SCHEMA).map_err(|e| self.sled_err(e))?;
+        v.as_deref()
+            .and_then(decode_u32)
+            .ok_or_else(|| self.corrupt("schema_version"))
+    }
+
+    /// Makes every completed write durable.
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush().map(|_| ()).map_err(|e| self.sled_err(e))
+    }
+
+    fn meta_u64(&self, key: &[u8]) -> Result<u64, StoreError> {
+        match self.data.get(key).map_err(|e| self.sled_err(e))? {
+            Some(v) => decode_u64(&v).ok_or_else(|| self.corrupt(String::from_utf8_lossy(key))),
+            None => Ok(0),
+        }
+    }
+
+    pub fn protocol_count(&self) -> Result<u64, StoreError> {
+        self.meta_u64(META_PROTOCOLS)
+    }
+
+    pub fn complaint_count(&self) -> Result<u64, StoreError> {
+        self.meta_u64(META_COMPLAINTS)
+    }
+
+    fn get_json<T: for<'de> Deserialize<'de>>(&self, key: &[u8]) -> Result<Option<T>, StoreError> {
+        match self.data.get(key).map_err(|e| self.sled_err(e))? {
+            Some(v) => decode_json(&v)
+                .map(Some)
+                .map_err(|e| self.corrupt(format!("{}: {e}", printable_key(key)))),
+            None => Ok(None),
+        }
+    }
+
+    fn get_id(&self, key: &[u8]) -> Result<Option<u64>, StoreError> {
+        match self.data.get(key).map_err(|e| self.sled_err(e))? {
+            Some(v) => decode_u64(&v)
+                .map(Some)
+                .ok_or_else(|| self.corrupt(printable_key(key))),
+            None => Ok(None),
+        }
+    }
+}
+
+impl Store {
+    /// The store's pseudonym key, made (from the OS's random source) and saved on first use.
+    pub fn pseudonymiser(&self) -> Result<crate::privacy::Pseudonymiser, StoreError> {
+        if let Some(v) = self
+            .data
+            .get(META_PSEUDONYM_KEY)
+            .map_err(|e| self.sled_err(e))?
+        {
+            let key: [u8; 32] = v
+                .as_ref()
+                .try_into()
+                .map_err(|_| self.corrupt("pseudonym_key"))?;
+            return Ok(crate::privacy::Pseudonymiser::new(key));
+        }
+        let mut key = [0u8; 32];
+        getrandom::fill(&mut key).map_err(|e| StoreError::Io {
+            path: self.path.clone(),
+            source: std::io::Error::other(e.to_string()),
+        })?;
+        // Another writer cannot race us (the store is locked to this process), but keep the
+        // first key if one appeared anyway.
+        let _ = self
+            .data
+            .compare_and_swap(META_PSEUDONYM_KEY, None as Option<&[u8]>, Some(&key[..]))
+            .map_err(|e| self.sled_err(e))?;
+        self.flush()?;
+        self.pseudonymiser()
+    }
+}
+
+impl Store {
+    /// The first record id not yet used: records imported from now on get this id or higher.
+    pub fn next_record_id(&self) -> Result<u64, StoreError> {
+        Ok(self.meta_u64(META_NEXT_ID)?.max(1))
+    }
+}
+
+#[cfg(unix)]
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    if dir.is_dir() {
+        return Ok(());
+    }
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+}
+
+#[cfg(not(unix))]
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)
+}
+
+/// The data are about children: keep sled's files owner-only (best effort; a file sled creates
+/// later sits inside the 0700 directory). Returns what others could reach before (path and
+/// mode): a folder open to them, or a file in folders they may enter. Someone may have read it,
+/// so the user is told. (sled creates its files 0644; inside a 0700 folder nobody else reaches
+/// them, which is no reason to warn.)
+#[cfg(unix)]
+fn private_permissions(dir: &Path) -> Vec<(PathBuf, u32)> {
+    use std::os::unix::fs::PermissionsExt;
+    fn walk(path: &Path, reachable: bool, open: &mut Vec<(PathBuf, u32)>) {
+        let Ok(meta) = std::fs::symlink_metadata(path) else {
+            return;
+        };
+        let mode = if meta.is_dir() { 0o700 } else { 0o600 };
+        let found = meta.permissions().mode() & 0o777;
+        if reachable && found & 0o077 != 0 {
+            open.push((path.to_path_buf(), found));
+        }
+        if found != mode {
+            let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode));
+        }
+        if meta.is_dir() {
+            // Others reach what is inside only through folders they may enter.
+            let inside = reachable && found & 0o011 != 0;
+            if let Ok(entries) = std::fs::read_dir(path) {
+                for e in entries.flatten() {
+                    walk(&e.path(), inside, open);
+                }
+            }
+        }
+    }
+    let mut open = Vec::new();
+    walk(dir, true, &mut open);
+    open
+}
+
+#[cfg(not(unix))]
+fn private_permissions(_dir: &Path) -> Vec<(PathBuf, u32)> {
+    Vec::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_keys_sort_by_date() {
+        let d = |y, m, day| date_prefix(day_number(NaiveDate::from_ymd_opt(y, m, day).unwrap()));
+        assert!(d(2022, 12, 31) < d(2023, 1, 1));
+        assert!(d(2023, 1, 1) < d(2023, 1, 2));
+    }
+
+    #[test]
+    fn postings_round_trip() {
+        let v: Vec<u8> = [3u64, 9, 4097]
+            .iter()
+            .flat_map(|i| i.to_be_bytes())
+            .collect();
+        assert_eq!(
+            decode_postings(&v).unwrap().collect::<Vec<_>>(),
+            vec![3, 9, 4097]
+        );
+        assert!(decode_postings(&v[1..]).is_none());
+        assert_eq!(chunk_of(4095), 0);
+        assert_eq!(chunk_of(4096), 1);
+    }
+
+    #[test]
+    fn stored_envelope_decodes() {
+        let c = Complaint {
+            complaint_id: "K\"1".into(),
+            protocol_id: "P/1".into(),
+            institution: Some("Lia".into()),
+            institution_id: None,
+            received_at: None,
+            complainant: None,
+            text: Some("«sitat»\n".into()),
+            outcome: None,
+            decided_at: None,
+        };
+        let now = Utc::now();
+        let compressed = lz4_flex::compress_prepend_size(&to_json(&c));
+        let bytes = stored_json(7, 2, "a \"b\".json:3", now, "complaint", &compressed);
+        assert_eq!(bytes[0], SPLIT_LZ4);
+        let stored: StoredComplaint = decode_json(&bytes).unwrap();
+        assert!(decode_json::<StoredComplaint>(&bytes[..bytes.len() - 3]).is_err());
+        let plain = serde_json::to_vec(&stored).unwrap();
+        assert_eq!(decode_json::<StoredComplaint>(&plain).unwrap(), stored);
+        assert_eq!(
+            stored,
+            StoredComplaint {
+                id: 7,
+                version: 2,
+                source: "a \"b\".json:3".into(),
+                imported_at: now,
+                complaint: c
+            }
+        );
+    }
+
+    #[test]
+    fn facts_chunks_round_trip() {
+        let entries: BTreeMap<u64, Vec<u8>> =
+            [(1, vec![1, 2, 3]), (7, vec![]), (1023, vec![9; 300])]
+                .into_iter()
+                .collect();
+        let encoded = encode_facts_chunk(&entries);
+        let decoded: BTreeMap<u64, Vec<u8>> = facts_entries(&encoded)
+            .unwrap()
+            .into_iter()
+            .map(|(id, b)| (id, b.to_vec()))
+            .collect();
+        assert_eq!(decoded, entries);
+        assert!(facts_entries(&encoded[..encoded.len() - 1]).is_none());
+        assert_eq!((facts_chunk_of(1023), facts_chunk_of(1024)), (0, 1));
+    }
+
+    #[test]
+    fn trailing_ids() {
+        assert_eq!(trailing_id(&id_suffixed(b"xk".to_vec(), 42)), Some(42));
+        assert_eq!(trailing_id(b"x"), None);
+    }
+}
