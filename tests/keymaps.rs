@@ -72,3 +72,30 @@ fn without_a_terminal_the_ui_says_to_use_the_commands() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("bare i en terminal"), "{}", run.stderr);
 }
+
+#[test]
+fn keymap_list_shows_the_keymap_the_tui_would_use() {
+    let db = tempfile::tempdir().unwrap();
+    let quit_line = |out: &str| {
+        out.lines()
+            .find(|l| l.trim_start().starts_with("quit "))
+            .unwrap_or_else(|| panic!("no quit line:\n{out}"))
+            .to_string()
+    };
+    let built_in = tvang_in(&repo(), db.path(), &["keymap", "list"]);
+    assert_eq!(built_in.code, 0, "{}", built_in.stderr);
+    assert!(
+        quit_line(&built_in.stdout).contains("q, ctrl-c"),
+        "{}",
+        built_in.stdout
+    );
+    let arrows = tvang_in(
+        &repo(),
+        db.path(),
+        &["--keymap", "keymaps/arrows.toml", "keymap", "list"],
+    );
+    assert_eq!(arrows.code, 0, "{}", arrows.stderr);
+    let quit = quit_line(&arrows.stdout);
+    assert!(quit.contains("ctrl-q, ctrl-c, f10"), "{quit}");
+    assert!(arrows.stdout.contains("shift-f3"), "{}", arrows.stdout);
+}

@@ -1642,3 +1642,61 @@ fn a_complaint_letter_without_its_protocol_is_linked_and_unlinked() {
         0
     );
 }
+
+#[test]
+fn messages_name_the_keys_of_the_keymap_in_use() {
+    let arrows = Keymap::with_file(std::path::Path::new("keymaps/arrows.toml")).unwrap();
+    // (keymap, quit, clear filter, filter on the queue and statistics, sort by next column)
+    for (keymap, quit, clear, filter, sort) in [
+        (Keymap::built_in(), "q", "F", "f", "s"),
+        (arrows, "ctrl-q", "shift-f3", "f3", "f6"),
+    ] {
+        // The welcome screen of an empty store.
+        let mut f = app_with(false);
+        f.app.keymap = keymap.clone();
+        let welcome = screen(&f.app, 120, 40);
+        assert!(
+            welcome.contains(&format!("? viser alle taster, {quit} avslutter.")),
+            "{welcome}"
+        );
+        // The filter bar with nothing filtered, and the hints on the bottom line.
+        let mut f = app();
+        f.app.keymap = keymap.clone();
+        let queue = screen(&f.app, 120, 40);
+        assert!(
+            queue.contains(&format!("Ingen filter · {filter} filtrerer")),
+            "{queue}"
+        );
+        let hints = queue.lines().last().unwrap();
+        assert!(hints.contains(&format!("{filter} filter")), "{hints}");
+        // A queue the filter empties.
+        f.app.command("filter institution=Finnes_ikke");
+        assert!(f.app.visible.is_empty());
+        let empty = screen(&f.app, 120, 40);
+        assert!(
+            empty.contains(&format!(
+                "Ingen treff. {clear} fjerner filteret, / endrer det."
+            )),
+            "{empty}"
+        );
+        // The statistics screen of that empty selection.
+        f.app.act(Action::OpenStats);
+        assert!(f.app.stats.is_some());
+        let stats = screen(&f.app, 120, 40);
+        assert!(
+            stats.contains(&format!(
+                "Ingen protokoller i utvalget. {clear} fjerner filteret, {filter} endrer det."
+            )),
+            "{stats}"
+        );
+        // The help screen lists the keymap's own keys.
+        f.app.act(Action::Back);
+        f.app.act(Action::Help);
+        let help = screen(&f.app, 120, 40);
+        assert!(
+            help.lines()
+                .any(|l| l.contains(sort) && l.contains("Sorter etter neste kolonne")),
+            "{help}"
+        );
+    }
+}

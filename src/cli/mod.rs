@@ -93,7 +93,8 @@ enum KeymapCommand {
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
-    /// List every action with its keys, per screen
+    /// List every action with its keys, per screen, as the TUI would bind them (with
+    /// --keymap FILE or the config directory's keymap.toml over the built-in one)
     List,
 }
 
@@ -375,7 +376,7 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         None => with_store(cli.db, Command::Open(OpenArgs { paths: Vec::new() }), tui),
         Some(Command::Generate(args)) => cmd_generate(args),
-        Some(Command::Keymap(command)) => cmd_keymap(command),
+        Some(Command::Keymap(command)) => cmd_keymap(command, tui),
         Some(command) => with_store(cli.db, command, tui),
     };
     match result {
@@ -523,7 +524,7 @@ fn cmd_open(
     Ok(ExitCode::SUCCESS)
 }
 
-fn cmd_keymap(command: KeymapCommand) -> Result<ExitCode, Failure> {
+fn cmd_keymap(command: KeymapCommand, tui: TuiSettings) -> Result<ExitCode, Failure> {
     use tvang::tui::action::Mode;
     use tvang::tui::keymap::{show_sequence, Keymap};
     match command {
@@ -545,7 +546,8 @@ fn cmd_keymap(command: KeymapCommand) -> Result<ExitCode, Failure> {
             ));
         }
         KeymapCommand::List => {
-            let keymap = Keymap::built_in();
+            // The keymap the TUI would start with: --keymap, else the config directory's.
+            let (keymap, _) = tui_settings(tui)?;
             let mut out = String::new();
             for mode in Mode::ALL {
                 out.push_str(&format!("[{}]\n", mode.name()));

@@ -1,6 +1,7 @@
 //! Rendering of the statistics screen: charts and tables of what the queue's filter selects.
 //! Reads [`StatsView`]; computes nothing but the funnel limits it draws.
 
+use super::action::{Action, Mode};
 use super::state::{App, StatsTab, StatsView};
 use super::theme::{fit, Theme};
 use crate::stats::{complaint_rate_limits, Funnel, Row as StatsRow};
@@ -21,7 +22,13 @@ pub fn render_stats(app: &App, stats: &StatsView, theme: Theme, frame: &mut Fram
     let total = stats.rows.last();
     if total.is_none_or(|t| t.protocols == 0) {
         frame.render_widget(
-            Paragraph::new(Line::styled(t::STATS_EMPTY, theme.dim())),
+            Paragraph::new(Line::styled(
+                t::stats_empty(
+                    &app.key(Mode::Stats, Action::ClearFilter),
+                    &app.key(Mode::Stats, Action::Filter),
+                ),
+                theme.dim(),
+            )),
             body,
         );
         return;

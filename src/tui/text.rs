@@ -120,23 +120,10 @@ pub const CLASSIFY_TAG: &str = "Etikett";
 pub const NOTHING_TO_UNDO: &str = "Ingenting å angre.";
 pub const IMPORT_RUNNING: &str = "En import pågår allerede.";
 pub const IMPORT_STARTED: &str = "Importen er startet; du kan arbeide videre mens den går.";
-pub const NO_ROWS: &str = "Ingen treff. F fjerner filteret, / endrer det.";
 pub const HELP_TITLE: &str = "Hjelp — skriv for å filtrere, Esc lukker";
 pub const NOTE_TITLE: &str = "Notat — ctrl-s lagrer, Esc avbryter";
 pub const CONFIRM_HINT: &str = "j/Enter = ja, n/Esc = nei";
 pub const WAITING_FOR_KEY: &str = "Venter på neste tast:";
-
-pub const WELCOME: &[&str] = &[
-    "Velkommen til tvang",
-    "",
-    "Lageret er tomt. Importer tvangsprotokoller og klager (JSON, JSON Lines eller CSV):",
-    "",
-    "  :import MAPPE-ELLER-FIL      her i tvang (trykk : og skriv kommandoen)",
-    "  tvang import MAPPE           fra skallet",
-    "  tvang open samples/          importerer eksempeldataene og åpner dem",
-    "",
-    "? viser alle taster, q avslutter.",
-];
 
 /// Mnemonic keys in the status picker.
 pub fn status_key(s: Status) -> char {
@@ -295,9 +282,6 @@ pub fn filter_value_label(key: &str, value: &str) -> String {
         _ => value.replace('_', " "),
     }
 }
-
-pub const NO_FILTER: &str =
-    "Ingen filter · f filtrerer (status=ny flag=injury provision=10-7 …) · / søker";
 
 pub fn kind_plural(kind: RecordKind, n: usize) -> String {
     match (kind, n) {
@@ -619,7 +603,6 @@ pub fn days_gap(days: i64) -> String {
 
 pub const EXPORT_STATS_USAGE: &str =
     "Bruk: :export-stats FIL.csv|.json|.md [N] (N ≥ 2 skjuler tall under N)";
-pub const STATS_EMPTY: &str = "Ingen protokoller i utvalget. F fjerner filteret, / endrer det.";
 pub const STATS_RATIO_TITLE: &str = "Klager per 100 protokoller (linje) og medholdsandel i % (•)";
 pub const STATS_RATIO_LEGEND: &str = "klager per 100";
 pub const STATS_UPHELD_LEGEND: &str = "medhold %";
@@ -720,7 +703,6 @@ pub fn stats_exported(path: &str, groups: usize) -> String {
 
 pub const SEARCH_INDEX_FAILED: &str = "Søkeindeksen kunne ikke bygges.";
 pub const SEARCH_ENDED: &str = "Søket er avsluttet; køen er som før.";
-pub const NO_SEARCH: &str = "Ingen søk å gå gjennom: trykk / for å søke.";
 pub const SEARCH_HINT: &str =
     "ord finnes omtrentlig (solbakken ~ Sølbakken) · \"frase\" eksakt · inst: barn: hjemmel: tiltak: region: id: tekst:";
 
@@ -824,3 +806,41 @@ impl fmt::Display for super::keymap::KeymapError {
 }
 
 impl std::error::Error for super::keymap::KeymapError {}
+
+/// What a message says for an action no key is bound to (an own keymap may unbind one).
+pub const UNBOUND: &str = "(ingen tast)";
+
+/// The welcome screen on an empty store; the keys are the keymap's.
+pub fn welcome(command_line: &str, help: &str, quit: &str) -> Vec<String> {
+    vec![
+        "Velkommen til tvang".into(),
+        String::new(),
+        "Lageret er tomt. Importer tvangsprotokoller og klager (Word, PDF,".into(),
+        "regneark, JSON, JSON Lines eller CSV):".into(),
+        String::new(),
+        format!("  {command_line}import MAPPE-ELLER-FIL      her i tvang (trykk {command_line} og skriv kommandoen)"),
+        "  tvang import MAPPE           fra skallet".into(),
+        "  tvang open samples/          importerer eksempeldataene og åpner dem".into(),
+        String::new(),
+        format!("{help} viser alle taster, {quit} avslutter."),
+    ]
+}
+
+/// An empty queue: how to get rows back.
+pub fn no_rows(clear_filter: &str, search: &str) -> String {
+    format!("Ingen treff. {clear_filter} fjerner filteret, {search} endrer det.")
+}
+
+/// The filter bar when nothing is filtered.
+pub fn no_filter(filter: &str, search: &str) -> String {
+    format!("Ingen filter · {filter} filtrerer (status=ny flag=injury provision=10-7 …) · {search} søker")
+}
+
+/// The statistics screen when the filter selects nothing.
+pub fn stats_empty(clear_filter: &str, filter: &str) -> String {
+    format!("Ingen protokoller i utvalget. {clear_filter} fjerner filteret, {filter} endrer det.")
+}
+
+pub fn no_search(search: &str) -> String {
+    format!("Ingen søk å gå gjennom: trykk {search} for å søke.")
+}

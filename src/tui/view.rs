@@ -3,7 +3,7 @@
 //! Only named ANSI colours, bold and reverse are used, so the screen reads on light and dark
 //! terminals; with `NO_COLOR` no colour at all.
 
-use super::action::Mode;
+use super::action::{Action, Mode};
 use super::detail::detail_lines;
 use super::editor::Editor;
 use super::keymap::show_sequence;
@@ -32,7 +32,12 @@ pub fn render(app: &App, frame: &mut Frame) {
     .areas(area);
     render_title(app, theme, frame, title);
     if app.is_empty_store() {
-        render_welcome(theme, frame, area.inner(ratatui::layout::Margin::new(0, 1)));
+        render_welcome(
+            app,
+            theme,
+            frame,
+            area.inner(ratatui::layout::Margin::new(0, 1)),
+        );
     } else {
         render_filter_bar(app, theme, frame, filter);
         match (&app.detail, &app.stats) {
@@ -189,9 +194,12 @@ fn render_filter_bar(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     }
     if pairs.is_empty() && search.is_none() {
         let hint = if app.session.is_some() {
-            crate::text::session::FILTER_WITHIN
+            crate::text::session::FILTER_WITHIN.to_string()
         } else {
-            t::NO_FILTER
+            t::no_filter(
+                &app.key(Mode::Queue, Action::Filter),
+                &app.key(Mode::Queue, Action::Search),
+            )
         };
         spans.push(Span::styled(hint, theme.dim()));
     } else {
@@ -214,20 +222,26 @@ fn render_filter_bar(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-fn render_welcome(theme: Theme, frame: &mut Frame, area: Rect) {
-    let lines: Vec<Line> = t::WELCOME
-        .iter()
-        .enumerate()
-        .map(|(i, l)| {
-            if i == 0 {
-                Line::styled(*l, theme.title())
-            } else {
-                Line::from(*l)
-            }
-        })
-        .collect();
-    let height = lines.len() as u16;
-    let popup = centered(area, 76, height + 2);
+fn render_welcome(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let lines: Vec<Line> = t::welcome(
+        &app.key(Mode::Queue, Action::CommandLine),
+        &app.key(Mode::Queue, Action::Help),
+        &app.key(Mode::Queue, Action::Quit),
+    )
+    .into_iter()
+    .enumerate()
+    .map(|(i, l)| {
+        if i == 0 {
+            Line::styled(l, theme.title())
+        } else {
+            Line::from(l)
+        }
+    })
+    .collect();
+    // Lines longer than the box wrap: count the rows they take, so the last (the keys) shows.
+    let inner = 74;
+    let height: usize = lines.iter().map(|l| l.width().max(1).div_ceil(inner)).sum();
+    let popup = centered(area, inner as u16 + 2, height as u16 + 2);
     frame.render_widget(
         Paragraph::new(lines)
             .block(Block::bordered())
@@ -310,7 +324,11 @@ fn status_style(theme: Theme, s: Status) -> Style {
 
 fn render_queue(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     if app.visible.is_empty() {
-        frame.render_widget(Paragraph::new(Line::styled(t::NO_ROWS, theme.dim())), area);
+        let hint = t::no_rows(
+            &app.key(Mode::Queue, Action::ClearFilter),
+            &app.key(Mode::Queue, Action::Search),
+        );
+        frame.render_widget(Paragraph::new(Line::styled(hint, theme.dim())), area);
         return;
     }
     let cols = columns(area.width);

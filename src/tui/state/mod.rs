@@ -303,6 +303,13 @@ impl App {
         }
     }
 
+    /// The key the keymap binds to an action on a screen (or globally), as messages name it.
+    pub fn key(&self, mode: Mode, action: Action) -> String {
+        self.keymap
+            .key_for(mode, action)
+            .unwrap_or_else(|| t::UNBOUND.to_string())
+    }
+
     pub fn is_empty_store(&self) -> bool {
         self.queue.rows.is_empty()
     }

@@ -180,7 +180,11 @@ impl App {
     /// `n` / `N`: the next or previous match, round to the first or last.
     pub fn step_search(&mut self, forward: bool) {
         if self.search.is_none() {
-            self.say(MessageKind::Info, t::NO_SEARCH);
+            let search = self.key(
+                crate::tui::action::Mode::Queue,
+                crate::tui::action::Action::Search,
+            );
+            self.say(MessageKind::Info, t::no_search(&search));
             return;
         }
         let n = self.visible.len();
