@@ -1700,3 +1700,77 @@ fn messages_name_the_keys_of_the_keymap_in_use() {
         );
     }
 }
+
+#[test]
+fn every_command_of_the_table_dispatches_and_mistypes_get_a_suggestion() {
+    use tvang::tui::state::commands::COMMANDS;
+    let empty = tempfile::tempdir().unwrap();
+    let empty = empty.path().display().to_string();
+    let export = tempfile::tempdir().unwrap();
+    let export = export.path().join("tall.csv").display().to_string();
+    // Arguments each command is tried with; a command missing here fails the test.
+    let example = |name: &str| -> String {
+        match name {
+            "filter" => "status=ny".into(),
+            "save_filter" | "load_filter" | "delete_filter" => "mitt".into(),
+            "filters" | "session" | "q" | "quit" => String::new(),
+            "sort" => "institution".into(),
+            "status" => "ny".into(),
+            "outcome" => "medhold".into(),
+            "provision" => "10-7".into(),
+            "kind" => "fastholding".into(),
+            "tag" | "untag" => "viktig".into(),
+            "export-stats" | "export_stats" => export.clone(),
+            "import" => empty.clone(),
+            other => panic!("no example arguments for :{other}"),
+        }
+    };
+    let mut tried = 0;
+    for command in COMMANDS {
+        for name in std::iter::once(command.name).chain(command.aliases.iter().copied()) {
+            let mut f = app();
+            let app = &mut f.app;
+            app.command("save_filter mitt");
+            app.message = None;
+            app.command(&format!("{name} {}", example(name)));
+            let message = app.message.as_ref().map_or("", |(_, m)| m.as_str());
+            assert!(
+                !message.starts_with("Ukjent kommando") && !message.starts_with("Skriv :"),
+                ":{name} did not dispatch: {message}"
+            );
+            tried += 1;
+        }
+    }
+    assert!(tried > COMMANDS.len());
+    // Dispatch reached the commands: their effects are there.
+    let mut f = app();
+    f.app.command("q");
+    assert!(f.app.quit);
+    f.app.command("sort institution");
+    assert_eq!(f.app.sort.column, tvang::queue::Column::Institution);
+    // A command that needs arguments says how it is written; a mistype gets the nearest name.
+    f.app.command("save_filter");
+    assert_eq!(
+        f.app.message.as_ref().unwrap().1,
+        "Skriv :save_filter NAVN."
+    );
+    f.app.command("fitler status=ny");
+    assert_eq!(
+        f.app.message.as_ref().unwrap().1,
+        "Ukjent kommando «fitler status=ny». Mente du :filter? ? viser taster og kommandoer."
+    );
+    // The help screen lists every command's lines.
+    let theme = tvang::tui::view::Theme { color: false };
+    let help: Vec<String> = tvang::tui::view::help_lines(&f.app, theme, "")
+        .iter()
+        .map(|l| l.to_string())
+        .collect();
+    for command in COMMANDS {
+        for (usage, _) in command.help {
+            assert!(
+                help.iter().any(|l| l.contains(usage)),
+                "{usage} not in help"
+            );
+        }
+    }
+}

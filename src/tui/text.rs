@@ -417,10 +417,6 @@ pub fn unknown_value(key: &str, v: &str) -> String {
     format!("Ugyldig {key}: «{v}».")
 }
 
-pub fn unknown_command(line: &str) -> String {
-    format!("Ukjent kommando «{line}». ? viser taster og kommandoer.")
-}
-
 pub fn import_progress(p: &Progress) -> String {
     let percent = (p.bytes_done * 100).checked_div(p.bytes_total).unwrap_or(0);
     format!(
@@ -510,60 +506,6 @@ pub fn mode_label(m: Mode) -> &'static str {
         Mode::Stats => "Statistikk",
     }
 }
-
-/// The command line's commands, for the help screen.
-pub const COMMANDS: &[(&str, &str)] = &[
-    (
-        ":filter status=ny flag=injury …",
-        "Filtrer (status, provision, kind, institution, region, flag, from, to, complaint, tag)",
-    ),
-    (":save_filter NAVN", "Lagre filteret i bruk"),
-    (":load_filter NAVN", "Bruk et lagret filter"),
-    (":filters", "Vis lagrede filtre"),
-    (":delete_filter NAVN", "Slett et lagret filter"),
-    (
-        ":sort KOLONNE [desc]",
-        "Sorter (date, institution, child, provision, kind, duration, flags, status, complaint)",
-    ),
-    (
-        ":status NAVN",
-        "Sett status (ny, gjennomgatt, oppfolging, mottatt, under_behandling, avgjort)",
-    ),
-    (
-        ":outcome NAVN",
-        "Sett utfall (medhold, delvis_medhold, ikke_medhold, avvist)",
-    ),
-    (":provision HJEMMEL", "Korrigert hjemmel (tom: fjern)"),
-    (":kind TILTAK", "Korrigert tiltakstype (tom: fjern)"),
-    (":tag NAVN / :untag NAVN", "Legg til / fjern etikett"),
-    (
-        ":export-stats FIL [N]",
-        "Lagre statistikken som vises (FIL.csv, .json eller .md); N skjuler tall under N",
-    ),
-    (
-        ":import STI …",
-        "Importer filer eller mapper mens du arbeider",
-    ),
-    (
-        ":session new NAVN",
-        "Ny økt: arbeidslisten er radene som vises nå (filter og søk)",
-    ),
-    (":session [NAVN]", "Velg økt / fortsett økten NAVN"),
-    (
-        ":session report [FIL]",
-        "Øktrapport (FIL.md, .json eller .csv; uten FIL: NAVN.md)",
-    ),
-    (
-        ":session add",
-        "Ta med poster importert senere som passer til øktens utvalg",
-    ),
-    (":session leave / close", "Gå ut av økten / avslutt den"),
-    (
-        ":HANDLING",
-        "Enhver handling fra tasteoppsettet, f.eks. :decide",
-    ),
-    (":q", "Avslutt"),
-];
 
 // ---- detail view ----
 
@@ -843,4 +785,74 @@ pub fn stats_empty(clear_filter: &str, filter: &str) -> String {
 
 pub fn no_search(search: &str) -> String {
     format!("Ingen søk å gå gjennom: trykk {search} for å søke.")
+}
+
+// ---- the `:` commands (their table is tui::state::commands) ----
+
+pub const CMD_FILTER: (&str, &str) = (
+    ":filter status=ny flag=injury …",
+    "Filtrer (status, provision, kind, institution, region, flag, from, to, complaint, tag)",
+);
+pub const CMD_SAVE_FILTER: (&str, &str) = (":save_filter NAVN", "Lagre filteret i bruk");
+pub const CMD_LOAD_FILTER: (&str, &str) = (":load_filter NAVN", "Bruk et lagret filter");
+pub const CMD_FILTERS: (&str, &str) = (":filters", "Vis lagrede filtre");
+pub const CMD_DELETE_FILTER: (&str, &str) = (":delete_filter NAVN", "Slett et lagret filter");
+pub const CMD_SORT: (&str, &str) = (
+    ":sort KOLONNE [desc]",
+    "Sorter (date, institution, child, provision, kind, duration, flags, status, complaint)",
+);
+pub const CMD_STATUS: (&str, &str) = (
+    ":status NAVN",
+    "Sett status (ny, gjennomgatt, oppfolging, mottatt, under_behandling, avgjort)",
+);
+pub const CMD_OUTCOME: (&str, &str) = (
+    ":outcome NAVN",
+    "Sett utfall (medhold, delvis_medhold, ikke_medhold, avvist)",
+);
+pub const CMD_PROVISION: (&str, &str) = (":provision HJEMMEL", "Korrigert hjemmel (tom: fjern)");
+pub const CMD_KIND: (&str, &str) = (":kind TILTAK", "Korrigert tiltakstype (tom: fjern)");
+pub const CMD_TAG: (&str, &str) = (":tag NAVN", "Legg til en etikett");
+pub const CMD_UNTAG: (&str, &str) = (":untag NAVN", "Fjern en etikett");
+pub const CMD_EXPORT_STATS: (&str, &str) = (
+    ":export-stats FIL [N]",
+    "Lagre statistikken som vises (FIL.csv, .json eller .md); N skjuler tall under N",
+);
+pub const CMD_IMPORT: (&str, &str) = (
+    ":import STI …",
+    "Importer filer eller mapper mens du arbeider",
+);
+pub const CMD_SESSION: &[(&str, &str)] = &[
+    (
+        ":session new NAVN",
+        "Ny økt: arbeidslisten er radene som vises nå (filter og søk)",
+    ),
+    (":session [NAVN]", "Velg økt / fortsett økten NAVN"),
+    (
+        ":session report [FIL]",
+        "Øktrapport (FIL.md, .json eller .csv; uten FIL: NAVN.md)",
+    ),
+    (
+        ":session add",
+        "Ta med poster importert senere som passer til øktens utvalg",
+    ),
+    (":session leave / close", "Gå ut av økten / avslutt den"),
+];
+pub const CMD_QUIT: (&str, &str) = (":q", "Avslutt");
+/// Not a command of the table: every action of the keymap by its name.
+pub const CMD_ACTION: (&str, &str) = (
+    ":HANDLING",
+    "Enhver handling fra tasteoppsettet, f.eks. :decide",
+);
+
+pub fn command_usage(usage: &str) -> String {
+    format!("Skriv {usage}.")
+}
+
+pub fn unknown_command(line: &str, suggestion: Option<&str>, help: &str) -> String {
+    match suggestion {
+        Some(name) => format!(
+            "Ukjent kommando «{line}». Mente du :{name}? {help} viser taster og kommandoer."
+        ),
+        None => format!("Ukjent kommando «{line}». {help} viser taster og kommandoer."),
+    }
 }

@@ -610,8 +610,10 @@ pub fn help_lines(app: &App, theme: Theme, filter: &str) -> Vec<Line<'static>> {
             lines.push(Line::raw(""));
         }
     }
-    let commands: Vec<Line> = t::COMMANDS
+    let commands: Vec<Line> = super::state::commands::COMMANDS
         .iter()
+        .flat_map(|c| c.help.iter())
+        .chain(std::iter::once(&t::CMD_ACTION))
         .filter(|(c, d)| matches(&[c, d]))
         .map(|(c, d)| {
             Line::from(vec![

@@ -1,6 +1,7 @@
 //! The TUI's state and its reducer: keys map through the keymap to actions, actions change the
 //! state (and, for edits, the store, flushed before the screen says "lagret").
 
+pub mod commands;
 pub mod search;
 pub mod session;
 
@@ -1468,107 +1469,31 @@ impl App {
     // ---- command line ----
 
     /// Runs a `:` command: an action name, or a command with arguments.
+    /// Runs a `:` command line: an action by its name (without arguments), else a command of
+    /// [`commands::COMMANDS`].
     pub fn command(&mut self, line: &str) {
         let line = line.trim();
         let (name, args) = line.split_once(' ').unwrap_or((line, ""));
         let args = args.trim();
+        if name.is_empty() {
+            return;
+        }
         // `filter` and `tag` are actions (which open a prompt) and, with arguments, commands.
         if let (Some(action), true) = (Action::from_name(name), args.is_empty()) {
             self.act(action);
             return;
         }
-        match name {
-            "" => {}
-            "q" | "quit" => self.quit = true,
-            "filter" => {
-                let mut f = self.filter.clone();
-                match f.apply_text(args) {
-                    Ok(()) => {
-                        self.filter = f;
-                        self.refresh();
-                        self.say(MessageKind::Info, t::filtered(self.visible.len()));
-                    }
-                    Err(e) => self.say(MessageKind::Error, t::filter_error(&e)),
-                }
+        match commands::find(name) {
+            Some(c) if c.needs_args && args.is_empty() => {
+                let usage = c.help.first().map_or(c.name, |(usage, _)| usage);
+                self.say(MessageKind::Error, t::command_usage(usage))
             }
-            "save_filter" if !args.is_empty() => {
-                let value = serde_json::to_value(&self.filter).unwrap_or_default();
-                match self.store.save_filter(args, Some(&value)) {
-                    Ok(()) => self.say(MessageKind::Saved, t::filter_saved(args)),
-                    Err(e) => self.say(MessageKind::Error, t::not_saved(&e.to_string())),
-                }
+            Some(c) => (c.run)(self, name, args),
+            None => {
+                let help = self.key(Mode::Queue, Action::Help);
+                let message = t::unknown_command(line, commands::suggest(name).as_deref(), &help);
+                self.say(MessageKind::Error, message)
             }
-            "load_filter" | "delete_filter" | "filters" => self.saved_filter(name, args),
-            "sort" => {
-                let mut words = args.split_whitespace();
-                match words.next().and_then(Column::from_name) {
-                    Some(column) => {
-                        let descending = words.next() == Some("desc");
-                        self.sort = Sort { column, descending };
-                        self.refresh();
-                    }
-                    None => self.say(MessageKind::Error, t::sort_usage()),
-                }
-            }
-            "tag" | "untag" if !args.is_empty() => {
-                let tag = args.to_string();
-                let targets = self.targets();
-                let changes = targets
-                    .iter()
-                    .map(|r| {
-                        let c = if name == "tag" {
-                            Change::AddTag(tag.clone())
-                        } else {
-                            Change::RemoveTag(tag.clone())
-                        };
-                        (*r, c)
-                    })
-                    .collect();
-                self.propose(changes, false);
-            }
-            "provision" | "kind" => {
-                let value = (!args.is_empty()).then(|| args.to_string());
-                if let (Some(v), "provision") = (&value, name) {
-                    if self.catalogue.resolve_provision(v).is_none() {
-                        self.say(MessageKind::Error, t::unknown_provision(v));
-                        return;
-                    }
-                }
-                let changes = self
-                    .targets()
-                    .iter()
-                    .filter(|r| r.kind == RecordKind::Protocol)
-                    .map(|r| {
-                        let c = if name == "provision" {
-                            Change::CorrectedProvision(value.clone())
-                        } else {
-                            Change::CorrectedKind(value.clone())
-                        };
-                        (*r, c)
-                    })
-                    .collect();
-                self.propose(changes, false);
-            }
-            "status" => match Status::from_name(args) {
-                Some(s) => {
-                    let targets = self.targets();
-                    self.set_status(&targets, s, false)
-                }
-                None => self.say(MessageKind::Error, t::unknown_value("status", args)),
-            },
-            "outcome" => {
-                match serde_json::from_value::<Outcome>(serde_json::Value::String(args.into())) {
-                    Ok(o) => {
-                        let targets = self.targets();
-                        self.decide_complaints(&targets, o, false);
-                    }
-                    Err(_) => self.say(MessageKind::Error, t::unknown_value("outcome", args)),
-                }
-            }
-            "import" if !args.is_empty() => self.start_import(args),
-            "session" => self.session_command(args),
-            "export-stats" | "export_stats" => self.export_stats(args),
-            _ => self.say(MessageKind::Error, t::unknown_command(line)),
         }
     }
 
