@@ -97,7 +97,7 @@ fn bench(c: &mut Criterion) {
                 press(&mut app, "enter");
                 draw(&app, &mut terminal);
                 spent += started.elapsed();
-                assert!(app.detail.is_some(), "enter opened nothing");
+                assert!(app.screen.detail().is_some(), "enter opened nothing");
                 press(&mut app, "esc j");
             }
             spent

@@ -303,22 +303,22 @@ fn detail_view_opens_scrolls_steps_and_goes_back() {
     let mut f = app();
     let app = &mut f.app;
     press(app, "enter");
-    let first = app.detail.as_ref().unwrap().record;
+    let first = app.screen.detail().unwrap().record;
     press(app, "j j");
-    assert_eq!(app.detail.as_ref().unwrap().scroll, 2);
+    assert_eq!(app.screen.detail().unwrap().scroll, 2);
     press(app, "n");
-    assert_ne!(app.detail.as_ref().unwrap().record, first);
+    assert_ne!(app.screen.detail().unwrap().record, first);
     press(app, "N");
-    assert_eq!(app.detail.as_ref().unwrap().record, first);
+    assert_eq!(app.screen.detail().unwrap().record, first);
     press(app, "d");
     assert_eq!(
         app.cursor, 1,
         "deciding in the detail view goes to the next item"
     );
-    assert!(app.detail.is_some());
+    assert!(app.screen.detail().is_some());
     press(app, "q");
     assert!(
-        app.detail.is_none() && !app.quit,
+        app.screen.detail().is_none() && !app.quit,
         "q in the detail view goes back"
     );
     press(app, "q");
@@ -467,7 +467,7 @@ fn snapshot_complaint_detail_decided_with_its_protocol() {
     press(app, "d m k a");
     typed(app, "Klagen tas til følge.");
     press(app, "ctrl-s enter");
-    let detail = app.detail.as_ref().expect("a complaint is open");
+    let detail = app.screen.detail().expect("a complaint is open");
     assert_eq!(detail.record.kind, RecordKind::Complaint);
     assert!(detail.complaint.is_some() && detail.protocol.is_some());
     assert_eq!(detail.review.outcome, Some(Outcome::Medhold));
@@ -611,7 +611,7 @@ fn import_runs_on_a_worker_and_the_queue_follows() {
 }
 
 fn stats_total(app: &App) -> tvang::stats::Row {
-    app.stats.as_ref().unwrap().rows.last().unwrap().clone()
+    app.screen.stats().unwrap().rows.last().unwrap().clone()
 }
 
 #[test]
@@ -624,7 +624,7 @@ fn statistics_screen_follows_the_filter_and_decisions_live() {
     let app = &mut f.app;
     press(app, "g s");
     assert_eq!(app.mode(), Mode::Stats);
-    let s = app.stats.as_ref().unwrap();
+    let s = app.screen.stats().unwrap();
     assert_eq!((s.tab, s.grouping()), (StatsTab::Time, GroupBy::Year));
     let all = from_store(
         &app.store,
@@ -634,31 +634,31 @@ fn statistics_screen_follows_the_filter_and_decisions_live() {
     )
     .unwrap()
     .unwrap();
-    assert_eq!(app.stats.as_ref().unwrap().rows, all);
+    assert_eq!(app.screen.stats().unwrap().rows, all);
     assert_eq!(
         (stats_total(app).protocols, stats_total(app).complaints),
         (300, 30)
     );
 
     press(app, "tab");
-    assert_eq!(app.stats.as_ref().unwrap().grouping(), GroupBy::Provision);
+    assert_eq!(app.screen.stats().unwrap().grouping(), GroupBy::Provision);
     // Scrolling the table stops at its end: 11 rows, 4 shown on a 10-line terminal.
     app.resize(80, 10);
     press(app, "G");
-    assert_eq!(app.stats.as_ref().unwrap().scroll, 7);
+    assert_eq!(app.screen.stats().unwrap().scroll, 7);
     press(app, "k j j");
-    assert_eq!(app.stats.as_ref().unwrap().scroll, 7);
+    assert_eq!(app.screen.stats().unwrap().scroll, 7);
     press(app, "k g g");
-    assert_eq!(app.stats.as_ref().unwrap().scroll, 0);
+    assert_eq!(app.screen.stats().unwrap().scroll, 0);
     let screen_text = screen(app, 80, 10);
     assert!(screen_text.contains("bvl § 10-7"), "{screen_text}");
     app.resize(120, 40);
     press(app, "tab tab tab");
-    assert_eq!(app.stats.as_ref().unwrap().tab, StatsTab::Time);
+    assert_eq!(app.screen.stats().unwrap().tab, StatsTab::Time);
     press(app, "shift-tab");
-    assert_eq!(app.stats.as_ref().unwrap().tab, StatsTab::Institution);
+    assert_eq!(app.screen.stats().unwrap().tab, StatsTab::Institution);
     press(app, "m");
-    let s = app.stats.as_ref().unwrap();
+    let s = app.screen.stats().unwrap();
     assert_eq!(
         s.grouping(),
         GroupBy::Month,
@@ -677,7 +677,7 @@ fn statistics_screen_follows_the_filter_and_decisions_live() {
     let expected = from_store(&app.store, &app.catalogue, &vestland, GroupBy::Month)
         .unwrap()
         .unwrap();
-    assert_eq!(app.stats.as_ref().unwrap().rows, expected);
+    assert_eq!(app.screen.stats().unwrap().rows, expected);
     press(app, "F");
     assert_eq!(stats_total(app).protocols, 300);
 
@@ -702,7 +702,7 @@ fn statistics_screen_follows_the_filter_and_decisions_live() {
         (before.medhold + 1, before.pending - 1)
     );
     assert_eq!(
-        app.stats.as_ref().unwrap().rows,
+        app.screen.stats().unwrap().rows,
         from_store(
             &app.store,
             &app.catalogue,
@@ -717,7 +717,7 @@ fn statistics_screen_follows_the_filter_and_decisions_live() {
     assert_eq!(stats_total(app), before);
     press(app, "esc");
     assert_eq!(app.mode(), Mode::Queue);
-    assert!(app.stats.is_none());
+    assert!(app.screen.stats().is_none());
 }
 
 #[test]
@@ -728,7 +728,7 @@ fn export_stats_writes_the_screen_as_csv_json_or_markdown() {
     press(app, "g s tab");
     press(app, ":");
     typed(app, "filter from=2023-01-01\n");
-    let rows = app.stats.as_ref().unwrap().rows.clone();
+    let rows = app.screen.stats().unwrap().rows.clone();
     for (name, expected) in [
         ("hjemmel.csv", tvang::stats::to_csv(&rows, None)),
         ("hjemmel.json", tvang::stats::to_json(&rows, Some(5))),
@@ -840,9 +840,9 @@ fn search_narrows_the_queue_as_you_type_and_esc_restores_it() {
     assert_eq!(app.cursor, 0, "n from the last wraps to the first");
     // Enter opens the match; n/N in the detail step through the matches.
     press(app, "enter");
-    assert_eq!(app.detail.as_ref().unwrap().record, shown_records(app)[0]);
+    assert_eq!(app.screen.detail().unwrap().record, shown_records(app)[0]);
     press(app, "n");
-    assert_eq!(app.detail.as_ref().unwrap().record, shown_records(app)[1]);
+    assert_eq!(app.screen.detail().unwrap().record, shown_records(app)[1]);
     press(app, "esc esc");
     assert!(app.search.is_none());
     assert_eq!(app.visible.len(), 300);
@@ -1004,7 +1004,7 @@ fn a_reveal_shows_a_number_held_only_by_a_linked_complaint() {
     let shown = screen(app, 120, 80);
     assert!(shown.contains("14880812387"), "{shown}");
     assert!(shown.contains("loggført"), "{shown}");
-    let p9 = app.detail.as_ref().unwrap().record;
+    let p9 = app.screen.detail().unwrap().record;
     assert!(app.store.audit(p9).unwrap().is_empty());
     let k9 = app.store.complaints().next().unwrap().unwrap().id;
     let trail = app
@@ -1198,7 +1198,7 @@ fn reopening_resumes_the_session_at_the_item_with_filters_sort_and_scroll() {
     let (record, cursor, offset, sort) = (app.current(), app.cursor, app.offset, app.sort);
     assert!(offset > 0);
     press(app, "enter j j");
-    assert!(app.detail.is_some());
+    assert!(app.screen.detail().is_some());
     let mut f = restart(f);
     let app = &mut f.app;
     assert_eq!(app.session.as_ref().unwrap().state().name, "Vestland");
@@ -1206,7 +1206,7 @@ fn reopening_resumes_the_session_at_the_item_with_filters_sort_and_scroll() {
     assert_eq!(app.sort, sort);
     assert_eq!(app.current(), record);
     assert_eq!((app.cursor, app.offset), (cursor, offset));
-    let detail = app.detail.as_ref().expect("the detail was open");
+    let detail = app.screen.detail().expect("the detail was open");
     assert_eq!((detail.record, detail.scroll), (record.unwrap(), 2));
     assert!(app
         .message
@@ -1338,8 +1338,8 @@ fn a_document_protocol_shows_its_reading_and_is_checked_and_corrected() {
     typed(app, "flag=til_kontroll\n");
     assert_eq!(app.visible.len(), 3);
     press(app, "enter");
-    let record = app.detail.as_ref().unwrap().record;
-    let d = app.detail.as_ref().unwrap();
+    let record = app.screen.detail().unwrap().record;
+    let d = app.screen.detail().unwrap();
     assert_eq!(d.documents.len(), 1);
     assert!(!d.documents[0].to_check.is_empty());
     assert!(!d.show_original);
@@ -1348,7 +1348,7 @@ fn a_document_protocol_shows_its_reading_and_is_checked_and_corrected() {
 
     // The original text, above the record.
     press(app, "O");
-    assert!(app.detail.as_ref().unwrap().show_original);
+    assert!(app.screen.detail().unwrap().show_original);
     let top = screen(app, 120, 40);
     assert!(
         top.contains("Teksten i dokumentet — target/test-tui-dokumenter/"),
@@ -1358,8 +1358,8 @@ fn a_document_protocol_shows_its_reading_and_is_checked_and_corrected() {
     // The child's name and fødselsnummer, in the document, show nowhere on either screen.
     let shown = format!("{top}{}", screen(app, 120, 40));
     let p = &app
-        .detail
-        .as_ref()
+        .screen
+        .detail()
         .unwrap()
         .protocol
         .as_ref()
@@ -1379,7 +1379,7 @@ fn a_document_protocol_shows_its_reading_and_is_checked_and_corrected() {
     assert!(!shown.contains(&child.national_id[6..]));
     // A change while the text is shown keeps it shown.
     press(app, "m");
-    assert!(app.detail.as_ref().unwrap().show_original);
+    assert!(app.screen.detail().unwrap().show_original);
     press(app, "u");
     press(app, "O");
     assert!(!screen(app, 120, 40).contains("Teksten i dokumentet"));
@@ -1406,7 +1406,7 @@ fn a_document_protocol_shows_its_reading_and_is_checked_and_corrected() {
 
     // A correction keeps the value as read beside it, in the history, undoable.
     press(app, "enter");
-    assert_eq!(app.detail.as_ref().unwrap().record, record);
+    assert_eq!(app.screen.detail().unwrap().record, record);
     press(app, "e");
     let Some(Overlay::Picker(picker)) = &app.overlay else {
         panic!("no field picker: {:?}", app.overlay.is_some());
@@ -1426,7 +1426,7 @@ fn a_document_protocol_shows_its_reading_and_is_checked_and_corrected() {
         review.corrections.get("police").map(String::as_str),
         Some("Sammen med ansatte")
     );
-    let d = app.detail.as_ref().unwrap();
+    let d = app.screen.detail().unwrap();
     let read = d.documents[0]
         .fields
         .iter()
@@ -1542,7 +1542,7 @@ fn the_tui_import_uses_the_offices_labels() {
     wait_for_import(app);
     assert_eq!(app.visible.len(), 1);
     press(app, "enter");
-    let d = app.detail.as_ref().unwrap();
+    let d = app.screen.detail().unwrap();
     let danger = d.documents[0]
         .fields
         .iter()
@@ -1591,9 +1591,9 @@ fn a_complaint_letter_without_its_protocol_is_linked_and_unlinked() {
     assert_eq!(app.store.complaint_count().unwrap(), 1);
 
     press(app, "tab enter");
-    let record = app.detail.as_ref().unwrap().record;
+    let record = app.screen.detail().unwrap().record;
     assert_eq!(record.kind, RecordKind::Complaint);
-    assert!(app.detail.as_ref().unwrap().protocol.is_none(), "waiting");
+    assert!(app.screen.detail().unwrap().protocol.is_none(), "waiting");
     press(app, "p");
     let Some(Overlay::Link(picker)) = &app.overlay else {
         panic!("no link picker");
@@ -1609,7 +1609,7 @@ fn a_complaint_letter_without_its_protocol_is_linked_and_unlinked() {
     snapshot("link_picker", app);
     press(app, "enter");
     assert!(app.overlay.is_none());
-    let d = app.detail.as_ref().unwrap();
+    let d = app.screen.detail().unwrap();
     let linked = d.protocol.clone().expect("linked to its protocol");
     assert_eq!(linked.protocol.protocol_id, c.protocol_id);
     let stored = app.store.complaint(record.id).unwrap().unwrap();
@@ -1632,7 +1632,7 @@ fn a_complaint_letter_without_its_protocol_is_linked_and_unlinked() {
         stored.complaint.protocol_id,
         tvang::import::document::convert::MISSING
     );
-    assert!(app.detail.as_ref().unwrap().protocol.is_none());
+    assert!(app.screen.detail().unwrap().protocol.is_none());
     assert_eq!(
         app.queue.rows[app
             .queue
@@ -1681,7 +1681,7 @@ fn messages_name_the_keys_of_the_keymap_in_use() {
         );
         // The statistics screen of that empty selection.
         f.app.act(Action::OpenStats);
-        assert!(f.app.stats.is_some());
+        assert!(f.app.screen.stats().is_some());
         let stats = screen(&f.app, 120, 40);
         assert!(
             stats.contains(&format!(

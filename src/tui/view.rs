@@ -7,7 +7,7 @@ use super::action::{Action, Mode};
 use super::detail::detail_lines;
 use super::editor::Editor;
 use super::keymap::show_sequence;
-use super::state::{App, MessageKind, Overlay, Picker};
+use super::state::{App, MessageKind, Overlay, Picker, Screen};
 pub use super::theme::{fit, Theme};
 use crate::queue::{Column, QueueRow};
 use crate::review::{RecordKind, Status};
@@ -40,10 +40,10 @@ pub fn render(app: &App, frame: &mut Frame) {
         );
     } else {
         render_filter_bar(app, theme, frame, filter);
-        match (&app.detail, &app.stats) {
-            (Some(_), _) => render_detail(app, theme, frame, body),
-            (None, Some(stats)) => super::stats_view::render_stats(app, stats, theme, frame, body),
-            (None, None) => render_queue(app, theme, frame, body),
+        match &app.screen {
+            Screen::Detail(_) => render_detail(app, theme, frame, body),
+            Screen::Stats(stats) => super::stats_view::render_stats(app, stats, theme, frame, body),
+            Screen::Queue => render_queue(app, theme, frame, body),
         }
     }
     render_message(app, theme, frame, message);
@@ -135,7 +135,7 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
 
 fn render_title(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let w = area.width as usize;
-    if let (None, Some(stats)) = (&app.detail, &app.stats) {
+    if let Screen::Stats(stats) = &app.screen {
         let total = stats.rows.last();
         let text = t::stats_title(
             total.map_or(0, |r| r.protocols),
@@ -396,7 +396,7 @@ fn render_queue(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
 }
 
 fn render_detail(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
-    let Some(d) = &app.detail else { return };
+    let Some(d) = app.screen.detail() else { return };
     let lines = detail_lines(app, d, theme);
     let total = wrapped_height(&lines, area.width);
     let max_scroll = total.saturating_sub(area.height as usize);
@@ -459,7 +459,7 @@ fn render_message(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             MessageKind::Error => theme.error(),
         };
         Line::styled(fit(text, w), style)
-    } else if app.search.is_some() && app.detail.is_none() {
+    } else if app.search.is_some() && app.screen.detail().is_none() {
         search_explanation_line(app, theme, w)
     } else {
         Line::raw("")

@@ -81,6 +81,60 @@ impl StatsView {
     }
 }
 
+/// The screen under the overlays, each with its own state. The queue's state lives on in
+/// [`App`] while a record or the statistics are shown: going back finds it as it was.
+#[derive(Debug, Clone, Default)]
+pub enum Screen {
+    #[default]
+    Queue,
+    Detail(Box<Detail>),
+    Stats(StatsView),
+}
+
+impl Screen {
+    pub fn detail(&self) -> Option<&Detail> {
+        match self {
+            Screen::Detail(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    pub fn detail_mut(&mut self) -> Option<&mut Detail> {
+        match self {
+            Screen::Detail(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    pub fn stats(&self) -> Option<&StatsView> {
+        match self {
+            Screen::Stats(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn stats_mut(&mut self) -> Option<&mut StatsView> {
+        match self {
+            Screen::Stats(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Back to the queue if a record is shown (the statistics stay).
+    pub fn close_detail(&mut self) {
+        if matches!(self, Screen::Detail(_)) {
+            *self = Screen::Queue;
+        }
+    }
+
+    /// Back to the queue if the statistics are shown (a record stays).
+    pub fn close_stats(&mut self) {
+        if matches!(self, Screen::Stats(_)) {
+            *self = Screen::Queue;
+        }
+    }
+}
+
 /// What choosing an entry of a picker does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Pick {
@@ -223,9 +277,8 @@ pub struct App {
     pub marks: BTreeSet<RecordRef>,
     /// Where `v` started a range.
     pub visual_anchor: Option<usize>,
-    pub detail: Option<Detail>,
-    /// The statistics screen, when open.
-    pub stats: Option<StatsView>,
+    /// The screen shown under the overlays: the queue, one record, or the statistics.
+    pub screen: Screen,
     /// The search over the queue, while one is shown.
     pub search: Option<search::SearchView>,
     pub search_index: search::SearchIndexSlot,
@@ -270,8 +323,7 @@ impl App {
             height: 40,
             marks: BTreeSet::new(),
             visual_anchor: None,
-            detail: None,
-            stats: None,
+            screen: Screen::Queue,
             search: None,
             search_index: Default::default(),
             overlay: None,
@@ -295,12 +347,10 @@ impl App {
     }
 
     pub fn mode(&self) -> Mode {
-        if self.detail.is_some() {
-            Mode::Detail
-        } else if self.stats.is_some() {
-            Mode::Stats
-        } else {
-            Mode::Queue
+        match self.screen {
+            Screen::Queue => Mode::Queue,
+            Screen::Detail(_) => Mode::Detail,
+            Screen::Stats(_) => Mode::Stats,
         }
     }
 
@@ -362,17 +412,17 @@ impl App {
 
     /// Recomputes the open statistics screen from the queue's rows under the current filter.
     pub fn recompute_stats(&mut self) {
-        let Some(by) = self.stats.as_ref().map(StatsView::grouping) else {
+        let Some(by) = self.screen.stats().map(StatsView::grouping) else {
             return;
         };
         let rows = self.queue.stats(&self.filter, by, &self.catalogue);
-        if let Some(s) = &mut self.stats {
+        if let Some(s) = self.screen.stats_mut() {
             s.rows = rows;
         }
     }
 
     fn change_stats(&mut self, change: impl FnOnce(&mut StatsView)) {
-        if let Some(s) = &mut self.stats {
+        if let Some(s) = self.screen.stats_mut() {
             change(s);
         }
         self.recompute_stats();
@@ -541,7 +591,7 @@ impl App {
             } => match editor.key(key) {
                 Edit::Submit => {
                     let text = editor.text().trim().to_string();
-                    let as_read = self.detail.as_ref().and_then(|d| read_value(d, &field));
+                    let as_read = self.screen.detail().and_then(|d| read_value(d, &field));
                     // Empty, or the value as read: no correction.
                     let value =
                         (!text.is_empty() && Some(&text) != as_read.as_ref()).then_some(text);
@@ -594,7 +644,7 @@ impl App {
     // ---- actions ----
 
     pub fn act(&mut self, action: Action) {
-        let in_detail = self.detail.is_some();
+        let in_detail = self.screen.detail().is_some();
         match action {
             Action::Quit => self.quit = true,
             Action::Help => {
@@ -611,11 +661,11 @@ impl App {
             | Action::PageUp
             | Action::GoTop
             | Action::GoBottom
-                if !in_detail && self.stats.is_some() =>
+                if !in_detail && self.screen.stats().is_some() =>
             {
                 // The table shows a page less its header (the tab line is in the chrome).
                 let shown = self.page().saturating_sub(1).max(1);
-                if let Some(s) = &mut self.stats {
+                if let Some(s) = self.screen.stats_mut() {
                     let last = s.rows.len().saturating_sub(shown);
                     s.scroll = match action {
                         Action::MoveDown => s.scroll.saturating_add(1),
@@ -636,17 +686,17 @@ impl App {
                     Action::PageDown => page,
                     _ => -page,
                 };
-                if let Some(d) = &mut self.detail {
+                if let Some(d) = self.screen.detail_mut() {
                     d.scroll = (i32::from(d.scroll) + delta).clamp(0, i32::from(u16::MAX)) as u16;
                 }
             }
             Action::GoTop if in_detail => {
-                if let Some(d) = &mut self.detail {
+                if let Some(d) = self.screen.detail_mut() {
                     d.scroll = 0;
                 }
             }
             Action::GoBottom if in_detail => {
-                if let Some(d) = &mut self.detail {
+                if let Some(d) = self.screen.detail_mut() {
                     d.scroll = u16::MAX; // the view clamps it to the end
                 }
             }
@@ -657,11 +707,11 @@ impl App {
             Action::GoTop => self.move_cursor(isize::MIN / 2),
             Action::GoBottom => self.move_cursor(isize::MAX / 2),
             Action::Open => self.open_detail(),
-            Action::Back if in_detail => self.detail = None,
-            Action::Back => self.stats = None,
+            Action::Back if in_detail => self.screen.close_detail(),
+            Action::Back => self.screen.close_stats(),
             Action::OpenStats => {
-                self.detail = None;
-                self.stats = Some(StatsView {
+                self.screen.close_detail();
+                self.screen = Screen::Stats(StatsView {
                     tab: StatsTab::Time,
                     monthly: false,
                     rows: Vec::new(),
@@ -705,7 +755,7 @@ impl App {
                 self.visual_anchor = None;
                 self.cursor = 0;
                 self.offset = 0;
-                self.detail = None;
+                self.screen.close_detail();
                 self.refresh();
             }
             Action::ToggleMark => {
@@ -865,7 +915,7 @@ impl App {
 
     /// The marked records, else the one under the cursor (or shown in the detail view).
     pub fn targets(&self) -> Vec<RecordRef> {
-        if let Some(d) = &self.detail {
+        if let Some(d) = self.screen.detail() {
             return vec![d.record];
         }
         if !self.marks.is_empty() {
@@ -1005,7 +1055,7 @@ impl App {
                 let Some(record) = targets.first().copied() else {
                     return;
                 };
-                let current = self.detail.as_ref().and_then(|d| {
+                let current = self.screen.detail().and_then(|d| {
                     d.review
                         .corrections
                         .get(&field)
@@ -1134,7 +1184,7 @@ impl App {
                 } else if advance {
                     self.move_cursor(1);
                 }
-                if self.detail.is_some() {
+                if self.screen.detail().is_some() {
                     self.open_detail();
                 }
                 self.session_activity();
@@ -1178,7 +1228,7 @@ impl App {
                 self.recount_session();
                 let n = applied.reviews.len();
                 self.say(MessageKind::Saved, t::undone(n));
-                if self.detail.is_some() {
+                if self.screen.detail().is_some() {
                     self.open_detail();
                 }
             }
@@ -1194,7 +1244,7 @@ impl App {
     pub fn open_detail(&mut self) {
         let Some(record) = self.current() else { return };
         // The same record reloaded (after a change) keeps where the inspector was looking.
-        let (scroll, show_original) = match &self.detail {
+        let (scroll, show_original) = match self.screen.detail() {
             Some(d) if d.record == record => (d.scroll, d.show_original),
             _ => (0, false),
         };
@@ -1202,7 +1252,7 @@ impl App {
             Ok(mut d) => {
                 d.scroll = scroll;
                 d.show_original = show_original && !d.documents.is_empty();
-                self.detail = Some(d);
+                self.screen = Screen::Detail(Box::new(d));
             }
             Err(e) => self.say(MessageKind::Error, e.to_string()),
         }
@@ -1210,7 +1260,9 @@ impl App {
 
     /// Shows the detail's fødselsnummer unmasked, logged, or masks them again.
     fn toggle_reveal(&mut self) {
-        let Some(d) = &self.detail else { return };
+        let Some(d) = self.screen.detail() else {
+            return;
+        };
         if d.revealed {
             self.open_detail();
             return self.say(MessageKind::Info, t::REVEAL_HIDDEN);
@@ -1242,7 +1294,7 @@ impl App {
         match result {
             Ok(true) => {
                 d.revealed = true;
-                self.detail = Some(d);
+                self.screen = Screen::Detail(Box::new(d));
                 self.say(MessageKind::Info, t::REVEAL_SHOWN);
             }
             Ok(false) => self.say(MessageKind::Info, t::REVEAL_NOTHING),
@@ -1251,7 +1303,9 @@ impl App {
     }
 
     fn toggle_original(&mut self) {
-        let Some(d) = &mut self.detail else { return };
+        let Some(d) = self.screen.detail_mut() else {
+            return;
+        };
         if d.documents.is_empty() {
             return self.say(MessageKind::Info, t::NO_DOCUMENT);
         }
@@ -1270,15 +1324,15 @@ impl App {
                     .row_of(*r)
                     .is_some_and(|i| self.queue.rows[i].reading_to_check)
                     || self
-                        .detail
-                        .as_ref()
+                        .screen
+                        .detail()
                         .is_some_and(|d| d.record == *r && !d.documents.is_empty())
             })
             .collect();
         if targets.is_empty() {
             return self.say(MessageKind::Info, t::NO_DOCUMENT);
         }
-        let checked = |r: &RecordRef| match &self.detail {
+        let checked = |r: &RecordRef| match self.screen.detail() {
             Some(d) if d.record == *r => Ok(d.review.reading_checked),
             _ => self.store.review(*r).map(|review| review.reading_checked),
         };
@@ -1329,7 +1383,9 @@ impl App {
 
     /// The protocols at the complaint's institution, newest first, to link the complaint to.
     fn link_picker(&mut self) {
-        let Some(d) = &self.detail else { return };
+        let Some(d) = self.screen.detail() else {
+            return;
+        };
         let (Some(sc), RecordKind::Complaint) = (&d.complaint, d.record.kind) else {
             return self.say(MessageKind::Info, t::LINK_ONLY_COMPLAINTS);
         };
@@ -1365,7 +1421,9 @@ impl App {
 
     /// The fields read from the record's document, to pick one to correct.
     fn correct_menu(&mut self) {
-        let Some(d) = &self.detail else { return };
+        let Some(d) = self.screen.detail() else {
+            return;
+        };
         if d.record.kind != RecordKind::Protocol && !d.documents.is_empty() {
             return self.say(MessageKind::Info, t::CORRECT_ONLY_PROTOCOLS);
         }
@@ -1547,8 +1605,8 @@ impl App {
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase);
         let by = self
-            .stats
-            .as_ref()
+            .screen
+            .stats()
             .map_or(GroupBy::Year, StatsView::grouping);
         let rows = self.queue.stats(&self.filter, by, &self.catalogue);
         let content = match extension.as_deref() {

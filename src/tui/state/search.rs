@@ -106,8 +106,8 @@ impl App {
                 before: (self.current(), self.offset),
             });
         }
-        self.detail = None;
-        self.stats = None;
+        self.screen.close_detail();
+        self.screen.close_stats();
         self.overlay = Some(Overlay::Search(Editor::with_text(&text, false)));
     }
 
@@ -197,7 +197,7 @@ impl App {
             (self.cursor + n - 1) % n
         };
         self.keep_cursor_visible();
-        if self.detail.is_some() {
+        if self.screen.detail().is_some() {
             self.open_detail();
         }
     }

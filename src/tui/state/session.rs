@@ -72,8 +72,8 @@ impl App {
         self.filter = view.filter;
         self.sort = view.sort;
         self.search = None;
-        self.stats = None;
-        self.detail = None;
+        self.screen.close_stats();
+        self.screen.close_detail();
         self.marks.clear();
         self.visual_anchor = None;
         self.cursor = 0;
@@ -82,7 +82,7 @@ impl App {
         // The detail reopens only on the record it showed.
         if self.return_to(view.cursor, view.offset) && view.detail_open {
             self.open_detail();
-            if let Some(d) = &mut self.detail {
+            if let Some(d) = self.screen.detail_mut() {
                 d.scroll = view.detail_scroll;
             }
         }
@@ -108,7 +108,7 @@ impl App {
         self.filter = Default::default();
         self.sort = Default::default();
         self.search = None;
-        self.detail = None;
+        self.screen.close_detail();
         self.marks.clear();
         self.refresh();
         Some(s.session.state.name)
@@ -148,7 +148,7 @@ impl App {
         let now = self.now();
         let (cursor, offset, sort) = (self.current(), self.offset, self.sort);
         let filter = self.filter.clone();
-        let detail = self.detail.as_ref().map(|d| d.scroll);
+        let detail = self.screen.detail().map(|d| d.scroll);
         let Some(s) = &mut self.session else { return };
         s.session.state.touch(now);
         let view = &mut s.session.state.view;
