@@ -77,7 +77,7 @@ fn bench(c: &mut Criterion) {
         b.iter_custom(|iters| {
             let mut spent = Duration::ZERO;
             for _ in 0..iters {
-                if app.cursor + usize::from(app.height) * 2 >= app.visible.len() {
+                if app.view.cursor + usize::from(app.height) * 2 >= app.view.visible.len() {
                     press(&mut app, "g g");
                 }
                 let started = Instant::now();
@@ -139,7 +139,7 @@ fn bench(c: &mut Criterion) {
         ),
     ] {
         group.bench_function(name, |b| {
-            b.iter(|| app.queue.stats(&app.filter, by, &catalogue))
+            b.iter(|| app.queue.stats(&app.view.filter, by, &catalogue))
         });
     }
     press(&mut app, "g s");

@@ -104,27 +104,27 @@ fn wait_for_import(app: &mut App) {
 }
 
 fn status_of_current(app: &App) -> Status {
-    app.queue.rows[app.visible[app.cursor]].status
+    app.queue.rows[app.view.visible[app.view.cursor]].status
 }
 
 #[test]
 fn cursor_moves_pages_and_jumps() {
     let mut f = app();
     let app = &mut f.app;
-    assert_eq!(app.visible.len(), 300);
+    assert_eq!(app.view.visible.len(), 300);
     press(app, "j j j k");
-    assert_eq!(app.cursor, 2);
+    assert_eq!(app.view.cursor, 2);
     press(app, "G");
-    assert_eq!(app.cursor, 299);
-    assert_eq!(app.offset, 300 - app.page());
+    assert_eq!(app.view.cursor, 299);
+    assert_eq!(app.view.offset, 300 - app.page());
     press(app, "g g");
-    assert_eq!((app.cursor, app.offset), (0, 0));
+    assert_eq!((app.view.cursor, app.view.offset), (0, 0));
     press(app, "ctrl-d");
-    assert_eq!(app.cursor, app.page());
+    assert_eq!(app.view.cursor, app.page());
     press(app, "ctrl-u k");
-    assert_eq!(app.cursor, 0);
+    assert_eq!(app.view.cursor, 0);
     press(app, "down pagedown up");
-    assert_eq!(app.cursor, app.page());
+    assert_eq!(app.view.cursor, app.page());
 }
 
 #[test]
@@ -133,14 +133,14 @@ fn deciding_a_protocol_saves_and_advances_and_undo_restores_it() {
     let app = &mut f.app;
     let first = app.current().unwrap();
     press(app, "d");
-    assert_eq!(app.cursor, 1, "advanced to the next item");
+    assert_eq!(app.view.cursor, 1, "advanced to the next item");
     assert_eq!(
         app.store.review(first).unwrap().status,
         Some(Status::Gjennomgatt)
     );
     assert!(app.message.as_ref().unwrap().1.starts_with("Lagret"));
     press(app, "o");
-    assert_eq!(app.cursor, 2);
+    assert_eq!(app.view.cursor, 2);
     press(app, "u u");
     assert_eq!(app.store.review(first).unwrap().status, None);
     press(app, "g g");
@@ -160,8 +160,8 @@ fn marks_and_ranges_apply_in_bulk_after_confirmation() {
     let mut f = app();
     let app = &mut f.app;
     press(app, "space space space");
-    assert_eq!(app.marks.len(), 3);
-    assert_eq!(app.cursor, 3);
+    assert_eq!(app.view.marks.len(), 3);
+    assert_eq!(app.view.cursor, 3);
     press(app, "d");
     assert!(matches!(app.overlay, Some(Overlay::Confirm { .. })));
     press(app, "n");
@@ -174,7 +174,7 @@ fn marks_and_ranges_apply_in_bulk_after_confirmation() {
     press(app, "d j");
     assert_eq!(app.queue.open_count(RecordKind::Protocol), 297);
     assert!(
-        app.marks.is_empty(),
+        app.view.marks.is_empty(),
         "marks are cleared after a bulk change"
     );
     press(app, "u");
@@ -185,9 +185,9 @@ fn marks_and_ranges_apply_in_bulk_after_confirmation() {
     );
     // A visual range: v, two down, v ends it.
     press(app, "g g v j j v");
-    assert_eq!(app.marks.len(), 3);
+    assert_eq!(app.view.marks.len(), 3);
     press(app, "esc");
-    assert!(app.marks.is_empty());
+    assert!(app.view.marks.is_empty());
 }
 
 #[test]
@@ -196,19 +196,19 @@ fn filters_combine_clear_and_persist_by_name() {
     let app = &mut f.app;
     press(app, "f");
     typed(app, "provision=10-7 flag=injury\n");
-    let filtered = app.visible.len();
+    let filtered = app.view.visible.len();
     assert!(filtered > 0 && filtered < 300, "{filtered}");
-    assert!(app.visible.iter().all(|&i| {
+    assert!(app.view.visible.iter().all(|&i| {
         let r = &app.queue.rows[i];
         r.flags.contains(tvang::triage::TriageFlag::Injury)
     }));
     press(app, ":");
     typed(app, "save_filter skader\n");
     press(app, "F");
-    assert_eq!(app.visible.len(), 300);
+    assert_eq!(app.view.visible.len(), 300);
     press(app, ":");
     typed(app, "load_filter skader\n");
-    assert_eq!(app.visible.len(), filtered);
+    assert_eq!(app.view.visible.len(), filtered);
     press(app, "f");
     typed(app, "farge=rød\n");
     assert!(app
@@ -217,21 +217,26 @@ fn filters_combine_clear_and_persist_by_name() {
         .unwrap()
         .1
         .contains("Ukjent filter «farge»"));
-    assert_eq!(app.visible.len(), filtered, "a bad filter changes nothing");
+    assert_eq!(
+        app.view.visible.len(),
+        filtered,
+        "a bad filter changes nothing"
+    );
 }
 
 #[test]
 fn sorting_cycles_columns_and_reverses() {
     let mut f = app();
     let app = &mut f.app;
-    let first_date = app.queue.rows[app.visible[0]].date;
+    let first_date = app.queue.rows[app.view.visible[0]].date;
     press(app, "S");
-    assert!(app.queue.rows[app.visible[0]].date < first_date);
+    assert!(app.queue.rows[app.view.visible[0]].date < first_date);
     press(app, "s");
-    assert_eq!(app.sort.column, tvang::queue::Column::Institution);
+    assert_eq!(app.view.sort.column, tvang::queue::Column::Institution);
     press(app, ":");
     typed(app, "sort duration desc\n");
     let minutes: Vec<i64> = app
+        .view
         .visible
         .iter()
         .map(|&i| app.queue.rows[i].minutes.unwrap_or(-1))
@@ -246,8 +251,8 @@ fn complaints_are_decided_with_an_outcome_and_classified() {
     let mut f = app();
     let app = &mut f.app;
     press(app, "tab");
-    assert_eq!(app.kind, RecordKind::Complaint);
-    assert_eq!(app.visible.len(), 30);
+    assert_eq!(app.view.kind, RecordKind::Complaint);
+    assert_eq!(app.view.visible.len(), 30);
     // The first open complaint.
     press(app, "f");
     typed(app, "status=mottatt\n");
@@ -312,7 +317,7 @@ fn detail_view_opens_scrolls_steps_and_goes_back() {
     assert_eq!(app.screen.detail().unwrap().record, first);
     press(app, "d");
     assert_eq!(
-        app.cursor, 1,
+        app.view.cursor, 1,
         "deciding in the detail view goes to the next item"
     );
     assert!(app.screen.detail().is_some());
@@ -347,7 +352,7 @@ fn tags_and_corrections_through_the_command_line() {
     assert_eq!(review.corrected_provision.as_deref(), Some("bvl § 10-8"));
     press(app, "f");
     typed(app, "tag=viktig\n");
-    assert_eq!(app.visible.len(), 1);
+    assert_eq!(app.view.visible.len(), 1);
     press(app, ":");
     typed(app, "no_such_thing\n");
     assert!(app
@@ -359,7 +364,7 @@ fn tags_and_corrections_through_the_command_line() {
     // Every action can be run by name from the command line.
     press(app, ":");
     typed(app, "toggle_view\n");
-    assert_eq!(app.kind, RecordKind::Complaint);
+    assert_eq!(app.view.kind, RecordKind::Complaint);
 }
 
 #[test]
@@ -462,7 +467,7 @@ fn snapshot_complaint_detail_decided_with_its_protocol() {
     let mut f = app();
     let app = &mut f.app;
     press(app, "tab");
-    assert_eq!(app.kind, RecordKind::Complaint);
+    assert_eq!(app.view.kind, RecordKind::Complaint);
     // «avgjør» goes on to the next complaint; back up to the one decided.
     press(app, "d m k a");
     typed(app, "Klagen tas til følge.");
@@ -500,7 +505,7 @@ fn snapshot_overlays() {
 
     let mut f = app();
     press(&mut f.app, "tab c");
-    assert_eq!(f.app.kind, RecordKind::Complaint);
+    assert_eq!(f.app.view.kind, RecordKind::Complaint);
     let Some(Overlay::Picker(picker)) = &f.app.overlay else {
         panic!("no classify picker: {:?}", f.app.overlay);
     };
@@ -518,7 +523,7 @@ fn snapshot_overlays() {
     else {
         panic!("no bulk confirmation: {:?}", f.app.overlay);
     };
-    assert_eq!(f.app.kind, RecordKind::Protocol);
+    assert_eq!(f.app.view.kind, RecordKind::Protocol);
     assert!(question.contains('2'), "{question}");
     assert_eq!(changes.len(), 2, "{changes:?}");
     assert_eq!(reviewed(&f.app), before);
@@ -583,7 +588,7 @@ fn import_runs_on_a_worker_and_the_queue_follows() {
     assert!(app.import.is_some());
     wait_for_import(app);
     // The sample folder: 300 protocols in JSON and CSV, 4 more in Word and PDF documents.
-    assert_eq!(app.visible.len(), 304);
+    assert_eq!(app.view.visible.len(), 304);
     let message = &app.message.as_ref().unwrap().1;
     assert!(
         message.starts_with("Import ferdig: 304 nye protokoller, 30 nye klager"),
@@ -684,6 +689,7 @@ fn statistics_screen_follows_the_filter_and_decisions_live() {
     // A decision made while the screen is open counts at once; undo takes it back.
     press(app, "esc tab");
     let pending = app
+        .view
         .visible
         .iter()
         .position(|&i| {
@@ -691,7 +697,7 @@ fn statistics_screen_follows_the_filter_and_decisions_live() {
             r.outcome.is_none() && r.protocol.is_some()
         })
         .expect("a pending complaint");
-    app.cursor = pending;
+    app.view.cursor = pending;
     press(app, "g s");
     let before = stats_total(app);
     press(app, ":");
@@ -799,7 +805,8 @@ fn core_search(app: &App, query: &str, kind: RecordKind) -> Vec<tvang::review::R
 }
 
 fn shown_records(app: &App) -> Vec<tvang::review::RecordRef> {
-    app.visible
+    app.view
+        .visible
         .iter()
         .map(|&i| app.queue.rows[i].record)
         .collect()
@@ -816,7 +823,7 @@ fn search_narrows_the_queue_as_you_type_and_esc_restores_it() {
     let mut counts = Vec::new();
     for c in "solbakken".chars() {
         typed(app, &c.to_string());
-        counts.push(app.visible.len());
+        counts.push(app.view.visible.len());
     }
     // Each letter narrows (or keeps) the matches.
     assert!(counts.windows(2).all(|w| w[1] <= w[0]), "{counts:?}");
@@ -824,20 +831,20 @@ fn search_narrows_the_queue_as_you_type_and_esc_restores_it() {
         shown_records(app),
         core_search(app, "solbakken", RecordKind::Protocol)
     );
-    let first = &app.queue.rows[app.visible[0]];
+    let first = &app.queue.rows[app.view.visible[0]];
     assert_eq!(app.queue.text(first.institution), "Solbakken ungdomshjem");
     let explained = app.search_explanation();
     assert_eq!(explained[0].field, tvang::search::Field::Institution);
     typed(app, "\n");
     assert!(app.overlay.is_none());
     assert!(app.message.is_none(), "the explanation line shows");
-    let n = app.visible.len();
+    let n = app.view.visible.len();
     press(app, "n n");
-    assert_eq!(app.cursor, 2);
+    assert_eq!(app.view.cursor, 2);
     press(app, "N N N");
-    assert_eq!(app.cursor, n - 1, "N from the first wraps to the last");
+    assert_eq!(app.view.cursor, n - 1, "N from the first wraps to the last");
     press(app, "n");
-    assert_eq!(app.cursor, 0, "n from the last wraps to the first");
+    assert_eq!(app.view.cursor, 0, "n from the last wraps to the first");
     // Enter opens the match; n/N in the detail step through the matches.
     press(app, "enter");
     assert_eq!(app.screen.detail().unwrap().record, shown_records(app)[0]);
@@ -845,7 +852,7 @@ fn search_narrows_the_queue_as_you_type_and_esc_restores_it() {
     assert_eq!(app.screen.detail().unwrap().record, shown_records(app)[1]);
     press(app, "esc esc");
     assert!(app.search.is_none());
-    assert_eq!(app.visible.len(), 300);
+    assert_eq!(app.view.visible.len(), 300);
     assert_eq!(app.current(), before);
 }
 
@@ -886,7 +893,7 @@ fn search_keeps_the_filter_and_esc_while_typing_cancels() {
     press(app, "/");
     typed(app, "\u{1b}[2J\u{0}");
     typed(app, &"x".repeat(300));
-    assert!(app.visible.is_empty());
+    assert!(app.view.visible.is_empty());
     press(app, "esc");
     assert_eq!(shown_records(app).len(), filtered.len());
 }
@@ -910,7 +917,7 @@ fn a_note_is_found_by_search_as_soon_as_it_is_saved() {
     press(app, "esc u /");
     typed(app, "tilsynsbesoket\n");
     assert!(
-        app.visible.is_empty(),
+        app.view.visible.is_empty(),
         "undone, the note is gone from the index"
     );
 }
@@ -943,7 +950,7 @@ fn v_in_the_detail_view_reveals_a_fodselsnummer_logged_and_leaving_masks_it() {
         .unwrap()[0];
     let record = tvang::review::RecordRef::protocol(p1);
     let row = app.queue.row_of(record).unwrap();
-    app.cursor = app.visible.iter().position(|&i| i == row).unwrap();
+    app.view.cursor = app.view.visible.iter().position(|&i| i == row).unwrap();
     press(app, "enter");
     let masked = screen(app, 120, 40);
     assert!(masked.contains("Gutten (fnr 148808 *****) slo"), "{masked}");
@@ -1078,12 +1085,12 @@ fn a_session_counts_progress_and_decide_advances_to_the_next_unhandled_item() {
     let app = &mut f.app;
     press(app, "f");
     typed(app, "status=ny provision=10-7\n");
-    let n = app.visible.len();
+    let n = app.view.visible.len();
     assert!(n > 10, "{n}");
     command(app, "session new Akutt fare");
     assert_eq!(progress(app), (n, 0, 0));
-    assert!(app.filter.is_empty(), "the worklist is the filter now");
-    assert_eq!(app.visible.len(), n);
+    assert!(app.view.filter.is_empty(), "the worklist is the filter now");
+    assert_eq!(app.view.visible.len(), n);
     assert!(
         title(app).starts_with(&format!(
             "Økt «Akutt fare» · 0 / {n} gjennomgått · 0 til oppfølging · 0 min"
@@ -1095,36 +1102,36 @@ fn a_session_counts_progress_and_decide_advances_to_the_next_unhandled_item() {
     press(app, "j j");
     command(app, "status gjennomgatt");
     assert_eq!(
-        app.cursor, 2,
+        app.view.cursor, 2,
         "a status from the command line does not advance"
     );
     press(app, "g g d");
-    assert_eq!(app.cursor, 1);
+    assert_eq!(app.view.cursor, 1);
     press(app, "d");
-    assert_eq!(app.cursor, 3, "skipped the handled item 2");
+    assert_eq!(app.view.cursor, 3, "skipped the handled item 2");
     assert_eq!(progress(app), (n, 3, 0));
     press(app, "o");
-    assert_eq!(app.cursor, 4);
+    assert_eq!(app.view.cursor, 4);
     assert_eq!(progress(app), (n, 4, 1));
     assert!(title(app).contains(&format!("4 / {n} gjennomgått · 1 til oppfølging")));
     // From the last item, on from the top: the first unhandled is 4.
     press(app, "G d");
-    assert_eq!(app.cursor, 4);
+    assert_eq!(app.view.cursor, 4);
     assert_eq!(progress(app), (n, 5, 1));
     // The same records outside the session: the decisions are the records' own.
-    let first = app.queue.rows[app.visible[0]].record;
+    let first = app.queue.rows[app.view.visible[0]].record;
     assert_eq!(
         app.store.review(first).unwrap().status,
         Some(Status::Gjennomgatt)
     );
     // A session is of one kind.
     press(app, "tab");
-    assert_eq!(app.kind, RecordKind::Protocol);
+    assert_eq!(app.view.kind, RecordKind::Protocol);
     assert!(app.message.as_ref().unwrap().1.contains("bare én slags"));
     // Filters narrow the worklist; the title says how many are shown.
     press(app, "f");
     typed(app, "status=ny\n");
-    assert_eq!(app.visible.len(), n - 5);
+    assert_eq!(app.view.visible.len(), n - 5);
     assert!(title(app).contains(&format!("· {} vist", n - 5)));
     press(app, "F");
     // The last unhandled item: deciding it says the session is done and stays.
@@ -1134,10 +1141,10 @@ fn a_session_counts_progress_and_decide_advances_to_the_next_unhandled_item() {
     assert!(app.overlay.is_none(), "the bulk change was confirmed");
     command(app, "status ny");
     assert_eq!(progress(app), (n, n - 1, 0));
-    let cursor = app.cursor;
+    let cursor = app.view.cursor;
     press(app, "d");
     assert_eq!(progress(app), (n, n, 0));
-    assert_eq!(app.cursor, cursor);
+    assert_eq!(app.view.cursor, cursor);
     assert!(
         app.message
             .as_ref()
@@ -1195,17 +1202,22 @@ fn reopening_resumes_the_session_at_the_item_with_filters_sort_and_scroll() {
     typed(app, "status=ny\n");
     press(app, "s"); // sort by institution
     press(app, "ctrl-d j j j");
-    let (record, cursor, offset, sort) = (app.current(), app.cursor, app.offset, app.sort);
+    let (record, cursor, offset, sort) = (
+        app.current(),
+        app.view.cursor,
+        app.view.offset,
+        app.view.sort,
+    );
     assert!(offset > 0);
     press(app, "enter j j");
     assert!(app.screen.detail().is_some());
     let mut f = restart(f);
     let app = &mut f.app;
     assert_eq!(app.session.as_ref().unwrap().state().name, "Vestland");
-    assert_eq!(app.filter.pairs(), vec![("status", "ny".to_string())]);
-    assert_eq!(app.sort, sort);
+    assert_eq!(app.view.filter.pairs(), vec![("status", "ny".to_string())]);
+    assert_eq!(app.view.sort, sort);
     assert_eq!(app.current(), record);
-    assert_eq!((app.cursor, app.offset), (cursor, offset));
+    assert_eq!((app.view.cursor, app.view.offset), (cursor, offset));
     let detail = app.screen.detail().expect("the detail was open");
     assert_eq!((detail.record, detail.scroll), (record.unwrap(), 2));
     assert!(app
@@ -1218,7 +1230,7 @@ fn reopening_resumes_the_session_at_the_item_with_filters_sort_and_scroll() {
     press(app, "esc");
     command(app, "session leave");
     assert!(app.session.is_none());
-    assert_eq!(app.visible.len(), 300);
+    assert_eq!(app.view.visible.len(), 300);
     let mut f = restart(f);
     assert!(f.app.session.is_none());
     command(&mut f.app, "session Vestland");
@@ -1336,7 +1348,7 @@ fn a_document_protocol_shows_its_reading_and_is_checked_and_corrected() {
     let app = &mut f.app;
     press(app, "f");
     typed(app, "flag=til_kontroll\n");
-    assert_eq!(app.visible.len(), 3);
+    assert_eq!(app.view.visible.len(), 3);
     press(app, "enter");
     let record = app.screen.detail().unwrap().record;
     let d = app.screen.detail().unwrap();
@@ -1393,16 +1405,17 @@ fn a_document_protocol_shows_its_reading_and_is_checked_and_corrected() {
         .contains(tvang::triage::TriageFlag::ToCheck));
     // The queue keeps its rows while one works; applying the filter again drops it.
     press(app, "esc f enter");
-    assert_eq!(app.visible.len(), 2, "the filter no longer selects it");
+    assert_eq!(app.view.visible.len(), 2, "the filter no longer selects it");
     press(app, "u f enter");
     assert!(!app.store.review(record).unwrap().reading_checked);
-    assert_eq!(app.visible.len(), 3);
+    assert_eq!(app.view.visible.len(), 3);
     let at = app
+        .view
         .visible
         .iter()
         .position(|&i| app.queue.rows[i].record == record)
         .unwrap();
-    app.cursor = at;
+    app.view.cursor = at;
 
     // A correction keeps the value as read beside it, in the history, undoable.
     press(app, "enter");
@@ -1540,7 +1553,7 @@ fn the_tui_import_uses_the_offices_labels() {
     press(app, ":");
     typed(app, &format!("import {}\n", path.display()));
     wait_for_import(app);
-    assert_eq!(app.visible.len(), 1);
+    assert_eq!(app.view.visible.len(), 1);
     press(app, "enter");
     let d = app.screen.detail().unwrap();
     let danger = d.documents[0]
@@ -1671,7 +1684,7 @@ fn messages_name_the_keys_of_the_keymap_in_use() {
         assert!(hints.contains(&format!("{filter} filter")), "{hints}");
         // A queue the filter empties.
         f.app.command("filter institution=Finnes_ikke");
-        assert!(f.app.visible.is_empty());
+        assert!(f.app.view.visible.is_empty());
         let empty = screen(&f.app, 120, 40);
         assert!(
             empty.contains(&format!(
@@ -1747,7 +1760,7 @@ fn every_command_of_the_table_dispatches_and_mistypes_get_a_suggestion() {
     f.app.command("q");
     assert!(f.app.quit);
     f.app.command("sort institution");
-    assert_eq!(f.app.sort.column, tvang::queue::Column::Institution);
+    assert_eq!(f.app.view.sort.column, tvang::queue::Column::Institution);
     // A command that needs arguments says how it is written; a mistype gets the nearest name.
     f.app.command("save_filter");
     assert_eq!(

@@ -53,7 +53,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         Some(Overlay::Search(editor)) => {
             let searching = app.search.as_ref().is_some_and(|s| !s.query.is_empty());
             let (typed, count) =
-                t::search_line(&editor.text(), searching.then_some(app.visible.len()));
+                t::search_line(&editor.text(), searching.then_some(app.view.visible.len()));
             let line = Line::from(vec![Span::raw(typed), Span::styled(count, theme.dim())]);
             render_prompt(frame, hints, line, editor);
         }
@@ -148,17 +148,17 @@ fn render_title(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         return;
     }
     let q = &app.queue;
-    let total = q.count(app.kind);
+    let total = q.count(app.view.kind);
     let mut text = match &app.session {
         Some(s) => crate::text::session::title(
             &s.state().name,
             s.progress,
             s.state().active_minutes(),
-            app.visible.len(),
+            app.view.visible.len(),
         ),
         None => t::title(
-            app.kind,
-            app.visible.len(),
+            app.view.kind,
+            app.view.visible.len(),
             total,
             q.open_count(RecordKind::Protocol),
             q.open_count(RecordKind::Complaint),
@@ -169,11 +169,14 @@ fn render_title(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         text.push_str(t::SORTED_BY_SCORE);
     } else if !app.is_empty_store() {
         text.push_str(" · ");
-        text.push_str(&t::sorted_by(app.sort.column, app.sort.descending));
+        text.push_str(&t::sorted_by(
+            app.view.sort.column,
+            app.view.sort.descending,
+        ));
     }
-    if !app.marks.is_empty() {
+    if !app.view.marks.is_empty() {
         text.push_str(" · ");
-        text.push_str(&t::marked(app.marks.len()));
+        text.push_str(&t::marked(app.view.marks.len()));
     }
     let w = area.width as usize;
     frame.render_widget(
@@ -183,7 +186,7 @@ fn render_title(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
 }
 
 fn render_filter_bar(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
-    let pairs = app.filter.pairs();
+    let pairs = app.view.filter.pairs();
     let search = app.search.as_ref().filter(|s| !s.text.trim().is_empty());
     let mut spans = Vec::new();
     if let Some(s) = &app.session {
@@ -323,7 +326,7 @@ fn status_style(theme: Theme, s: Status) -> Style {
 }
 
 fn render_queue(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
-    if app.visible.is_empty() {
+    if app.view.visible.is_empty() {
         let hint = t::no_rows(
             &app.key(Mode::Queue, Action::ClearFilter),
             &app.key(Mode::Queue, Action::Search),
@@ -340,8 +343,12 @@ fn render_queue(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         std::iter::once(Cell::from(""))
             .chain(cols.iter().map(|(c, _)| {
                 let mut label = t::column_label(*c).to_string();
-                if *c == app.sort.column {
-                    label.push(if app.sort.descending { '↓' } else { '↑' });
+                if *c == app.view.sort.column {
+                    label.push(if app.view.sort.descending {
+                        '↓'
+                    } else {
+                        '↑'
+                    });
                 }
                 Cell::from(label)
             }))
@@ -350,18 +357,19 @@ fn render_queue(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     .style(theme.header());
     let page = (area.height.saturating_sub(1)) as usize;
     let rows = app
+        .view
         .visible
         .iter()
         .enumerate()
-        .skip(app.offset)
+        .skip(app.view.offset)
         .take(page)
         .map(|(pos, &i)| {
             let row = &app.queue.rows[i];
-            let marked = app.marks.contains(&row.record);
+            let marked = app.view.marks.contains(&row.record);
             let dimmed = app.is_dimmed(i);
             // The cursor, marks and handled items of a session show as characters too, for
             // terminals without colour.
-            let gutter = match (pos == app.cursor, marked, dimmed) {
+            let gutter = match (pos == app.view.cursor, marked, dimmed) {
                 (true, true, _) => ">*",
                 (true, false, true) => ">✓",
                 (true, false, false) => "> ",
@@ -382,7 +390,7 @@ fn render_queue(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                 cells.push(Cell::from(text).style(style));
             }
             let mut r = Row::new(cells);
-            if pos == app.cursor {
+            if pos == app.view.cursor {
                 r = r.style(theme.selected());
             } else if marked {
                 r = r.style(Style::new().add_modifier(Modifier::BOLD));

@@ -173,19 +173,19 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 impl App {
     fn command_filter(&mut self, args: &str) {
-        let mut f = self.filter.clone();
+        let mut f = self.view.filter.clone();
         match f.apply_text(args) {
             Ok(()) => {
-                self.filter = f;
+                self.view.filter = f;
                 self.refresh();
-                self.say(MessageKind::Info, t::filtered(self.visible.len()));
+                self.say(MessageKind::Info, t::filtered(self.view.visible.len()));
             }
             Err(e) => self.say(MessageKind::Error, t::filter_error(&e)),
         }
     }
 
     fn command_save_filter(&mut self, name: &str) {
-        let value = serde_json::to_value(&self.filter).unwrap_or_default();
+        let value = serde_json::to_value(&self.view.filter).unwrap_or_default();
         match self.store.save_filter(name, Some(&value)) {
             Ok(()) => self.say(MessageKind::Saved, t::filter_saved(name)),
             Err(e) => self.say(MessageKind::Error, t::not_saved(&e.to_string())),
@@ -197,7 +197,7 @@ impl App {
         match words.next().and_then(Column::from_name) {
             Some(column) => {
                 let descending = words.next() == Some("desc");
-                self.sort = Sort { column, descending };
+                self.view.sort = Sort { column, descending };
                 self.refresh();
             }
             None => self.say(MessageKind::Error, t::sort_usage()),

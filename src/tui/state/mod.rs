@@ -258,13 +258,10 @@ pub enum ImportEvent {
     Done(Result<Box<crate::import::ImportReport>, String>),
 }
 
-pub struct App {
-    pub store: Arc<Store>,
-    pub catalogue: Arc<Catalogue>,
-    pub keymap: Keymap,
-    pub author: String,
-    pub rules: TriageRules,
-    pub queue: Queue,
+/// The queue screen's state: the kind of record listed, the filter and sort, the rows they
+/// give, the cursor and scroll, and the marked records.
+#[derive(Debug, Clone)]
+pub struct QueueView {
     pub kind: RecordKind,
     pub filter: QueueFilter,
     pub sort: Sort,
@@ -272,11 +269,37 @@ pub struct App {
     pub visible: Vec<usize>,
     pub cursor: usize,
     pub offset: usize,
-    pub width: u16,
-    pub height: u16,
     pub marks: BTreeSet<RecordRef>,
     /// Where `v` started a range.
     pub visual_anchor: Option<usize>,
+}
+
+impl Default for QueueView {
+    fn default() -> QueueView {
+        QueueView {
+            kind: RecordKind::Protocol,
+            filter: QueueFilter::default(),
+            sort: Sort::default(),
+            visible: Vec::new(),
+            cursor: 0,
+            offset: 0,
+            marks: BTreeSet::new(),
+            visual_anchor: None,
+        }
+    }
+}
+
+pub struct App {
+    pub store: Arc<Store>,
+    pub catalogue: Arc<Catalogue>,
+    pub keymap: Keymap,
+    pub author: String,
+    pub rules: TriageRules,
+    pub queue: Queue,
+    /// Which of the queue's rows are shown, in what order, and where the inspector is.
+    pub view: QueueView,
+    pub width: u16,
+    pub height: u16,
     /// The screen shown under the overlays: the queue, one record, or the statistics.
     pub screen: Screen,
     /// The search over the queue, while one is shown.
@@ -313,16 +336,9 @@ impl App {
             author,
             rules,
             queue,
-            kind: RecordKind::Protocol,
-            filter: QueueFilter::default(),
-            sort: Sort::default(),
-            visible: Vec::new(),
-            cursor: 0,
-            offset: 0,
+            view: QueueView::default(),
             width: 120,
             height: 40,
-            marks: BTreeSet::new(),
-            visual_anchor: None,
             screen: Screen::Queue,
             search: None,
             search_index: Default::default(),
@@ -377,8 +393,9 @@ impl App {
     }
 
     pub fn current(&self) -> Option<RecordRef> {
-        self.visible
-            .get(self.cursor)
+        self.view
+            .visible
+            .get(self.view.cursor)
             .map(|&i| self.queue.rows[i].record)
     }
 
@@ -386,22 +403,23 @@ impl App {
     /// the same record when it is still shown.
     pub fn refresh(&mut self) {
         let keep = self.current();
-        let mut selected = self.queue.matching(self.kind, &self.filter);
+        let mut selected = self.queue.matching(self.view.kind, &self.view.filter);
         if let Some(s) = &self.session {
             selected.retain(|&i| s.members.contains(&self.queue.rows[i].record));
         }
-        self.visible = match self.search_rows(&selected) {
+        self.view.visible = match self.search_rows(&selected) {
             // A search orders by score: sorting the selection first would be wasted.
             Some(rows) => rows,
             None => {
                 let mut rows = selected;
-                self.queue.sort(&mut rows, self.sort);
+                self.queue.sort(&mut rows, self.view.sort);
                 rows
             }
         };
-        self.cursor = keep
+        self.view.cursor = keep
             .and_then(|r| {
-                self.visible
+                self.view
+                    .visible
                     .iter()
                     .position(|&i| self.queue.rows[i].record == r)
             })
@@ -415,7 +433,7 @@ impl App {
         let Some(by) = self.screen.stats().map(StatsView::grouping) else {
             return;
         };
-        let rows = self.queue.stats(&self.filter, by, &self.catalogue);
+        let rows = self.queue.stats(&self.view.filter, by, &self.catalogue);
         if let Some(s) = self.screen.stats_mut() {
             s.rows = rows;
         }
@@ -432,13 +450,14 @@ impl App {
     /// returns whether it is.
     pub(super) fn return_to(&mut self, record: Option<RecordRef>, offset: usize) -> bool {
         let shown = record.and_then(|r| {
-            self.visible
+            self.view
+                .visible
                 .iter()
                 .position(|&i| self.queue.rows[i].record == r)
         });
         if let Some(i) = shown {
-            self.cursor = i;
-            self.offset = offset;
+            self.view.cursor = i;
+            self.view.offset = offset;
         }
         self.keep_cursor_visible();
         shown.is_some()
@@ -446,16 +465,16 @@ impl App {
 
     pub(super) fn keep_cursor_visible(&mut self) {
         let page = self.page();
-        if self.cursor >= self.visible.len() {
-            self.cursor = self.visible.len().saturating_sub(1);
+        if self.view.cursor >= self.view.visible.len() {
+            self.view.cursor = self.view.visible.len().saturating_sub(1);
         }
-        if self.cursor < self.offset {
-            self.offset = self.cursor;
-        } else if self.cursor >= self.offset + page {
-            self.offset = self.cursor + 1 - page;
+        if self.view.cursor < self.view.offset {
+            self.view.offset = self.view.cursor;
+        } else if self.view.cursor >= self.view.offset + page {
+            self.view.offset = self.view.cursor + 1 - page;
         }
-        let max_offset = self.visible.len().saturating_sub(page);
-        self.offset = self.offset.min(max_offset);
+        let max_offset = self.view.visible.len().saturating_sub(page);
+        self.view.offset = self.view.offset.min(max_offset);
     }
 
     /// A warning for the message line, from outside the TUI (the store's permissions at start).
@@ -744,44 +763,44 @@ impl App {
                 self.say(MessageKind::Info, crate::text::session::ONE_KIND)
             }
             Action::ToggleView => {
-                self.kind = match self.kind {
+                self.view.kind = match self.view.kind {
                     RecordKind::Protocol => RecordKind::Complaint,
                     RecordKind::Complaint => RecordKind::Protocol,
                 };
                 // Statuses are per kind: a protocol status would hide every complaint.
-                let kind = self.kind;
-                self.filter.status.retain(|s| s.applies_to(kind));
-                self.marks.clear();
-                self.visual_anchor = None;
-                self.cursor = 0;
-                self.offset = 0;
+                let kind = self.view.kind;
+                self.view.filter.status.retain(|s| s.applies_to(kind));
+                self.view.marks.clear();
+                self.view.visual_anchor = None;
+                self.view.cursor = 0;
+                self.view.offset = 0;
                 self.screen.close_detail();
                 self.refresh();
             }
             Action::ToggleMark => {
                 if let Some(r) = self.current() {
-                    if !self.marks.remove(&r) {
-                        self.marks.insert(r);
+                    if !self.view.marks.remove(&r) {
+                        self.view.marks.insert(r);
                     }
                 }
                 self.move_cursor(1);
             }
             Action::VisualMark => {
-                self.visual_anchor = match self.visual_anchor {
+                self.view.visual_anchor = match self.view.visual_anchor {
                     Some(_) => None,
                     None => {
-                        self.mark_range(self.cursor, self.cursor);
-                        Some(self.cursor)
+                        self.mark_range(self.view.cursor, self.view.cursor);
+                        Some(self.view.cursor)
                     }
                 }
             }
             // Esc: marks first, then the search.
-            Action::ClearMarks if self.marks.is_empty() && self.search.is_some() => {
+            Action::ClearMarks if self.view.marks.is_empty() && self.search.is_some() => {
                 self.end_search()
             }
             Action::ClearMarks => {
-                self.marks.clear();
-                self.visual_anchor = None;
+                self.view.marks.clear();
+                self.view.visual_anchor = None;
             }
             Action::Search => self.open_search(),
             Action::SearchNext => self.step_search(true),
@@ -789,17 +808,18 @@ impl App {
             Action::SortNext => {
                 let i = Column::ALL
                     .iter()
-                    .position(|c| *c == self.sort.column)
+                    .position(|c| *c == self.view.sort.column)
                     .unwrap_or(0);
-                self.sort.column = Column::ALL[(i + 1) % Column::ALL.len()];
+                self.view.sort.column = Column::ALL[(i + 1) % Column::ALL.len()];
                 self.refresh();
             }
             Action::SortReverse => {
-                self.sort.descending = !self.sort.descending;
+                self.view.sort.descending = !self.view.sort.descending;
                 self.refresh();
             }
             Action::Filter => {
                 let current: Vec<String> = self
+                    .view
                     .filter
                     .pairs()
                     .iter()
@@ -813,7 +833,7 @@ impl App {
                 self.overlay = Some(Overlay::Command(Editor::with_text(&text, false)));
             }
             Action::ClearFilter => {
-                self.filter = QueueFilter::default();
+                self.view.filter = QueueFilter::default();
                 self.refresh();
                 self.say(MessageKind::Info, t::FILTER_CLEARED);
             }
@@ -895,21 +915,23 @@ impl App {
     }
 
     fn move_cursor(&mut self, delta: isize) {
-        if self.visible.is_empty() {
+        if self.view.visible.is_empty() {
             return;
         }
-        let last = self.visible.len() as isize - 1;
-        self.cursor = (self.cursor as isize).saturating_add(delta).clamp(0, last) as usize;
-        if let Some(anchor) = self.visual_anchor {
-            self.mark_range(anchor, self.cursor);
+        let last = self.view.visible.len() as isize - 1;
+        self.view.cursor = (self.view.cursor as isize)
+            .saturating_add(delta)
+            .clamp(0, last) as usize;
+        if let Some(anchor) = self.view.visual_anchor {
+            self.mark_range(anchor, self.view.cursor);
         }
         self.keep_cursor_visible();
     }
 
     fn mark_range(&mut self, a: usize, b: usize) {
         let (lo, hi) = (a.min(b), a.max(b));
-        for &i in &self.visible[lo..=hi.min(self.visible.len().saturating_sub(1))] {
-            self.marks.insert(self.queue.rows[i].record);
+        for &i in &self.view.visible[lo..=hi.min(self.view.visible.len().saturating_sub(1))] {
+            self.view.marks.insert(self.queue.rows[i].record);
         }
     }
 
@@ -918,8 +940,8 @@ impl App {
         if let Some(d) = self.screen.detail() {
             return vec![d.record];
         }
-        if !self.marks.is_empty() {
-            return self.marks.iter().copied().collect();
+        if !self.view.marks.is_empty() {
+            return self.view.marks.iter().copied().collect();
         }
         self.current().into_iter().collect()
     }
@@ -1112,7 +1134,7 @@ impl App {
         if records.len() > 1 {
             let what = changes.first().map(|(_, c)| t::change_summary(c));
             self.overlay = Some(Overlay::Confirm {
-                question: t::confirm_bulk(&what.unwrap_or_default(), records.len(), self.kind),
+                question: t::confirm_bulk(&what.unwrap_or_default(), records.len(), self.view.kind),
                 changes,
                 advance: false,
             });
@@ -1168,8 +1190,8 @@ impl App {
                     }
                 }
                 if count > 1 {
-                    self.marks.clear();
-                    self.visual_anchor = None;
+                    self.view.marks.clear();
+                    self.view.visual_anchor = None;
                 }
                 self.say(MessageKind::Saved, t::saved(&summary, count));
                 self.recount_session();
@@ -1576,9 +1598,9 @@ impl App {
         }
         match serde_json::from_value::<QueueFilter>(value) {
             Ok(f) => {
-                self.filter = f;
+                self.view.filter = f;
                 self.refresh();
-                self.say(MessageKind::Info, t::filtered(self.visible.len()));
+                self.say(MessageKind::Info, t::filtered(self.view.visible.len()));
             }
             Err(_) => self.say(MessageKind::Error, t::no_such_filter(name)),
         }
@@ -1608,7 +1630,7 @@ impl App {
             .screen
             .stats()
             .map_or(GroupBy::Year, StatsView::grouping);
-        let rows = self.queue.stats(&self.filter, by, &self.catalogue);
+        let rows = self.queue.stats(&self.view.filter, by, &self.catalogue);
         let content = match extension.as_deref() {
             Some("csv") => crate::stats::to_csv(&rows, suppress),
             Some("json") => crate::stats::to_json(&rows, suppress),
@@ -1617,7 +1639,7 @@ impl App {
                 by,
                 suppress,
                 &self.catalogue,
-                &crate::text::selection(&self.filter.pairs()),
+                &crate::text::selection(&self.view.filter.pairs()),
                 &t::made_by(&crate::time::oslo_minute(&self.now()), &self.author),
             ),
             _ => return self.say(MessageKind::Error, t::EXPORT_STATS_USAGE),

@@ -103,7 +103,7 @@ impl App {
                 text: String::new(),
                 query: Query::default(),
                 ranked: Vec::new(),
-                before: (self.current(), self.offset),
+                before: (self.current(), self.view.offset),
             });
         }
         self.screen.close_detail();
@@ -117,7 +117,7 @@ impl App {
             Edit::Submit if editor.is_empty() => self.end_search(),
             // The title counts the matches and the line above the hints explains the current
             // one; only an empty result needs saying.
-            Edit::Submit if self.visible.is_empty() => {
+            Edit::Submit if self.view.visible.is_empty() => {
                 self.say(MessageKind::Info, t::SEARCH_NO_MATCH);
             }
             Edit::Submit => {}
@@ -145,8 +145,8 @@ impl App {
             s.query = query;
             s.ranked = ranked;
         }
-        self.cursor = 0;
-        self.offset = 0;
+        self.view.cursor = 0;
+        self.view.offset = 0;
         self.refresh();
     }
 
@@ -187,14 +187,14 @@ impl App {
             self.say(MessageKind::Info, t::no_search(&search));
             return;
         }
-        let n = self.visible.len();
+        let n = self.view.visible.len();
         if n == 0 {
             return;
         }
-        self.cursor = if forward {
-            (self.cursor + 1) % n
+        self.view.cursor = if forward {
+            (self.view.cursor + 1) % n
         } else {
-            (self.cursor + n - 1) % n
+            (self.view.cursor + n - 1) % n
         };
         self.keep_cursor_visible();
         if self.screen.detail().is_some() {

@@ -67,17 +67,17 @@ impl App {
         self.persist_session(true);
         let view = session.state.view.clone();
         let name = session.state.name.clone();
-        self.kind = session.state.kind;
+        self.view.kind = session.state.kind;
         self.session = Some(ActiveSession::new(session));
-        self.filter = view.filter;
-        self.sort = view.sort;
+        self.view.filter = view.filter;
+        self.view.sort = view.sort;
         self.search = None;
         self.screen.close_stats();
         self.screen.close_detail();
-        self.marks.clear();
-        self.visual_anchor = None;
-        self.cursor = 0;
-        self.offset = 0;
+        self.view.marks.clear();
+        self.view.visual_anchor = None;
+        self.view.cursor = 0;
+        self.view.offset = 0;
         self.refresh();
         // The detail reopens only on the record it showed.
         if self.return_to(view.cursor, view.offset) && view.detail_open {
@@ -105,11 +105,11 @@ impl App {
         if let Err(e) = self.store.set_active_session(None) {
             self.say(MessageKind::Error, e.to_string());
         }
-        self.filter = Default::default();
-        self.sort = Default::default();
+        self.view.filter = Default::default();
+        self.view.sort = Default::default();
         self.search = None;
         self.screen.close_detail();
-        self.marks.clear();
+        self.view.marks.clear();
         self.refresh();
         Some(s.session.state.name)
     }
@@ -146,8 +146,8 @@ impl App {
     /// Notes a key pressed in the session: time spent, and where the inspector is now.
     pub(super) fn session_activity(&mut self) {
         let now = self.now();
-        let (cursor, offset, sort) = (self.current(), self.offset, self.sort);
-        let filter = self.filter.clone();
+        let (cursor, offset, sort) = (self.current(), self.view.offset, self.view.sort);
+        let filter = self.view.filter.clone();
         let detail = self.screen.detail().map(|d| d.scroll);
         let Some(s) = &mut self.session else { return };
         s.session.state.touch(now);
@@ -181,17 +181,18 @@ impl App {
     /// going on from the top. Returns false when every item shown is handled.
     pub(super) fn advance_in_session(&mut self) -> bool {
         let handled: Vec<bool> = self
+            .view
             .visible
             .iter()
             .map(|&i| is_handled(self.queue.rows[i].status))
             .collect();
-        match next_unhandled(&handled, self.cursor) {
+        match next_unhandled(&handled, self.view.cursor) {
             Some(i) => {
-                self.cursor = i;
+                self.view.cursor = i;
                 self.keep_cursor_visible();
                 true
             }
-            None => handled.get(self.cursor).is_some_and(|h| !h),
+            None => handled.get(self.view.cursor).is_some_and(|h| !h),
         }
     }
 
@@ -306,12 +307,13 @@ impl App {
             Err(e) => return self.say(MessageKind::Error, t::name_error(&e)),
         };
         let items: Vec<RecordRef> = self
+            .view
             .visible
             .iter()
             .map(|&i| self.queue.rows[i].record)
             .collect();
         if items.is_empty() {
-            return self.say(MessageKind::Error, t::empty_worklist(self.kind));
+            return self.say(MessageKind::Error, t::empty_worklist(self.view.kind));
         }
         let first_later = match self.store.next_record_id() {
             Ok(id) => id,
@@ -325,11 +327,11 @@ impl App {
         // Within an active session, the new worklist's filter is the one it was made from.
         let filter = match &self.session {
             Some(s) => s.state().filter.clone(),
-            None => self.filter.clone(),
+            None => self.view.filter.clone(),
         };
         let mut state = SessionState::new(
             &name,
-            self.kind,
+            self.view.kind,
             filter,
             search,
             first_later,
@@ -337,13 +339,13 @@ impl App {
             self.now(),
         );
         // Start at the top of the worklist, unfiltered, in the order it was made.
-        state.view.sort = self.sort;
+        state.view.sort = self.view.sort;
         let session = Session { state, items };
         let count = session.items.len();
         match self.store.create_session(&session, true) {
             Ok(true) => {
                 self.enter_session(session);
-                self.say(MessageKind::Saved, t::created(&name, count, self.kind));
+                self.say(MessageKind::Saved, t::created(&name, count, self.view.kind));
             }
             Ok(false) => self.say(MessageKind::Error, t::exists(&name)),
             Err(e) => self.say(
