@@ -407,7 +407,7 @@ fn a_key_sequence_waits_for_its_second_key() {
     press(app, "x");
     assert!(app.pending.is_empty());
     assert!(app.overlay.is_none(), "g x is nothing");
-    for action in Action::ALL {
+    for action in Action::ALL.iter().copied() {
         // Every action is reachable by name.
         assert_eq!(Action::from_name(&action.name()), Some(action));
     }

@@ -339,8 +339,16 @@ fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
 }
 
 fn parse_flag(s: &str) -> Result<Flag, String> {
-    Flag::from_name(s)
-        .ok_or_else(|| text::bad_flag_argument(s, &Flag::ALL.map(Flag::name).join(", ")))
+    Flag::from_name(s).ok_or_else(|| {
+        text::bad_flag_argument(
+            s,
+            &Flag::ALL
+                .iter()
+                .map(|f| f.name())
+                .collect::<Vec<_>>()
+                .join(", "),
+        )
+    })
 }
 
 fn parse_years(s: &str) -> Result<(i32, i32), String> {
@@ -549,7 +557,7 @@ fn cmd_keymap(command: KeymapCommand, tui: TuiSettings) -> Result<ExitCode, Fail
             // The keymap the TUI would start with: --keymap, else the config directory's.
             let (keymap, _) = tui_settings(tui)?;
             let mut out = String::new();
-            for mode in Mode::ALL {
+            for mode in Mode::ALL.iter().copied() {
                 out.push_str(&format!("[{}]\n", mode.name()));
                 for b in keymap.bindings(mode) {
                     let keys: Vec<String> = b.keys.iter().map(|k| show_sequence(k)).collect();

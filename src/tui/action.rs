@@ -3,7 +3,19 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     Quit,
@@ -57,63 +69,21 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 42] = [
-        Action::Quit,
-        Action::Help,
-        Action::CommandLine,
-        Action::Undo,
-        Action::MoveDown,
-        Action::MoveUp,
-        Action::PageDown,
-        Action::PageUp,
-        Action::GoTop,
-        Action::GoBottom,
-        Action::Open,
-        Action::Back,
-        Action::ToggleView,
-        Action::ToggleMark,
-        Action::VisualMark,
-        Action::ClearMarks,
-        Action::SortNext,
-        Action::SortReverse,
-        Action::Filter,
-        Action::ClearFilter,
-        Action::Decide,
-        Action::FollowUp,
-        Action::StatusMenu,
-        Action::Classify,
-        Action::Annotate,
-        Action::Remark,
-        Action::Tag,
-        Action::NextItem,
-        Action::PrevItem,
-        Action::OpenStats,
-        Action::NextTab,
-        Action::PrevTab,
-        Action::TogglePeriod,
-        Action::Search,
-        Action::SearchNext,
-        Action::SearchPrev,
-        Action::Reveal,
-        Action::Sessions,
-        Action::ShowOriginal,
-        Action::ReadingChecked,
-        Action::CorrectField,
-        Action::LinkProtocol,
-    ];
+    /// Every variant in declaration order, derived: a new variant is in it.
+    pub const ALL: &'static [Action] = <Action as strum::VariantArray>::VARIANTS;
 
     pub fn name(self) -> String {
         crate::review::json_name(&self)
     }
 
     pub fn from_name(name: &str) -> Option<Action> {
-        Action::ALL.into_iter().find(|a| a.name() == name)
+        Action::ALL.iter().copied().find(|a| a.name() == name)
     }
 }
 
 /// The screens (keymap sections) keys are bound in. `global` applies on every screen unless the
 /// screen binds the same key itself.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, strum::VariantArray)]
 pub enum Mode {
     Global,
     Queue,
@@ -122,7 +92,8 @@ pub enum Mode {
 }
 
 impl Mode {
-    pub const ALL: [Mode; 4] = [Mode::Global, Mode::Queue, Mode::Detail, Mode::Stats];
+    /// Every variant in declaration order, derived: a new variant is in it.
+    pub const ALL: &'static [Mode] = <Mode as strum::VariantArray>::VARIANTS;
 
     pub fn name(self) -> &'static str {
         match self {
@@ -134,7 +105,7 @@ impl Mode {
     }
 
     pub fn from_name(name: &str) -> Option<Mode> {
-        Mode::ALL.into_iter().find(|m| m.name() == name)
+        Mode::ALL.iter().copied().find(|m| m.name() == name)
     }
 }
 
@@ -144,7 +115,7 @@ mod tests {
 
     #[test]
     fn every_action_has_a_name_that_reads_back() {
-        for a in Action::ALL {
+        for a in Action::ALL.iter().copied() {
             assert_eq!(Action::from_name(&a.name()), Some(a));
         }
         assert_eq!(Action::CommandLine.name(), "command_line");

@@ -209,7 +209,7 @@ pub struct Keymap {
     modes: BTreeMap<Mode, Vec<Binding>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeymapError {
     Io {
         file: String,
@@ -524,7 +524,7 @@ mod tests {
     #[test]
     fn the_built_in_keymap_binds_every_action_and_has_descriptions() {
         let k = Keymap::built_in();
-        for action in Action::ALL {
+        for action in Action::ALL.iter().copied() {
             let bound = Mode::ALL.iter().any(|m| {
                 k.bindings(*m)
                     .iter()
@@ -532,7 +532,7 @@ mod tests {
             });
             assert!(bound, "{action:?} is not bound");
         }
-        for m in Mode::ALL {
+        for m in Mode::ALL.iter().copied() {
             for b in k.bindings(m) {
                 assert_ne!(b.desc, b.action.name(), "{:?} has no description", b.action);
             }

@@ -2,7 +2,7 @@
 //! ([`super::text`]) and the state both use.
 
 /// The statistics screen's tabs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::VariantArray)]
 pub enum StatsTab {
     /// Per year or month: charts of protocols, complaints, the ratio and the upheld share.
     Time,
@@ -13,10 +13,6 @@ pub enum StatsTab {
 }
 
 impl StatsTab {
-    pub const ALL: [StatsTab; 4] = [
-        StatsTab::Time,
-        StatsTab::Provision,
-        StatsTab::Region,
-        StatsTab::Institution,
-    ];
+    /// Every variant in declaration order, derived: a new variant is in it.
+    pub const ALL: &'static [StatsTab] = <StatsTab as strum::VariantArray>::VARIANTS;
 }

@@ -747,8 +747,6 @@ impl fmt::Display for super::keymap::KeymapError {
     }
 }
 
-impl std::error::Error for super::keymap::KeymapError {}
-
 /// What a message says for an action no key is bound to (an own keymap may unbind one).
 pub const UNBOUND: &str = "(ingen tast)";
 

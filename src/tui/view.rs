@@ -594,7 +594,7 @@ pub fn help_lines(app: &App, theme: Theme, filter: &str) -> Vec<Line<'static>> {
         needle.is_empty() || parts.iter().any(|p| crate::fold::fold(p).contains(&needle))
     };
     let mut lines = Vec::new();
-    for mode in Mode::ALL {
+    for mode in Mode::ALL.iter().copied() {
         let mut section = Vec::new();
         for b in app.keymap.bindings(mode) {
             if b.keys.is_empty() {

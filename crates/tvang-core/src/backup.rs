@@ -24,10 +24,10 @@ use std::io::{BufRead, Write};
 pub const FORMAT: &str = "tvang-backup";
 pub const VERSION: u32 = 1;
 
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum BackupError {
-    Io(std::io::Error),
-    Store(StoreError),
+    Io(#[from] std::io::Error),
+    Store(#[from] StoreError),
     /// Not a tvang backup, damaged, or cut short: line (1-based) and why. Nothing was written.
     Invalid {
         line: usize,
@@ -40,18 +40,6 @@ pub enum BackupError {
         found: u32,
         supported: u32,
     },
-}
-
-impl From<std::io::Error> for BackupError {
-    fn from(e: std::io::Error) -> Self {
-        BackupError::Io(e)
-    }
-}
-
-impl From<StoreError> for BackupError {
-    fn from(e: StoreError) -> Self {
-        BackupError::Store(e)
-    }
 }
 
 #[derive(Debug, Serialize, Deserialize)]

@@ -15,10 +15,10 @@ pub enum ExportFormat {
     Csv,
 }
 
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum ExportError {
-    Io(std::io::Error),
-    Store(StoreError),
+    Io(#[from] std::io::Error),
+    Store(#[from] StoreError),
     /// CSV separates measure values with `;`, so a value that contains one cannot be written.
     NotCsvSafe {
         record: String,
@@ -26,18 +26,7 @@ pub enum ExportError {
     },
 }
 
-impl From<std::io::Error> for ExportError {
-    fn from(e: std::io::Error) -> Self {
-        ExportError::Io(e)
-    }
-}
-
-impl From<StoreError> for ExportError {
-    fn from(e: StoreError) -> Self {
-        ExportError::Store(e)
-    }
-}
-
+// Not derived: a CSV writer's error is an I/O error of the output (a closed pipe included).
 impl From<csv::Error> for ExportError {
     fn from(e: csv::Error) -> Self {
         ExportError::Io(std::io::Error::other(e))

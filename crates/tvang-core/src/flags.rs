@@ -6,7 +6,9 @@ use crate::catalogue::Catalogue;
 use crate::facts::ProtocolFacts;
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Flag {
     /// A measure cites a provision tvang cannot resolve.
@@ -41,24 +43,8 @@ pub enum Flag {
 }
 
 impl Flag {
-    pub const ALL: [Flag; 16] = [
-        Flag::UnknownProvision,
-        Flag::LegacyProvision,
-        Flag::MissingKind,
-        Flag::UnknownKind,
-        Flag::MissingEndTime,
-        Flag::MissingChildStatement,
-        Flag::MissingJustification,
-        Flag::MissingChildRef,
-        Flag::MissingReceivedAt,
-        Flag::ReceivedBeforeIncident,
-        Flag::MissingRegion,
-        Flag::UnknownRegion,
-        Flag::NotInformedOfComplaintRight,
-        Flag::IdentityNumber,
-        Flag::ToCheck,
-        Flag::HelpTextLeft,
-    ];
+    /// Every variant in declaration order, derived: a new variant is in it.
+    pub const ALL: &'static [Flag] = <Flag as strum::VariantArray>::VARIANTS;
 
     /// The snake_case name used in JSON and on the command line.
     pub fn name(self) -> &'static str {
@@ -83,7 +69,7 @@ impl Flag {
     }
 
     pub fn from_name(name: &str) -> Option<Flag> {
-        Flag::ALL.into_iter().find(|f| f.name() == name)
+        Flag::ALL.iter().copied().find(|f| f.name() == name)
     }
 }
 
@@ -193,7 +179,7 @@ mod tests {
 
     #[test]
     fn names_round_trip() {
-        for f in Flag::ALL {
+        for f in Flag::ALL.iter().copied() {
             assert_eq!(Flag::from_name(f.name()), Some(f));
             assert_eq!(serde_json::to_value(f).unwrap(), f.name());
         }

@@ -77,7 +77,7 @@ impl ProtocolFilter {
 }
 
 /// A filter value the catalogue does not know.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FilterError {
     UnknownProvision(String),
     UnknownRegion(String),

@@ -890,7 +890,7 @@ mod tests {
         // record, not by where a row happened to be.
         let q = queue();
         let reversed = queue_in_order(true);
-        for column in Column::ALL {
+        for column in Column::ALL.iter().copied() {
             for descending in [false, true] {
                 let sort = Sort { column, descending };
                 let a = q.select(RecordKind::Protocol, &QueueFilter::default(), sort);

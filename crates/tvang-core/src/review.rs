@@ -42,7 +42,19 @@ impl RecordRef {
 
 /// Review status. Protocols: `ny` → `gjennomgått` | `oppfølging`; complaints: `mottatt` →
 /// `under_behandling` → `avgjort`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Ny,
@@ -92,7 +104,19 @@ impl Status {
 }
 
 /// The lawfulness checklist of domain.md §6.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum CheckItem {
     AkuttFare,
@@ -107,20 +131,23 @@ pub enum CheckItem {
 }
 
 impl CheckItem {
-    pub const ALL: [CheckItem; 9] = [
-        CheckItem::AkuttFare,
-        CheckItem::FareGjenstand,
-        CheckItem::StrengtNodvendig,
-        CheckItem::Forholdsmessig,
-        CheckItem::OpphortStraks,
-        CheckItem::IsolasjonKrav,
-        CheckItem::Formaal,
-        CheckItem::ForebyggingEtterarbeid,
-        CheckItem::Saksbehandling,
-    ];
+    /// Every variant in declaration order, derived: a new variant is in it.
+    pub const ALL: &'static [CheckItem] = <CheckItem as strum::VariantArray>::VARIANTS;
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Assessment {
     Oppfylt,
@@ -130,11 +157,8 @@ pub enum Assessment {
 }
 
 impl Assessment {
-    pub const ALL: [Assessment; 3] = [
-        Assessment::Oppfylt,
-        Assessment::IkkeOppfylt,
-        Assessment::IkkeVurderbar,
-    ];
+    /// Every variant in declaration order, derived: a new variant is in it.
+    pub const ALL: &'static [Assessment] = <Assessment as strum::VariantArray>::VARIANTS;
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -335,6 +359,19 @@ impl Review {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_status_belongs_to_exactly_one_kind() {
+        use strum::VariantArray;
+        for s in Status::VARIANTS {
+            let kinds = [Status::PROTOCOL.contains(s), Status::COMPLAINT.contains(s)];
+            assert_eq!(kinds.iter().filter(|k| **k).count(), 1, "{s:?}");
+        }
+        assert_eq!(
+            Status::PROTOCOL.len() + Status::COMPLAINT.len(),
+            Status::VARIANTS.len()
+        );
+    }
 
     fn note(text: &str) -> Annotation {
         Annotation {

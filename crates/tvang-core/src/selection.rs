@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// Columns the queue sorts by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::VariantArray)]
 #[serde(rename_all = "snake_case")]
 pub enum Column {
     Date,
@@ -23,24 +23,15 @@ pub enum Column {
 }
 
 impl Column {
-    pub const ALL: [Column; 9] = [
-        Column::Date,
-        Column::Institution,
-        Column::Child,
-        Column::Provision,
-        Column::Kind,
-        Column::Duration,
-        Column::Flags,
-        Column::Status,
-        Column::Complaint,
-    ];
+    /// Every variant in declaration order, derived: a new variant is in it.
+    pub const ALL: &'static [Column] = <Column as strum::VariantArray>::VARIANTS;
 
     pub fn name(self) -> String {
         crate::review::json_name(&self)
     }
 
     pub fn from_name(name: &str) -> Option<Column> {
-        Column::ALL.into_iter().find(|c| c.name() == name)
+        Column::ALL.iter().copied().find(|c| c.name() == name)
     }
 }
 
@@ -88,7 +79,7 @@ pub struct QueueFilter {
 }
 
 /// A filter condition the inspector typed that tvang cannot read.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FilterParseError {
     /// `key=value` expected.
     NotAPair(String),

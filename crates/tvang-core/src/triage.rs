@@ -10,7 +10,19 @@ use crate::model::{institution_key, Injury, Police};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum TriageFlag {
     /// The child or staff were injured.
@@ -34,20 +46,8 @@ pub enum TriageFlag {
 }
 
 impl TriageFlag {
-    pub const ALL: [TriageFlag; 12] = [
-        TriageFlag::Injury,
-        TriageFlag::Isolation,
-        TriageFlag::Police,
-        TriageFlag::LongDuration,
-        TriageFlag::SeveralMeasures,
-        TriageFlag::Repeated,
-        TriageFlag::Late,
-        TriageFlag::MissingChildStatement,
-        TriageFlag::NotInformedOfComplaintRight,
-        TriageFlag::UnknownProvision,
-        TriageFlag::SimilarNarrative,
-        TriageFlag::ToCheck,
-    ];
+    /// Every variant in declaration order, derived: a new variant is in it.
+    pub const ALL: &'static [TriageFlag] = <TriageFlag as strum::VariantArray>::VARIANTS;
 
     fn bit(self) -> u16 {
         1 << (self as u16)
@@ -62,7 +62,7 @@ impl TriageFlag {
         if name == "til_kontroll" {
             return Some(TriageFlag::ToCheck);
         }
-        TriageFlag::ALL.into_iter().find(|f| f.name() == name)
+        TriageFlag::ALL.iter().copied().find(|f| f.name() == name)
     }
 }
 
@@ -97,7 +97,8 @@ impl Flags {
 
     pub fn iter(self) -> impl Iterator<Item = TriageFlag> {
         TriageFlag::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .filter(move |f| self.contains(*f))
     }
 }

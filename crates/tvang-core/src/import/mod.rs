@@ -44,7 +44,7 @@ pub struct Syntax(pub String);
 pub type Records<'a> = Box<dyn Iterator<Item = RawRecord> + 'a>;
 
 /// Why a whole file was skipped.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FileError {
     Io(String),
     NotUtf8 {
@@ -63,20 +63,14 @@ pub enum FileError {
     DuplicateColumn(String),
     UnsupportedType,
     /// A Word or PDF document that could not be read.
-    Document(document::DocumentError),
+    Document(#[source] document::DocumentError),
 }
 
 /// The import could not run at all.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     NoSuchPath(PathBuf),
-    Store(StoreError),
-}
-
-impl From<StoreError> for ImportError {
-    fn from(e: StoreError) -> Self {
-        ImportError::Store(e)
-    }
+    Store(#[from] StoreError),
 }
 
 #[derive(Debug, Clone, Default)]

@@ -5,6 +5,13 @@ pub use super::document::text as document;
 use super::record::Problem;
 use super::FileError;
 use crate::time::TimeError;
+use std::fmt;
+
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&file_error(self))
+    }
+}
 
 pub fn problem(p: &Problem) -> String {
     // A value echoed back is masked: error reports end up in terminals and files.

@@ -75,7 +75,7 @@ pub struct SessionView {
 }
 
 /// A session name tvang cannot use.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NameError {
     Empty,
     TooLong,

@@ -113,7 +113,7 @@ const META_ACTIVE_SESSION: &[u8] = b"mactive_session";
 /// Present while `tvang restore` writes: a store that still has it was restored only in part.
 const META_RESTORING: &[u8] = b"mrestoring";
 
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// Another tvang process holds the store.
     Locked {
@@ -151,8 +151,6 @@ pub enum StoreError {
 /// needs no import code.
 pub type Correct<'a> =
     &'a dyn Fn(&Protocol, &str, Option<&str>) -> Result<Option<Protocol>, String>;
-
-impl std::error::Error for StoreError {}
 
 /// A protocol as stored: the record, and where and when it came from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

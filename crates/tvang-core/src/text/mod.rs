@@ -10,6 +10,71 @@ pub use crate::labels::*;
 use crate::store::StoreError;
 use std::fmt;
 
+impl fmt::Display for crate::backup::BackupError {
+    /// Without the file's name: [`backup_error`] adds it where the file is known.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::backup::BackupError;
+        match self {
+            BackupError::Io(e) => write!(f, "{e}"),
+            BackupError::Store(e) => write!(f, "{e}"),
+            BackupError::Invalid { line, detail } => {
+                write!(f, "linje {line}: {detail}; ingenting er skrevet til lageret")
+            }
+            BackupError::NotEmpty => f.write_str(
+                "lageret er ikke tomt: gjenopprett til et nytt lager (--db NY_MAPPE)",
+            ),
+            BackupError::NewerSchema { found, supported } => write!(
+                f,
+                "sikkerhetskopien har skjemaversjon {found}, denne tvang kan bare lese opptil {supported}; oppgrader tvang"
+            ),
+        }
+    }
+}
+
+impl fmt::Display for crate::export::ExportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::export::ExportError;
+        match self {
+            ExportError::Io(e) => write!(f, "{e}"),
+            ExportError::Store(e) => write!(f, "{e}"),
+            ExportError::NotCsvSafe { record, field } => f.write_str(&not_csv_safe(record, field)),
+        }
+    }
+}
+
+impl fmt::Display for crate::query::FilterError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::query::FilterError;
+        match self {
+            FilterError::UnknownProvision(p) => f.write_str(&unknown_provision_filter(p)),
+            FilterError::UnknownRegion(r) => f.write_str(&unknown_region_filter(r)),
+        }
+    }
+}
+
+impl fmt::Display for crate::selection::FilterParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&filter_error(self))
+    }
+}
+
+impl fmt::Display for crate::time::TimeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::time::TimeError;
+        f.write_str(match self {
+            TimeError::Unparseable => "ugyldig tidspunkt",
+            TimeError::DateWithoutTime => "dato uten klokkeslett",
+            TimeError::InDstGap => "klokkeslettet finnes ikke i norsk tid (sommertiden begynte)",
+        })
+    }
+}
+
+impl fmt::Display for crate::session::NameError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&session::name_error(self))
+    }
+}
+
 impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -1245,6 +1310,58 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_error_of_the_core_is_an_error_with_its_cause_as_source() {
+        use std::error::Error;
+        fn is_error<E: Error + Send + Sync + 'static>() {}
+        is_error::<StoreError>();
+        is_error::<ImportError>();
+        is_error::<crate::import::FileError>();
+        is_error::<crate::import::document::DocumentError>();
+        is_error::<crate::import::document::labels::LabelFileError>();
+        is_error::<crate::export::ExportError>();
+        is_error::<crate::backup::BackupError>();
+        is_error::<crate::query::FilterError>();
+        is_error::<crate::selection::FilterParseError>();
+        is_error::<crate::catalogue::CatalogueError>();
+        is_error::<crate::time::TimeError>();
+        is_error::<crate::session::NameError>();
+
+        let io = || std::io::Error::other("disken er full");
+        let store = StoreError::Io {
+            path: "/lager".into(),
+            source: io(),
+        };
+        assert_eq!(store.source().unwrap().to_string(), "disken er full");
+        // Wrapping errors convert with `?` and keep the cause one level down.
+        let import: ImportError = StoreError::Io {
+            path: "/lager".into(),
+            source: io(),
+        }
+        .into();
+        assert!(import.source().unwrap().source().is_some());
+        let export: crate::export::ExportError = io().into();
+        assert_eq!(export.source().unwrap().to_string(), "disken er full");
+        let backup: crate::backup::BackupError = io().into();
+        assert!(backup.source().is_some());
+        let file = crate::import::FileError::Document(
+            crate::import::document::DocumentError::EncryptedPdf,
+        );
+        assert_eq!(
+            file.source().unwrap().to_string(),
+            crate::import::document::DocumentError::EncryptedPdf.to_string()
+        );
+        // The words are the wording module's, in Norwegian.
+        assert_eq!(
+            crate::query::FilterError::UnknownRegion("x".into()).to_string(),
+            unknown_region_filter("x")
+        );
+        assert_eq!(
+            crate::time::TimeError::DateWithoutTime.to_string(),
+            "dato uten klokkeslett"
+        );
+    }
+
+    #[test]
     fn markdown_cells_cannot_break_the_table() {
         use crate::model::Protocol;
         use crate::stats::{compute, GroupBy};
@@ -1280,7 +1397,7 @@ mod tests {
     #[test]
     fn every_flag_has_label_and_explanation() {
         use crate::flags::Flag;
-        for f in Flag::ALL {
+        for f in Flag::ALL.iter().copied() {
             assert!(!flag_label(f).is_empty());
             assert!(flag_explanation(f).ends_with('.'));
         }

@@ -51,7 +51,7 @@ pub const FIELDS: &[&str] = &[
 pub const MEASURE_FIELDS: &[&str] = &["provision", "kind", "started_at", "ended_at"];
 
 /// A label file that cannot be used: where, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct LabelFileError {
     pub file: String,
     pub line: Option<usize>,

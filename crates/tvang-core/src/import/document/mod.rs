@@ -177,7 +177,7 @@ pub fn join_paragraphs(paragraphs: impl IntoIterator<Item = String>) -> String {
 }
 
 /// Why a document could not be read at all.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DocumentError {
     /// Not a zip archive (a `.docx` is one): the first bytes say what it is instead.
     NotZip {

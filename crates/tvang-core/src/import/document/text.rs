@@ -4,6 +4,19 @@
 use crate::import::document::fields::Doubt;
 use crate::import::document::labels::{LabelFileError, LabelProblem};
 use crate::import::document::DocumentError;
+use std::fmt;
+
+impl fmt::Display for DocumentError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&error(self))
+    }
+}
+
+impl fmt::Display for LabelFileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&label_file_error(self))
+    }
+}
 
 pub fn error(e: &DocumentError) -> String {
     match e {
