@@ -1,0 +1,1789 @@
+//! The terminal UI without a terminal: reducer tests (keys in, state and store out) and render
+//! snapshots (ratatui's TestBackend + insta) on a store holding the bundled samples.
+
+use crate::common;
+
+use chrono::{DateTime, Utc};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use std::sync::Arc;
+use tvang::catalogue::Catalogue;
+use tvang::model::Outcome;
+use tvang::review::{Assessment, CheckItem, RecordKind, Status};
+use tvang::store::Store;
+use tvang::triage::TriageRules;
+use tvang::tui::action::Action;
+use tvang::tui::keymap::{Key, KeyCode, Keymap};
+use tvang::tui::state::{App, Overlay};
+
+struct Fixture {
+    app: App,
+    _dir: tempfile::TempDir,
+}
+
+fn clock() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-23T09:30:00+01:00")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn app_with(import_samples: bool) -> Fixture {
+    // Relative, so the sources shown are the same on every machine (tests run in the package
+    // root).
+    app_importing(if import_samples {
+        &common::SAMPLE_DATA
+    } else {
+        &[]
+    })
+}
+
+/// An app on a new store holding what `paths` import.
+fn app_importing(paths: &[&str]) -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Store::open(&dir.path().join("db")).unwrap());
+    let catalogue = Arc::new(Catalogue::built_in());
+    if !paths.is_empty() {
+        let paths: Vec<std::path::PathBuf> = paths.iter().map(Into::into).collect();
+        tvang::import::import_paths(
+            &store,
+            &catalogue,
+            &paths,
+            tvang::import::ImportOptions::default(),
+            &mut |_| {},
+        )
+        .unwrap();
+    }
+    let mut app = App::new(
+        store,
+        catalogue,
+        Keymap::built_in(),
+        "kari".into(),
+        TriageRules::default(),
+    )
+    .unwrap();
+    app.clock = Some(clock());
+    app.color = true;
+    app.resize(120, 40);
+    Fixture { app, _dir: dir }
+}
+
+fn app() -> Fixture {
+    app_with(true)
+}
+
+fn key(text: &str) -> Key {
+    Key::parse(text).unwrap()
+}
+
+/// Presses keys given in keymap notation, separated by spaces.
+fn press(app: &mut App, keys: &str) {
+    for k in keys.split_whitespace() {
+        app.on_key(key(k));
+    }
+}
+
+/// Types text into whatever has the keys (command line, note).
+fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.on_key(if c == '\n' {
+            Key::plain(KeyCode::Enter)
+        } else {
+            Key::ch(c)
+        });
+    }
+}
+
+/// Polls a `:import` running on its worker until it has finished.
+fn wait_for_import(app: &mut App) {
+    let started = std::time::Instant::now();
+    while app.import.is_some() {
+        app.poll_import();
+        assert!(started.elapsed().as_secs() < 60, "import did not finish");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+fn status_of_current(app: &App) -> Status {
+    app.queue.rows[app.view.visible[app.view.cursor]].status
+}
+
+#[test]
+fn cursor_moves_pages_and_jumps() {
+    let mut f = app();
+    let app = &mut f.app;
+    assert_eq!(app.view.visible.len(), 300);
+    press(app, "j j j k");
+    assert_eq!(app.view.cursor, 2);
+    press(app, "G");
+    assert_eq!(app.view.cursor, 299);
+    assert_eq!(app.view.offset, 300 - app.page());
+    press(app, "g g");
+    assert_eq!((app.view.cursor, app.view.offset), (0, 0));
+    press(app, "ctrl-d");
+    assert_eq!(app.view.cursor, app.page());
+    press(app, "ctrl-u k");
+    assert_eq!(app.view.cursor, 0);
+    press(app, "down pagedown up");
+    assert_eq!(app.view.cursor, app.page());
+}
+
+#[test]
+fn deciding_a_protocol_saves_and_advances_and_undo_restores_it() {
+    let mut f = app();
+    let app = &mut f.app;
+    let first = app.current().unwrap();
+    press(app, "d");
+    assert_eq!(app.view.cursor, 1, "advanced to the next item");
+    assert_eq!(
+        app.store.review(first).unwrap().status,
+        Some(Status::Gjennomgatt)
+    );
+    assert!(app.message.as_ref().unwrap().1.starts_with("Lagret"));
+    press(app, "o");
+    assert_eq!(app.view.cursor, 2);
+    press(app, "u u");
+    assert_eq!(app.store.review(first).unwrap().status, None);
+    press(app, "g g");
+    assert_eq!(status_of_current(app), Status::Ny);
+    let trail = app.store.audit(first).unwrap();
+    assert_eq!(
+        trail.len(),
+        2,
+        "the change and its undoing are both in the trail"
+    );
+    assert_eq!(trail[0].author, "kari");
+    assert_eq!(trail[0].at, clock());
+}
+
+#[test]
+fn marks_and_ranges_apply_in_bulk_after_confirmation() {
+    let mut f = app();
+    let app = &mut f.app;
+    press(app, "space space space");
+    assert_eq!(app.view.marks.len(), 3);
+    assert_eq!(app.view.cursor, 3);
+    press(app, "d");
+    assert!(matches!(app.overlay, Some(Overlay::Confirm { .. })));
+    press(app, "n");
+    assert!(app.overlay.is_none());
+    assert_eq!(
+        app.queue.open_count(RecordKind::Protocol),
+        300,
+        "declined: nothing changed"
+    );
+    press(app, "d j");
+    assert_eq!(app.queue.open_count(RecordKind::Protocol), 297);
+    assert!(
+        app.view.marks.is_empty(),
+        "marks are cleared after a bulk change"
+    );
+    press(app, "u");
+    assert_eq!(
+        app.queue.open_count(RecordKind::Protocol),
+        300,
+        "one undo undoes the bulk"
+    );
+    // A visual range: v, two down, v ends it.
+    press(app, "g g v j j v");
+    assert_eq!(app.view.marks.len(), 3);
+    press(app, "esc");
+    assert!(app.view.marks.is_empty());
+}
+
+#[test]
+fn filters_combine_clear_and_persist_by_name() {
+    let mut f = app();
+    let app = &mut f.app;
+    press(app, "f");
+    typed(app, "provision=10-7 flag=injury\n");
+    let filtered = app.view.visible.len();
+    assert!(filtered > 0 && filtered < 300, "{filtered}");
+    assert!(app.view.visible.iter().all(|&i| {
+        let r = &app.queue.rows[i];
+        r.flags.contains(tvang::triage::TriageFlag::Injury)
+    }));
+    press(app, ":");
+    typed(app, "save_filter skader\n");
+    press(app, "F");
+    assert_eq!(app.view.visible.len(), 300);
+    press(app, ":");
+    typed(app, "load_filter skader\n");
+    assert_eq!(app.view.visible.len(), filtered);
+    press(app, "f");
+    typed(app, "farge=rød\n");
+    assert!(app
+        .message
+        .as_ref()
+        .unwrap()
+        .1
+        .contains("Ukjent filter «farge»"));
+    assert_eq!(
+        app.view.visible.len(),
+        filtered,
+        "a bad filter changes nothing"
+    );
+}
+
+#[test]
+fn sorting_cycles_columns_and_reverses() {
+    let mut f = app();
+    let app = &mut f.app;
+    let first_date = app.queue.rows[app.view.visible[0]].date;
+    press(app, "S");
+    assert!(app.queue.rows[app.view.visible[0]].date < first_date);
+    press(app, "s");
+    assert_eq!(app.view.sort.column, tvang::queue::Column::Institution);
+    press(app, ":");
+    typed(app, "sort duration desc\n");
+    let minutes: Vec<i64> = app
+        .view
+        .visible
+        .iter()
+        .map(|&i| app.queue.rows[i].minutes.unwrap_or(-1))
+        .collect();
+    assert_eq!(minutes.len(), 300);
+    assert!(minutes.windows(2).all(|w| w[0] >= w[1]), "{minutes:?}");
+    assert!(minutes.first() > minutes.last(), "{minutes:?}");
+}
+
+#[test]
+fn complaints_are_decided_with_an_outcome_and_classified() {
+    let mut f = app();
+    let app = &mut f.app;
+    press(app, "tab");
+    assert_eq!(app.view.kind, RecordKind::Complaint);
+    assert_eq!(app.view.visible.len(), 30);
+    // The first open complaint.
+    press(app, "f");
+    typed(app, "status=mottatt\n");
+    let complaint = app.current().unwrap();
+    press(app, "d");
+    assert!(matches!(app.overlay, Some(Overlay::Picker(_))));
+    press(app, "d"); // delvis medhold
+    let review = app.store.review(complaint).unwrap();
+    assert_eq!(review.outcome, Some(Outcome::DelvisMedhold));
+    assert_eq!(review.status, Some(Status::Avgjort));
+    // Checklist: c, v, then item 3 twice: oppfylt → ikke oppfylt.
+    press(app, "k c v 3 3 esc");
+    let review = app.store.review(complaint).unwrap();
+    assert_eq!(
+        review.checklist.get(&CheckItem::StrengtNodvendig),
+        Some(&Assessment::IkkeOppfylt)
+    );
+    press(app, "x u");
+    assert_eq!(
+        app.store.review(complaint).unwrap().status,
+        Some(Status::UnderBehandling)
+    );
+}
+
+#[test]
+fn notes_and_remarks_are_saved_with_author_and_field() {
+    let mut f = app();
+    let app = &mut f.app;
+    let record = app.current().unwrap();
+    press(app, "a");
+    typed(app, "Første linje.\nAndre linje, æøå.");
+    press(app, "ctrl-s");
+    press(app, "r b");
+    typed(app, "Mildere tiltak er ikke beskrevet.");
+    press(app, "ctrl-s");
+    let notes = app.store.review(record).unwrap().annotations;
+    assert_eq!(notes.len(), 2);
+    assert_eq!(notes[0].text, "Første linje.\nAndre linje, æøå.");
+    assert_eq!(notes[0].author, "kari");
+    assert_eq!(notes[1].field.as_deref(), Some("justification"));
+    // Esc once warns, twice discards; nothing is saved.
+    press(app, "a");
+    typed(app, "utkast");
+    press(app, "esc");
+    assert!(app.overlay.is_some());
+    press(app, "esc");
+    assert!(app.overlay.is_none());
+    assert_eq!(app.store.review(record).unwrap().annotations.len(), 2);
+}
+
+#[test]
+fn detail_view_opens_scrolls_steps_and_goes_back() {
+    let mut f = app();
+    let app = &mut f.app;
+    press(app, "enter");
+    let first = app.screen.detail().unwrap().record;
+    press(app, "j j");
+    assert_eq!(app.screen.detail().unwrap().scroll, 2);
+    press(app, "n");
+    assert_ne!(app.screen.detail().unwrap().record, first);
+    press(app, "N");
+    assert_eq!(app.screen.detail().unwrap().record, first);
+    press(app, "d");
+    assert_eq!(
+        app.view.cursor, 1,
+        "deciding in the detail view goes to the next item"
+    );
+    assert!(app.screen.detail().is_some());
+    press(app, "q");
+    assert!(
+        app.screen.detail().is_none() && !app.quit,
+        "q in the detail view goes back"
+    );
+    press(app, "q");
+    assert!(app.quit);
+}
+
+#[test]
+fn tags_and_corrections_through_the_command_line() {
+    let mut f = app();
+    let app = &mut f.app;
+    let record = app.current().unwrap();
+    press(app, "t");
+    typed(app, "viktig\n");
+    press(app, ":");
+    typed(app, "provision bvl § 10-8\n");
+    press(app, ":");
+    typed(app, "provision § 99-9\n");
+    assert!(app
+        .message
+        .as_ref()
+        .unwrap()
+        .1
+        .contains("Kjenner ikke hjemmelen"));
+    let review = app.store.review(record).unwrap();
+    assert!(review.tags.contains("viktig"));
+    assert_eq!(review.corrected_provision.as_deref(), Some("bvl § 10-8"));
+    press(app, "f");
+    typed(app, "tag=viktig\n");
+    assert_eq!(app.view.visible.len(), 1);
+    press(app, ":");
+    typed(app, "no_such_thing\n");
+    assert!(app
+        .message
+        .as_ref()
+        .unwrap()
+        .1
+        .starts_with("Ukjent kommando"));
+    // Every action can be run by name from the command line.
+    press(app, ":");
+    typed(app, "toggle_view\n");
+    assert_eq!(app.view.kind, RecordKind::Complaint);
+}
+
+#[test]
+fn help_is_generated_from_the_keymap_and_filters_as_you_type() {
+    let mut f = app();
+    let app = &mut f.app;
+    press(app, "?");
+    let Some(Overlay::Help { .. }) = &app.overlay else {
+        panic!("help is open")
+    };
+    typed(app, "notat");
+    let Some(Overlay::Help { filter, .. }) = &app.overlay else {
+        panic!()
+    };
+    assert_eq!(filter, "notat");
+    let theme = tvang::tui::view::Theme { color: false };
+    let lines: Vec<String> = tvang::tui::view::help_lines(app, theme, "notat")
+        .iter()
+        .map(|l| l.to_string())
+        .collect();
+    // The key's own column, then its description: not just any «a» on the line.
+    assert!(
+        lines.iter().any(|l| {
+            let words: Vec<&str> = l.split_whitespace().collect();
+            words.first() == Some(&"a") && l.contains("Skriv et notat")
+        }),
+        "{lines:#?}"
+    );
+    assert!(lines.iter().all(|l| !l.contains("Neste rad")));
+    press(app, "esc");
+    assert!(app.overlay.is_none());
+}
+
+#[test]
+fn a_key_sequence_waits_for_its_second_key() {
+    let mut f = app();
+    let app = &mut f.app;
+    press(app, "G g");
+    assert_eq!(app.pending, vec![key("g")]);
+    press(app, "x");
+    assert!(app.pending.is_empty());
+    assert!(app.overlay.is_none(), "g x is nothing");
+    for action in Action::ALL.iter().copied() {
+        // Every action is reachable by name.
+        assert_eq!(Action::from_name(&action.name()), Some(action));
+    }
+}
+
+// ---- snapshots ----
+
+fn screen(app: &App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|frame| tvang::tui::view::render(app, frame))
+        .unwrap();
+    format!("{}", terminal.backend())
+}
+
+/// Snapshots of a screen at both sizes. Import times vary from run to run.
+fn snapshot(name: &str, app: &mut App) {
+    for (w, h) in [(80, 24), (120, 40)] {
+        app.resize(w, h);
+        let text = screen(app, w, h);
+        insta::with_settings!({
+            filters => vec![
+                (r"importert \d\d\.\d\d\.\d{4} \d\d:\d\d(:\d\d)? · versjon (\d+) *", "importert [tid] · versjon $2"),
+                // Keyed with the store's own random key: a new one in every test store.
+                (r"barn-[0-9a-f]{16}", "barn-[pseudonym]"),
+                (r"/tmp/\.tmp\w+/", "[tmp]/"),
+            ],
+            snapshot_suffix => format!("{w}x{h}"),
+        }, {
+            insta::assert_snapshot!(name, text);
+        });
+    }
+}
+
+#[test]
+fn snapshot_queue() {
+    let mut f = app();
+    snapshot("queue", &mut f.app);
+}
+
+#[test]
+fn snapshot_queue_filtered_marked_and_complaints() {
+    let mut f = app();
+    let app = &mut f.app;
+    press(app, "f");
+    typed(app, "status=ny provision=10-7\n");
+    press(app, "space space");
+    snapshot("queue_filtered_marked", app);
+    press(app, "esc tab");
+    snapshot("complaints", app);
+}
+
+#[test]
+fn snapshot_complaint_detail_decided_with_its_protocol() {
+    // The first complaint, decided as medhold with a note, opened: the complaint's own screen,
+    // its protocol beside it, the decision and the trail.
+    let mut f = app();
+    let app = &mut f.app;
+    press(app, "tab");
+    assert_eq!(app.view.kind, RecordKind::Complaint);
+    // «avgjør» goes on to the next complaint; back up to the one decided.
+    press(app, "d m k a");
+    typed(app, "Klagen tas til følge.");
+    press(app, "ctrl-s enter");
+    let detail = app.screen.detail().expect("a complaint is open");
+    assert_eq!(detail.record.kind, RecordKind::Complaint);
+    assert!(detail.complaint.is_some() && detail.protocol.is_some());
+    assert_eq!(detail.review.outcome, Some(Outcome::Medhold));
+    assert_eq!(detail.review.annotations.len(), 1);
+    snapshot("complaint_detail_top", app);
+    press(app, "G");
+    snapshot("complaint_detail_bottom", app);
+}
+
+#[test]
+fn snapshot_detail_with_note_and_history() {
+    let mut f = app();
+    let app = &mut f.app;
+    press(app, "a");
+    typed(app, "Barnet bør høres.");
+    press(app, "ctrl-s enter");
+    snapshot("detail_top", app);
+    press(app, "G");
+    snapshot("detail_bottom", app);
+}
+
+#[test]
+fn snapshot_overlays() {
+    // Each overlay from a clean state, its state checked beside its picture, so one overlay's
+    // keys cannot leak into the next.
+    let mut f = app();
+    press(&mut f.app, "?");
+    assert!(matches!(f.app.overlay, Some(Overlay::Help { .. })));
+    snapshot("help", &mut f.app);
+
+    let mut f = app();
+    press(&mut f.app, "tab c");
+    assert_eq!(f.app.view.kind, RecordKind::Complaint);
+    let Some(Overlay::Picker(picker)) = &f.app.overlay else {
+        panic!("no classify picker: {:?}", f.app.overlay);
+    };
+    assert!(!picker.items.is_empty());
+    snapshot("classify_picker", &mut f.app);
+
+    // Two protocols marked, then «avgjør»: the bulk confirmation, nothing written yet.
+    let mut f = app();
+    let reviewed = |app: &App| app.store.reviews(RecordKind::Protocol).unwrap().len();
+    let before = reviewed(&f.app);
+    press(&mut f.app, "space space d");
+    let Some(Overlay::Confirm {
+        question, changes, ..
+    }) = &f.app.overlay
+    else {
+        panic!("no bulk confirmation: {:?}", f.app.overlay);
+    };
+    assert_eq!(f.app.view.kind, RecordKind::Protocol);
+    assert!(question.contains('2'), "{question}");
+    assert_eq!(changes.len(), 2, "{changes:?}");
+    assert_eq!(reviewed(&f.app), before);
+    snapshot("confirm_bulk", &mut f.app);
+
+    // A note being written on the row under the cursor, two lines typed into it.
+    let mut f = app();
+    press(&mut f.app, "a");
+    typed(&mut f.app, "Et notat\nover to linjer");
+    let Some(Overlay::Note { editor, target, .. }) = &f.app.overlay else {
+        panic!("no note editor: {:?}", f.app.overlay);
+    };
+    assert_eq!(editor.text(), "Et notat\nover to linjer");
+    assert_eq!(target.records.len(), 1);
+    assert_eq!(target.field, None);
+    snapshot("note_editor", &mut f.app);
+
+    // `g` waits for its second key and shows what may follow.
+    let mut f = app();
+    press(&mut f.app, "g");
+    assert_eq!(f.app.pending, vec![key("g")]);
+    assert!(f.app.overlay.is_none());
+    snapshot("which_key", &mut f.app);
+}
+
+#[test]
+fn snapshot_welcome_on_an_empty_store() {
+    let mut f = app_with(false);
+    snapshot("welcome", &mut f.app);
+}
+
+#[test]
+fn no_color_uses_no_colours_at_all() {
+    let mut f = app();
+    let app = &mut f.app;
+    app.color = false;
+    let statistics = ["esc esc g s", "m", "tab", "tab", "tab"];
+    for keys in ["", "enter", "esc ?", "esc tab d"]
+        .into_iter()
+        .chain(statistics)
+    {
+        press(app, keys);
+        let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+        terminal
+            .draw(|frame| tvang::tui::view::render(app, frame))
+            .unwrap();
+        let buffer = terminal.backend().buffer();
+        for cell in buffer.content() {
+            assert_eq!(cell.fg, ratatui::style::Color::Reset, "after {keys:?}");
+            assert_eq!(cell.bg, ratatui::style::Color::Reset, "after {keys:?}");
+        }
+    }
+}
+
+#[test]
+fn import_runs_on_a_worker_and_the_queue_follows() {
+    let mut f = app_with(false);
+    let app = &mut f.app;
+    assert!(app.is_empty_store());
+    press(app, ":");
+    typed(app, "import samples\n");
+    assert!(app.import.is_some());
+    wait_for_import(app);
+    // The sample folder: 300 protocols in JSON and CSV, 4 more in Word and PDF documents.
+    assert_eq!(app.view.visible.len(), 304);
+    let message = &app.message.as_ref().unwrap().1;
+    assert!(
+        message.starts_with("Import ferdig: 304 nye protokoller, 30 nye klager"),
+        "{message}"
+    );
+    // While one runs, the bottom line is a gauge.
+    let (_tx, rx) = std::sync::mpsc::channel();
+    app.import = Some(tvang::tui::state::ImportJob {
+        progress: tvang::import::Progress {
+            bytes_done: 50,
+            bytes_total: 100,
+            files_done: 1,
+            files_total: 2,
+            records: 150,
+        },
+        receiver: rx,
+    });
+    let text = screen(app, 80, 24);
+    let line = text.lines().nth(22).unwrap();
+    assert!(
+        line.contains("Importerer 50 % · fil 1/2 · 150 poster"),
+        "{line}"
+    );
+    assert!(line.contains('█') && line.contains('░'), "{line}");
+}
+
+fn stats_total(app: &App) -> tvang::stats::Row {
+    app.screen.stats().unwrap().rows.last().unwrap().clone()
+}
+
+#[test]
+fn statistics_screen_follows_the_filter_and_decisions_live() {
+    use tvang::query::ProtocolFilter;
+    use tvang::stats::{from_store, GroupBy};
+    use tvang::tui::action::Mode;
+    use tvang::tui::state::StatsTab;
+    let mut f = app();
+    let app = &mut f.app;
+    press(app, "g s");
+    assert_eq!(app.mode(), Mode::Stats);
+    let s = app.screen.stats().unwrap();
+    assert_eq!((s.tab, s.grouping()), (StatsTab::Time, GroupBy::Year));
+    let all = from_store(
+        &app.store,
+        &app.catalogue,
+        &ProtocolFilter::default(),
+        GroupBy::Year,
+    )
+    .unwrap()
+    .unwrap();
+    assert_eq!(app.screen.stats().unwrap().rows, all);
+    assert_eq!(
+        (stats_total(app).protocols, stats_total(app).complaints),
+        (300, 30)
+    );
+
+    press(app, "tab");
+    assert_eq!(app.screen.stats().unwrap().grouping(), GroupBy::Provision);
+    // Scrolling the table stops at its end: 11 rows, 4 shown on a 10-line terminal.
+    app.resize(80, 10);
+    press(app, "G");
+    assert_eq!(app.screen.stats().unwrap().scroll, 7);
+    press(app, "k j j");
+    assert_eq!(app.screen.stats().unwrap().scroll, 7);
+    press(app, "k g g");
+    assert_eq!(app.screen.stats().unwrap().scroll, 0);
+    let screen_text = screen(app, 80, 10);
+    assert!(screen_text.contains("bvl § 10-7"), "{screen_text}");
+    app.resize(120, 40);
+    press(app, "tab tab tab");
+    assert_eq!(app.screen.stats().unwrap().tab, StatsTab::Time);
+    press(app, "shift-tab");
+    assert_eq!(app.screen.stats().unwrap().tab, StatsTab::Institution);
+    press(app, "m");
+    let s = app.screen.stats().unwrap();
+    assert_eq!(
+        s.grouping(),
+        GroupBy::Month,
+        "m shows months on the time tab"
+    );
+    assert_eq!(s.rows.len(), 36 + 1);
+
+    // The queue's filter, set from the statistics screen, is the selection.
+    press(app, ":");
+    typed(app, "filter region=vestland\n");
+    assert_eq!(app.mode(), Mode::Stats);
+    let vestland = ProtocolFilter {
+        region: Some("vestland".into()),
+        ..ProtocolFilter::default()
+    };
+    let expected = from_store(&app.store, &app.catalogue, &vestland, GroupBy::Month)
+        .unwrap()
+        .unwrap();
+    assert_eq!(app.screen.stats().unwrap().rows, expected);
+    press(app, "F");
+    assert_eq!(stats_total(app).protocols, 300);
+
+    // A decision made while the screen is open counts at once; undo takes it back.
+    press(app, "esc tab");
+    let pending = app
+        .view
+        .visible
+        .iter()
+        .position(|&i| {
+            let r = &app.queue.rows[i];
+            r.outcome.is_none() && r.protocol.is_some()
+        })
+        .expect("a pending complaint");
+    app.view.cursor = pending;
+    press(app, "g s");
+    let before = stats_total(app);
+    press(app, ":");
+    typed(app, "outcome medhold\n");
+    let after = stats_total(app);
+    assert_eq!(
+        (after.medhold, after.pending),
+        (before.medhold + 1, before.pending - 1)
+    );
+    assert_eq!(
+        app.screen.stats().unwrap().rows,
+        from_store(
+            &app.store,
+            &app.catalogue,
+            &ProtocolFilter::default(),
+            GroupBy::Year
+        )
+        .unwrap()
+        .unwrap(),
+        "the screen and tvang stats agree after the decision"
+    );
+    press(app, "u");
+    assert_eq!(stats_total(app), before);
+    press(app, "esc");
+    assert_eq!(app.mode(), Mode::Queue);
+    assert!(app.screen.stats().is_none());
+}
+
+#[test]
+fn export_stats_writes_the_screen_as_csv_json_or_markdown() {
+    let mut f = app();
+    let dir = tempfile::tempdir().unwrap();
+    let app = &mut f.app;
+    press(app, "g s tab");
+    press(app, ":");
+    typed(app, "filter from=2023-01-01\n");
+    let rows = app.screen.stats().unwrap().rows.clone();
+    for (name, expected) in [
+        ("hjemmel.csv", tvang::stats::to_csv(&rows, None)),
+        ("hjemmel.json", tvang::stats::to_json(&rows, Some(5))),
+    ] {
+        let path = dir.path().join(name);
+        let suppress = if name.ends_with("json") { " 5" } else { "" };
+        press(app, ":");
+        typed(app, &format!("export-stats {}{suppress}\n", path.display()));
+        let message = &app.message.as_ref().unwrap().1;
+        assert!(message.starts_with("Statistikken er lagret i"), "{message}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), expected);
+    }
+    let md = dir.path().join("notat.md");
+    press(app, ":");
+    typed(app, &format!("export-stats {}\n", md.display()));
+    let text = std::fs::read_to_string(&md).unwrap();
+    assert!(text.starts_with("# Statistikk over tvangsprotokoller og klager, etter hjemmel\n"));
+    assert!(text.contains("- Utvalg: from=2023-01-01\n"), "{text}");
+    assert!(
+        text.contains("- Laget: 2026-11-23 09:30 av kari\n"),
+        "{text}"
+    );
+    assert!(text.contains("| bvl § 10-7 |"), "{text}");
+    // A name tvang cannot tell the format of, or no name: a message, no file.
+    for bad in [
+        "export-stats",
+        "export-stats statistikk.txt",
+        "export-stats a.csv 1",
+    ] {
+        press(app, ":");
+        typed(app, &format!("{bad}\n"));
+        let (kind, message) = app.message.clone().unwrap();
+        assert_eq!(kind, tvang::tui::state::MessageKind::Error, "{bad}");
+        assert!(
+            message.starts_with("Bruk: :export-stats"),
+            "{bad}: {message}"
+        );
+    }
+    assert!(!std::path::Path::new("statistikk.txt").exists());
+}
+
+#[test]
+fn snapshot_statistics() {
+    let mut f = app();
+    let app = &mut f.app;
+    press(app, "g s");
+    snapshot("stats_years", app);
+    press(app, "m");
+    snapshot("stats_months", app);
+    press(app, "tab");
+    snapshot("stats_provisions", app);
+    press(app, "tab tab");
+    snapshot("stats_funnel", app);
+    press(app, ":");
+    typed(app, "filter region=nowhere\n");
+    snapshot("stats_empty_selection", app);
+}
+
+/// The records a query finds through the core, of one kind, best first.
+fn core_search(app: &App, query: &str, kind: RecordKind) -> Vec<tvang::review::RecordRef> {
+    let index = tvang::search::load_index(&app.store, &app.catalogue).unwrap();
+    index
+        .search(&tvang::search::Query::parse(query))
+        .into_iter()
+        .map(|r| r.record)
+        .filter(|r| r.kind == kind)
+        .collect()
+}
+
+fn shown_records(app: &App) -> Vec<tvang::review::RecordRef> {
+    app.view
+        .visible
+        .iter()
+        .map(|&i| app.queue.rows[i].record)
+        .collect()
+}
+
+#[test]
+fn search_narrows_the_queue_as_you_type_and_esc_restores_it() {
+    let mut f = app();
+    let app = &mut f.app;
+    press(app, "j j j j j");
+    let before = app.current();
+    press(app, "/");
+    assert!(matches!(app.overlay, Some(Overlay::Search(_))));
+    let mut counts = Vec::new();
+    for c in "solbakken".chars() {
+        typed(app, &c.to_string());
+        counts.push(app.view.visible.len());
+    }
+    // Each letter narrows (or keeps) the matches.
+    assert!(counts.windows(2).all(|w| w[1] <= w[0]), "{counts:?}");
+    assert_eq!(
+        shown_records(app),
+        core_search(app, "solbakken", RecordKind::Protocol)
+    );
+    let first = &app.queue.rows[app.view.visible[0]];
+    assert_eq!(app.queue.text(first.institution), "Solbakken ungdomshjem");
+    let explained = app.search_explanation();
+    assert_eq!(explained[0].field, tvang::search::Field::Institution);
+    typed(app, "\n");
+    assert!(app.overlay.is_none());
+    assert!(app.message.is_none(), "the explanation line shows");
+    let n = app.view.visible.len();
+    press(app, "n n");
+    assert_eq!(app.view.cursor, 2);
+    press(app, "N N N");
+    assert_eq!(app.view.cursor, n - 1, "N from the first wraps to the last");
+    press(app, "n");
+    assert_eq!(app.view.cursor, 0, "n from the last wraps to the first");
+    // Enter opens the match; n/N in the detail step through the matches.
+    press(app, "enter");
+    assert_eq!(app.screen.detail().unwrap().record, shown_records(app)[0]);
+    press(app, "n");
+    assert_eq!(app.screen.detail().unwrap().record, shown_records(app)[1]);
+    press(app, "esc esc");
+    assert!(app.search.is_none());
+    assert_eq!(app.view.visible.len(), 300);
+    assert_eq!(app.current(), before);
+}
+
+#[test]
+fn search_keeps_the_filter_and_esc_while_typing_cancels() {
+    let mut f = app();
+    let app = &mut f.app;
+    press(app, "f");
+    typed(app, "provision=10-7\n");
+    let filtered: std::collections::BTreeSet<_> = shown_records(app).into_iter().collect();
+    press(app, "/");
+    typed(app, "lagt\n");
+    let found = shown_records(app);
+    let expected: Vec<_> = core_search(app, "lagt", RecordKind::Protocol)
+        .into_iter()
+        .filter(|r| filtered.contains(r))
+        .collect();
+    assert!(!found.is_empty());
+    assert!(found.len() < filtered.len());
+    assert_eq!(found, expected);
+    // The filter bar shows both.
+    let text = screen(app, 120, 40);
+    assert!(
+        text.contains("[søk: lagt]") && text.contains("[hjemmel: 10-7]"),
+        "{text}"
+    );
+    // `/` again edits the same search; Esc on the line ends it, keeping the filter.
+    press(app, "/");
+    typed(app, "e");
+    press(app, "esc");
+    assert!(app.search.is_none() && app.overlay.is_none());
+    assert_eq!(shown_records(app).len(), filtered.len());
+    // Nothing typed: Enter ends the search at once.
+    press(app, "/");
+    typed(app, "\n");
+    assert!(app.search.is_none());
+    // A query with control characters and a very long one: no panic, no match.
+    press(app, "/");
+    typed(app, "\u{1b}[2J\u{0}");
+    typed(app, &"x".repeat(300));
+    assert!(app.view.visible.is_empty());
+    press(app, "esc");
+    assert_eq!(shown_records(app).len(), filtered.len());
+}
+
+#[test]
+fn a_note_is_found_by_search_as_soon_as_it_is_saved() {
+    let mut f = app();
+    let app = &mut f.app;
+    press(app, "j j");
+    let record = app.current().unwrap();
+    press(app, "a");
+    typed(app, "Tas opp på tilsynsbesøket i mars.");
+    press(app, "ctrl-s");
+    press(app, "/");
+    typed(app, "tilsynsbesoket\n");
+    assert_eq!(shown_records(app), vec![record]);
+    assert_eq!(
+        app.search_explanation()[0].field,
+        tvang::search::Field::Annotation
+    );
+    press(app, "esc u /");
+    typed(app, "tilsynsbesoket\n");
+    assert!(
+        app.view.visible.is_empty(),
+        "undone, the note is gone from the index"
+    );
+}
+
+#[test]
+fn snapshot_search() {
+    let mut f = app();
+    let app = &mut f.app;
+    press(app, "/");
+    snapshot("search_empty", app);
+    typed(app, "sølbakken lagt");
+    snapshot("search_typing", app);
+    typed(app, "\n");
+    press(app, "n");
+    snapshot("search_kept", app);
+}
+
+#[test]
+fn v_in_the_detail_view_reveals_a_fodselsnummer_logged_and_leaving_masks_it() {
+    let mut f = app_importing(&["tests/fixtures/privacy/records.jsonl"]);
+    let app = &mut f.app;
+    app.resize(220, 40);
+    let queue = screen(app, 220, 40);
+    app.resize(120, 40);
+    assert!(queue.contains("548808 **"), "{queue}");
+    assert!(!queue.contains("54880812370"), "{queue}");
+    let p1 = app
+        .store
+        .find_protocols("Solbakken ungdomshjem", "P-1")
+        .unwrap()[0];
+    let record = tvang::review::RecordRef::protocol(p1);
+    let row = app.queue.row_of(record).unwrap();
+    app.view.cursor = app.view.visible.iter().position(|&i| i == row).unwrap();
+    press(app, "enter");
+    let masked = screen(app, 120, 40);
+    assert!(masked.contains("Gutten (fnr 148808 *****) slo"), "{masked}");
+    assert!(masked.contains("fødselsnummer i teksten"), "{masked}");
+    assert!(!masked.contains("12387"), "{masked}");
+    press(app, "v");
+    let shown = screen(app, 120, 40);
+    assert!(shown.contains("Gutten (fnr 14880812387) slo"), "{shown}");
+    assert!(shown.contains("loggført"), "the message says so: {shown}");
+    let trail = app.store.audit(record).unwrap();
+    assert_eq!(trail.len(), 1);
+    assert_eq!(trail[0].action, tvang::audit::Action::Reveal);
+    assert_eq!((trail[0].author.as_str(), trail[0].at), ("kari", clock()));
+    press(app, "G");
+    let bottom = screen(app, 120, 40);
+    assert!(
+        bottom.contains("fødselsnummer vist: detaljvisningen"),
+        "the history shows it: {bottom}"
+    );
+    press(app, "v");
+    assert!(!screen(app, 120, 40).contains("12387"), "v masks again");
+    press(app, "v n N");
+    assert!(
+        !screen(app, 120, 40).contains("12387"),
+        "moving to another record and back masks again"
+    );
+    assert_eq!(
+        app.store.audit(record).unwrap().len(),
+        2,
+        "two reveals, hiding is not logged"
+    );
+    assert!(app.store.verify_audit().unwrap().broken.is_none());
+}
+
+/// A reveal in the detail view of a record without a number, where only the complaint about it
+/// holds one: the complaint's number is shown, and the reveal logged under the complaint.
+#[test]
+fn a_reveal_shows_a_number_held_only_by_a_linked_complaint() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("records.jsonl");
+    std::fs::write(
+        &file,
+        concat!(
+            r#"{"protocol_id":"P-9","institution":"Lia","provision":"bvl § 10-7","started_at":"2024-03-02 14:30","justification":"Holdt."}"#,
+            "\n",
+            r#"{"complaint_id":"K-9","protocol_id":"P-9","institution":"Lia","text":"Mitt nummer er 14880812387."}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let mut f = app_importing(&[file.to_str().unwrap()]);
+    let app = &mut f.app;
+    press(app, "enter");
+    app.resize(120, 80);
+    let masked = screen(app, 120, 80);
+    assert!(masked.contains("148808 *****"), "{masked}");
+    press(app, "v");
+    let shown = screen(app, 120, 80);
+    assert!(shown.contains("14880812387"), "{shown}");
+    assert!(shown.contains("loggført"), "{shown}");
+    let p9 = app.screen.detail().unwrap().record;
+    assert!(app.store.audit(p9).unwrap().is_empty());
+    let k9 = app.store.complaints().next().unwrap().unwrap().id;
+    let trail = app
+        .store
+        .audit(tvang::review::RecordRef::complaint(k9))
+        .unwrap();
+    assert_eq!(trail.len(), 1);
+    assert_eq!(trail[0].action, tvang::audit::Action::Reveal);
+}
+
+// ---- review sessions ----
+
+/// Runs a `:` command.
+fn command(app: &mut App, line: &str) {
+    press(app, ":");
+    typed(app, line);
+    press(app, "enter");
+}
+
+fn title(app: &App) -> String {
+    // The backend shows each line quoted.
+    let text = screen(app, 120, 40);
+    text.lines()
+        .next()
+        .unwrap()
+        .trim_matches('"')
+        .trim_end()
+        .to_string()
+}
+
+/// The app quit (its session written, as the input loop does on the way out) and opened again
+/// on the same store.
+fn restart(f: Fixture) -> Fixture {
+    let Fixture { mut app, _dir } = f;
+    app.persist_session(true);
+    let path = app.store.path().to_path_buf();
+    drop(app);
+    // sled's threads may hold the store's lock a moment after it is dropped.
+    let started = std::time::Instant::now();
+    let store = loop {
+        match Store::open(&path) {
+            Ok(store) => break Arc::new(store),
+            Err(_) if started.elapsed().as_secs() < 10 => {
+                std::thread::sleep(std::time::Duration::from_millis(50))
+            }
+            Err(e) => panic!("{e}"),
+        }
+    };
+    let mut app = App::new(
+        store,
+        Arc::new(Catalogue::built_in()),
+        Keymap::built_in(),
+        "kari".into(),
+        TriageRules::default(),
+    )
+    .unwrap();
+    app.clock = Some(clock());
+    app.color = true;
+    app.resize(120, 40);
+    Fixture { app, _dir }
+}
+
+fn progress(app: &App) -> (usize, usize, usize) {
+    let p = app.session_progress().expect("a session is active");
+    (p.items, p.handled, p.follow_up)
+}
+
+#[test]
+fn a_session_counts_progress_and_decide_advances_to_the_next_unhandled_item() {
+    let mut f = app();
+    let app = &mut f.app;
+    press(app, "f");
+    typed(app, "status=ny provision=10-7\n");
+    let n = app.view.visible.len();
+    assert!(n > 10, "{n}");
+    command(app, "session new Akutt fare");
+    assert_eq!(progress(app), (n, 0, 0));
+    assert!(app.view.filter.is_empty(), "the worklist is the filter now");
+    assert_eq!(app.view.visible.len(), n);
+    assert!(
+        title(app).starts_with(&format!(
+            "Økt «Akutt fare» · 0 / {n} gjennomgått · 0 til oppfølging · 0 min"
+        )),
+        "{}",
+        title(app)
+    );
+    // Item 2 is handled already: deciding 0 and 1 skips it.
+    press(app, "j j");
+    command(app, "status gjennomgatt");
+    assert_eq!(
+        app.view.cursor, 2,
+        "a status from the command line does not advance"
+    );
+    press(app, "g g d");
+    assert_eq!(app.view.cursor, 1);
+    press(app, "d");
+    assert_eq!(app.view.cursor, 3, "skipped the handled item 2");
+    assert_eq!(progress(app), (n, 3, 0));
+    press(app, "o");
+    assert_eq!(app.view.cursor, 4);
+    assert_eq!(progress(app), (n, 4, 1));
+    assert!(title(app).contains(&format!("4 / {n} gjennomgått · 1 til oppfølging")));
+    // From the last item, on from the top: the first unhandled is 4.
+    press(app, "G d");
+    assert_eq!(app.view.cursor, 4);
+    assert_eq!(progress(app), (n, 5, 1));
+    // The same records outside the session: the decisions are the records' own.
+    let first = app.queue.rows[app.view.visible[0]].record;
+    assert_eq!(
+        app.store.review(first).unwrap().status,
+        Some(Status::Gjennomgatt)
+    );
+    // A session is of one kind.
+    press(app, "tab");
+    assert_eq!(app.view.kind, RecordKind::Protocol);
+    assert!(app.message.as_ref().unwrap().1.contains("bare én slags"));
+    // Filters narrow the worklist; the title says how many are shown.
+    press(app, "f");
+    typed(app, "status=ny\n");
+    assert_eq!(app.view.visible.len(), n - 5);
+    assert!(title(app).contains(&format!("· {} vist", n - 5)));
+    press(app, "F");
+    // The last unhandled item: deciding it says the session is done and stays.
+    press(app, "G v g g");
+    command(app, "status gjennomgatt");
+    press(app, "j");
+    assert!(app.overlay.is_none(), "the bulk change was confirmed");
+    command(app, "status ny");
+    assert_eq!(progress(app), (n, n - 1, 0));
+    let cursor = app.view.cursor;
+    press(app, "d");
+    assert_eq!(progress(app), (n, n, 0));
+    assert_eq!(app.view.cursor, cursor);
+    assert!(
+        app.message
+            .as_ref()
+            .unwrap()
+            .1
+            .contains("Alle postene i økten er gjennomgått"),
+        "{:?}",
+        app.message
+    );
+}
+
+#[test]
+fn a_session_tracks_active_time_without_idle_gaps_and_dims_handled_rows() {
+    let mut f = app();
+    let app = &mut f.app;
+    command(app, "session new Alt");
+    let start = clock();
+    let minutes = |m: i64| start + chrono::Duration::minutes(m);
+    for m in [0, 2, 4, 14, 15] {
+        app.clock = Some(minutes(m));
+        press(app, "j");
+    }
+    // 0→2→4 counts, 4→14 is an idle gap, 14→15 counts.
+    let s = app.session.as_ref().unwrap();
+    assert_eq!(s.state().active_minutes(), 5);
+    assert!(title(app).contains("· 5 min"), "{}", title(app));
+    press(app, "g g d");
+    // The handled row: dimmed, and a ✓ in the gutter for terminals without colour.
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    terminal
+        .draw(|frame| tvang::tui::view::render(app, frame))
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    let first_row = 3; // title, filter bar, header
+    assert_eq!(buffer[(1, first_row)].symbol(), "✓");
+    assert!(buffer[(20, first_row)]
+        .modifier
+        .contains(ratatui::style::Modifier::DIM));
+    assert!(!buffer[(20, first_row + 2)]
+        .modifier
+        .contains(ratatui::style::Modifier::DIM));
+    // Written with the session: a restart keeps the time.
+    let f = restart(f);
+    assert_eq!(f.app.session.as_ref().unwrap().state().active_minutes(), 5);
+}
+
+#[test]
+fn reopening_resumes_the_session_at_the_item_with_filters_sort_and_scroll() {
+    let mut f = app();
+    let app = &mut f.app;
+    press(app, "f");
+    typed(app, "provision=10-7\n");
+    command(app, "session new Vestland");
+    press(app, "f");
+    typed(app, "status=ny\n");
+    press(app, "s"); // sort by institution
+    press(app, "ctrl-d j j j");
+    let (record, cursor, offset, sort) = (
+        app.current(),
+        app.view.cursor,
+        app.view.offset,
+        app.view.sort,
+    );
+    assert!(offset > 0);
+    press(app, "enter j j");
+    assert!(app.screen.detail().is_some());
+    let mut f = restart(f);
+    let app = &mut f.app;
+    assert_eq!(app.session.as_ref().unwrap().state().name, "Vestland");
+    assert_eq!(app.view.filter.pairs(), vec![("status", "ny".to_string())]);
+    assert_eq!(app.view.sort, sort);
+    assert_eq!(app.current(), record);
+    assert_eq!((app.view.cursor, app.view.offset), (cursor, offset));
+    let detail = app.screen.detail().expect("the detail was open");
+    assert_eq!((detail.record, detail.scroll), (record.unwrap(), 2));
+    assert!(app
+        .message
+        .as_ref()
+        .unwrap()
+        .1
+        .starts_with("Fortsetter økt «Vestland»"));
+    // Leaving: the next start shows the whole queue; the session stays, to resume by name.
+    press(app, "esc");
+    command(app, "session leave");
+    assert!(app.session.is_none());
+    assert_eq!(app.view.visible.len(), 300);
+    let mut f = restart(f);
+    assert!(f.app.session.is_none());
+    command(&mut f.app, "session Vestland");
+    assert_eq!(f.app.current(), record);
+    // A closed session is not resumed, nor entered.
+    command(&mut f.app, "session close");
+    assert!(f.app.session.is_none());
+    let mut f = restart(f);
+    assert!(f.app.session.is_none());
+    command(&mut f.app, "session Vestland");
+    assert!(f.app.session.is_none());
+    assert!(f.app.message.as_ref().unwrap().1.contains("er avsluttet"));
+}
+
+#[test]
+fn the_session_picker_resumes_starts_and_leaves_and_names_are_checked() {
+    let mut f = app();
+    let app = &mut f.app;
+    command(app, "session new");
+    assert!(app.message.as_ref().unwrap().1.contains("trenger et navn"));
+    press(app, "f");
+    typed(app, "institution=Solbakken\n");
+    command(app, "session new Solbakken");
+    command(app, "session leave");
+    press(app, "f");
+    typed(app, "provision=10-7 status=ny\n");
+    command(app, "session new Akutt fare");
+    command(app, "session new Akutt fare");
+    assert!(app.message.as_ref().unwrap().1.contains("finnes alt"));
+    press(app, "w");
+    let Some(Overlay::Picker(picker)) = &app.overlay else {
+        panic!("no picker: {:?}", app.overlay)
+    };
+    let labels: Vec<(char, &str)> = picker
+        .items
+        .iter()
+        .map(|i| (i.key, i.label.as_str()))
+        .collect();
+    assert_eq!(labels.len(), 4, "{labels:?}");
+    assert_eq!(labels[0].0, '1');
+    assert!(labels[0].1.starts_with("● Akutt fare 0 /"), "{labels:?}");
+    assert!(labels[1].1.starts_with("  Solbakken  0 /"), "{labels:?}");
+    assert_eq!((labels[2].0, labels[3].0), ('n', 'x'));
+    snapshot("session_picker", app);
+    press(app, "2");
+    assert_eq!(app.session.as_ref().unwrap().state().name, "Solbakken");
+    press(app, "w x");
+    assert!(app.session.is_none());
+}
+
+#[test]
+fn snapshot_session_title_bar() {
+    let mut f = app();
+    let app = &mut f.app;
+    press(app, "f");
+    typed(app, "provision=10-7 status=ny\n");
+    command(app, "session new Akutt fare");
+    app.clock = Some(clock() + chrono::Duration::minutes(3));
+    press(app, "d d o");
+    snapshot("session_queue", app);
+}
+
+#[test]
+fn session_report_from_the_tui_is_written_masked_and_logged() {
+    let mut f = app_importing(&["tests/fixtures/session/records.jsonl"]);
+    let app = &mut f.app;
+    command(app, "session report");
+    assert!(app.message.as_ref().unwrap().1.contains("Ingen aktiv økt"));
+    command(app, "session new Mars");
+    press(app, "d");
+    let path = f._dir.path().join("mars.md");
+    let app = &mut f.app;
+    command(app, &format!("session report {}", path.display()));
+    let message = &app.message.as_ref().unwrap().1;
+    assert!(message.starts_with("Rapport skrevet til"), "{message}");
+    let md = std::fs::read_to_string(&path).unwrap();
+    assert!(md.starts_with("# Gjennomgang: Mars\n"), "{md}");
+    assert!(md.contains("- Fremdrift: 1 / 5 gjennomgått"), "{md}");
+    assert!(md.contains("Barn: 548808 *****") && !md.contains("12370"));
+    let log: Vec<_> = app.store.audit_log().map(|e| e.unwrap().unwrap()).collect();
+    let last = log.last().unwrap();
+    assert_eq!(last.field, path.display().to_string());
+    assert!(last.new.contains("øktrapport «Mars» (md)"));
+    command(app, "session report rapport.txt");
+    assert!(app
+        .message
+        .as_ref()
+        .unwrap()
+        .1
+        .starts_with("Bruk: :session report"));
+}
+
+/// The protocols `app_with_documents` writes as Word documents.
+fn document_data() -> tvang::generate::Generated {
+    tvang::generate::generate(&tvang::generate::GenerateOptions {
+        protocols: 40,
+        seed: 3,
+        first_year: 2025,
+        last_year: 2025,
+    })
+}
+
+/// Protocols read from Word documents (generated, 3 of 40 with fields to check), in a folder
+/// with a relative path so the screens are the same on every machine.
+fn app_with_documents() -> Fixture {
+    let dir = std::path::Path::new("target/test-tui-dokumenter");
+    let _ = std::fs::remove_dir_all(dir);
+    tvang::generate_documents::write_docx(&document_data(), dir).unwrap();
+    app_importing(&[dir.to_str().unwrap()])
+}
+
+#[test]
+fn a_document_protocol_shows_its_reading_and_is_checked_and_corrected() {
+    let mut f = app_with_documents();
+    let app = &mut f.app;
+    press(app, "f");
+    typed(app, "flag=til_kontroll\n");
+    assert_eq!(app.view.visible.len(), 3);
+    press(app, "enter");
+    let record = app.screen.detail().unwrap().record;
+    let d = app.screen.detail().unwrap();
+    assert_eq!(d.documents.len(), 1);
+    assert!(!d.documents[0].to_check.is_empty());
+    assert!(!d.show_original);
+    press(app, "G");
+    snapshot("detail_document_reading", app);
+
+    // The original text, above the record.
+    press(app, "O");
+    assert!(app.screen.detail().unwrap().show_original);
+    let top = screen(app, 120, 40);
+    assert!(
+        top.contains("Teksten i dokumentet — target/test-tui-dokumenter/"),
+        "{top}"
+    );
+    snapshot("detail_document_original", app);
+    // The child's name and fødselsnummer, in the document, show nowhere on either screen.
+    let shown = format!("{top}{}", screen(app, 120, 40));
+    let p = &app
+        .screen
+        .detail()
+        .unwrap()
+        .protocol
+        .as_ref()
+        .unwrap()
+        .protocol;
+    let data = document_data();
+    let original = data
+        .protocols
+        .iter()
+        .find(|o| o.protocol_id == p.protocol_id && o.institution == p.institution)
+        .unwrap();
+    let child = tvang::generate_documents::child_for(original);
+    for part in child.name.split_whitespace() {
+        assert!(!shown.contains(part), "{part} shows:\n{shown}");
+    }
+    assert!(!shown.contains(&child.national_id));
+    assert!(!shown.contains(&child.national_id[6..]));
+    // A change while the text is shown keeps it shown.
+    press(app, "m");
+    assert!(app.screen.detail().unwrap().show_original);
+    press(app, "u");
+    press(app, "O");
+    assert!(!screen(app, 120, 40).contains("Teksten i dokumentet"));
+
+    // Checked: the mark leaves the queue; undo brings it back.
+    press(app, "m");
+    assert!(app.store.review(record).unwrap().reading_checked);
+    let row = app.queue.row_of(record).unwrap();
+    assert!(!app.queue.rows[row]
+        .flags
+        .contains(tvang::triage::TriageFlag::ToCheck));
+    // The queue keeps its rows while one works; applying the filter again drops it.
+    press(app, "esc f enter");
+    assert_eq!(app.view.visible.len(), 2, "the filter no longer selects it");
+    press(app, "u f enter");
+    assert!(!app.store.review(record).unwrap().reading_checked);
+    assert_eq!(app.view.visible.len(), 3);
+    let at = app
+        .view
+        .visible
+        .iter()
+        .position(|&i| app.queue.rows[i].record == record)
+        .unwrap();
+    app.view.cursor = at;
+
+    // A correction keeps the value as read beside it, in the history, undoable.
+    press(app, "enter");
+    assert_eq!(app.screen.detail().unwrap().record, record);
+    press(app, "e");
+    let Some(Overlay::Picker(picker)) = &app.overlay else {
+        panic!("no field picker: {:?}", app.overlay.is_some());
+    };
+    let police = picker
+        .items
+        .iter()
+        .find(|i| i.label == "politi")
+        .expect("politi was read")
+        .key;
+    assert!(picker.items.iter().all(|i| i.label != "barnets navn"));
+    app.on_key(Key::ch(police));
+    press(app, "ctrl-u");
+    typed(app, "Sammen med ansatte\n");
+    let review = app.store.review(record).unwrap();
+    assert_eq!(
+        review.corrections.get("police").map(String::as_str),
+        Some("Sammen med ansatte")
+    );
+    let d = app.screen.detail().unwrap();
+    let read = d.documents[0]
+        .fields
+        .iter()
+        .find(|f| f.field == "police")
+        .unwrap();
+    assert_ne!(
+        read.value, "Sammen med ansatte",
+        "the value as read is kept"
+    );
+    press(app, "G");
+    let bottom = screen(app, 120, 40);
+    assert!(bottom.contains("rettet: Sammen med ansatte"), "{bottom}");
+    assert!(
+        bottom.contains("rettet politi: — → Sammen med ansatte"),
+        "{bottom}"
+    );
+    // The record itself is corrected — a new version, the one read kept — so flags and figures
+    // follow it.
+    let stored = app.store.protocol(record.id).unwrap().unwrap();
+    assert_eq!(
+        stored.protocol.police,
+        Some(tvang::model::Police::WithStaff)
+    );
+    assert_eq!(stored.version, 2);
+    assert_eq!(
+        app.store.protocol_history(record.id).unwrap()[0]
+            .protocol
+            .police,
+        Some(tvang::model::Police::None)
+    );
+    let row = app.queue.row_of(record).unwrap();
+    assert!(app.queue.rows[row]
+        .flags
+        .contains(tvang::triage::TriageFlag::Police));
+    press(app, "u");
+    assert!(app.store.review(record).unwrap().corrections.is_empty());
+    let stored = app.store.protocol(record.id).unwrap().unwrap();
+    assert_eq!(stored.protocol.police, Some(tvang::model::Police::None));
+    let row = app.queue.row_of(record).unwrap();
+    assert!(!app.queue.rows[row]
+        .flags
+        .contains(tvang::triage::TriageFlag::Police));
+
+    // A correction that is no valid value is refused, and nothing is written.
+    press(app, "e");
+    let Some(Overlay::Picker(picker)) = &app.overlay else {
+        panic!("no field picker");
+    };
+    let staff = picker
+        .items
+        .iter()
+        .find(|i| i.label == "antall ansatte")
+        .expect("antall ansatte was read")
+        .key;
+    app.on_key(Key::ch(staff));
+    press(app, "ctrl-u");
+    typed(app, "mange\n");
+    let message = &app.message.as_ref().unwrap().1;
+    assert!(message.contains("antall ansatte"), "{message}");
+    assert!(app.store.review(record).unwrap().corrections.is_empty());
+    assert_eq!(app.store.protocol(record.id).unwrap().unwrap().version, 3);
+
+    // The same value as read is no correction.
+    press(app, "e");
+    app.on_key(Key::ch(police));
+    press(app, "enter");
+    assert!(app.store.review(record).unwrap().corrections.is_empty());
+}
+
+#[test]
+fn a_record_not_read_from_a_document_says_so() {
+    let mut f = app();
+    let app = &mut f.app;
+    press(app, "enter");
+    for k in ["O", "m", "e"] {
+        press(app, k);
+        assert!(app.overlay.is_none(), "{k}");
+        assert_eq!(
+            app.message.as_ref().map(|(_, text)| text.as_str()),
+            Some(tvang::tui::text::NO_DOCUMENT),
+            "{k}"
+        );
+    }
+    assert!(!screen(app, 120, 40).contains("Lest fra dokument"));
+}
+
+/// `:import` reads documents with the office's own labels (the config's `labels`), as
+/// `tvang import` does.
+#[test]
+fn the_tui_import_uses_the_offices_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = tvang::generate::generate(&tvang::generate::GenerateOptions {
+        protocols: 1,
+        seed: 9,
+        first_year: 2024,
+        last_year: 2024,
+    });
+    let p = &data.protocols[0];
+    let doc = tvang::generate_documents::protocol_docx(p, 1, false);
+    let doc = common::rewrite_docx(&doc, "Beskrivelse av situasjonen", "Hendelsesforløp");
+    let path = dir.path().join("egen-mal.docx");
+    std::fs::write(&path, doc).unwrap();
+    let labels = dir.path().join("ledetekster.toml");
+    std::fs::write(&labels, "[labels]\ndanger = [\"Hendelsesforløp\"]\n").unwrap();
+
+    let mut f = app_with(false);
+    let app = &mut f.app;
+    app.labels = Some(Arc::new(
+        tvang::import::document::labels::Labels::with_file(&labels).unwrap(),
+    ));
+    press(app, ":");
+    typed(app, &format!("import {}\n", path.display()));
+    wait_for_import(app);
+    assert_eq!(app.view.visible.len(), 1);
+    press(app, "enter");
+    let d = app.screen.detail().unwrap();
+    let danger = d.documents[0]
+        .fields
+        .iter()
+        .find(|f| f.field == "danger")
+        .expect("read under the office's label");
+    assert_eq!(danger.label, "Hendelsesforløp");
+    assert_eq!(
+        d.protocol.as_ref().unwrap().protocol.danger.as_deref(),
+        p.danger.as_deref()
+    );
+}
+
+/// A complaint letter that names no protocol waits; the inspector links it from its detail
+/// view by searching the institution's protocols, and undo takes the link back.
+#[test]
+fn a_complaint_letter_without_its_protocol_is_linked_and_unlinked() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = tvang::generate::generate(&tvang::generate::GenerateOptions {
+        protocols: 40,
+        seed: 2,
+        first_year: 2024,
+        last_year: 2024,
+    });
+    let only_protocols = tvang::generate::Generated {
+        protocols: data.protocols.clone(),
+        complaints: Vec::new(),
+        embedded: Vec::new(),
+    };
+    tvang::generate::write(
+        &only_protocols,
+        &dir.path().join("gen"),
+        tvang::generate::OutputFormat::Jsonl,
+        false,
+    )
+    .unwrap();
+    let c = &data.complaints[0];
+    let letter = tvang::generate_documents::complaint_docx(c);
+    let letter = common::rewrite_docx(
+        &letter,
+        &format!("Klagen gjelder protokoll nr.: {}", c.protocol_id),
+        "",
+    );
+    std::fs::write(dir.path().join("gen/klage.docx"), letter).unwrap();
+    let mut f = app_importing(&[dir.path().join("gen").to_str().unwrap()]);
+    let app = &mut f.app;
+    assert_eq!(app.store.complaint_count().unwrap(), 1);
+
+    press(app, "tab enter");
+    let record = app.screen.detail().unwrap().record;
+    assert_eq!(record.kind, RecordKind::Complaint);
+    assert!(app.screen.detail().unwrap().protocol.is_none(), "waiting");
+    press(app, "p");
+    let Some(Overlay::Link(picker)) = &app.overlay else {
+        panic!("no link picker");
+    };
+    let at_institution = picker.candidates.len();
+    assert!((1..40).contains(&at_institution), "{at_institution}");
+    // Typing the protocol's id narrows the list to it.
+    typed(app, &c.protocol_id);
+    let Some(Overlay::Link(picker)) = &app.overlay else {
+        panic!("the picker closed");
+    };
+    assert_eq!(picker.matching().len(), 1, "{:?}", picker.matching());
+    snapshot("link_picker", app);
+    press(app, "enter");
+    assert!(app.overlay.is_none());
+    let d = app.screen.detail().unwrap();
+    let linked = d.protocol.clone().expect("linked to its protocol");
+    assert_eq!(linked.protocol.protocol_id, c.protocol_id);
+    let stored = app.store.complaint(record.id).unwrap().unwrap();
+    assert_eq!(stored.complaint.protocol_id, c.protocol_id);
+    assert_eq!(stored.version, 2, "the letter as read is kept as history");
+    let history = app.store.audit(record).unwrap();
+    let last = history.last().unwrap();
+    assert_eq!(last.field, "protocol_id");
+    assert_eq!(last.new, c.protocol_id);
+    // The protocol's row counts the complaint now.
+    let protocol_row = app
+        .queue
+        .row_of(tvang::review::RecordRef::protocol(linked.id))
+        .unwrap();
+    assert_eq!(app.queue.rows[protocol_row].complaints, 1);
+
+    press(app, "u");
+    let stored = app.store.complaint(record.id).unwrap().unwrap();
+    assert_eq!(
+        stored.complaint.protocol_id,
+        tvang::import::document::convert::MISSING
+    );
+    assert!(app.screen.detail().unwrap().protocol.is_none());
+    assert_eq!(
+        app.queue.rows[app
+            .queue
+            .row_of(tvang::review::RecordRef::protocol(linked.id))
+            .unwrap()]
+        .complaints,
+        0
+    );
+}
+
+#[test]
+fn messages_name_the_keys_of_the_keymap_in_use() {
+    let arrows = Keymap::with_file(std::path::Path::new("keymaps/arrows.toml")).unwrap();
+    // (keymap, quit, clear filter, filter on the queue and statistics, sort by next column)
+    for (keymap, quit, clear, filter, sort) in [
+        (Keymap::built_in(), "q", "F", "f", "s"),
+        (arrows, "ctrl-q", "shift-f3", "f3", "f6"),
+    ] {
+        // The welcome screen of an empty store.
+        let mut f = app_with(false);
+        f.app.keymap = keymap.clone();
+        let welcome = screen(&f.app, 120, 40);
+        assert!(
+            welcome.contains(&format!("? viser alle taster, {quit} avslutter.")),
+            "{welcome}"
+        );
+        // The filter bar with nothing filtered, and the hints on the bottom line.
+        let mut f = app();
+        f.app.keymap = keymap.clone();
+        let queue = screen(&f.app, 120, 40);
+        assert!(
+            queue.contains(&format!("Ingen filter · {filter} filtrerer")),
+            "{queue}"
+        );
+        let hints = queue.lines().last().unwrap();
+        assert!(hints.contains(&format!("{filter} filter")), "{hints}");
+        // A queue the filter empties.
+        f.app.command("filter institution=Finnes_ikke");
+        assert!(f.app.view.visible.is_empty());
+        let empty = screen(&f.app, 120, 40);
+        assert!(
+            empty.contains(&format!(
+                "Ingen treff. {clear} fjerner filteret, / endrer det."
+            )),
+            "{empty}"
+        );
+        // The statistics screen of that empty selection.
+        f.app.act(Action::OpenStats);
+        assert!(f.app.screen.stats().is_some());
+        let stats = screen(&f.app, 120, 40);
+        assert!(
+            stats.contains(&format!(
+                "Ingen protokoller i utvalget. {clear} fjerner filteret, {filter} endrer det."
+            )),
+            "{stats}"
+        );
+        // The help screen lists the keymap's own keys.
+        f.app.act(Action::Back);
+        f.app.act(Action::Help);
+        let help = screen(&f.app, 120, 40);
+        assert!(
+            help.lines()
+                .any(|l| l.contains(sort) && l.contains("Sorter etter neste kolonne")),
+            "{help}"
+        );
+    }
+}
+
+#[test]
+fn every_command_of_the_table_dispatches_and_mistypes_get_a_suggestion() {
+    use tvang::tui::state::commands::COMMANDS;
+    let empty = tempfile::tempdir().unwrap();
+    let empty = empty.path().display().to_string();
+    let export = tempfile::tempdir().unwrap();
+    let export = export.path().join("tall.csv").display().to_string();
+    // Arguments each command is tried with; a command missing here fails the test.
+    let example = |name: &str| -> String {
+        match name {
+            "filter" => "status=ny".into(),
+            "save_filter" | "load_filter" | "delete_filter" => "mitt".into(),
+            "filters" | "session" | "q" | "quit" => String::new(),
+            "sort" => "institution".into(),
+            "status" => "ny".into(),
+            "outcome" => "medhold".into(),
+            "provision" => "10-7".into(),
+            "kind" => "fastholding".into(),
+            "tag" | "untag" => "viktig".into(),
+            "export-stats" | "export_stats" => export.clone(),
+            "import" => empty.clone(),
+            other => panic!("no example arguments for :{other}"),
+        }
+    };
+    let mut tried = 0;
+    for command in COMMANDS {
+        for name in std::iter::once(command.name).chain(command.aliases.iter().copied()) {
+            let mut f = app();
+            let app = &mut f.app;
+            app.command("save_filter mitt");
+            app.message = None;
+            app.command(&format!("{name} {}", example(name)));
+            let message = app.message.as_ref().map_or("", |(_, m)| m.as_str());
+            assert!(
+                !message.starts_with("Ukjent kommando") && !message.starts_with("Skriv :"),
+                ":{name} did not dispatch: {message}"
+            );
+            tried += 1;
+        }
+    }
+    assert!(tried > COMMANDS.len());
+    // Dispatch reached the commands: their effects are there.
+    let mut f = app();
+    f.app.command("q");
+    assert!(f.app.quit);
+    f.app.command("sort institution");
+    assert_eq!(f.app.view.sort.column, tvang::queue::Column::Institution);
+    // A command that needs arguments says how it is written; a mistype gets the nearest name.
+    f.app.command("save_filter");
+    assert_eq!(
+        f.app.message.as_ref().unwrap().1,
+        "Skriv :save_filter NAVN."
+    );
+    f.app.command("fitler status=ny");
+    assert_eq!(
+        f.app.message.as_ref().unwrap().1,
+        "Ukjent kommando «fitler status=ny». Mente du :filter? ? viser taster og kommandoer."
+    );
+    // The help screen lists every command's lines.
+    let theme = tvang::tui::view::Theme { color: false };
+    let help: Vec<String> = tvang::tui::view::help_lines(&f.app, theme, "")
+        .iter()
+        .map(|l| l.to_string())
+        .collect();
+    for command in COMMANDS {
+        for (usage, _) in command.help {
+            assert!(
+                help.iter().any(|l| l.contains(usage)),
+                "{usage} not in help"
+            );
+        }
+    }
+}
