@@ -1,4 +1,6 @@
-//! Command-line interface: argument parsing and output. All logic lives in the library.
+//! Command-line interface: argument parsing and output. All logic lives in the core
+//! (tvang-core); each subcommand with arguments of its own may have a file here (`session.rs`),
+//! reporting through [`output`].
 
 mod output;
 mod session;

@@ -1,9 +1,10 @@
-//! The terminal UI: state + actions + rendering, on top of the core. Nothing in the core
-//! modules depends on this one.
+//! The terminal UI: state + actions + rendering, on top of the core. The core is another crate
+//! (tvang-core) and cannot depend on this one; the views form a tree (docs/architecture.md).
 //!
 //! Keys go through the keymap ([`keymap`]) to named actions ([`action`]); the reducer
 //! ([`state::App`]) changes the state and writes edits to the store, flushed before the screen
-//! says they are saved; the views ([`view`], [`detail`]) only read the state.
+//! says they are saved; the views ([`view`], [`detail`], [`stats_view`]) only read the state.
+//! The TUI's own words are in [`text`].
 
 pub mod action;
 pub mod detail;

@@ -1,5 +1,5 @@
 //! The triage queue: one lean row per protocol and per complaint, with their triage flags and
-//! review status, and the filters and sorts the inspector applies to them.
+//! review status, and the filters and sorts ([`crate::selection`]) the inspector applies to them.
 //!
 //! Built once from the protocols' facts (no long texts) when the TUI starts, then kept in memory:
 //! at 100,000 protocols a filter or sort is a scan over compact rows (interned strings, flag
@@ -17,7 +17,7 @@ use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 
-/// An interned string: an index into [`Queue::strings`].
+/// An interned string: an index into `Queue::strings`.
 pub type Sym = u32;
 
 #[derive(Debug, Clone, PartialEq)]

@@ -5,7 +5,7 @@
 //! ([`Query::parse`]); every term must match somewhere (in the fields its prefix allows), and a
 //! record's score is the sum of its terms' best matches.
 //!
-//! How a term matches a word or a value, best first (see [`score`]):
+//! How a term matches a word or a value, best first (see `score`):
 //! exact, prefix, substring, then fuzzy (the [`FuzzyScorer`], fuzzy-matcher's skim algorithm,
 //! or one or two typing errors). Both sides are compared lower-cased and loosely folded
 //! ([`crate::fold::search_fold`]: `solbakken` = `Sølbakken`); a match that also holds without

@@ -1,4 +1,7 @@
-//! Every string the inspector reads, in Norwegian bokmål, in one place.
+//! The core's strings the inspector reads, in Norwegian bokmål: errors, tables, summaries,
+//! reports. Re-exported here: the domain's labels ([`crate::labels`]) and the import's words
+//! ([`crate::import::text`]). Elsewhere: the audit log's words ([`crate::audit_text`], part of
+//! the data format) and the TUI's (`tvang::tui::text`, in the tvang package).
 //!
 //! Field names, flags, JSON keys and command-line flags stay English (they are the file format);
 //! everything around them is Norwegian.
