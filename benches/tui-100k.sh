@@ -12,6 +12,13 @@ work=$(mktemp -d)
 trap 'tmux -L tvang-bench kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
 target/release/tvang generate --protocols "$n" --seed 42 --years 2022-2024 --out "$work/gen" >/dev/null
 CI=true target/release/tvang --db "$work/db" import "$work/gen" | grep -E "^Protokoller|^Klager"
+wait_for() { # TEXT → the screen shows it within 10 s
+  for _ in $(seq 1 1000); do
+    tmux -L tvang-bench capture-pane -p -t b 2>/dev/null | grep -qF "$1" && return 0
+    sleep 0.01
+  done
+  return 1
+}
 for run in 1 2 3; do
   start=$(date +%s%N)
   # An absolute path: a new tmux server does not start its shell in this directory.
@@ -32,7 +39,12 @@ for run in 1 2 3; do
   first=$(grep VmHWM /proc/"$pid"/status | awk '{print $2}')
   # Move, open and close a protocol, go to the bottom, then filter with the filter key (f),
   # not the search line, and wait until the filtered queue is drawn.
-  for k in j j j Enter Escape G f ; do tmux -L tvang-bench send-keys -t b "$k"; done
+  # Escape is sent on its own and waited for: straight after it, a key would read as Alt+key.
+  for k in j j j Enter; do tmux -L tvang-bench send-keys -t b "$k"; done
+  wait_for "Statsforvalter:" || { echo "run $run: the detail did not open"; exit 1; }
+  tmux -L tvang-bench send-keys -t b Escape
+  wait_for "Dato↓" || { echo "run $run: the queue did not come back"; exit 1; }
+  for k in G f; do tmux -L tvang-bench send-keys -t b "$k"; done
   tmux -L tvang-bench send-keys -t b -l "provision=10-7 flag=injury"
   tmux -L tvang-bench send-keys -t b Enter
   filtered=""

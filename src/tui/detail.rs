@@ -93,7 +93,8 @@ pub fn detail_lines(app: &App, d: &Detail, theme: Theme) -> Vec<Line<'static>> {
             }
         }
     }
-    classification(&mut lines, theme, &d.review, d.record.kind);
+    let classify_key = app.key(Mode::Detail, Action::Classify);
+    classification(&mut lines, theme, &d.review, d.record.kind, &classify_key);
     if d.record.kind == RecordKind::Complaint {
         if let (Some(sp), Some(review)) = (&d.protocol, &d.protocol_review) {
             heading(&mut lines, theme, t::SECTION_PROTOCOL.to_string());
@@ -101,7 +102,13 @@ pub fn detail_lines(app: &App, d: &Detail, theme: Theme) -> Vec<Line<'static>> {
                 &mut lines,
                 &text::protocol_detail(sp, &[], d.versions.len(), &app.catalogue, width),
             );
-            classification(&mut lines, theme, review, RecordKind::Protocol);
+            classification(
+                &mut lines,
+                theme,
+                review,
+                RecordKind::Protocol,
+                &classify_key,
+            );
         } else if d.protocol.is_none() {
             heading(&mut lines, theme, t::SECTION_PROTOCOL.to_string());
             lines.push(Line::raw(format!("  {}", t::NO_LINKED_PROTOCOL)));
@@ -302,24 +309,34 @@ fn correction(lines: &mut Vec<Line<'static>>, d: &Detail, field: &str, theme: Th
     }
 }
 
-fn classification(lines: &mut Vec<Line<'static>>, theme: Theme, r: &Review, kind: RecordKind) {
+fn classification(
+    lines: &mut Vec<Line<'static>>,
+    theme: Theme,
+    r: &Review,
+    kind: RecordKind,
+    classify_key: &str,
+) {
     heading(lines, theme, t::SECTION_CLASSIFICATION.to_string());
     if kind == RecordKind::Complaint {
         lines.push(Line::raw(format!(
-            "  Utfall (statsforvalteren): {}",
+            "  {}: {}",
+            t::CLASSIFIED_OUTCOME,
             r.outcome
                 .map(|o| text::outcome_label(Some(o)))
                 .unwrap_or("—")
         )));
     }
     if let Some(p) = &r.corrected_provision {
-        lines.push(Line::raw(format!("  Korrigert hjemmel: {p}")));
+        lines.push(Line::raw(format!("  {}: {p}", t::CLASSIFY_PROVISION)));
     }
     if let Some(k) = &r.corrected_kind {
-        lines.push(Line::raw(format!("  Korrigert tiltakstype: {k}")));
+        lines.push(Line::raw(format!("  {}: {k}", t::CLASSIFY_KIND)));
     }
     if r.checklist.is_empty() {
-        lines.push(Line::raw("  Vilkår: ikke vurdert (c, v)".to_string()));
+        lines.push(Line::raw(format!(
+            "  {}",
+            t::checklist_not_assessed(classify_key)
+        )));
     } else {
         for (item, a) in &r.checklist {
             let style = if *a == crate::review::Assessment::IkkeOppfylt {

@@ -117,6 +117,12 @@ pub const CLASSIFY_CHECKLIST: &str = "Vilkår for lovlig tvang (sjekkliste)";
 pub const CLASSIFY_PROVISION: &str = "Korrigert hjemmel";
 pub const CLASSIFY_KIND: &str = "Korrigert tiltakstype";
 pub const CLASSIFY_TAG: &str = "Etikett";
+pub const CLASSIFIED_OUTCOME: &str = "Utfall (statsforvalteren)";
+
+/// No condition assessed yet: the classify key, then `v` in its picker.
+pub fn checklist_not_assessed(classify: &str) -> String {
+    format!("Vilkår: ikke vurdert ({classify}, v)")
+}
 pub const NOTHING_TO_UNDO: &str = "Ingenting å angre.";
 pub const IMPORT_RUNNING: &str = "En import pågår allerede.";
 pub const IMPORT_STARTED: &str = "Importen er startet; du kan arbeide videre mens den går.";
