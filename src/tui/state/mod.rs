@@ -293,7 +293,7 @@ pub struct App {
     pub store: Arc<Store>,
     pub catalogue: Arc<Catalogue>,
     pub keymap: Keymap,
-    pub author: String,
+    author: String,
     pub rules: TriageRules,
     pub queue: Queue,
     /// Which of the queue's rows are shown, in what order, and where the inspector is.
@@ -304,11 +304,11 @@ pub struct App {
     pub screen: Screen,
     /// The search over the queue, while one is shown.
     pub search: Option<search::SearchView>,
-    pub search_index: search::SearchIndexSlot,
+    search_index: search::SearchIndexSlot,
     pub overlay: Option<Overlay>,
     pub pending: Vec<Key>,
     pub message: Option<(MessageKind, String)>,
-    pub undo: Vec<Vec<(RecordRef, Change)>>,
+    undo: Vec<Vec<(RecordRef, Change)>>,
     pub import: Option<ImportJob>,
     pub quit: bool,
     pub color: bool,
