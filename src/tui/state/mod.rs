@@ -81,8 +81,9 @@ impl StatsView {
     }
 }
 
-/// The screen under the overlays, each with its own state. The queue's state lives on in
-/// [`App`] while a record or the statistics are shown: going back finds it as it was.
+/// The screen under the overlays, each with its own state. The queue's own state
+/// ([`App::view`]) lives on while a record or the statistics are shown: going back finds it as
+/// it was. One screen at a time: opening a record from the statistics (`:open`) replaces them.
 #[derive(Debug, Clone, Default)]
 pub enum Screen {
     #[default]
