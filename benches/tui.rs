@@ -77,7 +77,7 @@ fn bench(c: &mut Criterion) {
         b.iter_custom(|iters| {
             let mut spent = Duration::ZERO;
             for _ in 0..iters {
-                if app.view.cursor + usize::from(app.height) * 2 >= app.view.visible.len() {
+                if app.view.cursor + usize::from(app.height()) * 2 >= app.view.visible.len() {
                     press(&mut app, "g g");
                 }
                 let started = Instant::now();

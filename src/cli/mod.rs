@@ -526,7 +526,7 @@ fn cmd_open(
     if let Some(warning) = text::store_was_open(store.opened_too_wide()) {
         app.warn(warning);
     }
-    app.labels = labels;
+    app.set_labels(labels);
     let result = tvang::tui::run::run(&mut app);
     drop(app);
     store.flush()?;

@@ -23,7 +23,7 @@ fn plain(lines: &mut Vec<Line<'static>>, block: &str) {
 }
 
 pub fn detail_lines(app: &App, d: &Detail, theme: Theme) -> Vec<Line<'static>> {
-    let width = usize::from(app.width).max(40);
+    let width = usize::from(app.width()).max(40);
     let mut lines = Vec::new();
     let row = app.queue.row_of(d.record).map(|i| &app.queue.rows[i]);
     if let Some(r) = row {
@@ -88,7 +88,7 @@ pub fn detail_lines(app: &App, d: &Detail, theme: Theme) -> Vec<Line<'static>> {
                         format!("  {} {}: ", t::flag_letter(f), t::triage_label(f)),
                         theme.flag(),
                     ),
-                    Span::raw(t::triage_explanation(f, &app.rules)),
+                    Span::raw(t::triage_explanation(f, app.rules())),
                 ]));
             }
         }
@@ -238,7 +238,7 @@ fn reading(lines: &mut Vec<Line<'static>>, app: &App, d: &Detail, theme: Theme) 
         Span::styled(format!("  {state}"), style),
         Span::styled(format!("  {hint}"), theme.dim()),
     ]));
-    let width = usize::from(app.width).clamp(60, 160);
+    let width = usize::from(app.width()).clamp(60, 160);
     let value_width = (width / 2).saturating_sub(26).max(16);
     let mut shown: Vec<&str> = Vec::new();
     for f in &document.fields {
@@ -263,7 +263,7 @@ fn reading(lines: &mut Vec<Line<'static>>, app: &App, d: &Detail, theme: Theme) 
             )),
             // Narrow screens: the label only, so each field stays on one line.
             Span::styled(
-                if app.width >= 110 {
+                if app.width() >= 110 {
                     format!("«{}» · {}", f.label, t::location(&f.at))
                 } else {
                     format!("«{}»", f.label)

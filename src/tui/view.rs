@@ -94,7 +94,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         }
         None => {}
     }
-    if !app.pending.is_empty() && app.overlay.is_none() {
+    if !app.pending().is_empty() && app.overlay.is_none() {
         render_which_key(app, theme, frame, body);
     }
 }
@@ -539,9 +539,9 @@ fn render_hints(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
 
 fn render_which_key(app: &App, theme: Theme, frame: &mut Frame, body: Rect) {
     let mode = app.mode();
-    let hints = app.keymap.continuations(mode, &app.pending);
+    let hints = app.keymap.continuations(mode, app.pending());
     let mut lines = vec![Line::styled(
-        format!("{} {}", t::WAITING_FOR_KEY, show_sequence(&app.pending)),
+        format!("{} {}", t::WAITING_FOR_KEY, show_sequence(app.pending())),
         theme.title(),
     )];
     for (rest, b) in &hints {

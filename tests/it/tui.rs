@@ -403,9 +403,9 @@ fn a_key_sequence_waits_for_its_second_key() {
     let mut f = app();
     let app = &mut f.app;
     press(app, "G g");
-    assert_eq!(app.pending, vec![key("g")]);
+    assert_eq!(app.pending(), vec![key("g")]);
     press(app, "x");
-    assert!(app.pending.is_empty());
+    assert!(app.pending().is_empty());
     assert!(app.overlay.is_none(), "g x is nothing");
     for action in Action::ALL.iter().copied() {
         // Every action is reachable by name.
@@ -544,7 +544,7 @@ fn snapshot_overlays() {
     // `g` waits for its second key and shows what may follow.
     let mut f = app();
     press(&mut f.app, "g");
-    assert_eq!(f.app.pending, vec![key("g")]);
+    assert_eq!(f.app.pending(), vec![key("g")]);
     assert!(f.app.overlay.is_none());
     snapshot("which_key", &mut f.app);
 }
@@ -1547,9 +1547,9 @@ fn the_tui_import_uses_the_offices_labels() {
 
     let mut f = app_with(false);
     let app = &mut f.app;
-    app.labels = Some(Arc::new(
+    app.set_labels(Some(Arc::new(
         tvang::import::document::labels::Labels::with_file(&labels).unwrap(),
-    ));
+    )));
     press(app, ":");
     typed(app, &format!("import {}\n", path.display()));
     wait_for_import(app);

@@ -295,19 +295,19 @@ pub struct App {
     pub catalogue: Arc<Catalogue>,
     pub keymap: Keymap,
     author: String,
-    pub rules: TriageRules,
+    rules: TriageRules,
     pub queue: Queue,
     /// Which of the queue's rows are shown, in what order, and where the inspector is.
     pub view: QueueView,
-    pub width: u16,
-    pub height: u16,
+    width: u16,
+    height: u16,
     /// The screen shown under the overlays: the queue, one record, or the statistics.
     pub screen: Screen,
     /// The search over the queue, while one is shown.
     pub search: Option<search::SearchView>,
     search_index: search::SearchIndexSlot,
     pub overlay: Option<Overlay>,
-    pub pending: Vec<Key>,
+    pending: Vec<Key>,
     pub message: Option<(MessageKind, String)>,
     undo: Vec<Vec<(RecordRef, Change)>>,
     pub import: Option<ImportJob>,
@@ -316,7 +316,7 @@ pub struct App {
     /// Fixed time for tests; the clock otherwise.
     pub clock: Option<DateTime<Utc>>,
     /// The office's own document labels (the config file's `labels`), for `:import`.
-    pub labels: Option<Arc<crate::import::document::labels::Labels>>,
+    labels: Option<Arc<crate::import::document::labels::Labels>>,
     /// The review session worked in, if any ([`session`]).
     pub session: Option<session::ActiveSession>,
 }
@@ -369,6 +369,30 @@ impl App {
             Screen::Detail(_) => Mode::Detail,
             Screen::Stats(_) => Mode::Stats,
         }
+    }
+
+    /// The triage limits the queue was built with (the config's).
+    pub fn rules(&self) -> &TriageRules {
+        &self.rules
+    }
+
+    /// The terminal's size, as last given to [`App::resize`].
+    pub fn width(&self) -> u16 {
+        self.width
+    }
+
+    pub fn height(&self) -> u16 {
+        self.height
+    }
+
+    /// The keys of a sequence typed so far (`g` of `g g`), waiting for the next.
+    pub fn pending(&self) -> &[Key] {
+        &self.pending
+    }
+
+    /// The office's own document labels, for `:import` (the config file's `labels`).
+    pub fn set_labels(&mut self, labels: Option<Arc<crate::import::document::labels::Labels>>) {
+        self.labels = labels;
     }
 
     /// The key the keymap binds to an action on a screen (or globally), as messages name it.
