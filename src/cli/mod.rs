@@ -929,6 +929,11 @@ fn cmd_show(
                 }
             }
         }
+        // Each complaint as decided: the inspector's decision over the imported one.
+        let linked = linked
+            .into_iter()
+            .map(|c| tvang::decision::with_decision(store, c))
+            .collect::<Result<Vec<_>, _>>()?;
         let history = store.protocol_history(id)?;
         let rendered = match args.format {
             ShowFormat::Text => {
@@ -943,6 +948,7 @@ fn cmd_show(
         let Some(sc) = complaint(id)? else {
             continue;
         };
+        let sc = tvang::decision::with_decision(store, sc)?;
         let protocol = store
             .protocol_for_complaint(&sc.complaint)?
             .map(protocol)
@@ -1121,9 +1127,13 @@ fn cmd_stats(store: &Store, catalogue: &Catalogue, args: StatsArgs) -> Result<Ex
 
 fn list_complaints(store: &Store, args: &ListArgs, limit: usize) -> Result<ExitCode, Failure> {
     let filter = args.filters.filter();
+    let decisions =
+        tvang::decision::decisions(store, &store.reviews(tvang::review::RecordKind::Complaint)?)?;
     let mut rows = Vec::new();
     for sc in store.complaints() {
         let sc = sc?;
+        let decided = decisions.get(&sc.id).copied();
+        let sc = tvang::decision::as_decided(sc, decided);
         let c = &sc.complaint;
         if !filter.matches_complaint(c) {
             continue;

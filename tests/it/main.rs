@@ -5,6 +5,7 @@
 mod common;
 
 mod architecture;
+mod decision;
 mod documents;
 mod e2e_tmux;
 mod fuzz_import;

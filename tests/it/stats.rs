@@ -432,7 +432,7 @@ fn queue_statistics_agree_with_the_store_and_follow_decisions() {
         );
     }
     let decided =
-        tvang::stats::decisions(&store, &store.reviews(RecordKind::Complaint).unwrap()).unwrap();
+        tvang::decision::decisions(&store, &store.reviews(RecordKind::Complaint).unwrap()).unwrap();
     assert_eq!(
         decided.get(&pending.record.id),
         Some(&(Outcome::Medhold, date("2024-12-02"))),

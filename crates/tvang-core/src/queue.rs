@@ -99,7 +99,7 @@ impl Queue {
             store.reviews(RecordKind::Complaint)?,
         ];
         let links = crate::query::link_complaints(store, &protocols, &complaints)?;
-        let decisions = crate::stats::decisions(store, &reviews[1])?;
+        let decisions = crate::decision::decisions(store, &reviews[1])?;
         let complaint_input: Vec<ComplaintInput> = complaints
             .iter()
             .zip(&links)
@@ -263,7 +263,8 @@ impl Queue {
             row.imported_decided = c.complaint.decided_at.map(|d| d.oslo_date());
             let inspector = review.outcome.zip(c.decision_day);
             row.decided =
-                crate::stats::decision_of(inspector, row.imported_outcome, row.imported_decided).1;
+                crate::decision::decision_of(inspector, row.imported_outcome, row.imported_decided)
+                    .1;
             q.rows.push(row);
             let last = q.rows.len() - 1;
             q.set_tags(last, &review);
@@ -352,7 +353,7 @@ impl Queue {
             };
             let inspector = review.outcome.map(|o| (o, day));
             row.decided =
-                crate::stats::decision_of(inspector, imported_outcome, row.imported_decided).1;
+                crate::decision::decision_of(inspector, imported_outcome, row.imported_decided).1;
             row.outcome = review.outcome.or(imported_outcome);
             self.rows[i].open_complaints = u16::from(status.is_open());
             let protocol_row = self.rows[i]

@@ -24,7 +24,7 @@ use crate::catalogue::Catalogue;
 use crate::facts::{decode_view, ProtocolFacts, View};
 use crate::model::{institution_key, Complaint, Outcome};
 use crate::query::{link_complaints, FilterError, Matcher, ProtocolFilter};
-use crate::review::{RecordKind, RecordRef, Review};
+use crate::review::RecordKind;
 use crate::store::{Store, StoreError, StoredComplaint};
 use chrono::{Datelike, NaiveDate};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -203,7 +203,7 @@ impl ComplaintStat {
         decision: Option<(Outcome, NaiveDate)>,
     ) -> ComplaintStat {
         let (outcome, decided) =
-            decision_of(decision, c.outcome, c.decided_at.map(|d| d.oslo_date()));
+            crate::decision::decision_of(decision, c.outcome, c.decided_at.map(|d| d.oslo_date()));
         ComplaintStat::new(
             protocol,
             filtered_out,
@@ -211,20 +211,6 @@ impl ComplaintStat {
             c.received_at.map(|r| r.oslo_date()),
             decided,
         )
-    }
-}
-
-/// A complaint's decision and its day: the inspector's, dated by the day it was last set in
-/// tvang, unless it only confirms the imported outcome, which keeps its imported day.
-pub fn decision_of(
-    inspector: Option<(Outcome, NaiveDate)>,
-    imported: Option<Outcome>,
-    imported_day: Option<NaiveDate>,
-) -> (Option<Outcome>, Option<NaiveDate>) {
-    match inspector {
-        Some((o, _)) if Some(o) == imported && imported_day.is_some() => (imported, imported_day),
-        Some((o, day)) => (Some(o), Some(day)),
-        None => (imported, imported_day),
     }
 }
 
@@ -442,31 +428,6 @@ pub fn compute<'p, P: StatsSubject + 'p>(
     rows
 }
 
-/// The inspectors' decisions on complaints, by complaint id: the outcome and the Oslo day it was
-/// last set in tvang (from the audit trail), which is the decision day handling time counts to.
-/// `complaint_reviews` are the store's reviews of complaints, which the caller has loaded.
-pub fn decisions(
-    store: &Store,
-    complaint_reviews: &HashMap<u64, Review>,
-) -> Result<FxHashMap<u64, (Outcome, NaiveDate)>, StoreError> {
-    let mut out = FxHashMap::default();
-    for (&id, review) in complaint_reviews {
-        let Some(outcome) = review.outcome else {
-            continue;
-        };
-        let set_at = store
-            .audit(RecordRef::complaint(id))?
-            .into_iter()
-            .filter(|e| e.field == "outcome")
-            .map(|e| e.at)
-            .max();
-        if let Some(at) = set_at {
-            out.insert(id, (outcome, crate::time::oslo_date(&at.fixed_offset())));
-        }
-    }
-    Ok(out)
-}
-
 /// Statistics of the protocols in the store that pass `filter`, from the protocols' facts
 /// (views borrowed from the stored chunks: no protocol is copied out), with the inspectors'
 /// decisions on complaints.
@@ -492,7 +453,7 @@ pub fn from_store(
             selected.push(v);
         }
     }
-    let decisions = decisions(store, &store.reviews(RecordKind::Complaint)?)?;
+    let decisions = crate::decision::decisions(store, &store.reviews(RecordKind::Complaint)?)?;
     let stats: Vec<ComplaintStat> = complaints
         .iter()
         .zip(&links)

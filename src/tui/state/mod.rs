@@ -1527,7 +1527,10 @@ impl App {
         let protocol_id = match record.kind {
             RecordKind::Protocol => Some(record.id),
             RecordKind::Complaint => {
-                d.complaint = store.complaint(record.id)?;
+                d.complaint = store
+                    .complaint(record.id)?
+                    .map(|sc| crate::decision::with_decision(store, sc))
+                    .transpose()?;
                 if let Some(sc) = &d.complaint {
                     d.documents = store.documents_for(true, &sc.complaint.key())?;
                 }
@@ -1545,7 +1548,8 @@ impl App {
             if let Some(sp) = &d.protocol {
                 for c in store.complaints_for_protocol(&sp.protocol)? {
                     let review = store.review(RecordRef::complaint(c.id))?;
-                    d.complaints.push((c, review));
+                    d.complaints
+                        .push((crate::decision::with_decision(store, c)?, review));
                 }
                 d.versions = store.protocol_history(pid)?;
                 // The record's reference is masked; the child index is keyed by it as sent,

@@ -1,0 +1,112 @@
+//! One source of truth for a complaint's decision: once the inspector has recorded one in tvang,
+//! `tvang show`, `tvang list --complaints` (table and JSON) and `tvang stats` all read it over
+//! the outcome imported with the complaint. (Export still writes the record as imported; the
+//! decision's own fields come with the decision record of issue 16.)
+
+use crate::common::*;
+use chrono::{TimeZone, Utc};
+use serde_json::Value;
+use tvang::model::Outcome;
+use tvang::review::{Change, RecordRef, Status};
+
+fn complaints_json(db: &std::path::Path) -> Vec<Value> {
+    let run = tvang(
+        db,
+        &["list", "--complaints", "--format", "json", "--limit", "0"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    serde_json::from_str(&run.stdout).unwrap()
+}
+
+fn medhold_in_stats(db: &std::path::Path) -> u64 {
+    let run = tvang(db, &["stats", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let rows: Vec<Value> = serde_json::from_str(&run.stdout).unwrap();
+    let total = rows.iter().find(|r| r["group"] == "total").unwrap();
+    total["medhold"].as_u64().unwrap()
+}
+
+#[test]
+fn a_decision_made_in_tvang_is_what_show_list_and_stats_say() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let run = tvang(&db, &["import", &samples()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let listed = complaints_json(&db);
+    // A complaint imported as decided «ikke medhold», and one imported without a decision.
+    let by_outcome = |outcome: Value| -> String {
+        let c = &listed
+            .iter()
+            .find(|c| c["complaint"]["outcome"] == outcome)
+            .unwrap_or_else(|| panic!("no complaint with outcome {outcome}"))["complaint"];
+        c["complaint_id"].as_str().unwrap().to_string()
+    };
+    // What `tvang show` takes: ORG.NR/ID (or the name, for a complaint without one).
+    let reference = |complaint_id: &str| -> String {
+        let c = &listed
+            .iter()
+            .find(|c| c["complaint"]["complaint_id"] == complaint_id)
+            .unwrap()["complaint"];
+        let institution = c["institution_id"].as_str().or(c["institution"].as_str());
+        format!("{}/{complaint_id}", institution.unwrap())
+    };
+    let confirmed_elsewhere = by_outcome(Value::from("ikke_medhold"));
+    let undecided = by_outcome(Value::Null);
+    let medhold_before = medhold_in_stats(&db);
+
+    // The inspector decides both as medhold (what the TUI writes), on 23 November 2026.
+    let store = reopen_store(&db);
+    let at = Utc.with_ymd_and_hms(2026, 11, 23, 9, 30, 0).unwrap();
+    let mut changes = Vec::new();
+    for complaint_id in [&confirmed_elsewhere, &undecided] {
+        let id = store
+            .complaints()
+            .map(Result::unwrap)
+            .find(|c| &c.complaint.complaint_id == complaint_id)
+            .unwrap()
+            .id;
+        changes.push((
+            RecordRef::complaint(id),
+            Change::Outcome(Some(Outcome::Medhold)),
+        ));
+        changes.push((
+            RecordRef::complaint(id),
+            Change::Status(Some(Status::Avgjort)),
+        ));
+    }
+    store.apply_changes("kari", at, &changes).unwrap();
+    drop(store);
+
+    for complaint_id in [&confirmed_elsewhere, &undecided] {
+        let shown = tvang(&db, &["show", &reference(complaint_id)]);
+        assert_eq!(shown.code, 0, "{}", shown.stderr);
+        assert!(
+            shown.stdout.contains("· medhold, avgjort 23.11.2026"),
+            "{complaint_id}: {}",
+            shown.stdout
+        );
+        assert!(!shown.stdout.contains("ikke medhold"), "{}", shown.stdout);
+        assert!(!shown.stdout.contains("ikke avgjort"), "{}", shown.stdout);
+
+        let table = tvang(&db, &["list", "--complaints", "--limit", "0"]).stdout;
+        let row = table
+            .lines()
+            .find(|l| l.contains(complaint_id.as_str()))
+            .unwrap_or_else(|| panic!("{complaint_id} not listed:\n{table}"));
+        assert!(
+            row.contains("medhold") && !row.contains("ikke medhold"),
+            "{row}"
+        );
+        assert!(row.contains("23.11.2026"), "{row}");
+
+        let json = complaints_json(&db);
+        let c = json
+            .iter()
+            .find(|c| c["complaint"]["complaint_id"] == complaint_id.as_str())
+            .unwrap();
+        assert_eq!(c["complaint"]["outcome"], "medhold", "{c}");
+        assert_eq!(c["complaint"]["decided_at"], "2026-11-23", "{c}");
+    }
+    // The statistics counted them so before this fix too: now every surface agrees with them.
+    assert_eq!(medhold_in_stats(&db), medhold_before + 2);
+}
