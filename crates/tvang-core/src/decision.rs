@@ -1,6 +1,7 @@
 //! A complaint's decision as tvang knows it: the inspector's, recorded in tvang, over the one
 //! imported with the complaint. Every surface reads it from here — the queue, the statistics,
-//! `tvang show` and `tvang list --complaints`, the TUI's detail — so they agree.
+//! `tvang show` and `tvang list --complaints`, the TUI's detail, session reports (through the
+//! queue) — so they agree. `tvang export` still writes the complaint as imported.
 
 use crate::model::Outcome;
 use crate::review::{RecordRef, Review};
