@@ -299,6 +299,10 @@ fn the_tui_views_form_a_tree_and_the_cli_subcommands_hang_under_cli_mod() {
     }
     // cli/mod.rs only parses and dispatches: no subcommand's work is done there.
     let dispatcher = std::fs::read_to_string(cli.join("mod.rs")).unwrap();
-    let own_functions = dispatcher.matches("\nfn ").count() + dispatcher.matches("\npub fn ").count();
-    assert!(own_functions <= 3, "cli/mod.rs has {own_functions} functions");
+    let own_functions =
+        dispatcher.matches("\nfn ").count() + dispatcher.matches("\npub fn ").count();
+    assert!(
+        own_functions <= 3,
+        "cli/mod.rs has {own_functions} functions"
+    );
 }
