@@ -111,7 +111,7 @@ pub fn reading_hint(
 pub const PICK_OUTCOME: &str = "Utfall av klagen";
 pub const PICK_CLASSIFY: &str = "Klassifiser";
 pub const PICK_CHECKLIST: &str =
-    "Vilkår (tall veksler: oppfylt → ikke oppfylt → ikke vurderbar → tom; Esc lukker)";
+    "Vilkår (tall veksler: oppfylt → ikke oppfylt → ikke vurderbar → ikke aktuelt → tom; Esc lukker)";
 pub const CLASSIFY_OUTCOME: &str = "Utfall (medhold, delvis, ikke medhold, avvist)";
 pub const CLASSIFY_CHECKLIST: &str = "Vilkår for lovlig tvang (sjekkliste)";
 pub const CLASSIFY_PROVISION: &str = "Korrigert hjemmel";

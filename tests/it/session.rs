@@ -65,6 +65,11 @@ fn review_march(db: &Path) {
         (id["S-2"], Change::AddTag("tilsyn".into())),
         (id["F-1"], Change::Status(Some(Status::Gjennomgatt))),
         (id["F-1"], Change::CorrectedKind(Some("nedlegging".into()))),
+        // The isolation requirements on a fastholding: ikke aktuelt.
+        (
+            id["F-1"],
+            Change::Check(CheckItem::IsolasjonKrav, Some(Assessment::IkkeAktuelt)),
+        ),
         (id["K-1"], Change::Outcome(Some(Outcome::Medhold))),
         (id["K-1"], Change::Status(Some(Status::Avgjort))),
     ];
@@ -163,8 +168,9 @@ fn the_report_says_what_was_reviewed_and_found_field_by_field() {
     assert_eq!(
         r["conditions"],
         serde_json::json!([
-            {"condition": "akutt_fare", "met": 1, "not_met": 0, "not_assessable": 0},
-            {"condition": "strengt_nodvendig", "met": 0, "not_met": 1, "not_assessable": 0},
+            {"condition": "akutt_fare", "met": 1, "not_met": 0, "not_assessable": 0, "not_applicable": 0},
+            {"condition": "strengt_nodvendig", "met": 0, "not_met": 1, "not_assessable": 0, "not_applicable": 0},
+            {"condition": "isolasjon_krav", "met": 0, "not_met": 0, "not_assessable": 0, "not_applicable": 1},
         ])
     );
     // Per institution, per provision.
@@ -244,7 +250,10 @@ fn the_report_says_what_was_reviewed_and_found_field_by_field() {
         "- Fremdrift: 3 / 4 gjennomgått · 1 til oppfølging · 1 gjenstår",
         "4 protokoller og 2 klager (50,0 klager per 100 protokoller). Utfall: 1 medhold, 0 delvis medhold, 1 ikke medhold, 0 avvist, 0 ikke avgjort; medholdsandel 50,0 %.",
         "| isolasjon | 1 | S-2 |",
-        "| Strengt nødvendig | 0 | 1 | 0 |",
+        "| Vilkår | Oppfylt | Ikke oppfylt | Ikke vurderbar | Ikke aktuelt |",
+        "| Akutt fare | 1 | 0 | 0 | 0 |",
+        "| Krav til isolasjon | 0 | 0 | 0 | 1 |",
+        "| Strengt nødvendig | 0 | 1 | 0 | 0 |",
         "- S-2 (Solbakken ungdomshjem, 2024-03-05)",
         "| Solbakken ungdomshjem | 3 | 2 | 1 | 1 | 3 | 1 | 33,3 | 1 | 0 | 0 | 0 | 0 | 100,0 % |",
         "### S-1 · Solbakken ungdomshjem · 2024-03-02",
@@ -276,6 +285,10 @@ fn the_report_says_what_was_reviewed_and_found_field_by_field() {
     assert!(s1.starts_with(
         "protocol,S-1,Solbakken ungdomshjem,2024-03-02,548808 *****,10-7,fastholding,10,gjennomgatt,true,false,,,1,,strengt_nodvendig,,"
     ), "{s1}");
+    assert!(lines[0]
+        .contains(",conditions_not_met,conditions_not_assessable,conditions_not_applicable,"));
+    let f1 = lines.iter().find(|l| l.contains(",F-1,")).unwrap();
+    assert!(f1.contains(",late,,,isolasjon_krav,,nedlegging,"), "{f1}");
     assert!(!csv.contains("12370"));
     #[cfg(unix)]
     {

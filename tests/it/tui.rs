@@ -270,6 +270,30 @@ fn complaints_are_decided_with_an_outcome_and_classified() {
         review.checklist.get(&CheckItem::StrengtNodvendig),
         Some(&Assessment::IkkeOppfylt)
     );
+    // On: ikke vurderbar, ikke aktuelt (a condition that does not apply), then back to none;
+    // the picker shows each as it is set.
+    let assessed = |app: &App| {
+        app.store
+            .review(complaint)
+            .unwrap()
+            .checklist
+            .get(&CheckItem::StrengtNodvendig)
+            .copied()
+    };
+    press(app, "c v 3");
+    assert_eq!(assessed(app), Some(Assessment::IkkeVurderbar));
+    press(app, "3");
+    assert_eq!(assessed(app), Some(Assessment::IkkeAktuelt));
+    let Some(Overlay::Picker(picker)) = &app.overlay else {
+        panic!("the checklist stays open: {:?}", app.overlay);
+    };
+    assert!(
+        picker.items[2].label.ends_with("ikke aktuelt"),
+        "{}",
+        picker.items[2].label
+    );
+    press(app, "3 esc");
+    assert_eq!(assessed(app), None);
     press(app, "x u");
     assert_eq!(
         app.store.review(complaint).unwrap().status,

@@ -37,6 +37,7 @@ pub fn assessment_label(a: Option<Assessment>) -> &'static str {
         Some(Assessment::Oppfylt) => "oppfylt",
         Some(Assessment::IkkeOppfylt) => "IKKE OPPFYLT",
         Some(Assessment::IkkeVurderbar) => "ikke vurderbar (mangler dokumentasjon)",
+        Some(Assessment::IkkeAktuelt) => "ikke aktuelt",
         None => "—",
     }
 }

@@ -154,6 +154,9 @@ pub enum Assessment {
     IkkeOppfylt,
     /// Mangler dokumentasjon.
     IkkeVurderbar,
+    /// The condition does not apply to this measure (an isolation requirement for a search, a
+    /// § 10-7 condition for a § 10-9 confiscation).
+    IkkeAktuelt,
 }
 
 impl Assessment {

@@ -75,6 +75,7 @@ pub struct ConditionCount {
     pub met: u64,
     pub not_met: u64,
     pub not_assessable: u64,
+    pub not_applicable: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -282,11 +283,13 @@ pub fn build(
                 met: 0,
                 not_met: 0,
                 not_assessable: 0,
+                not_applicable: 0,
             });
             match assessment {
                 Assessment::Oppfylt => c.met += 1,
                 Assessment::IkkeOppfylt => c.not_met += 1,
                 Assessment::IkkeVurderbar => c.not_assessable += 1,
+                Assessment::IkkeAktuelt => c.not_applicable += 1,
             }
         }
         let protocol = match record.kind {
@@ -431,6 +434,7 @@ pub fn to_csv(report: &SessionReport) -> String {
         "flags",
         "conditions_not_met",
         "conditions_not_assessable",
+        "conditions_not_applicable",
         "corrected_provision",
         "corrected_kind",
         "tags",
@@ -486,6 +490,7 @@ pub fn to_csv(report: &SessionReport) -> String {
                 .join(";"),
             with(Assessment::IkkeOppfylt),
             with(Assessment::IkkeVurderbar),
+            with(Assessment::IkkeAktuelt),
             i.corrected_provision.clone().unwrap_or_default(),
             i.corrected_kind.clone().unwrap_or_default(),
             i.tags.iter().cloned().collect::<Vec<_>>().join(";"),

@@ -1083,7 +1083,8 @@ impl App {
                     None => Some(Assessment::Oppfylt),
                     Some(Assessment::Oppfylt) => Some(Assessment::IkkeOppfylt),
                     Some(Assessment::IkkeOppfylt) => Some(Assessment::IkkeVurderbar),
-                    Some(Assessment::IkkeVurderbar) => None,
+                    Some(Assessment::IkkeVurderbar) => Some(Assessment::IkkeAktuelt),
+                    Some(Assessment::IkkeAktuelt) => None,
                 };
                 let changes = targets
                     .iter()

@@ -301,15 +301,16 @@ pub fn report_markdown(r: &SessionReport) -> String {
         out.push_str("Ingen vilkår er vurdert i sjekklisten.\n\n");
     } else {
         out.push_str(
-            "| Vilkår | Oppfylt | Ikke oppfylt | Ikke vurderbar |\n|---|---:|---:|---:|\n",
+            "| Vilkår | Oppfylt | Ikke oppfylt | Ikke vurderbar | Ikke aktuelt |\n|---|---:|---:|---:|---:|\n",
         );
         for c in &r.conditions {
             out.push_str(&format!(
-                "| {} | {} | {} | {} |\n",
+                "| {} | {} | {} | {} | {} |\n",
                 check_label(c.condition),
                 c.met,
                 c.not_met,
-                c.not_assessable
+                c.not_assessable,
+                c.not_applicable
             ));
         }
         out.push('\n');
