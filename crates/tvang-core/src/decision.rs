@@ -3,6 +3,7 @@
 //! `tvang show` and `tvang list --complaints`, the TUI's detail, session reports (through the
 //! queue) — so they agree. `tvang export` still writes the complaint as imported.
 
+use crate::audit::AuditEntry;
 use crate::model::Outcome;
 use crate::review::{RecordRef, Review};
 use crate::store::{Store, StoreError, StoredComplaint};
@@ -34,20 +35,36 @@ pub fn decisions(
 ) -> Result<FxHashMap<u64, (Outcome, NaiveDate)>, StoreError> {
     let mut out = FxHashMap::default();
     for (&id, review) in complaint_reviews {
-        let Some(outcome) = review.outcome else {
-            continue;
-        };
-        let set_at = store
-            .audit(RecordRef::complaint(id))?
-            .into_iter()
-            .filter(|e| e.field == "outcome")
-            .map(|e| e.at)
-            .max();
-        if let Some(at) = set_at {
-            out.insert(id, (outcome, crate::time::oslo_date(&at.fixed_offset())));
+        if let Some(decision) = of_review(store, id, review)? {
+            out.insert(id, decision);
         }
     }
     Ok(out)
+}
+
+/// The inspector's decision on one complaint whose review the caller has loaded: its outcome
+/// and the Oslo day it was last set (from the audit trail).
+pub fn of_review(
+    store: &Store,
+    complaint_id: u64,
+    review: &Review,
+) -> Result<Option<(Outcome, NaiveDate)>, StoreError> {
+    if review.outcome.is_none() {
+        return Ok(None);
+    }
+    let trail = store.audit(RecordRef::complaint(complaint_id))?;
+    Ok(from_trail(review, &trail))
+}
+
+/// The inspector's decision from a complaint's review and its audit trail, both loaded.
+pub fn from_trail(review: &Review, trail: &[AuditEntry]) -> Option<(Outcome, NaiveDate)> {
+    let outcome = review.outcome?;
+    let set_at = trail
+        .iter()
+        .filter(|e| e.field == "outcome")
+        .map(|e| e.at)
+        .max()?;
+    Some((outcome, crate::time::oslo_date(&set_at.fixed_offset())))
 }
 
 /// The inspector's decision on one complaint, if one is recorded.
@@ -56,8 +73,7 @@ pub fn recorded(
     complaint_id: u64,
 ) -> Result<Option<(Outcome, NaiveDate)>, StoreError> {
     let review = store.review(RecordRef::complaint(complaint_id))?;
-    let reviews = HashMap::from([(complaint_id, review)]);
-    Ok(decisions(store, &reviews)?.remove(&complaint_id))
+    of_review(store, complaint_id, &review)
 }
 
 /// The complaint with its decision as tvang knows it: the recorded decision's outcome and day in

@@ -1528,10 +1528,11 @@ impl App {
         let protocol_id = match record.kind {
             RecordKind::Protocol => Some(record.id),
             RecordKind::Complaint => {
+                // Its review and audit trail are loaded already.
+                let decided = crate::decision::from_trail(&d.review, &d.audit);
                 d.complaint = store
                     .complaint(record.id)?
-                    .map(|sc| crate::decision::with_decision(store, sc))
-                    .transpose()?;
+                    .map(|sc| crate::decision::as_decided(sc, decided));
                 if let Some(sc) = &d.complaint {
                     d.documents = store.documents_for(true, &sc.complaint.key())?;
                 }
@@ -1549,8 +1550,9 @@ impl App {
             if let Some(sp) = &d.protocol {
                 for c in store.complaints_for_protocol(&sp.protocol)? {
                     let review = store.review(RecordRef::complaint(c.id))?;
+                    let decided = crate::decision::of_review(store, c.id, &review)?;
                     d.complaints
-                        .push((crate::decision::with_decision(store, c)?, review));
+                        .push((crate::decision::as_decided(c, decided), review));
                 }
                 d.versions = store.protocol_history(pid)?;
                 // The record's reference is masked; the child index is keyed by it as sent,
