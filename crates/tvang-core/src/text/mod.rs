@@ -16,21 +16,7 @@ use std::fmt;
 impl fmt::Display for crate::backup::BackupError {
     /// Without the file's name: [`backup_error`] adds it where the file is known.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use crate::backup::BackupError;
-        match self {
-            BackupError::Io(e) => write!(f, "{e}"),
-            BackupError::Store(e) => write!(f, "{e}"),
-            BackupError::Invalid { line, detail } => {
-                write!(f, "linje {line}: {detail}; ingenting er skrevet til lageret")
-            }
-            BackupError::NotEmpty => f.write_str(
-                "lageret er ikke tomt: gjenopprett til et nytt lager (--db NY_MAPPE)",
-            ),
-            BackupError::NewerSchema { found, supported } => write!(
-                f,
-                "sikkerhetskopien har skjemaversjon {found}, denne tvang kan bare lese opptil {supported}; oppgrader tvang"
-            ),
-        }
+        f.write_str(&backup_message(None, self))
     }
 }
 
@@ -237,18 +223,31 @@ pub fn restored(path: &std::path::Path, s: &crate::backup::Summary) -> String {
 }
 
 pub fn backup_error(path: &std::path::Path, e: &crate::backup::BackupError) -> String {
+    backup_message(Some(path), e)
+}
+
+/// A backup's error, placed in its file (and line) when the file is known, else by line only.
+fn backup_message(path: Option<&std::path::Path>, e: &crate::backup::BackupError) -> String {
     use crate::backup::BackupError;
+    let at = |line: Option<usize>| match (path, line) {
+        (Some(p), Some(l)) => format!("{}:{l}: ", p.display()),
+        (Some(p), None) => format!("{}: ", p.display()),
+        (None, Some(l)) => format!("linje {l}: "),
+        (None, None) => String::new(),
+    };
     match e {
-        BackupError::Io(e) => format!("{}: {e}", path.display()),
+        BackupError::Io(e) => format!("{}{e}", at(None)),
         BackupError::Store(e) => e.to_string(),
         BackupError::Invalid { line, detail } => format!(
-            "{}:{line}: {detail}; ingenting er skrevet til lageret",
-            path.display()
+            "{}{detail}; ingenting er skrevet til lageret",
+            at(Some(*line))
         ),
-        BackupError::NotEmpty => "lageret er ikke tomt: gjenopprett til et nytt lager (--db NY_MAPPE)".to_string(),
+        BackupError::NotEmpty => {
+            "lageret er ikke tomt: gjenopprett til et nytt lager (--db NY_MAPPE)".to_string()
+        }
         BackupError::NewerSchema { found, supported } => format!(
-            "{}: sikkerhetskopien har skjemaversjon {found}, denne tvang kan bare lese opptil {supported}; oppgrader tvang",
-            path.display()
+            "{}sikkerhetskopien har skjemaversjon {found}, denne tvang kan bare lese opptil {supported}; oppgrader tvang",
+            at(None)
         ),
     }
 }
