@@ -9,6 +9,7 @@
 //! repeat_count = 3              # this many protocols for one child …
 //! repeat_window_days = 30       # … within this many days are flagged
 //! late_days = 7                 # received more than this many days after the incident
+//! complaint_target_months = 1   # a complaint is due this many months after it was received
 //! ```
 
 use crate::triage::TriageRules;

@@ -65,6 +65,22 @@ pub struct QueueRow {
     pub decided: Option<NaiveDate>,
     /// Complaint rows: the decision day as imported.
     pub imported_decided: Option<NaiveDate>,
+    /// Complaint rows: the day it is due ([`crate::deadline::due_date`]: received + the
+    /// configured target), when its receipt is known.
+    pub due: Option<NaiveDate>,
+}
+
+impl QueueRow {
+    /// A complaint row's standing against its due day, counted to `today`.
+    pub fn deadline(&self, today: NaiveDate) -> Option<crate::deadline::Deadline> {
+        let decided = if self.status.is_open() {
+            None
+        } else {
+            // Decided on an unknown day: its standing is unknown.
+            Some(self.decided?)
+        };
+        Some(crate::deadline::Deadline::of(self.due?, decided, today))
+    }
 }
 
 /// Every protocol and complaint as queue rows.
@@ -193,6 +209,7 @@ impl Queue {
                 received: None,
                 decided: None,
                 imported_decided: None,
+                due: None,
             };
             protocol_row.insert(*id, q.rows.len());
             q.rows.push(row);
@@ -245,6 +262,7 @@ impl Queue {
                         received: None,
                         decided: None,
                         imported_decided: None,
+                        due: None,
                     }
                 }
             };
@@ -261,6 +279,9 @@ impl Queue {
             row.imported_outcome = c.complaint.outcome;
             row.received = c.complaint.received_at.map(|r| r.oslo_date());
             row.imported_decided = c.complaint.decided_at.map(|d| d.oslo_date());
+            row.due = row
+                .received
+                .and_then(|r| crate::deadline::due_date(r, rules.complaint_target_months));
             let inspector = review.outcome.zip(c.decision_day);
             row.decided =
                 crate::decision::decision_of(inspector, row.imported_outcome, row.imported_decided)
@@ -504,6 +525,14 @@ impl Queue {
                     i64::from(r.open_complaints) * 1000 + i64::from(r.complaints)
                 }
                 RecordKind::Complaint => r.outcome.map_or(-1, |o| o as i64),
+            },
+            // The earliest due first (the same order as days left); decided and protocol rows
+            // after every open complaint.
+            Column::Due => match r.due {
+                Some(due) if r.record.kind == RecordKind::Complaint && r.status.is_open() => {
+                    i64::from(due.num_days_from_ce())
+                }
+                _ => i64::MAX / 2,
             },
         }
     }

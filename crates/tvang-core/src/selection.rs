@@ -20,6 +20,8 @@ pub enum Column {
     Flags,
     Status,
     Complaint,
+    /// Complaint rows: the due day ([`crate::deadline`]), shown as days left or overdue.
+    Due,
 }
 
 impl Column {

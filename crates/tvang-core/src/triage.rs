@@ -125,6 +125,9 @@ pub struct TriageRules {
     pub repeat_window_days: i64,
     /// Received more than this many days after the incident.
     pub late_days: i64,
+    /// A complaint is due this many months after it was received (the statsforvalter's own
+    /// target; [`crate::deadline`]).
+    pub complaint_target_months: u32,
 }
 
 impl Default for TriageRules {
@@ -134,6 +137,7 @@ impl Default for TriageRules {
             repeat_count: 3,
             repeat_window_days: 30,
             late_days: 7,
+            complaint_target_months: 1,
         }
     }
 }
