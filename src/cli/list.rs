@@ -31,6 +31,7 @@ pub(super) fn cmd_list(
     store: &Store,
     catalogue: &Catalogue,
     args: ListArgs,
+    rules: &tvang::triage::TriageRules,
 ) -> Result<ExitCode, Failure> {
     let limit = match (args.limit, args.format) {
         (Some(0), _) | (None, ListFormat::Json) => usize::MAX,
@@ -38,7 +39,7 @@ pub(super) fn cmd_list(
         (None, ListFormat::Table) => 100,
     };
     if args.complaints {
-        return list_complaints(store, &args, limit);
+        return list_complaints(store, &args, limit, rules.complaint_target_months);
     }
     let protocols = select(store, catalogue, &args.filters.filter())?.map_err(filter_failure)?;
     let total = protocols.len();
@@ -68,6 +69,7 @@ pub(super) fn list_complaints(
     store: &Store,
     args: &ListArgs,
     limit: usize,
+    target_months: u32,
 ) -> Result<ExitCode, Failure> {
     let filter = args.filters.filter();
     let decisions =
@@ -95,12 +97,16 @@ pub(super) fn list_complaints(
     });
     let total = rows.len();
     rows.truncate(limit);
+    let today = tvang::time::oslo_date(&tvang::time::now_utc().fixed_offset());
     let rendered = match args.format {
-        ListFormat::Table => text::complaint_table(&rows, total),
+        ListFormat::Table => text::complaint_table(&rows, total, target_months, today),
         ListFormat::Json => {
             let items: Vec<_> = rows
                 .iter()
-                .map(|(sc, linked)| serde_json::json!({"complaint": sc.complaint, "linked": linked, "source": sc.source}))
+                .map(|(sc, linked)| {
+                    let due = text::complaint_due(&sc.complaint, target_months);
+                    serde_json::json!({"complaint": sc.complaint, "linked": linked, "due": due, "source": sc.source})
+                })
                 .collect();
             serde_json::to_string_pretty(&items).expect("serialisable") + "\n"
         }

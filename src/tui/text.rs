@@ -255,8 +255,11 @@ pub fn column_label(c: Column) -> &'static str {
         Column::Flags => "Flagg",
         Column::Status => "Status",
         Column::Complaint => "Klage",
+        Column::Due => "Frist",
     }
 }
+
+pub use crate::text::deadline_words as deadline_cell;
 
 pub fn filter_key_label(key: &str) -> &'static str {
     match key {

@@ -253,8 +253,9 @@ fn render_welcome(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     );
 }
 
-/// The queue's columns at a width: narrow terminals drop the child and kind columns.
-fn columns(width: u16) -> Vec<(Column, Constraint)> {
+/// The queue's columns at a width: narrow terminals drop the child and kind columns; the
+/// complaint queue has the due day, the protocol queue has none.
+fn columns(width: u16, kind: RecordKind) -> Vec<(Column, Constraint)> {
     let mut cols = vec![
         (Column::Date, Constraint::Length(10)),
         (Column::Institution, Constraint::Fill(1)),
@@ -266,6 +267,11 @@ fn columns(width: u16) -> Vec<(Column, Constraint)> {
         (Column::Status, Constraint::Length(11)),
         (Column::Complaint, Constraint::Length(10)),
     ];
+    if kind == RecordKind::Complaint {
+        // Minutes are the protocol's; a complaint's own time is its deadline.
+        cols.retain(|(c, _)| *c != Column::Duration);
+        cols.push((Column::Due, Constraint::Length(13)));
+    }
     if width < 110 {
         cols.retain(|(c, _)| *c != Column::Kind);
     }
@@ -314,6 +320,7 @@ fn cell_text(app: &App, row: &QueueRow, column: Column) -> String {
             RecordKind::Protocol if row.complaints > 0 => format!("{}", row.complaints),
             RecordKind::Protocol => String::new(),
         },
+        Column::Due => t::deadline_cell(row.deadline(app.today())),
     }
 }
 
@@ -334,7 +341,7 @@ fn render_queue(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         frame.render_widget(Paragraph::new(Line::styled(hint, theme.dim())), area);
         return;
     }
-    let cols = columns(area.width);
+    let cols = columns(area.width, app.view.kind);
     let mut widths = vec![Constraint::Length(2)];
     widths.extend(cols.iter().map(|(_, w)| *w));
     // Column widths as laid out, to cut cells by display width with an ellipsis.
@@ -385,6 +392,13 @@ fn render_queue(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                     Column::Flags => theme.flag(),
                     Column::Status => status_style(theme, row.status),
                     Column::Complaint if row.open_complaints > 0 => theme.open(),
+                    Column::Due
+                        if row
+                            .deadline(app.today())
+                            .is_some_and(crate::deadline::Deadline::is_overdue) =>
+                    {
+                        theme.flag()
+                    }
                     _ => Style::new(),
                 };
                 cells.push(Cell::from(text).style(style));

@@ -110,3 +110,53 @@ fn a_decision_made_in_tvang_is_what_show_list_and_stats_say() {
     // The statistics counted them so before this fix too: now every surface agrees with them.
     assert_eq!(medhold_in_stats(&db), medhold_before + 2);
 }
+
+#[test]
+fn list_complaints_shows_each_due_day_from_the_configured_target() {
+    // Issue 16 §4: due = received + the target (1 month by default, `complaint_target_months`).
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let run = tvang(&db, &["import", &samples()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let due_after = |listed: &[Value], months: u32| {
+        for c in listed {
+            let received: chrono::NaiveDate = c["complaint"]["received_at"]
+                .as_str()
+                .expect("every sample complaint has its receipt")[..10]
+                .parse()
+                .unwrap();
+            let due = tvang::deadline::due_date(received, months).unwrap();
+            assert_eq!(c["due"], due.to_string(), "{}", c["complaint"]);
+        }
+    };
+    due_after(&complaints_json(&db), 1);
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "[triage]\ncomplaint_target_months = 2\n").unwrap();
+    let run = tvang(
+        &db,
+        &[
+            "--config",
+            config.to_str().unwrap(),
+            "list",
+            "--complaints",
+            "--format",
+            "json",
+            "--limit",
+            "0",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let listed: Vec<Value> = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(listed.len(), 30);
+    due_after(&listed, 2);
+    // The table's Frist column: an open sample complaint is long overdue; a decided one reads
+    // «i tide» or «d for sent».
+    let table = tvang(&db, &["list", "--complaints", "--limit", "0"]).stdout;
+    assert!(table.lines().next().unwrap().contains("Frist"), "{table}");
+    let open = table
+        .lines()
+        .find(|l| l.contains("ikke avgjort"))
+        .expect("an open complaint");
+    assert!(open.contains(" d over"), "{open}");
+    assert!(table.contains("i tide"), "{table}");
+}

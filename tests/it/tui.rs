@@ -1811,3 +1811,78 @@ fn every_command_of_the_table_dispatches_and_mistypes_get_a_suggestion() {
         }
     }
 }
+
+#[test]
+fn complaints_sort_by_their_due_day_and_the_overdue_are_flagged() {
+    // Issue 16 §4: received + 1 month (the default target); the clock is 23 November 2026.
+    let mut f = app();
+    let app = &mut f.app;
+    press(app, "tab");
+    assert_eq!(app.view.kind, RecordKind::Complaint);
+    press(app, ":");
+    typed(app, "sort due\n");
+    assert_eq!(app.view.sort.column, tvang::queue::Column::Due);
+    let today = app.today();
+    assert_eq!(today.to_string(), "2026-11-23");
+    let rows: Vec<_> = app
+        .view
+        .visible
+        .iter()
+        .map(|&i| &app.queue.rows[i])
+        .collect();
+    let open: Vec<_> = rows.iter().take_while(|r| r.status.is_open()).collect();
+    assert!(open.len() >= 2, "the samples hold open complaints");
+    assert!(
+        rows[open.len()..].iter().all(|r| !r.status.is_open()),
+        "every open complaint sorts before every decided one"
+    );
+    let dues: Vec<_> = open.iter().map(|r| r.due.expect("received")).collect();
+    assert!(dues.windows(2).all(|w| w[0] <= w[1]), "{dues:?}");
+    for r in &open {
+        let received = r.received.unwrap();
+        assert_eq!(
+            r.due,
+            tvang::deadline::due_date(received, 1),
+            "due a month after {received}"
+        );
+    }
+    // The most urgent is overdue here, shown as days over in the flag style.
+    let first = open[0];
+    let tvang::deadline::Deadline::Overdue { days_over } = first.deadline(today).unwrap() else {
+        panic!("the first open complaint is overdue on {today}")
+    };
+    assert_eq!(days_over, (today - first.due.unwrap()).num_days());
+    app.color = true;
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    terminal
+        .draw(|frame| tvang::tui::view::render(app, frame))
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    let wanted = format!("{days_over} d over");
+    let (x, y) = (0..40u16)
+        .find_map(|y| {
+            let line: String = (0..120u16).map(|x| buffer[(x, y)].symbol()).collect();
+            line.find(&wanted)
+                .map(|byte| (line[..byte].chars().count() as u16, y))
+        })
+        .expect("the overdue days show in the Frist column");
+    assert_eq!(buffer[(x, y)].fg, ratatui::style::Color::Red);
+}
+
+#[test]
+fn the_complaint_target_comes_from_the_rules() {
+    let f = app();
+    let mut rules = TriageRules::default();
+    assert_eq!(rules.complaint_target_months, 1);
+    rules.complaint_target_months = 3;
+    let queue = tvang::queue::Queue::load(&f.app.store, &f.app.catalogue, &rules).unwrap();
+    let complaint = queue
+        .rows
+        .iter()
+        .find(|r| r.record.kind == RecordKind::Complaint && r.received.is_some())
+        .unwrap();
+    assert_eq!(
+        complaint.due,
+        tvang::deadline::due_date(complaint.received.unwrap(), 3)
+    );
+}

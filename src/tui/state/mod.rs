@@ -363,6 +363,11 @@ impl App {
         self.clock.unwrap_or_else(Utc::now)
     }
 
+    /// Today in Oslo, what complaints' days left count from.
+    pub fn today(&self) -> chrono::NaiveDate {
+        crate::time::oslo_date(&self.now().fixed_offset())
+    }
+
     pub fn mode(&self) -> Mode {
         match self.screen {
             Screen::Queue => Mode::Queue,

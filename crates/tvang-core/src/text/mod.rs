@@ -970,9 +970,32 @@ pub fn protocol_list_json(rows: &[(&StoredProtocol, usize)], catalogue: &Catalog
     serde_json::to_string_pretty(&items).expect("serialisable") + "\n"
 }
 
-pub fn complaint_table(rows: &[(StoredComplaint, bool)], total: usize) -> String {
+/// The day a complaint is due ([`crate::deadline`]), when its receipt is known.
+pub fn complaint_due(c: &crate::model::Complaint, target_months: u32) -> Option<chrono::NaiveDate> {
+    crate::deadline::due_date(c.received_at?.oslo_date(), target_months)
+}
+
+/// A complaint's standing against its due day in words: `12 d igjen`, `5 d over`, `i tide`.
+pub fn deadline_words(d: Option<crate::deadline::Deadline>) -> String {
+    use crate::deadline::Deadline;
+    match d {
+        None => String::new(),
+        Some(Deadline::Open { days_left: 0 }) => "i dag".into(),
+        Some(Deadline::Open { days_left }) => format!("{days_left} d igjen"),
+        Some(Deadline::Overdue { days_over }) => format!("{days_over} d over"),
+        Some(Deadline::DecidedWithin) => "i tide".into(),
+        Some(Deadline::DecidedLate { days_over }) => format!("{days_over} d for sent"),
+    }
+}
+
+pub fn complaint_table(
+    rows: &[(StoredComplaint, bool)],
+    total: usize,
+    target_months: u32,
+    today: chrono::NaiveDate,
+) -> String {
     let mut s = format!(
-        "{} {} {} {} {} {} {} {}\n",
+        "{} {} {} {} {} {} {} {} {}\n",
         pad("Mottatt", 10),
         pad("Klage", 13),
         pad("Institusjon", 26),
@@ -980,12 +1003,20 @@ pub fn complaint_table(rows: &[(StoredComplaint, bool)], total: usize) -> String
         pad("Fra", 9),
         pad("Utfall", 25),
         pad("Avgjort", 10),
+        pad("Frist", 13),
         "Protokollstatus"
     );
     for (sc, linked) in rows {
         let c = &sc.complaint;
+        // Decided on an unknown day: its standing is unknown.
+        let standing = match (c.outcome, c.decided_at) {
+            (Some(_), None) => None,
+            (_, decided) => complaint_due(c, target_months).map(|due| {
+                crate::deadline::Deadline::of(due, decided.map(|d| d.oslo_date()), today)
+            }),
+        };
         s.push_str(&format!(
-            "{} {} {} {} {} {} {} {}\n",
+            "{} {} {} {} {} {} {} {} {}\n",
             pad(
                 &c.received_at.map(|r| r.to_string()).unwrap_or_default(),
                 10
@@ -1002,6 +1033,7 @@ pub fn complaint_table(rows: &[(StoredComplaint, bool)], total: usize) -> String
             pad(c.complainant.map(complainant_label).unwrap_or("—"), 9),
             pad(outcome_label(c.outcome), 25),
             pad(&c.decided_at.map(|d| d.to_string()).unwrap_or_default(), 10),
+            pad(&deadline_words(standing), 13),
             if *linked {
                 "importert"
             } else {
