@@ -259,7 +259,7 @@ pub fn column_label(c: Column) -> &'static str {
     }
 }
 
-pub use crate::text::deadline_words as deadline_cell;
+pub use crate::text::deadline_words;
 
 pub fn filter_key_label(key: &str) -> &'static str {
     match key {

@@ -296,7 +296,13 @@ fn join(app: &App, syms: &[u32]) -> String {
     out
 }
 
-fn cell_text(app: &App, row: &QueueRow, column: Column) -> String {
+/// `deadline` is the row's standing against its due day, worked out once per row.
+fn cell_text(
+    app: &App,
+    row: &QueueRow,
+    column: Column,
+    deadline: Option<crate::deadline::Deadline>,
+) -> String {
     match column {
         Column::Date => row
             .date
@@ -320,7 +326,7 @@ fn cell_text(app: &App, row: &QueueRow, column: Column) -> String {
             RecordKind::Protocol if row.complaints > 0 => format!("{}", row.complaints),
             RecordKind::Protocol => String::new(),
         },
-        Column::Due => t::deadline_cell(row.deadline(app.today())),
+        Column::Due => t::deadline_words(deadline),
     }
 }
 
@@ -363,6 +369,7 @@ fn render_queue(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     )
     .style(theme.header());
     let page = (area.height.saturating_sub(1)) as usize;
+    let today = app.today();
     let rows = app
         .view
         .visible
@@ -384,19 +391,16 @@ fn render_queue(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                 (false, false, true) => " ✓",
                 (false, false, false) => "  ",
             };
+            let deadline = row.deadline(today);
             let mut cells = vec![Cell::from(gutter).style(theme.marked())];
             for (n, (c, _)) in cols.iter().enumerate() {
                 let width = rects[n + 1].width as usize;
-                let text = fit(&cell_text(app, row, *c), width);
+                let text = fit(&cell_text(app, row, *c, deadline), width);
                 let style = match c {
                     Column::Flags => theme.flag(),
                     Column::Status => status_style(theme, row.status),
                     Column::Complaint if row.open_complaints > 0 => theme.open(),
-                    Column::Due
-                        if row
-                            .deadline(app.today())
-                            .is_some_and(crate::deadline::Deadline::is_overdue) =>
-                    {
+                    Column::Due if deadline.is_some_and(crate::deadline::Deadline::is_overdue) => {
                         theme.flag()
                     }
                     _ => Style::new(),

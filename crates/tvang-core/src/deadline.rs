@@ -42,6 +42,18 @@ impl Deadline {
         }
     }
 
+    /// A complaint's standing, if it can be told: none without a due day, nor for one decided
+    /// on an unknown day (`decided` without `decided_day`).
+    pub fn standing(
+        due: Option<NaiveDate>,
+        decided: bool,
+        decided_day: Option<NaiveDate>,
+        today: NaiveDate,
+    ) -> Option<Deadline> {
+        let decided_day = if decided { Some(decided_day?) } else { None };
+        Some(Deadline::of(due?, decided_day, today))
+    }
+
     /// Still open and past its due day: what the queue flags.
     pub fn is_overdue(self) -> bool {
         matches!(self, Deadline::Overdue { .. })
@@ -99,6 +111,17 @@ mod tests {
             Deadline::DecidedLate { days_over: 6 }
         );
         assert!(!Deadline::DecidedLate { days_over: 6 }.is_overdue());
+        let today = day("2024-04-17");
+        assert_eq!(Deadline::standing(None, false, None, today), None);
+        assert_eq!(Deadline::standing(Some(due), true, None, today), None);
+        assert_eq!(
+            Deadline::standing(Some(due), false, None, today),
+            Some(Deadline::Overdue { days_over: 3 })
+        );
+        assert_eq!(
+            Deadline::standing(Some(due), true, Some(due), today),
+            Some(Deadline::DecidedWithin)
+        );
     }
 
     #[test]

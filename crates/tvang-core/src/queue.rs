@@ -73,13 +73,7 @@ pub struct QueueRow {
 impl QueueRow {
     /// A complaint row's standing against its due day, counted to `today`.
     pub fn deadline(&self, today: NaiveDate) -> Option<crate::deadline::Deadline> {
-        let decided = if self.status.is_open() {
-            None
-        } else {
-            // Decided on an unknown day: its standing is unknown.
-            Some(self.decided?)
-        };
-        Some(crate::deadline::Deadline::of(self.due?, decided, today))
+        crate::deadline::Deadline::standing(self.due, !self.status.is_open(), self.decided, today)
     }
 }
 

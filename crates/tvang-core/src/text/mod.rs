@@ -1008,13 +1008,13 @@ pub fn complaint_table(
     );
     for (sc, linked) in rows {
         let c = &sc.complaint;
-        // Decided on an unknown day: its standing is unknown.
-        let standing = match (c.outcome, c.decided_at) {
-            (Some(_), None) => None,
-            (_, decided) => complaint_due(c, target_months).map(|due| {
-                crate::deadline::Deadline::of(due, decided.map(|d| d.oslo_date()), today)
-            }),
-        };
+        let decided_day = c.decided_at.map(|d| d.oslo_date());
+        let standing = crate::deadline::Deadline::standing(
+            complaint_due(c, target_months),
+            c.outcome.is_some() || decided_day.is_some(),
+            decided_day,
+            today,
+        );
         s.push_str(&format!(
             "{} {} {} {} {} {} {} {} {}\n",
             pad(
