@@ -20,6 +20,10 @@ pub(super) struct ListArgs {
     /// With --complaints: only complaints whose protocol is not in the store
     #[arg(long, requires = "complaints")]
     waiting: bool,
+    /// With --complaints: only open complaints past their due day (received + the config's
+    /// complaint_target_months)
+    #[arg(long, requires = "complaints")]
+    overdue: bool,
     /// At most N rows (0: all) [default: 100 for table, all for json]
     #[arg(long)]
     limit: Option<usize>,
@@ -74,6 +78,7 @@ pub(super) fn list_complaints(
     let filter = args.filters.filter();
     let decisions =
         tvang::decision::decisions(store, &store.reviews(tvang::review::RecordKind::Complaint)?)?;
+    let today = tvang::time::oslo_date(&tvang::time::now_utc().fixed_offset());
     let mut rows = Vec::new();
     for sc in store.complaints() {
         let sc = sc?;
@@ -87,6 +92,12 @@ pub(super) fn list_complaints(
         if args.waiting && linked {
             continue;
         }
+        if args.overdue
+            && !tvang::deadline::complaint_standing(c, target_months, today)
+                .is_some_and(|d| d.is_overdue())
+        {
+            continue;
+        }
         rows.push((sc, linked));
     }
     rows.sort_by(|a, b| {
@@ -97,7 +108,6 @@ pub(super) fn list_complaints(
     });
     let total = rows.len();
     rows.truncate(limit);
-    let today = tvang::time::oslo_date(&tvang::time::now_utc().fixed_offset());
     let rendered = match args.format {
         ListFormat::Table => text::complaint_table(&rows, total, target_months, today),
         ListFormat::Json => {

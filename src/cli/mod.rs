@@ -167,7 +167,7 @@ fn with_store(
         Command::Export(args) => export::cmd_export(&store, args, &author),
         Command::Show(args) => show::cmd_show(&store, &catalogue, args, &author),
         Command::List(args) => list::cmd_list(&store, &catalogue, args, &config.triage),
-        Command::Stats(args) => stats::cmd_stats(&store, &catalogue, args),
+        Command::Stats(args) => stats::cmd_stats(&store, &catalogue, args, &config.triage),
         Command::Search(args) => search::cmd_search(&store, &catalogue, args),
         Command::Audit(args) => audit::cmd_audit(&store, args),
         Command::Backup { file } => backup::cmd_backup(&store, &file, &author),

@@ -55,6 +55,7 @@ pub(super) fn cmd_stats(
     store: &Store,
     catalogue: &Catalogue,
     args: StatsArgs,
+    rules: &tvang::triage::TriageRules,
 ) -> Result<ExitCode, Failure> {
     use tvang::stats::GroupBy;
     let filter = args.filters.filter();
@@ -68,7 +69,8 @@ pub(super) fn cmd_stats(
         GroupArg::Child => GroupBy::Child,
     };
     let mut rows =
-        tvang::stats::from_store(store, catalogue, &filter, by)?.map_err(filter_failure)?;
+        tvang::stats::from_store(store, catalogue, &filter, by, rules.complaint_target_months)?
+            .map_err(filter_failure)?;
     if store.protocol_count()? == 0 {
         eprintln!("{}", text::empty_store(store.path()));
     }

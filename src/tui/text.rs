@@ -273,6 +273,7 @@ pub fn filter_key_label(key: &str) -> &'static str {
         "to" => "til",
         "complaint" => "klage",
         "tag" => "etikett",
+        "overdue" => "forfalt",
         _ => "?",
     }
 }
@@ -613,14 +614,14 @@ pub fn percent(x: Option<f64>) -> String {
 /// The total row in one line, under the charts.
 pub fn stats_summary(total: &crate::stats::Row) -> String {
     format!(
-        "Totalt: {} protokoller · {} klager · {} per 100 · medholdsandel {} · {} uavgjort · median {} dager · {} avgjort innen 30 dager",
+        "Totalt: {} protokoller · {} klager · {} per 100 · medholdsandel {} · {} uavgjort · median {} dager · {} avgjort innen fristen",
         total.protocols,
         total.complaints,
         decimal(total.complaints_per_100_protocols),
         percent(total.upheld_share),
         total.pending,
         decimal(total.median_handling_days),
-        percent(total.decided_within_30_days_share),
+        percent(total.decided_within_target_share),
     )
 }
 

@@ -159,4 +159,63 @@ fn list_complaints_shows_each_due_day_from_the_configured_target() {
         .expect("an open complaint");
     assert!(open.contains(" d over"), "{open}");
     assert!(table.contains("i tide"), "{table}");
+
+    // --overdue keeps the open complaints past due: in the samples, every open one.
+    let today = tvang::time::oslo_date(&tvang::time::now_utc().fixed_offset());
+    let run = tvang(
+        &db,
+        &["list", "--complaints", "--overdue", "--format", "json"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let overdue: Vec<Value> = serde_json::from_str(&run.stdout).unwrap();
+    let open_ids: Vec<&Value> = listed
+        .iter()
+        .filter(|c| c["complaint"].get("outcome").is_none())
+        .map(|c| &c["complaint"]["complaint_id"])
+        .collect();
+    assert!(!overdue.is_empty());
+    assert_eq!(
+        overdue
+            .iter()
+            .map(|c| &c["complaint"]["complaint_id"])
+            .collect::<Vec<_>>(),
+        open_ids
+    );
+    for c in &overdue {
+        let due: chrono::NaiveDate = c["due"].as_str().unwrap().parse().unwrap();
+        assert!(due < today, "{c}");
+    }
+
+    // The statistics' share decided within the target counts to the same due day.
+    let share = |extra: &[&str]| {
+        let mut args: Vec<&str> = extra.to_vec();
+        args.extend(["stats", "--format", "json"]);
+        let run = tvang(&db, &args);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let rows: Vec<Value> = serde_json::from_str(&run.stdout).unwrap();
+        rows.last().unwrap()["decided_within_target_share"]
+            .as_f64()
+            .unwrap()
+    };
+    let decided: Vec<(chrono::NaiveDate, chrono::NaiveDate)> = listed
+        .iter()
+        .filter(|c| c["complaint"].get("outcome").is_some())
+        .filter_map(|c| {
+            let day = |k: &str| c["complaint"].get(k)?.as_str()?.get(..10)?.parse().ok();
+            Some((day("received_at")?, day("decided_at")?))
+        })
+        .collect();
+    let expected = |months| {
+        let within = decided
+            .iter()
+            .filter(|(r, d)| *d <= tvang::deadline::due_date(*r, months).unwrap())
+            .count();
+        within as f64 / decided.len() as f64
+    };
+    assert!(
+        expected(1) < expected(2),
+        "the samples have complaints decided in the second month"
+    );
+    assert_eq!(share(&[]), expected(1));
+    assert_eq!(share(&["--config", config.to_str().unwrap()]), expected(2));
 }

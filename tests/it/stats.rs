@@ -339,7 +339,7 @@ fn queue_statistics_agree_with_the_store_and_follow_decisions() {
 
     let mut queue = Queue::load(&store, &catalogue, &rules).unwrap();
     for by in all_groupings {
-        let from_store = from_store(&store, &catalogue, &ProtocolFilter::default(), by)
+        let from_store = from_store(&store, &catalogue, &ProtocolFilter::default(), by, 1)
             .unwrap()
             .unwrap();
         assert_eq!(
@@ -366,7 +366,7 @@ fn queue_statistics_agree_with_the_store_and_follow_decisions() {
         .apply_text("from=2023-04-01 to=2024-03-31")
         .unwrap();
     queue_filter.institution = Some(any_institution);
-    let expected = from_store(&store, &catalogue, &store_filter, GroupBy::Month)
+    let expected = from_store(&store, &catalogue, &store_filter, GroupBy::Month, 1)
         .unwrap()
         .unwrap();
     assert!(total(&expected).protocols > 0);
@@ -382,7 +382,7 @@ fn queue_statistics_agree_with_the_store_and_follow_decisions() {
     queue_region.apply_text("region=vestland").unwrap();
     assert_eq!(
         queue.stats(&queue_region, GroupBy::Provision, &catalogue),
-        from_store(&store, &catalogue, &region_filter, GroupBy::Provision)
+        from_store(&store, &catalogue, &region_filter, GroupBy::Provision, 1)
             .unwrap()
             .unwrap()
     );
@@ -417,7 +417,7 @@ fn queue_statistics_agree_with_the_store_and_follow_decisions() {
     assert_eq!(after.medhold, before.medhold + 1);
     assert_eq!(after.pending, before.pending - 1);
     for by in all_groupings {
-        let expected = from_store(&store, &catalogue, &ProtocolFilter::default(), by)
+        let expected = from_store(&store, &catalogue, &ProtocolFilter::default(), by, 1)
             .unwrap()
             .unwrap();
         assert_eq!(

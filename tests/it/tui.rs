@@ -660,6 +660,7 @@ fn statistics_screen_follows_the_filter_and_decisions_live() {
         &app.catalogue,
         &ProtocolFilter::default(),
         GroupBy::Year,
+        1,
     )
     .unwrap()
     .unwrap();
@@ -703,7 +704,7 @@ fn statistics_screen_follows_the_filter_and_decisions_live() {
         region: Some("vestland".into()),
         ..ProtocolFilter::default()
     };
-    let expected = from_store(&app.store, &app.catalogue, &vestland, GroupBy::Month)
+    let expected = from_store(&app.store, &app.catalogue, &vestland, GroupBy::Month, 1)
         .unwrap()
         .unwrap();
     assert_eq!(app.screen.stats().unwrap().rows, expected);
@@ -737,7 +738,8 @@ fn statistics_screen_follows_the_filter_and_decisions_live() {
             &app.store,
             &app.catalogue,
             &ProtocolFilter::default(),
-            GroupBy::Year
+            GroupBy::Year,
+            1
         )
         .unwrap()
         .unwrap(),
@@ -1884,5 +1886,60 @@ fn the_complaint_target_comes_from_the_rules() {
     assert_eq!(
         complaint.due,
         tvang::deadline::due_date(complaint.received.unwrap(), 3)
+    );
+}
+
+#[test]
+fn the_overdue_filter_keeps_the_open_complaints_past_due() {
+    // Issue 16 §4: `overdue=yes` (or `forfalt=ja`) counts to the app's clock, 23 November 2026.
+    let mut f = app();
+    let app = &mut f.app;
+    press(app, "tab");
+    let today = app.today();
+    let overdue_of = |app: &tvang::tui::state::App| -> Vec<bool> {
+        app.view
+            .visible
+            .iter()
+            .map(|&i| {
+                app.queue.rows[i]
+                    .deadline(today)
+                    .is_some_and(|d| d.is_overdue())
+            })
+            .collect()
+    };
+    let all = app.view.visible.len();
+    let past_due = overdue_of(app).iter().filter(|o| **o).count();
+    assert!(past_due > 0 && past_due < all, "{past_due} of {all}");
+    press(app, "f");
+    typed(app, "overdue=yes\n");
+    assert_eq!(app.view.filter.overdue, Some(true));
+    assert_eq!(app.view.visible.len(), past_due);
+    assert!(overdue_of(app).iter().all(|o| *o));
+    press(app, "F");
+    press(app, "f");
+    typed(app, "forfalt=nei\n");
+    assert_eq!(app.view.visible.len(), all - past_due);
+    assert!(overdue_of(app).iter().all(|o| !*o));
+    // The protocol list is not narrowed by a condition on complaints.
+    let protocols = app.queue.count(RecordKind::Protocol);
+    press(app, "tab");
+    assert_eq!(app.view.kind, RecordKind::Protocol);
+    assert_eq!(app.view.visible.len(), protocols);
+    // The statistics count only the complaints that pass it.
+    let total = |app: &tvang::tui::state::App, filter: &str| {
+        let mut filter_of = tvang::queue::QueueFilter::default();
+        filter_of.apply_text(filter).unwrap();
+        app.queue
+            .stats(&filter_of, tvang::stats::GroupBy::Year, &app.catalogue)
+            .pop()
+            .unwrap()
+    };
+    let everything = total(app, "");
+    let (yes, no) = (total(app, "overdue=yes"), total(app, "overdue=no"));
+    assert_eq!(yes.protocols, everything.protocols);
+    assert_eq!(yes.complaints + no.complaints, everything.complaints);
+    assert_eq!(
+        yes.pending, yes.complaints,
+        "every overdue complaint is open"
     );
 }

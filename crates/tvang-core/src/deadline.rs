@@ -71,6 +71,22 @@ impl Deadline {
     }
 }
 
+/// A complaint's standing as the record (with its decision, [`crate::decision::as_decided`])
+/// says: due `target_months` after it was received, decided when it has an outcome or a day.
+pub fn complaint_standing(
+    c: &crate::model::Complaint,
+    target_months: u32,
+    today: NaiveDate,
+) -> Option<Deadline> {
+    let decided_day = c.decided_at.map(|d| d.oslo_date());
+    Deadline::standing(
+        due_date(c.received_at?.oslo_date(), target_months),
+        c.outcome.is_some() || decided_day.is_some(),
+        decided_day,
+        today,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

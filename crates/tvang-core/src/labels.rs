@@ -70,7 +70,7 @@ pub fn filter_error(e: &FilterParseError) -> String {
             let hint = match key.as_str() {
                 "status" => " (ny, gjennomgatt, oppfolging, mottatt, under_behandling, avgjort)",
                 "from" | "to" => " (ÅÅÅÅ-MM-DD)",
-                "complaint" => " (yes/no)",
+                "complaint" | "overdue" | "forfalt" => " (yes/no, ja/nei)",
                 "flag" | "flags" => " (injury, isolation, police, long_duration, several_measures, repeated, late, missing_child_statement, not_informed_of_complaint_right, unknown_provision, similar_narrative)",
                 _ => "",
             };

@@ -90,6 +90,9 @@ pub struct Queue {
     by_record: FxHashMap<RecordRef, usize>,
     /// The catalogue id of a provision label (`10-7` → `bvl-10-7`), for statistics.
     provision_ids: FxHashMap<Sym, Sym>,
+    /// The Oslo day an `overdue` filter counts to: the day the queue was loaded, unless the
+    /// caller sets its own ([`Queue::set_today`]).
+    today: NaiveDate,
 }
 
 impl Queue {
@@ -140,7 +143,10 @@ impl Queue {
         catalogue: &Catalogue,
         rules: &TriageRules,
     ) -> Queue {
-        let mut q = Queue::default();
+        let mut q = Queue {
+            today: crate::time::oslo_date(&crate::time::now_utc().fixed_offset()),
+            ..Queue::default()
+        };
         let refs: Vec<&P> = protocols.iter().map(|(_, p)| p).collect();
         let flags = triage(&refs, narratives, catalogue, rules);
         let mut protocol_row: FxHashMap<u64, usize> = FxHashMap::default();
@@ -390,6 +396,11 @@ impl Queue {
         }
     }
 
+    /// The day an `overdue` filter counts to (the TUI's clock, which tests fix).
+    pub fn set_today(&mut self, today: NaiveDate) {
+        self.today = today;
+    }
+
     /// Indices of the rows of `kind` that pass `filter`, sorted.
     pub fn select(&self, kind: RecordKind, filter: &QueueFilter, sort: Sort) -> Vec<usize> {
         let mut out = self.matching(kind, filter);
@@ -457,19 +468,29 @@ impl Queue {
             .iter()
             .filter(|r| r.record.kind == RecordKind::Complaint)
             .map(|r| {
-                let (protocol, filtered_out) =
-                    if !complaint_statuses.is_empty() && !complaint_statuses.contains(&r.status) {
-                        (None, true)
-                    } else {
-                        match r.protocol {
-                            Some(id) => {
-                                let i = index.get(&id).copied();
-                                (i, i.is_none())
-                            }
-                            None => (None, narrows || !complaint_matcher.matches(r)),
+                let overdue = r.deadline(self.today).is_some_and(|d| d.is_overdue());
+                let (protocol, filtered_out) = if (!complaint_statuses.is_empty()
+                    && !complaint_statuses.contains(&r.status))
+                    || filter.overdue.is_some_and(|o| o != overdue)
+                {
+                    (None, true)
+                } else {
+                    match r.protocol {
+                        Some(id) => {
+                            let i = index.get(&id).copied();
+                            (i, i.is_none())
                         }
-                    };
-                ComplaintStat::new(protocol, filtered_out, r.outcome, r.received, r.decided)
+                        None => (None, narrows || !complaint_matcher.matches(r)),
+                    }
+                };
+                ComplaintStat::new(
+                    protocol,
+                    filtered_out,
+                    r.outcome,
+                    r.received,
+                    r.decided,
+                    r.due,
+                )
             })
             .collect();
         compute(subjects.iter(), &complaints, by, catalogue)
@@ -621,6 +642,7 @@ struct RowMatcher<'a> {
     provision: Option<Vec<bool>>,
     kind: Option<Vec<bool>>,
     tag: Option<Vec<bool>>,
+    today: NaiveDate,
 }
 
 impl<'a> RowMatcher<'a> {
@@ -651,6 +673,7 @@ impl<'a> RowMatcher<'a> {
             provision: by(&filter.provision, &provision),
             kind: by(&filter.kind, &contains),
             tag: by(&filter.tag, &|s, c| s == c),
+            today: q.today,
         }
     }
 
@@ -669,6 +692,10 @@ impl<'a> RowMatcher<'a> {
             && f.from.is_none_or(|d| r.date.is_some_and(|rd| rd >= d))
             && f.to.is_none_or(|d| r.date.is_some_and(|rd| rd <= d))
             && f.has_complaint.is_none_or(|c| (r.complaints > 0) == c)
+            && f.overdue.is_none_or(|o| {
+                r.record.kind != RecordKind::Complaint
+                    || r.deadline(self.today).is_some_and(|d| d.is_overdue()) == o
+            })
             && (one(&self.institution, Some(r.institution))
                 || one(&self.institution, r.institution_id))
             && one(&self.region, r.region)

@@ -78,6 +78,10 @@ pub struct QueueFilter {
     pub has_complaint: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
+    /// Complaints only: open past their due day ([`crate::deadline`]), or not. Protocol rows
+    /// are not narrowed by it, as complaint statuses do not narrow them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overdue: Option<bool>,
 }
 
 /// A filter condition the inspector typed that tvang cannot read.
@@ -93,7 +97,7 @@ pub enum FilterParseError {
 }
 
 /// The keys `QueueFilter::parse` reads, in the order the filter bar shows them.
-pub const FILTER_KEYS: [&str; 10] = [
+pub const FILTER_KEYS: [&str; 11] = [
     "status",
     "provision",
     "kind",
@@ -104,6 +108,7 @@ pub const FILTER_KEYS: [&str; 10] = [
     "to",
     "complaint",
     "tag",
+    "overdue",
 ];
 
 impl QueueFilter {
@@ -140,6 +145,12 @@ impl QueueFilter {
                 .map_err(|_| bad())
         };
         let list = || value.split(',').filter(|v| !v.is_empty());
+        let yes_no = || match value {
+            "" => Ok(None),
+            "yes" | "ja" | "true" => Ok(Some(true)),
+            "no" | "nei" | "false" => Ok(Some(false)),
+            _ => Err(bad()),
+        };
         match key {
             "status" => {
                 self.status = list()
@@ -157,15 +168,9 @@ impl QueueFilter {
             }
             "from" => self.from = date(value)?,
             "to" => self.to = date(value)?,
-            "complaint" => {
-                self.has_complaint = match value {
-                    "" => None,
-                    "yes" | "ja" | "true" => Some(true),
-                    "no" | "nei" | "false" => Some(false),
-                    _ => return Err(bad()),
-                }
-            }
+            "complaint" => self.has_complaint = yes_no()?,
             "tag" => self.tag = (!value.is_empty()).then(|| value.to_string()),
+            "overdue" | "forfalt" => self.overdue = yes_no()?,
             _ => return Err(FilterParseError::UnknownKey(key.to_string())),
         }
         Ok(())
@@ -205,6 +210,9 @@ impl QueueFilter {
         }
         if let Some(t) = &self.tag {
             out.push(("tag", t.clone()));
+        }
+        if let Some(o) = self.overdue {
+            out.push(("overdue", if o { "yes" } else { "no" }.to_string()));
         }
         out
     }

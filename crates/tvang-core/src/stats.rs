@@ -12,7 +12,8 @@
 //! - `upheld_share` = (medhold + delvis_medhold) / (medhold + delvis_medhold + ikke_medhold);
 //!   avvist and undecided (pending) complaints are outside the denominator and reported apart.
 //! - Handling time: days from `received_at` to `decided_at` (Oslo dates) of decided complaints:
-//!   median, 90th percentile (nearest rank), and the share decided within 30 days.
+//!   median, 90th percentile (nearest rank), and the share decided by the due day
+//!   ([`crate::deadline`]).
 //! - Concentration (total row): distinct children, protocols per child (mean, max), and the share
 //!   of protocols on the 10 % most-coerced children (rounded up); protocols without a child
 //!   reference are left out of these three.
@@ -81,7 +82,9 @@ pub struct Row {
     pub unlinked_complaints: Option<u64>,
     pub median_handling_days: Option<f64>,
     pub p90_handling_days: Option<f64>,
-    pub decided_within_30_days_share: Option<f64>,
+    /// Of the decided complaints: the share decided by their due day (received + the config's
+    /// `complaint_target_months`, one month by default).
+    pub decided_within_target_share: Option<f64>,
     /// Total row only.
     pub protocols_per_child_mean: Option<f64>,
     pub protocols_per_child_max: Option<u64>,
@@ -172,6 +175,9 @@ pub struct ComplaintStat {
     pub outcome: Option<Outcome>,
     /// Days from received to decided (Oslo dates), for a decided complaint with both dates.
     pub handling_days: Option<i64>,
+    /// Decided on or before its due day ([`crate::deadline`]), for a decided complaint with
+    /// both dates.
+    pub within_target: Option<bool>,
 }
 
 impl ComplaintStat {
@@ -181,9 +187,15 @@ impl ComplaintStat {
         outcome: Option<Outcome>,
         received: Option<NaiveDate>,
         decided: Option<NaiveDate>,
+        due: Option<NaiveDate>,
     ) -> ComplaintStat {
-        let handling_days = match (outcome, received, decided) {
-            (Some(_), Some(r), Some(d)) => Some((d - r).num_days()),
+        let decided = decided.filter(|_| outcome.is_some());
+        let handling_days = match (received, decided) {
+            (Some(r), Some(d)) => Some((d - r).num_days()),
+            _ => None,
+        };
+        let within_target = match (received, decided, due) {
+            (Some(_), Some(d), Some(due)) => Some(d <= due),
             _ => None,
         };
         ComplaintStat {
@@ -191,25 +203,29 @@ impl ComplaintStat {
             filtered_out,
             outcome,
             handling_days,
+            within_target,
         }
     }
 
     /// A complaint as imported, with the inspector's decision (and the day it was made) when
-    /// there is one.
+    /// there is one; due `target_months` after it was received.
     pub fn of(
         c: &Complaint,
         protocol: Option<usize>,
         filtered_out: bool,
         decision: Option<(Outcome, NaiveDate)>,
+        target_months: u32,
     ) -> ComplaintStat {
         let (outcome, decided) =
             crate::decision::decision_of(decision, c.outcome, c.decided_at.map(|d| d.oslo_date()));
+        let received = c.received_at.map(|r| r.oslo_date());
         ComplaintStat::new(
             protocol,
             filtered_out,
             outcome,
-            c.received_at.map(|r| r.oslo_date()),
+            received,
             decided,
+            received.and_then(|r| crate::deadline::due_date(r, target_months)),
         )
     }
 }
@@ -430,12 +446,13 @@ pub fn compute<'p, P: StatsSubject + 'p>(
 
 /// Statistics of the protocols in the store that pass `filter`, from the protocols' facts
 /// (views borrowed from the stored chunks: no protocol is copied out), with the inspectors'
-/// decisions on complaints.
+/// decisions on complaints; complaints are due `target_months` after they were received.
 pub fn from_store(
     store: &Store,
     catalogue: &Catalogue,
     filter: &ProtocolFilter,
     by: GroupBy,
+    target_months: u32,
 ) -> Result<Result<Vec<Row>, FilterError>, StoreError> {
     let matcher = match Matcher::new(filter, catalogue) {
         Ok(m) => m,
@@ -468,7 +485,13 @@ pub fn from_store(
                     !filter.matches_complaint(c) || filter.narrows_by_protocol_content(),
                 ),
             };
-            ComplaintStat::of(c, protocol, filtered_out, decisions.get(&sc.id).copied())
+            ComplaintStat::of(
+                c,
+                protocol,
+                filtered_out,
+                decisions.get(&sc.id).copied(),
+                target_months,
+            )
         })
         .collect();
     Ok(Ok(compute(selected.iter().copied(), &stats, by, catalogue)))
@@ -513,6 +536,8 @@ pub fn complaints_per_100(complaints: u64, protocols: u64) -> Option<f64> {
 struct Outcomes {
     counts: OutcomeCounts,
     handling_days: Vec<i64>,
+    /// Of the decided complaints with a due day: how many were decided by it, of how many.
+    within_target: (u64, u64),
 }
 
 fn outcomes(complaints: &[ComplaintStat], which: &[usize]) -> Outcomes {
@@ -522,6 +547,10 @@ fn outcomes(complaints: &[ComplaintStat], which: &[usize]) -> Outcomes {
         o.counts.add(c.outcome);
         if let Some(days) = c.handling_days {
             o.handling_days.push(days);
+        }
+        if let Some(within) = c.within_target {
+            o.within_target.0 += u64::from(within);
+            o.within_target.1 += 1;
         }
     }
     o.handling_days.sort_unstable();
@@ -551,10 +580,7 @@ fn row<K>(group: String, acc: &Acc<K>, complaints: &[ComplaintStat]) -> Row {
         median_handling_days: median(days),
         p90_handling_days: (!days.is_empty())
             .then(|| days[(days.len() * 9).div_ceil(10) - 1] as f64),
-        decided_within_30_days_share: ratio(
-            days.iter().filter(|d| **d <= 30).count() as f64,
-            days.len() as f64,
-        ),
+        decided_within_target_share: ratio(o.within_target.0 as f64, o.within_target.1 as f64),
         protocols_per_child_mean: None,
         protocols_per_child_max: None,
         top_decile_children_share: None,
@@ -744,6 +770,62 @@ mod tests {
     }
 
     #[test]
+    fn the_share_within_target_counts_to_each_complaints_due_day() {
+        let c = Catalogue::built_in();
+        let ps = [protocol(
+            "1",
+            "Lia",
+            "2023-01-20T10:00:00+01:00",
+            &["bvl § 10-7"],
+            None,
+        )];
+        let decided =
+            |received, decided| complaint("1", Some(Outcome::IkkeMedhold), received, Some(decided));
+        let cs = [
+            // Received on the 31st: due on February's last day (one calendar month).
+            decided("2023-01-31", "2023-02-28"),
+            decided("2023-01-31", "2023-03-01"),
+            // 31 days, within January's month: a fixed 30 days would have called it late.
+            decided("2023-01-01", "2023-02-01"),
+            // Open complaints and a decision without its day are outside the share.
+            complaint("1", None, "2023-01-02", None),
+            complaint("1", Some(Outcome::Medhold), "2023-01-03", None),
+        ];
+        let share = |months| {
+            let linked: Vec<ComplaintStat> = cs
+                .iter()
+                .map(|k| ComplaintStat::of(k, Some(0), false, None, months))
+                .collect();
+            compute(&ps, &linked, GroupBy::Year, &c)
+                .last()
+                .unwrap()
+                .decided_within_target_share
+        };
+        assert_eq!(share(1), Some(2.0 / 3.0));
+        assert_eq!(share(2), Some(1.0));
+        assert_eq!(share(0), Some(0.0));
+        // The inspector's decision and its day count over the imported ones.
+        let open = complaint("1", None, "2023-01-02", None);
+        let day = |d: &str| d.parse::<NaiveDate>().unwrap();
+        let late = ComplaintStat::of(
+            &open,
+            Some(0),
+            false,
+            Some((Outcome::Medhold, day("2023-03-10"))),
+            1,
+        );
+        assert_eq!(late.within_target, Some(false));
+        let in_time = ComplaintStat::of(
+            &open,
+            Some(0),
+            false,
+            Some((Outcome::Medhold, day("2023-02-02"))),
+            1,
+        );
+        assert_eq!(in_time.within_target, Some(true));
+    }
+
+    #[test]
     fn hand_built_figures() {
         let c = Catalogue::built_in();
         // 23:30 UTC on New Year's Eve is 00:30 on 1 January in Oslo: a 2024 protocol.
@@ -791,7 +873,7 @@ mod tests {
             .iter()
             .map(|c| {
                 let protocol = ps.iter().position(|p| p.protocol_id == c.protocol_id);
-                ComplaintStat::of(c, protocol, false, None)
+                ComplaintStat::of(c, protocol, false, None, 1)
             })
             .collect();
 
@@ -816,7 +898,7 @@ mod tests {
         // Handling days of decided complaints: 20, 52, 1 → sorted 1, 20, 52.
         assert_eq!(total.median_handling_days, Some(20.0));
         assert_eq!(total.p90_handling_days, Some(52.0));
-        assert_eq!(total.decided_within_30_days_share, Some(2.0 / 3.0));
+        assert_eq!(total.decided_within_target_share, Some(2.0 / 3.0));
         // Concentration: A has 2 protocols, B 1; the top decile (1 child) holds 2 of 3.
         assert_eq!(total.protocols_per_child_mean, Some(1.5));
         assert_eq!(total.protocols_per_child_max, Some(2));
@@ -847,7 +929,7 @@ mod tests {
     fn filtered_out_protocols_are_not_unlinked() {
         let c = Catalogue::built_in();
         let cs = [complaint("1", None, "2023-01-01", None)];
-        let linked = [ComplaintStat::of(&cs[0], None, true, None)];
+        let linked = [ComplaintStat::of(&cs[0], None, true, None, 1)];
         let rows = compute::<Protocol>(&[], &linked, GroupBy::Year, &c);
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].unlinked_complaints, Some(0));
@@ -884,7 +966,7 @@ mod tests {
         }
         let linked: Vec<ComplaintStat> = cs
             .iter()
-            .map(|(pi, c)| ComplaintStat::of(c, Some(*pi), false, None))
+            .map(|(pi, c)| ComplaintStat::of(c, Some(*pi), false, None, 1))
             .collect();
         let rows = compute(&ps, &linked, GroupBy::Institution, &c);
         let outlier = rows.iter().find(|r| r.group == "I10").unwrap();
@@ -913,7 +995,7 @@ pub const COLUMNS: &[&str] = &[
     "unlinked_complaints",
     "median_handling_days",
     "p90_handling_days",
-    "decided_within_30_days_share",
+    "decided_within_target_share",
     "protocols_per_child_mean",
     "protocols_per_child_max",
     "top_decile_children_share",
@@ -950,7 +1032,7 @@ const DERIVED_FROM: &[(&str, &[&str])] = &[
             "upheld_share_funnel",
             "median_handling_days",
             "p90_handling_days",
-            "decided_within_30_days_share",
+            "decided_within_target_share",
         ],
     ),
     (
@@ -960,7 +1042,7 @@ const DERIVED_FROM: &[(&str, &[&str])] = &[
             "upheld_share_funnel",
             "median_handling_days",
             "p90_handling_days",
-            "decided_within_30_days_share",
+            "decided_within_target_share",
         ],
     ),
     (
@@ -970,7 +1052,7 @@ const DERIVED_FROM: &[(&str, &[&str])] = &[
             "upheld_share_funnel",
             "median_handling_days",
             "p90_handling_days",
-            "decided_within_30_days_share",
+            "decided_within_target_share",
         ],
     ),
     (
@@ -978,7 +1060,7 @@ const DERIVED_FROM: &[(&str, &[&str])] = &[
         &[
             "median_handling_days",
             "p90_handling_days",
-            "decided_within_30_days_share",
+            "decided_within_target_share",
         ],
     ),
     ("pending", &[]),
@@ -1077,7 +1159,7 @@ mod output_tests {
             unlinked_complaints: None,
             median_handling_days: Some(20.0),
             p90_handling_days: Some(30.0),
-            decided_within_30_days_share: Some(1.0),
+            decided_within_target_share: Some(1.0),
             protocols_per_child_mean: None,
             protocols_per_child_max: None,
             top_decile_children_share: None,

@@ -433,6 +433,8 @@ impl App {
     /// the same record when it is still shown.
     pub fn refresh(&mut self) {
         let keep = self.current();
+        let today = self.today();
+        self.queue.set_today(today);
         let mut selected = self.queue.matching(self.view.kind, &self.view.filter);
         if let Some(s) = &self.session {
             selected.retain(|&i| s.members.contains(&self.queue.rows[i].record));

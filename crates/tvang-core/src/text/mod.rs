@@ -1008,13 +1008,7 @@ pub fn complaint_table(
     );
     for (sc, linked) in rows {
         let c = &sc.complaint;
-        let decided_day = c.decided_at.map(|d| d.oslo_date());
-        let standing = crate::deadline::Deadline::standing(
-            complaint_due(c, target_months),
-            c.outcome.is_some() || decided_day.is_some(),
-            decided_day,
-            today,
-        );
+        let standing = crate::deadline::complaint_standing(c, target_months, today);
         s.push_str(&format!(
             "{} {} {} {} {} {} {} {} {}\n",
             pad(
@@ -1187,10 +1181,10 @@ fn stats_notes(
             stat_cell(&total["unlinked_complaints"], false)
         ));
         out.push(format!(
-            "Saksbehandlingstid: median {} dager, 90-persentil {} dager, {} avgjort innen 30 dager",
+            "Saksbehandlingstid: median {} dager, 90-persentil {} dager, {} avgjort innen fristen",
             stat_cell(&total["median_handling_days"], false),
             stat_cell(&total["p90_handling_days"], false),
-            stat_cell(&total["decided_within_30_days_share"], true)
+            stat_cell(&total["decided_within_target_share"], true)
         ));
         out.push(format!(
             "Barn: {}; protokoller per barn: snitt {}, maks {}; de 10 % mest berørte barna har {} av protokollene",
