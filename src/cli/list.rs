@@ -76,14 +76,15 @@ pub(super) fn list_complaints(
     target_months: u32,
 ) -> Result<ExitCode, Failure> {
     let filter = args.filters.filter();
-    let decisions =
-        tvang::decision::decisions(store, &store.reviews(tvang::review::RecordKind::Complaint)?)?;
+    let reviews = store.reviews(tvang::review::RecordKind::Complaint)?;
+    let decisions = tvang::decision::decisions(store, &reviews)?;
     let today = tvang::time::oslo_date(&tvang::time::now_utc().fixed_offset());
     let mut rows = Vec::new();
     for sc in store.complaints() {
         let sc = sc?;
         let decided = decisions.get(&sc.id).copied();
-        let sc = tvang::decision::as_decided(sc, decided);
+        let review = reviews.get(&sc.id);
+        let sc = tvang::decision::as_decided(sc, decided, review);
         let c = &sc.complaint;
         if !filter.matches_complaint(c) {
             continue;

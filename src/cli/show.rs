@@ -76,13 +76,17 @@ pub(super) fn cmd_show(
             continue;
         };
         let sc = tvang::decision::with_decision(store, sc)?;
+        let review = store.review(tvang::review::RecordRef::complaint(sc.id))?;
+        let failed = tvang::decision::failed_conditions(&review);
         let protocol = store
             .protocol_for_complaint(&sc.complaint)?
             .map(protocol)
             .transpose()?
             .flatten();
         let rendered = match args.format {
-            ShowFormat::Text => text::complaint_detail(&sc, protocol.as_ref(), text::SHOW_WIDTH),
+            ShowFormat::Text => {
+                text::complaint_detail(&sc, protocol.as_ref(), text::SHOW_WIDTH, &failed)
+            }
             ShowFormat::Json => serde_json::to_string_pretty(&sc).expect("serialisable"),
         };
         let _ = writeln!(out, "{rendered}");

@@ -69,7 +69,12 @@ pub fn detail_lines(app: &App, d: &Detail, theme: Theme) -> Vec<Line<'static>> {
             if let Some(sc) = &d.complaint {
                 plain(
                     &mut lines,
-                    &text::complaint_detail(sc, d.protocol.as_ref(), width),
+                    &text::complaint_detail(
+                        sc,
+                        d.protocol.as_ref(),
+                        width,
+                        &crate::decision::failed_conditions(&d.review),
+                    ),
                 );
             }
         }

@@ -250,20 +250,23 @@ fn render_ratio(stats: &StatsView, theme: Theme, frame: &mut Frame, area: Rect) 
 fn render_table(app: &App, stats: &StatsView, theme: Theme, frame: &mut Frame, area: Rect) {
     let by = stats.grouping();
     let (_, cells) = crate::text::stats_cells(&stats.rows, by, None, &app.catalogue);
-    // Columns by index into the cells: group, protocols, complaints, per 100, medhold, delvis,
-    // ikke, avvist, uavgjort, upheld share, median days; narrow terminals keep the first six.
+    // Columns by index into the cells (text::stats_cells: group, protocols, measures,
+    // complaints, per 100, medhold, delvis, ikke, avvist, opphevet, trukket, uavgjort, upheld
+    // share, children, median days): group, protocols, complaints, per 100, upheld share, median
+    // days, then the outcomes; narrow terminals keep the first six. Opphevet and trukket are
+    // rare: they show in `tvang stats`, not here.
     let mut columns: Vec<(usize, Constraint)> = vec![
         (0, Constraint::Min(16)),
         (1, Constraint::Length(11)),
         (3, Constraint::Length(7)),
         (4, Constraint::Length(7)),
-        (10, Constraint::Length(13)),
-        (12, Constraint::Length(12)),
+        (12, Constraint::Length(13)),
+        (14, Constraint::Length(12)),
         (5, Constraint::Length(7)),
         (6, Constraint::Length(6)),
         (7, Constraint::Length(6)),
         (8, Constraint::Length(6)),
-        (9, Constraint::Length(8)),
+        (11, Constraint::Length(8)),
     ];
     if area.width < 110 {
         columns.truncate(6);

@@ -112,7 +112,14 @@ pub const PICK_OUTCOME: &str = "Utfall av klagen";
 pub const PICK_CLASSIFY: &str = "Klassifiser";
 pub const PICK_CHECKLIST: &str =
     "Vilkår (tall veksler: oppfylt → ikke oppfylt → ikke vurderbar → ikke aktuelt → tom; Esc lukker)";
-pub const CLASSIFY_OUTCOME: &str = "Utfall (medhold, delvis, ikke medhold, avvist)";
+pub const CLASSIFY_OUTCOME: &str =
+    "Utfall (medhold, delvis, ikke medhold, avvist, opphevet, trukket)";
+pub const CLASSIFY_DECIDED_ON: &str = "Vedtaksdato";
+pub const CLASSIFY_DECIDED_BY: &str = "Avgjort av";
+pub const CLASSIFY_REASONS: &str = "Begrunnelse for vedtaket";
+pub const REASONS_TITLE: &str = "Begrunnelse for vedtaket — ctrl-s lagrer, Esc avbryter";
+pub const REASONS_ONLY_COMPLAINTS: &str = "Begrunnelse skrives på en klage.";
+pub const DECIDED_ON_ONLY_COMPLAINTS: &str = "Vedtaksdato settes på en klage.";
 pub const CLASSIFY_CHECKLIST: &str = "Vilkår for lovlig tvang (sjekkliste)";
 pub const CLASSIFY_PROVISION: &str = "Korrigert hjemmel";
 pub const CLASSIFY_KIND: &str = "Korrigert tiltakstype";
@@ -149,6 +156,8 @@ pub fn outcome_key(o: Outcome) -> char {
         Outcome::DelvisMedhold => 'd',
         Outcome::IkkeMedhold => 'i',
         Outcome::Avvist => 'a',
+        Outcome::OpphevetHjemvist => 'o',
+        Outcome::Trukket => 't',
     }
 }
 
@@ -159,6 +168,8 @@ pub fn outcome_short(o: Option<Outcome>) -> &'static str {
         Some(Outcome::DelvisMedhold) => "delvis",
         Some(Outcome::IkkeMedhold) => "ikke medh.",
         Some(Outcome::Avvist) => "avvist",
+        Some(Outcome::OpphevetHjemvist) => "opphevet",
+        Some(Outcome::Trukket) => "trukket",
         None => "",
     }
 }
@@ -342,6 +353,12 @@ pub fn change_summary(c: &Change) -> String {
         Change::Status(Some(s)) => format!("status {}", status_label(*s)),
         Change::Status(None) => "status tilbakestilt".into(),
         Change::Outcome(o) => format!("utfall {}", crate::text::outcome_label(*o)),
+        Change::DecidedOn(Some(d)) => format!("vedtaksdato {}", d.format("%d.%m.%Y")),
+        Change::DecidedOn(None) => "vedtaksdato fjernet".into(),
+        Change::DecidedBy(Some(name)) => format!("avgjort av {name}"),
+        Change::DecidedBy(None) => "avgjort av fjernet".into(),
+        Change::Reasons(Some(_)) => "begrunnelse".into(),
+        Change::Reasons(None) => "begrunnelse fjernet".into(),
         Change::Check(item, a) => format!("{}: {}", check_label(*item), assessment_label(*a)),
         Change::CorrectedProvision(Some(p)) => format!("korrigert hjemmel {p}"),
         Change::CorrectedProvision(None) => "korrigert hjemmel fjernet".into(),
@@ -815,8 +832,45 @@ pub const CMD_STATUS: (&str, &str) = (
 );
 pub const CMD_OUTCOME: (&str, &str) = (
     ":outcome NAVN",
-    "Sett utfall (medhold, delvis_medhold, ikke_medhold, avvist)",
+    "Sett utfall (medhold, delvis_medhold, ikke_medhold, avvist, opphevet_hjemvist, trukket)",
 );
+pub const CMD_DECIDED_ON_NAME: &str = "vedtaksdato";
+pub const CMD_DECIDED_ON: (&str, &str) = (
+    ":vedtaksdato DATO",
+    "Vedtaksdato for klagen (dd.mm.åååå; ikke fram i tid, ikke før klagen kom)",
+);
+pub const CMD_DECIDED_BY_NAME: &str = "avgjort-av";
+pub const CMD_DECIDED_BY: (&str, &str) =
+    (":avgjort-av NAVN", "Hvem som avgjorde klagen (tom: fjern)");
+pub const CMD_REASONS: (&str, &str) = (":begrunnelse", "Skriv begrunnelsen for vedtaket");
+
+/// Why a decision day was refused.
+pub fn decided_on_refused(e: &crate::decision::DayError) -> String {
+    use crate::decision::DayError;
+    let day = |d: &chrono::NaiveDate| d.format("%d.%m.%Y").to_string();
+    match e {
+        DayError::Future { day: d, today } => {
+            format!(
+                "Vedtaksdatoen {} er fram i tid (i dag er {}).",
+                day(d),
+                day(today)
+            )
+        }
+        DayError::BeforeReceived { day: d, received } => format!(
+            "Vedtaksdatoen {} er før klagen kom inn ({}).",
+            day(d),
+            day(received)
+        ),
+    }
+}
+
+pub fn not_a_date(text: &str) -> String {
+    format!("«{text}» er ikke en dato (skriv dd.mm.åååå).")
+}
+
+pub const DECIDED_ON_NEEDS_OUTCOME: &str =
+    "Klagen har ikke noe utfall ennå: sett utfallet først, så vedtaksdatoen.";
+
 pub const CMD_PROVISION: (&str, &str) = (":provision HJEMMEL", "Korrigert hjemmel (tom: fjern)");
 pub const CMD_KIND: (&str, &str) = (":kind TILTAK", "Korrigert tiltakstype (tom: fjern)");
 pub const CMD_TAG: (&str, &str) = (":tag NAVN", "Legg til en etikett");

@@ -73,6 +73,9 @@ pub fn render(app: &App, frame: &mut Frame) {
             render_editor_box(frame, area, title, editor);
         }
         Some(Overlay::Link(picker)) => render_link_picker(theme, frame, area, picker),
+        Some(Overlay::Reasons { editor, .. }) => {
+            render_editor_box(frame, area, t::REASONS_TITLE.to_string(), editor);
+        }
         Some(Overlay::Correct { editor, field, .. }) => {
             let title = t::correct_title(field, super::state::is_long_text(field));
             render_editor_box(frame, area, title, editor);

@@ -1,13 +1,13 @@
 //! One source of truth for a complaint's decision: once the inspector has recorded one in tvang,
 //! `tvang show`, `tvang list --complaints` (table and JSON) and `tvang stats` all read it over
-//! the outcome imported with the complaint. (Export still writes the record as imported; the
-//! decision's own fields come with the decision record of issue 16.)
+//! the outcome imported with the complaint, and `tvang export` writes the decision as recorded
+//! (outcome, day, who decided, reasons), which `tvang import` reads back.
 
 use crate::common::*;
 use chrono::{TimeZone, Utc};
 use serde_json::Value;
 use tvang::model::Outcome;
-use tvang::review::{Change, RecordRef, Status};
+use tvang::review::{Assessment, Change, CheckItem, RecordRef, Status};
 
 fn complaints_json(db: &std::path::Path) -> Vec<Value> {
     let run = tvang(
@@ -218,4 +218,135 @@ fn list_complaints_shows_each_due_day_from_the_configured_target() {
     );
     assert_eq!(share(&[]), expected(1));
     assert_eq!(share(&["--config", config.to_str().unwrap()]), expected(2));
+}
+
+#[test]
+fn a_recorded_decision_is_shown_and_travels_through_export_and_import() {
+    // Issue 16 §2: the decision's day, who decided and the reasons, in every format.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let run = tvang(&db, &["import", &samples()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let listed = complaints_json(&db);
+    let undecided = listed
+        .iter()
+        .find(|c| c["complaint"].get("outcome").is_none())
+        .unwrap()["complaint"]
+        .clone();
+    let complaint_id = undecided["complaint_id"].as_str().unwrap().to_string();
+    let institution = undecided["institution_id"]
+        .as_str()
+        .or(undecided["institution"].as_str())
+        .unwrap()
+        .to_string();
+    let store = reopen_store(&db);
+    let id = store
+        .complaints()
+        .map(Result::unwrap)
+        .find(|c| c.complaint.complaint_id == complaint_id)
+        .unwrap()
+        .id;
+    let record = RecordRef::complaint(id);
+    let reasons = "Holdingen fortsatte etter at faren var over (jf. 15030850189).";
+    let day = |d: &str| d.parse::<chrono::NaiveDate>().unwrap();
+    let at = Utc.with_ymd_and_hms(2026, 11, 23, 9, 30, 0).unwrap();
+    store
+        .apply_changes(
+            "kari",
+            at,
+            &[
+                (record, Change::Outcome(Some(Outcome::DelvisMedhold))),
+                (record, Change::Status(Some(Status::Avgjort))),
+                (record, Change::DecidedOn(Some(day("2026-11-10")))),
+                (record, Change::DecidedBy(Some("Kari Nordmann".into()))),
+                (record, Change::Reasons(Some(reasons.into()))),
+                (
+                    record,
+                    Change::Check(CheckItem::StrengtNodvendig, Some(Assessment::IkkeOppfylt)),
+                ),
+                (
+                    record,
+                    Change::Check(CheckItem::AkuttFare, Some(Assessment::Oppfylt)),
+                ),
+            ],
+        )
+        .unwrap();
+    drop(store);
+
+    // The recorded day, not the day it was typed in, and the rest of the decision.
+    let shown = tvang(&db, &["show", &format!("{institution}/{complaint_id}")]);
+    assert_eq!(shown.code, 0, "{}", shown.stderr);
+    let out = &shown.stdout;
+    assert!(
+        out.contains("· delvis medhold, avgjort 10.11.2026"),
+        "{out}"
+    );
+    assert!(out.contains("Avgjort av: Kari Nordmann"), "{out}");
+    assert!(
+        out.contains("Holdingen fortsatte etter at faren var over"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("15030850189"),
+        "the number in the reasons is masked: {out}"
+    );
+    assert!(
+        out.contains("Vilkår som ikke er oppfylt: Strengt nødvendig\n"),
+        "{out}"
+    );
+
+    for format in ["jsonl", "csv"] {
+        let file = dir.path().join(format!("export.{format}"));
+        let run = tvang(
+            &db,
+            &[
+                "export",
+                "--format",
+                format,
+                "--out",
+                file.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let again = dir.path().join(format!("again-{format}"));
+        let run = tvang(&again, &["import", file.to_str().unwrap()]);
+        assert_eq!(run.code, 0, "{format}: {}{}", run.stdout, run.stderr);
+        let c = complaints_json(&again)
+            .into_iter()
+            .find(|c| c["complaint"]["complaint_id"] == complaint_id.as_str())
+            .unwrap();
+        let c = &c["complaint"];
+        assert_eq!(c["outcome"], "delvis_medhold", "{format}: {c}");
+        assert_eq!(
+            &c["decided_at"].as_str().unwrap()[..10],
+            "2026-11-10",
+            "{format}: {c}"
+        );
+        assert_eq!(c["decided_by"], "Kari Nordmann", "{format}: {c}");
+        let exported = c["decision_reasons"].as_str().unwrap();
+        assert!(exported.starts_with("Holdingen fortsatte"), "{format}: {c}");
+        assert!(
+            !exported.contains("15030850189"),
+            "masked unless revealed: {c}"
+        );
+        // The figures agree: same outcomes, same handling time.
+        let stats = |db: &std::path::Path| {
+            let run = tvang(db, &["stats", "--format", "json"]);
+            let rows: Vec<Value> = serde_json::from_str(&run.stdout).unwrap();
+            let total = rows.last().unwrap().clone();
+            (
+                total["delvis_medhold"].clone(),
+                total["median_handling_days"].clone(),
+                total["decided_within_target_share"].clone(),
+            )
+        };
+        assert_eq!(stats(&again), stats(&db), "{format}");
+    }
+
+    // Pseudonymised without text: who decided and why are left out, as the protocol's are.
+    let run = tvang(&db, &["export", "--pseudonymise"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stdout.contains("Kari Nordmann"));
+    assert!(!run.stdout.contains("Holdingen fortsatte"));
+    assert!(run.stdout.contains("\"decided_at\":\"2026-11-10\""));
 }

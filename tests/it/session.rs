@@ -132,7 +132,7 @@ fn the_report_says_what_was_reviewed_and_found_field_by_field() {
     assert_eq!(
         r["outcomes"],
         serde_json::json!({"medhold": 1, "delvis_medhold": 0, "ikke_medhold": 1, "avvist": 0,
-            "pending": 0, "upheld_share": 0.5})
+            "opphevet_hjemvist": 0, "trukket": 0, "pending": 0, "upheld_share": 0.5})
     );
     let total = &r["total"];
     assert_eq!(total["items"], 4);

@@ -1756,6 +1756,9 @@ fn every_command_of_the_table_dispatches_and_mistypes_get_a_suggestion() {
             "sort" => "institution".into(),
             "status" => "ny".into(),
             "outcome" => "medhold".into(),
+            "vedtaksdato" | "decided-on" | "decided_on" => "20.11.2026".into(),
+            "avgjort-av" | "decided-by" | "decided_by" | "avgjort_av" => "Kari".into(),
+            "begrunnelse" | "reasons" => String::new(),
             "provision" => "10-7".into(),
             "kind" => "fastholding".into(),
             "tag" | "untag" => "viktig".into(),
@@ -1941,5 +1944,101 @@ fn the_overdue_filter_keeps_the_open_complaints_past_due() {
     assert_eq!(
         yes.pending, yes.complaints,
         "every overdue complaint is open"
+    );
+}
+
+#[test]
+fn a_decision_is_dated_today_named_and_given_reasons() {
+    // Issue 16 §2: deciding dates it by the app's clock (23 November 2026) and names the
+    // inspector; :vedtaksdato moves the day within what the law allows; :begrunnelse writes the
+    // reasons; undo takes each back.
+    let mut f = app();
+    let app = &mut f.app;
+    press(app, "tab");
+    press(app, "f");
+    typed(app, "status=mottatt\n");
+    let complaint = app.current().unwrap();
+    let received = app.queue.rows[app.queue.row_of(complaint).unwrap()]
+        .received
+        .expect("the sample complaint has its day of receipt");
+    // In its detail, which stays on it when the filter no longer holds it.
+    // (`d` then `m` would decide it too, and move on to the next.)
+    press(app, "enter");
+    app.command("outcome medhold");
+    let review = app.store.review(complaint).unwrap();
+    let today = app.today();
+    assert_eq!(review.outcome, Some(Outcome::Medhold));
+    assert_eq!(review.decided_on, Some(today));
+    assert_eq!(review.decided_by.as_deref(), Some("kari"));
+    let row = &app.queue.rows[app.queue.row_of(complaint).unwrap()];
+    assert_eq!(row.decided, Some(today));
+
+    // Not in the future, not before the complaint came in; nothing is changed then.
+    let message = |app: &App| app.message.as_ref().unwrap().1.clone();
+    app.command("vedtaksdato 24.11.2026");
+    assert_eq!(
+        message(app),
+        "Vedtaksdatoen 24.11.2026 er fram i tid (i dag er 23.11.2026)."
+    );
+    let before = received.pred_opt().unwrap();
+    app.command(&format!("vedtaksdato {}", before.format("%d.%m.%Y")));
+    assert!(
+        message(app).contains("er før klagen kom inn"),
+        "{}",
+        message(app)
+    );
+    app.command("vedtaksdato i går");
+    assert!(message(app).contains("er ikke en dato"), "{}", message(app));
+    assert_eq!(app.store.review(complaint).unwrap().decided_on, Some(today));
+    // A day between: the queue, the statistics and the detail follow it.
+    let day = received.succ_opt().unwrap();
+    app.command(&format!("vedtaksdato {}", day.format("%d.%m.%Y")));
+    assert_eq!(app.store.review(complaint).unwrap().decided_on, Some(day));
+    assert_eq!(
+        app.queue.rows[app.queue.row_of(complaint).unwrap()].decided,
+        Some(day)
+    );
+    app.command("avgjort-av Ola Nordmann");
+    assert_eq!(
+        app.store.review(complaint).unwrap().decided_by.as_deref(),
+        Some("Ola Nordmann")
+    );
+
+    // The reasons, from the classify menu (c, b) or :begrunnelse, in a multi-line editor.
+    press(app, "c b");
+    assert!(matches!(app.overlay, Some(Overlay::Reasons { .. })));
+    typed(app, "Faren var over.");
+    press(app, "ctrl-s");
+    assert_eq!(
+        app.store.review(complaint).unwrap().reasons.as_deref(),
+        Some("Faren var over.")
+    );
+    app.command("begrunnelse");
+    let Some(Overlay::Reasons { editor, .. }) = &app.overlay else {
+        panic!("the reasons editor opens with the reasons so far")
+    };
+    assert_eq!(editor.text(), "Faren var over.");
+    press(app, "esc");
+
+    // The detail shows the decision as recorded.
+    let screen = screen(app, 100, 40);
+    assert!(
+        screen.contains(&format!("medhold, avgjort {}", day.format("%d.%m.%Y"))),
+        "{screen}"
+    );
+    assert!(screen.contains("Avgjort av: Ola Nordmann"), "{screen}");
+    assert!(screen.contains("Faren var over."), "{screen}");
+    press(app, "esc");
+
+    // Undo: the reasons, the name, the day, then the decision with its day and name.
+    press(app, "u u u");
+    let review = app.store.review(complaint).unwrap();
+    assert_eq!((review.reasons, review.decided_on), (None, Some(today)));
+    assert_eq!(review.decided_by.as_deref(), Some("kari"));
+    press(app, "u");
+    let review = app.store.review(complaint).unwrap();
+    assert_eq!(
+        (review.outcome, review.decided_on, review.decided_by),
+        (None, None, None)
     );
 }

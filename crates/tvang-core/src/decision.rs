@@ -1,7 +1,7 @@
 //! A complaint's decision as tvang knows it: the inspector's, recorded in tvang, over the one
 //! imported with the complaint. Every surface reads it from here — the queue, the statistics,
 //! `tvang show` and `tvang list --complaints`, the TUI's detail, session reports (through the
-//! queue) — so they agree. `tvang export` still writes the complaint as imported.
+//! queue), `tvang export` — so they agree.
 
 use crate::audit::AuditEntry;
 use crate::model::Outcome;
@@ -12,16 +12,53 @@ use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 
-/// A complaint's decision and its day: the inspector's, dated by the day it was last set in
-/// tvang, unless it only confirms the imported outcome, which keeps its imported day.
+/// The inspector's decision on a complaint: its outcome and day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Recorded {
+    pub outcome: Outcome,
+    pub day: NaiveDate,
+    /// The day was recorded with the decision (`decided_on`), not read off the audit trail.
+    pub dated: bool,
+}
+
+/// A decision day the inspector may not record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum DayError {
+    #[error("the decision day {day} is after today, {today}")]
+    Future { day: NaiveDate, today: NaiveDate },
+    #[error("the decision day {day} is before the complaint was received, {received}")]
+    BeforeReceived { day: NaiveDate, received: NaiveDate },
+}
+
+/// Whether `day` can be a complaint's decision day: not after `today`, not before it was
+/// `received` (when that is known).
+pub fn check_day(
+    day: NaiveDate,
+    received: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<(), DayError> {
+    if day > today {
+        return Err(DayError::Future { day, today });
+    }
+    match received {
+        Some(received) if day < received => Err(DayError::BeforeReceived { day, received }),
+        _ => Ok(()),
+    }
+}
+
+/// A complaint's decision and its day: the inspector's, unless it only confirms the imported
+/// outcome without a day of its own (a review from before decision days were kept, dated by
+/// the audit trail), which keeps the imported day.
 pub fn decision_of(
-    inspector: Option<(Outcome, NaiveDate)>,
+    inspector: Option<Recorded>,
     imported: Option<Outcome>,
     imported_day: Option<NaiveDate>,
 ) -> (Option<Outcome>, Option<NaiveDate>) {
     match inspector {
-        Some((o, _)) if Some(o) == imported && imported_day.is_some() => (imported, imported_day),
-        Some((o, day)) => (Some(o), Some(day)),
+        Some(r) if !r.dated && Some(r.outcome) == imported && imported_day.is_some() => {
+            (imported, imported_day)
+        }
+        Some(r) => (Some(r.outcome), Some(r.day)),
         None => (imported, imported_day),
     }
 }
@@ -32,7 +69,7 @@ pub fn decision_of(
 pub fn decisions(
     store: &Store,
     complaint_reviews: &HashMap<u64, Review>,
-) -> Result<FxHashMap<u64, (Outcome, NaiveDate)>, StoreError> {
+) -> Result<FxHashMap<u64, Recorded>, StoreError> {
     let mut out = FxHashMap::default();
     for (&id, review) in complaint_reviews {
         if let Some(decision) = of_review(store, id, review)? {
@@ -43,45 +80,62 @@ pub fn decisions(
 }
 
 /// The inspector's decision on one complaint whose review the caller has loaded: its outcome
-/// and the Oslo day it was last set (from the audit trail).
+/// and its recorded day, else the Oslo day it was last set (from the audit trail).
 pub fn of_review(
     store: &Store,
     complaint_id: u64,
     review: &Review,
-) -> Result<Option<(Outcome, NaiveDate)>, StoreError> {
-    if review.outcome.is_none() {
+) -> Result<Option<Recorded>, StoreError> {
+    let Some(outcome) = review.outcome else {
         return Ok(None);
+    };
+    if let Some(day) = review.decided_on {
+        return Ok(Some(Recorded {
+            outcome,
+            day,
+            dated: true,
+        }));
     }
     let trail = store.audit(RecordRef::complaint(complaint_id))?;
     Ok(from_trail(review, &trail))
 }
 
 /// The inspector's decision from a complaint's review and its audit trail, both loaded.
-pub fn from_trail(review: &Review, trail: &[AuditEntry]) -> Option<(Outcome, NaiveDate)> {
+pub fn from_trail(review: &Review, trail: &[AuditEntry]) -> Option<Recorded> {
     let outcome = review.outcome?;
+    if let Some(day) = review.decided_on {
+        return Some(Recorded {
+            outcome,
+            day,
+            dated: true,
+        });
+    }
     let set_at = trail
         .iter()
         .filter(|e| e.field == "outcome")
         .map(|e| e.at)
         .max()?;
-    Some((outcome, crate::time::oslo_date(&set_at.fixed_offset())))
+    Some(Recorded {
+        outcome,
+        day: crate::time::oslo_date(&set_at.fixed_offset()),
+        dated: false,
+    })
 }
 
 /// The inspector's decision on one complaint, if one is recorded.
-pub fn recorded(
-    store: &Store,
-    complaint_id: u64,
-) -> Result<Option<(Outcome, NaiveDate)>, StoreError> {
+pub fn recorded(store: &Store, complaint_id: u64) -> Result<Option<Recorded>, StoreError> {
     let review = store.review(RecordRef::complaint(complaint_id))?;
     of_review(store, complaint_id, &review)
 }
 
 /// The complaint with its decision as tvang knows it: the recorded decision's outcome and day in
 /// place of the imported ones (the imported day is kept when the inspector confirmed the
-/// imported outcome). For showing; the stored record is unchanged.
+/// imported outcome without a day), and who decided and why from the review over the imported
+/// ones. For showing and exporting; the stored record is unchanged.
 pub fn as_decided(
     mut sc: StoredComplaint,
-    recorded: Option<(Outcome, NaiveDate)>,
+    recorded: Option<Recorded>,
+    review: Option<&Review>,
 ) -> StoredComplaint {
     let c = &mut sc.complaint;
     let imported_day = c.decided_at.map(|d| d.oslo_date());
@@ -90,11 +144,105 @@ pub fn as_decided(
         c.outcome = outcome;
         c.decided_at = day.map(DateOrTime::Date);
     }
+    if let Some(review) = review {
+        if review.decided_by.is_some() {
+            c.decided_by.clone_from(&review.decided_by);
+        }
+        if review.reasons.is_some() {
+            c.decision_reasons.clone_from(&review.reasons);
+        }
+    }
     sc
 }
 
 /// [`as_decided`] with the decision read from the store.
 pub fn with_decision(store: &Store, sc: StoredComplaint) -> Result<StoredComplaint, StoreError> {
-    let recorded = recorded(store, sc.id)?;
-    Ok(as_decided(sc, recorded))
+    let review = store.review(RecordRef::complaint(sc.id))?;
+    let recorded = of_review(store, sc.id, &review)?;
+    Ok(as_decided(sc, recorded, Some(&review)))
+}
+
+/// The conditions a decision rests on: those the inspector assessed as not met, in the
+/// checklist's order.
+pub fn failed_conditions(review: &Review) -> Vec<crate::review::CheckItem> {
+    review
+        .checklist
+        .iter()
+        .filter(|(_, a)| **a == crate::review::Assessment::IkkeOppfylt)
+        .map(|(item, _)| *item)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_decision_day_is_not_in_the_future_nor_before_receipt() {
+        let today = day("2026-11-23");
+        assert_eq!(check_day(today, Some(day("2026-11-01")), today), Ok(()));
+        assert_eq!(
+            check_day(day("2026-11-01"), Some(day("2026-11-01")), today),
+            Ok(())
+        );
+        assert_eq!(check_day(day("2020-01-01"), None, today), Ok(()));
+        assert_eq!(
+            check_day(day("2026-11-24"), None, today),
+            Err(DayError::Future {
+                day: day("2026-11-24"),
+                today
+            })
+        );
+        assert_eq!(
+            check_day(day("2026-10-31"), Some(day("2026-11-01")), today),
+            Err(DayError::BeforeReceived {
+                day: day("2026-10-31"),
+                received: day("2026-11-01")
+            })
+        );
+    }
+
+    #[test]
+    fn a_recorded_day_counts_over_the_imported_one_a_trail_day_only_for_a_new_outcome() {
+        let imported = (Some(Outcome::IkkeMedhold), Some(day("2024-03-01")));
+        let recorded = |outcome, dated| Recorded {
+            outcome,
+            day: day("2026-11-20"),
+            dated,
+        };
+        let of = |r| decision_of(Some(r), imported.0, imported.1);
+        // Confirming the imported outcome keeps its day, unless the inspector gave one.
+        assert_eq!(of(recorded(Outcome::IkkeMedhold, false)), imported);
+        assert_eq!(
+            of(recorded(Outcome::IkkeMedhold, true)),
+            (Some(Outcome::IkkeMedhold), Some(day("2026-11-20")))
+        );
+        assert_eq!(
+            of(recorded(Outcome::Medhold, false)),
+            (Some(Outcome::Medhold), Some(day("2026-11-20")))
+        );
+        assert_eq!(decision_of(None, imported.0, imported.1), imported);
+    }
+
+    #[test]
+    fn the_failed_conditions_are_those_assessed_as_not_met() {
+        use crate::review::{Assessment, CheckItem};
+        let mut review = Review::default();
+        for (item, a) in [
+            (CheckItem::OpphortStraks, Assessment::IkkeOppfylt),
+            (CheckItem::AkuttFare, Assessment::Oppfylt),
+            (CheckItem::StrengtNodvendig, Assessment::IkkeOppfylt),
+            (CheckItem::Forholdsmessig, Assessment::IkkeVurderbar),
+        ] {
+            review.checklist.insert(item, a);
+        }
+        assert_eq!(
+            failed_conditions(&review),
+            [CheckItem::StrengtNodvendig, CheckItem::OpphortStraks]
+        );
+    }
 }

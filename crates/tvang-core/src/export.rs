@@ -71,6 +71,7 @@ pub const CSV_COLUMNS: &[&str] = &[
     "text",
     "outcome",
     "decided_at",
+    "decision_reasons",
     "unit",
     "execution",
     "reading_to_check",
@@ -176,7 +177,11 @@ impl ExportPrivacy {
             ExportPrivacy::Revealed => {}
             ExportPrivacy::Pseudonymised {
                 with_text: false, ..
-            } => c.text = None,
+            } => {
+                c.text = None;
+                c.decided_by = None;
+                c.decision_reasons = None;
+            }
             _ => {
                 crate::privacy::mask_complaint(&mut c);
             }
@@ -198,10 +203,16 @@ pub fn export(
             .protocols_unmasked()
             .map(|p| p.map(|p| privacy.protocol(p.protocol)))
     };
+    // Each complaint as decided: the inspector's decision over the imported one.
+    let reviews = store.reviews(crate::review::RecordKind::Complaint)?;
+    let decisions = crate::decision::decisions(store, &reviews)?;
     let complaints = || {
-        store
-            .complaints_unmasked()
-            .map(|c| c.map(|c| privacy.complaint(c.complaint)))
+        store.complaints_unmasked().map(|c| {
+            c.map(|c| {
+                let (recorded, review) = (decisions.get(&c.id).copied(), reviews.get(&c.id));
+                privacy.complaint(crate::decision::as_decided(c, recorded, review).complaint)
+            })
+        })
     };
     match format {
         ExportFormat::Jsonl => {
@@ -351,5 +362,7 @@ fn complaint_row(c: &Complaint) -> Vec<String> {
     put("text", text(&c.text));
     put("outcome", cell(&c.outcome));
     put("decided_at", cell(&c.decided_at));
+    put("decided_by", text(&c.decided_by));
+    put("decision_reasons", text(&c.decision_reasons));
     row
 }

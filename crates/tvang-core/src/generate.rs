@@ -751,6 +751,8 @@ fn draft_complaint(rng: &mut Rng, p: &Protocol, id: String, last_day: NaiveDate)
         text: Some(rng.pick(texts).to_string()),
         outcome,
         decided_at: decided.map(DateOrTime::Date),
+        decided_by: None,
+        decision_reasons: None,
     }
 }
 
@@ -1033,10 +1035,8 @@ fn write_complaints_csv<'a>(
                 .unwrap_or_default(),
             opt(&c.text),
             match c.outcome {
-                Some(Outcome::Medhold) => "medhold",
-                Some(Outcome::DelvisMedhold) => "delvis medhold",
                 Some(Outcome::IkkeMedhold) => "ikke medhold",
-                Some(Outcome::Avvist) => "avvist",
+                Some(o) => crate::labels::outcome_label(Some(o)),
                 None => "",
             }
             .to_string(),

@@ -169,6 +169,8 @@ pub fn outcome_label(o: Option<Outcome>) -> &'static str {
         Some(Outcome::DelvisMedhold) => "delvis medhold",
         Some(Outcome::IkkeMedhold) => "ikke medhold (stadfestet)",
         Some(Outcome::Avvist) => "avvist",
+        Some(Outcome::OpphevetHjemvist) => "opphevet og sendt tilbake",
+        Some(Outcome::Trukket) => "trukket",
         None => "ikke avgjort",
     }
 }

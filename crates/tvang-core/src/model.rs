@@ -45,6 +45,24 @@ pub enum Outcome {
     /// Stadfestet: statsforvalteren agrees with the institution.
     IkkeMedhold,
     Avvist,
+    /// Opphevet og sendt tilbake (hjemvist): the institution's decision set aside and returned
+    /// for a new one — forvaltningsloven's general option; domain.md marks it unconfirmed [U]
+    /// for this case type.
+    OpphevetHjemvist,
+    /// Trukket: the complainant withdrew the complaint before it was decided (domain.md [P]).
+    Trukket,
+}
+
+impl Outcome {
+    /// Every outcome, in the order pickers and tables show them.
+    pub const ALL: [Outcome; 6] = [
+        Outcome::Medhold,
+        Outcome::DelvisMedhold,
+        Outcome::IkkeMedhold,
+        Outcome::Avvist,
+        Outcome::OpphevetHjemvist,
+        Outcome::Trukket,
+    ];
 }
 
 /// One use of coercion or restriction within a protocol, with its own hjemmel.
@@ -268,6 +286,12 @@ pub struct Complaint {
     pub outcome: Option<Outcome>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decided_at: Option<DateOrTime>,
+    /// Who at the statsforvalter decided it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<String>,
+    /// The statsforvalter's reasons for the decision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision_reasons: Option<String>,
 }
 
 impl Complaint {

@@ -270,12 +270,20 @@ fn change_protocol(p: &mut Protocol, change: fn(&str) -> Cow<'_, str>) -> bool {
         .fold(false, |any, field| apply(field, change) | any)
 }
 
+fn complaint_texts(c: &mut Complaint) -> [&mut Option<String>; 3] {
+    [&mut c.text, &mut c.decided_by, &mut c.decision_reasons]
+}
+
 pub fn mask_complaint(c: &mut Complaint) -> bool {
-    apply(&mut c.text, mask)
+    complaint_texts(c)
+        .into_iter()
+        .fold(false, |any, field| apply(field, mask) | any)
 }
 
 pub fn redact_complaint(c: &mut Complaint) -> bool {
-    apply(&mut c.text, redact)
+    complaint_texts(c)
+        .into_iter()
+        .fold(false, |any, field| apply(field, redact) | any)
 }
 
 /// Whether any of a protocol's texts holds a number (or its masked or redacted trace).
@@ -297,7 +305,10 @@ pub fn protocol_has_number(p: &Protocol) -> bool {
 }
 
 pub fn complaint_has_number(c: &Complaint) -> bool {
-    c.text.as_deref().is_some_and(has_number)
+    [&c.text, &c.decided_by, &c.decision_reasons]
+        .into_iter()
+        .flatten()
+        .any(|t| has_number(t))
 }
 
 /// The first identifier field that holds a number: such a record is refused at import, since an

@@ -251,6 +251,8 @@ mod tests {
             text: None,
             outcome: None,
             decided_at: None,
+            decided_by: None,
+            decision_reasons: None,
         };
         let f = |inst: Option<&str>, from: Option<&str>, to: Option<&str>| ProtocolFilter {
             institution: inst.map(str::to_string),

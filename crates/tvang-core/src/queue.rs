@@ -121,7 +121,7 @@ impl Queue {
                 complaint: &c.complaint,
                 protocol: *link,
                 review: reviews[1].get(&c.id),
-                decision_day: decisions.get(&c.id).map(|(_, day)| *day),
+                decision: decisions.get(&c.id).copied(),
             })
             .collect();
         Ok(Queue::build(
@@ -282,10 +282,12 @@ impl Queue {
             row.due = row
                 .received
                 .and_then(|r| crate::deadline::due_date(r, rules.complaint_target_months));
-            let inspector = review.outcome.zip(c.decision_day);
-            row.decided =
-                crate::decision::decision_of(inspector, row.imported_outcome, row.imported_decided)
-                    .1;
+            row.decided = crate::decision::decision_of(
+                c.decision,
+                row.imported_outcome,
+                row.imported_decided,
+            )
+            .1;
             q.rows.push(row);
             let last = q.rows.len() - 1;
             q.set_tags(last, &review);
@@ -368,11 +370,21 @@ impl Queue {
         }
         if record.kind == RecordKind::Complaint {
             let row = &mut self.rows[i];
-            let day = match review.outcome {
-                Some(o) if Some(o) == row.outcome => row.decided.unwrap_or(day),
-                _ => day,
-            };
-            let inspector = review.outcome.map(|o| (o, day));
+            let inspector = review.outcome.map(|outcome| match review.decided_on {
+                Some(day) => crate::decision::Recorded {
+                    outcome,
+                    day,
+                    dated: true,
+                },
+                None => crate::decision::Recorded {
+                    outcome,
+                    day: match row.decided {
+                        Some(d) if Some(outcome) == row.outcome => d,
+                        _ => day,
+                    },
+                    dated: false,
+                },
+            });
             row.decided =
                 crate::decision::decision_of(inspector, imported_outcome, row.imported_decided).1;
             row.outcome = review.outcome.or(imported_outcome);
@@ -627,8 +639,8 @@ pub struct ComplaintInput<'a> {
     pub complaint: &'a crate::model::Complaint,
     pub protocol: Option<u64>,
     pub review: Option<&'a Review>,
-    /// The day an inspector's decision was last set in tvang (see [`crate::stats::decisions`]).
-    pub decision_day: Option<NaiveDate>,
+    /// The inspector's decision with its day ([`crate::decision::decisions`]).
+    pub decision: Option<crate::decision::Recorded>,
 }
 
 /// A filter prepared against the queue's strings: text conditions are decided once per
@@ -833,13 +845,15 @@ mod tests {
             text: None,
             outcome: None,
             decided_at: None,
+            decided_by: None,
+            decision_reasons: None,
         };
         let complaints = [ComplaintInput {
             id: 9,
             complaint: &complaint,
             protocol: Some(1),
             review: None,
-            decision_day: None,
+            decision: None,
         }];
         let mut reviews = HashMap::new();
         reviews.insert(

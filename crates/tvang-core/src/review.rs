@@ -6,7 +6,7 @@
 //! in one atomic, flushed batch.
 
 use crate::model::Outcome;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -183,6 +183,17 @@ pub struct Review {
     /// The statsforvalter's decision on a complaint, recorded here (not in the imported record).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<Outcome>,
+    /// The decision's date as recorded: the day the outcome was set, unless the inspector gave
+    /// another ([`crate::decision::check_day`]). Reviews from before it was kept have none: their
+    /// decision is dated by the audit trail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_on: Option<NaiveDate>,
+    /// Who decided (the inspector who set the outcome, unless someone else is named).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<String>,
+    /// The statsforvalter's reasons for the decision, in the inspector's words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reasons: Option<String>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub checklist: BTreeMap<CheckItem, Assessment>,
     /// The provision the institution should have cited, when it got it wrong.
@@ -210,6 +221,9 @@ pub struct Review {
 pub enum Change {
     Status(Option<Status>),
     Outcome(Option<Outcome>),
+    DecidedOn(Option<NaiveDate>),
+    DecidedBy(Option<String>),
+    Reasons(Option<String>),
     Check(CheckItem, Option<Assessment>),
     CorrectedProvision(Option<String>),
     CorrectedKind(Option<String>),
@@ -233,6 +247,9 @@ impl Change {
         match self {
             Change::Status(_) => "status".into(),
             Change::Outcome(_) => "outcome".into(),
+            Change::DecidedOn(_) => "decided_on".into(),
+            Change::DecidedBy(_) => "decided_by".into(),
+            Change::Reasons(_) => "reasons".into(),
             Change::Check(item, _) => format!("checklist.{}", json_name(item)),
             Change::CorrectedProvision(_) => "corrected_provision".into(),
             Change::CorrectedKind(_) => "corrected_kind".into(),
@@ -287,6 +304,13 @@ impl Review {
                 let old = std::mem::replace(&mut self.outcome, *new);
                 (old != *new).then(|| (Change::Outcome(old), shown(&old), shown(new)))
             }
+            Change::DecidedOn(new) => {
+                let old = std::mem::replace(&mut self.decided_on, *new);
+                let day = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+                (old != *new).then(|| (Change::DecidedOn(old), day(old), day(*new)))
+            }
+            Change::DecidedBy(new) => replace_text(&mut self.decided_by, new, Change::DecidedBy),
+            Change::Reasons(new) => replace_text(&mut self.reasons, new, Change::Reasons),
             Change::Check(item, new) => {
                 let old = match new {
                     Some(a) => self.checklist.insert(*item, *a),
@@ -390,6 +414,9 @@ mod tests {
         let changes = [
             Change::Status(Some(Status::Gjennomgatt)),
             Change::Outcome(Some(Outcome::DelvisMedhold)),
+            Change::DecidedOn(Some("2026-11-20".parse().unwrap())),
+            Change::DecidedBy(Some("Kari Nordmann".into())),
+            Change::Reasons(Some("Faren var over da holdingen fortsatte.".into())),
             Change::Check(CheckItem::StrengtNodvendig, Some(Assessment::IkkeOppfylt)),
             Change::CorrectedProvision(Some("bvl § 10-8".into())),
             Change::CorrectedKind(Some("isolasjon".into())),

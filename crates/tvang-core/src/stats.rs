@@ -10,7 +10,8 @@
 //! - `complaints_per_100_protocols` = 100 × complaints / protocols; `protocols_per_complaint` =
 //!   protocols / complaints; null when the divisor is 0.
 //! - `upheld_share` = (medhold + delvis_medhold) / (medhold + delvis_medhold + ikke_medhold);
-//!   avvist and undecided (pending) complaints are outside the denominator and reported apart.
+//!   avvist, opphevet (hjemvist), trukket and undecided (pending) complaints are outside the
+//!   denominator and reported apart.
 //! - Handling time: days from `received_at` to `decided_at` (Oslo dates) of decided complaints:
 //!   median, 90th percentile (nearest rank), and the share decided by the due day
 //!   ([`crate::deadline`]).
@@ -75,6 +76,11 @@ pub struct Row {
     pub delvis_medhold: u64,
     pub ikke_medhold: u64,
     pub avvist: u64,
+    /// Opphevet og sendt tilbake.
+    pub opphevet_hjemvist: u64,
+    /// Withdrawn by the complainant: not a decision, so outside handling time and the share
+    /// decided within the target.
+    pub trukket: u64,
     pub pending: u64,
     pub upheld_share: Option<f64>,
     pub children: u64,
@@ -189,7 +195,8 @@ impl ComplaintStat {
         decided: Option<NaiveDate>,
         due: Option<NaiveDate>,
     ) -> ComplaintStat {
-        let decided = decided.filter(|_| outcome.is_some());
+        // A withdrawal ends the case without a decision: no handling time to count.
+        let decided = decided.filter(|_| outcome.is_some_and(|o| o != Outcome::Trukket));
         let handling_days = match (received, decided) {
             (Some(r), Some(d)) => Some((d - r).num_days()),
             _ => None,
@@ -213,7 +220,7 @@ impl ComplaintStat {
         c: &Complaint,
         protocol: Option<usize>,
         filtered_out: bool,
-        decision: Option<(Outcome, NaiveDate)>,
+        decision: Option<crate::decision::Recorded>,
         target_months: u32,
     ) -> ComplaintStat {
         let (outcome, decided) =
@@ -504,6 +511,8 @@ pub struct OutcomeCounts {
     pub delvis_medhold: u64,
     pub ikke_medhold: u64,
     pub avvist: u64,
+    pub opphevet_hjemvist: u64,
+    pub trukket: u64,
     /// Not decided yet.
     pub pending: u64,
 }
@@ -515,12 +524,14 @@ impl OutcomeCounts {
             Some(Outcome::DelvisMedhold) => self.delvis_medhold += 1,
             Some(Outcome::IkkeMedhold) => self.ikke_medhold += 1,
             Some(Outcome::Avvist) => self.avvist += 1,
+            Some(Outcome::OpphevetHjemvist) => self.opphevet_hjemvist += 1,
+            Some(Outcome::Trukket) => self.trukket += 1,
             None => self.pending += 1,
         }
     }
 
-    /// (medhold + delvis medhold) / (medhold + delvis medhold + ikke medhold): avvist and
-    /// pending complaints are outside the denominator.
+    /// (medhold + delvis medhold) / (medhold + delvis medhold + ikke medhold): avvist,
+    /// opphevet, trukket and pending complaints are outside the denominator.
     pub fn upheld_share(&self) -> Option<f64> {
         let upheld = self.medhold + self.delvis_medhold;
         ratio(upheld as f64, (upheld + self.ikke_medhold) as f64)
@@ -573,6 +584,8 @@ fn row<K>(group: String, acc: &Acc<K>, complaints: &[ComplaintStat]) -> Row {
         delvis_medhold: o.counts.delvis_medhold,
         ikke_medhold: o.counts.ikke_medhold,
         avvist: o.counts.avvist,
+        opphevet_hjemvist: o.counts.opphevet_hjemvist,
+        trukket: o.counts.trukket,
         pending: o.counts.pending,
         upheld_share: o.counts.upheld_share(),
         children: acc.children.len() as u64,
@@ -732,6 +745,8 @@ mod tests {
             text: None,
             outcome,
             decided_at: decided.map(|d| DateOrTime::parse(d).unwrap()),
+            decided_by: None,
+            decision_reasons: None,
         }
     }
 
@@ -811,7 +826,11 @@ mod tests {
             &open,
             Some(0),
             false,
-            Some((Outcome::Medhold, day("2023-03-10"))),
+            Some(crate::decision::Recorded {
+                outcome: Outcome::Medhold,
+                day: day("2023-03-10"),
+                dated: true,
+            }),
             1,
         );
         assert_eq!(late.within_target, Some(false));
@@ -819,10 +838,74 @@ mod tests {
             &open,
             Some(0),
             false,
-            Some((Outcome::Medhold, day("2023-02-02"))),
+            Some(crate::decision::Recorded {
+                outcome: Outcome::Medhold,
+                day: day("2023-02-02"),
+                dated: true,
+            }),
             1,
         );
         assert_eq!(in_time.within_target, Some(true));
+    }
+
+    #[test]
+    fn opphevet_and_trukket_are_counted_apart_and_a_withdrawal_has_no_handling_time() {
+        let c = Catalogue::built_in();
+        let ps = [protocol(
+            "1",
+            "Lia",
+            "2023-01-20T10:00:00+01:00",
+            &["bvl § 10-7"],
+            None,
+        )];
+        let cs = [
+            complaint(
+                "1",
+                Some(Outcome::Medhold),
+                "2023-02-01",
+                Some("2023-02-11"),
+            ),
+            complaint(
+                "1",
+                Some(Outcome::IkkeMedhold),
+                "2023-02-01",
+                Some("2023-02-21"),
+            ),
+            complaint(
+                "1",
+                Some(Outcome::OpphevetHjemvist),
+                "2023-02-01",
+                Some("2023-03-15"),
+            ),
+            complaint(
+                "1",
+                Some(Outcome::Trukket),
+                "2023-02-01",
+                Some("2023-02-02"),
+            ),
+        ];
+        let linked: Vec<ComplaintStat> = cs
+            .iter()
+            .map(|k| ComplaintStat::of(k, Some(0), false, None, 1))
+            .collect();
+        let rows = compute(&ps, &linked, GroupBy::Year, &c);
+        let total = rows.last().unwrap();
+        assert_eq!(
+            (
+                total.medhold,
+                total.ikke_medhold,
+                total.opphevet_hjemvist,
+                total.trukket
+            ),
+            (1, 1, 1, 1)
+        );
+        assert_eq!(total.pending, 0);
+        // Upheld among those decided on the merits: medhold of medhold + ikke medhold.
+        assert_eq!(total.upheld_share, Some(0.5));
+        // Handling days 10, 20, 42 (the withdrawal's 1 day is no decision): median 20; two of
+        // the three by their due day, 1 March.
+        assert_eq!(total.median_handling_days, Some(20.0));
+        assert_eq!(total.decided_within_target_share, Some(2.0 / 3.0));
     }
 
     #[test]
@@ -989,6 +1072,8 @@ pub const COLUMNS: &[&str] = &[
     "delvis_medhold",
     "ikke_medhold",
     "avvist",
+    "opphevet_hjemvist",
+    "trukket",
     "pending",
     "upheld_share",
     "children",
@@ -1063,6 +1148,15 @@ const DERIVED_FROM: &[(&str, &[&str])] = &[
             "decided_within_target_share",
         ],
     ),
+    (
+        "opphevet_hjemvist",
+        &[
+            "median_handling_days",
+            "p90_handling_days",
+            "decided_within_target_share",
+        ],
+    ),
+    ("trukket", &[]),
     ("pending", &[]),
     (
         "children",
@@ -1153,6 +1247,8 @@ mod output_tests {
             delvis_medhold: 0,
             ikke_medhold: 2,
             avvist: 0,
+            opphevet_hjemvist: 0,
+            trukket: 0,
             pending: 0,
             upheld_share: Some(1.0 / 3.0),
             children: 12,

@@ -138,7 +138,7 @@ fn parse_date(s: &str) -> Option<NaiveDate> {
 }
 
 /// A date alone, also as written in documents (`31. mars 2024`).
-fn parse_written_date(s: &str) -> Option<NaiveDate> {
+pub fn parse_written_date(s: &str) -> Option<NaiveDate> {
     parse_date(s).or_else(|| {
         let written = written_form(s)?;
         if written.contains(':') {

@@ -78,6 +78,27 @@ pub const COMMANDS: &[TypableCommand] = &[
         run: |app, _, args| app.command_outcome(args),
     },
     TypableCommand {
+        name: t::CMD_DECIDED_ON_NAME,
+        aliases: &["decided-on", "decided_on"],
+        help: &[t::CMD_DECIDED_ON],
+        needs_args: true,
+        run: |app, _, args| app.command_decided_on(args),
+    },
+    TypableCommand {
+        name: t::CMD_DECIDED_BY_NAME,
+        aliases: &["decided-by", "decided_by", "avgjort_av"],
+        help: &[t::CMD_DECIDED_BY],
+        needs_args: false,
+        run: |app, _, args| app.command_decided_by(args),
+    },
+    TypableCommand {
+        name: "begrunnelse",
+        aliases: &["reasons"],
+        help: &[t::CMD_REASONS],
+        needs_args: false,
+        run: |app, _, _| app.reasons_editor(),
+    },
+    TypableCommand {
         name: "provision",
         aliases: &[],
         help: &[t::CMD_PROVISION],
@@ -222,6 +243,57 @@ impl App {
             }
             Err(_) => self.say(MessageKind::Error, t::unknown_value("outcome", args)),
         }
+    }
+
+    /// `:vedtaksdato DATO`: the decision day of the targeted complaints, each checked against
+    /// today and the day it was received; refused (nothing changed) if one of them fails.
+    fn command_decided_on(&mut self, args: &str) {
+        let Some(day) = crate::time::parse_written_date(args.trim()) else {
+            self.say(MessageKind::Error, t::not_a_date(args));
+            return;
+        };
+        let targets: Vec<_> = self
+            .targets()
+            .into_iter()
+            .filter(|r| r.kind == RecordKind::Complaint)
+            .collect();
+        if targets.is_empty() {
+            self.say(MessageKind::Info, t::DECIDED_ON_ONLY_COMPLAINTS);
+            return;
+        }
+        let today = self.today();
+        let mut changes = Vec::new();
+        for r in targets {
+            let Some(row) = self.queue.row_of(r).map(|i| &self.queue.rows[i]) else {
+                continue;
+            };
+            if row.outcome.is_none() {
+                self.say(MessageKind::Error, t::DECIDED_ON_NEEDS_OUTCOME);
+                return;
+            }
+            if let Err(e) = crate::decision::check_day(day, row.received, today) {
+                self.say(MessageKind::Error, t::decided_on_refused(&e));
+                return;
+            }
+            // A decision imported without the inspector's outcome becomes the inspector's.
+            if self.store.review(r).ok().and_then(|v| v.outcome).is_none() {
+                changes.push((r, Change::Outcome(row.outcome)));
+            }
+            changes.push((r, Change::DecidedOn(Some(day))));
+        }
+        self.propose(changes, false);
+    }
+
+    /// `:avgjort-av NAVN`: who decided the targeted complaints (empty: no one named).
+    fn command_decided_by(&mut self, args: &str) {
+        let name = (!args.trim().is_empty()).then(|| args.trim().to_string());
+        let changes: Vec<_> = self
+            .targets()
+            .into_iter()
+            .filter(|r| r.kind == RecordKind::Complaint)
+            .map(|r| (r, Change::DecidedBy(name.clone())))
+            .collect();
+        self.propose(changes, false);
     }
 
     /// `:provision` and `:kind`: the corrected value of the targeted protocols (empty: none).

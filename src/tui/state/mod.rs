@@ -155,6 +155,8 @@ pub enum Pick {
     Remark(String),
     /// Correct a field read from a document.
     Correct(String),
+    /// Write the reasons for a complaint's decision.
+    Reasons,
     /// Resume a review session.
     Session(String),
 }
@@ -228,6 +230,11 @@ pub enum Overlay {
     Picker(Picker),
     /// The protocol a complaint concerns, searched among its institution's protocols.
     Link(LinkPicker),
+    /// The reasons for a complaint's decision being written.
+    Reasons {
+        editor: Editor,
+        record: RecordRef,
+    },
     /// A field's corrected value being written.
     Correct {
         editor: Editor,
@@ -635,6 +642,15 @@ impl App {
                     self.overlay = Some(Overlay::Link(picker));
                 }
             },
+            Overlay::Reasons { mut editor, record } => match editor.key(key) {
+                Edit::Submit => {
+                    let text = editor.text().trim().to_string();
+                    let reasons = (!text.is_empty()).then_some(text);
+                    self.apply(vec![(record, Change::Reasons(reasons))], false);
+                }
+                Edit::Cancel => self.say(MessageKind::Info, t::CANCELLED),
+                _ => self.overlay = Some(Overlay::Reasons { editor, record }),
+            },
             Overlay::Correct {
                 mut editor,
                 record,
@@ -988,19 +1004,14 @@ impl App {
     }
 
     fn outcome_picker(&mut self, targets: Vec<RecordRef>, advance: bool) {
-        let items = [
-            Outcome::Medhold,
-            Outcome::DelvisMedhold,
-            Outcome::IkkeMedhold,
-            Outcome::Avvist,
-        ]
-        .iter()
-        .map(|o| PickerItem {
-            key: t::outcome_key(*o),
-            label: crate::text::outcome_label(Some(*o)).to_string(),
-            pick: Pick::Outcome(*o),
-        })
-        .collect();
+        let items = Outcome::ALL
+            .iter()
+            .map(|o| PickerItem {
+                key: t::outcome_key(*o),
+                label: crate::text::outcome_label(Some(*o)).to_string(),
+                pick: Pick::Outcome(*o),
+            })
+            .collect();
         self.overlay = Some(Overlay::Picker(Picker {
             title: t::PICK_OUTCOME.into(),
             items,
@@ -1018,6 +1029,21 @@ impl App {
                 key: 'u',
                 label: t::CLASSIFY_OUTCOME.into(),
                 pick: Pick::OutcomeMenu,
+            });
+            items.push(PickerItem {
+                key: 'd',
+                label: t::CLASSIFY_DECIDED_ON.into(),
+                pick: Pick::Command(format!("{} ", t::CMD_DECIDED_ON_NAME)),
+            });
+            items.push(PickerItem {
+                key: 'a',
+                label: t::CLASSIFY_DECIDED_BY.into(),
+                pick: Pick::Command(format!("{} ", t::CMD_DECIDED_BY_NAME)),
+            });
+            items.push(PickerItem {
+                key: 'b',
+                label: t::CLASSIFY_REASONS.into(),
+                pick: Pick::Reasons,
             });
         }
         items.push(PickerItem {
@@ -1124,6 +1150,7 @@ impl App {
                     field,
                 });
             }
+            Pick::Reasons => self.reasons_editor(),
             Pick::Remark(field) => {
                 self.overlay = Some(Overlay::Note {
                     editor: Editor::new(true),
@@ -1137,19 +1164,48 @@ impl App {
         }
     }
 
-    /// Records the outcome of complaints, which decides them.
-    fn decide_complaints(&mut self, targets: &[RecordRef], outcome: Outcome, advance: bool) {
-        let changes = targets
-            .iter()
-            .filter(|r| r.kind == RecordKind::Complaint)
-            .flat_map(|r| {
-                [
-                    (*r, Change::Outcome(Some(outcome))),
-                    (*r, Change::Status(Some(Status::Avgjort))),
-                ]
-            })
-            .collect();
+    /// Records the outcome of complaints, which decides them: dated today (`:vedtaksdato`
+    /// changes it) and decided by the inspector, unless someone else is already named.
+    pub(super) fn decide_complaints(
+        &mut self,
+        targets: &[RecordRef],
+        outcome: Outcome,
+        advance: bool,
+    ) {
+        let today = self.today();
+        let mut changes = Vec::new();
+        for r in targets.iter().filter(|r| r.kind == RecordKind::Complaint) {
+            changes.push((*r, Change::Outcome(Some(outcome))));
+            changes.push((*r, Change::Status(Some(Status::Avgjort))));
+            changes.push((*r, Change::DecidedOn(Some(today))));
+            let named = self.store.review(*r).ok().and_then(|v| v.decided_by);
+            if named.is_none() {
+                changes.push((*r, Change::DecidedBy(Some(self.author.clone()))));
+            }
+        }
         self.propose(changes, advance);
+    }
+
+    /// The reasons editor for the complaint under the cursor (or open), with its reasons so far.
+    pub(super) fn reasons_editor(&mut self) {
+        let Some(record) = self
+            .targets()
+            .into_iter()
+            .find(|r| r.kind == RecordKind::Complaint)
+        else {
+            self.say(MessageKind::Info, t::REASONS_ONLY_COMPLAINTS);
+            return;
+        };
+        let reasons = self
+            .store
+            .review(record)
+            .ok()
+            .and_then(|r| r.reasons)
+            .unwrap_or_default();
+        self.overlay = Some(Overlay::Reasons {
+            editor: Editor::with_text(&reasons, true),
+            record,
+        });
     }
 
     fn set_status(&mut self, targets: &[RecordRef], status: Status, advance: bool) {
@@ -1539,7 +1595,7 @@ impl App {
                 let decided = crate::decision::from_trail(&d.review, &d.audit);
                 d.complaint = store
                     .complaint(record.id)?
-                    .map(|sc| crate::decision::as_decided(sc, decided));
+                    .map(|sc| crate::decision::as_decided(sc, decided, Some(&d.review)));
                 if let Some(sc) = &d.complaint {
                     d.documents = store.documents_for(true, &sc.complaint.key())?;
                 }
@@ -1558,8 +1614,10 @@ impl App {
                 for c in store.complaints_for_protocol(&sp.protocol)? {
                     let review = store.review(RecordRef::complaint(c.id))?;
                     let decided = crate::decision::of_review(store, c.id, &review)?;
-                    d.complaints
-                        .push((crate::decision::as_decided(c, decided), review));
+                    d.complaints.push((
+                        crate::decision::as_decided(c, decided, Some(&review)),
+                        review,
+                    ));
                 }
                 d.versions = store.protocol_history(pid)?;
                 // The record's reference is masked; the child index is keyed by it as sent,

@@ -148,7 +148,12 @@ const FIELDS: &[(&str, &[&str])] = &[
     ("execution", &["gjennomforing"]),
     (
         "decided_by",
-        &["besluttet_av", "vedtatt_av", "beslutningstaker"],
+        &[
+            "besluttet_av",
+            "vedtatt_av",
+            "beslutningstaker",
+            "avgjort_av",
+        ],
     ),
     (
         "staff_involved",
@@ -197,6 +202,14 @@ const FIELDS: &[(&str, &[&str])] = &[
     ("text", &["klagetekst", "tekst"]),
     ("outcome", &["utfall", "resultat", "avgjorelse"]),
     ("decided_at", &["avgjort", "avgjort_dato", "vedtaksdato"]),
+    (
+        "decision_reasons",
+        &[
+            "vedtak_begrunnelse",
+            "begrunnelse_for_vedtaket",
+            "statsforvalterens_vurdering",
+        ],
+    ),
 ];
 
 /// The canonical name of a field as a file spells it, if tvang knows it.
@@ -429,6 +442,12 @@ const OUTCOME: &[(&str, Outcome)] = &[
     ("ikke_medhold", Outcome::IkkeMedhold),
     ("stadfestet", Outcome::IkkeMedhold),
     ("avvist", Outcome::Avvist),
+    ("opphevet_hjemvist", Outcome::OpphevetHjemvist),
+    ("opphevet", Outcome::OpphevetHjemvist),
+    ("opphevet_og_sendt_tilbake", Outcome::OpphevetHjemvist),
+    ("hjemvist", Outcome::OpphevetHjemvist),
+    ("trukket", Outcome::Trukket),
+    ("trukket_tilbake", Outcome::Trukket),
 ];
 
 fn measures(
@@ -605,9 +624,11 @@ fn complaint(f: &Fields, parent: Option<&Protocol>) -> Result<Complaint, FieldPr
         outcome: f.choice(
             "outcome",
             OUTCOME,
-            "medhold, delvis_medhold, ikke_medhold, avvist",
+            "medhold, delvis_medhold, ikke_medhold, avvist, opphevet_hjemvist, trukket",
         )?,
         decided_at,
+        decided_by: f.text("decided_by")?,
+        decision_reasons: f.text("decision_reasons")?,
     })
 }
 
@@ -1044,6 +1065,23 @@ mod tests {
             "received_at": "2024-02-01", "decided_at": "2024-01-01"}),
         );
         assert_eq!(e.problem, Problem::DecidedBeforeReceived);
+        // The decision's own fields, and the outcomes beyond the four of the statistics.
+        for (said, outcome) in [
+            ("opphevet og sendt tilbake", Outcome::OpphevetHjemvist),
+            ("hjemvist", Outcome::OpphevetHjemvist),
+            ("opphevet_hjemvist", Outcome::OpphevetHjemvist),
+            ("trukket", Outcome::Trukket),
+        ] {
+            let Record::Complaint(c) = ok(json!({"klage_id": "K-9", "protokoll_id": "P-1",
+                "institusjon": "Lia", "utfall": said, "avgjort_av": "Kari Nordmann",
+                "statsforvalterens_vurdering": "Faren var over."}))
+            else {
+                panic!()
+            };
+            assert_eq!(c.outcome, Some(outcome), "{said}");
+            assert_eq!(c.decided_by.as_deref(), Some("Kari Nordmann"));
+            assert_eq!(c.decision_reasons.as_deref(), Some("Faren var over."));
+        }
     }
 
     #[test]

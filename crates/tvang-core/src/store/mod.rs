@@ -504,6 +504,8 @@ mod tests {
             text: Some("«sitat»\n".into()),
             outcome: None,
             decided_at: None,
+            decided_by: None,
+            decision_reasons: None,
         };
         let now = Utc::now();
         let compressed = lz4_flex::compress_prepend_size(&to_json(&c));

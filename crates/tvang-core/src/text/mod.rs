@@ -801,13 +801,28 @@ fn complaint_line(c: &crate::model::Complaint, width: usize) -> String {
     if let Some(t) = &c.text {
         s.push_str(&wrap(t, width.saturating_sub(6).max(20), 4));
     }
+    // Written by the statsforvalter's staff, in tvang or before: masked like a note.
+    if let Some(by) = &c.decided_by {
+        s.push_str(&format!("    Avgjort av: {}\n", crate::privacy::mask(by)));
+    }
+    if let Some(reasons) = &c.decision_reasons {
+        s.push_str("    Begrunnelse:\n");
+        s.push_str(&wrap(
+            &crate::privacy::mask(reasons),
+            width.saturating_sub(8).max(20),
+            6,
+        ));
+    }
     s
 }
 
+/// A complaint in full; `failed` are the conditions its decision rests on (assessed as not met,
+/// [`crate::decision::failed_conditions`]).
 pub fn complaint_detail(
     sc: &StoredComplaint,
     protocol: Option<&StoredProtocol>,
     width: usize,
+    failed: &[crate::review::CheckItem],
 ) -> String {
     let c = &sc.complaint;
     let mut s = format!(
@@ -819,6 +834,13 @@ pub fn complaint_detail(
             .unwrap_or_default()
     );
     s.push_str(&complaint_line(c, width));
+    if !failed.is_empty() {
+        let names: Vec<_> = failed.iter().map(|i| check_label(*i)).collect();
+        s.push_str(&format!(
+            "    Vilkår som ikke er oppfylt: {}\n",
+            names.join(", ")
+        ));
+    }
     match protocol {
         Some(sp) => s.push_str(&format!(
             "Gjelder protokoll {} ({})\n",
@@ -1133,6 +1155,8 @@ pub fn stats_cells(
         "Delvis",
         "Ikke",
         "Avvist",
+        "Opphevet",
+        "Trukket",
         "Uavgjort",
         "Medholdsandel",
         "Barn",
@@ -1153,6 +1177,8 @@ pub fn stats_cells(
             stat_cell(&v["delvis_medhold"], false),
             stat_cell(&v["ikke_medhold"], false),
             stat_cell(&v["avvist"], false),
+            stat_cell(&v["opphevet_hjemvist"], false),
+            stat_cell(&v["trukket"], false),
             stat_cell(&v["pending"], false),
             stat_cell(&v["upheld_share"], true),
             stat_cell(&v["children"], false),

@@ -262,7 +262,7 @@ pub fn report_markdown(r: &SessionReport) -> String {
     let t = &r.total;
     let o = &r.outcomes;
     out.push_str(&format!(
-        "{} protokoller og {} klager ({} klager per 100 protokoller). Utfall: {} medhold, {} delvis medhold, {} ikke medhold, {} avvist, {} ikke avgjort; medholdsandel {}.\n\n",
+        "{} protokoller og {} klager ({} klager per 100 protokoller). Utfall: {} medhold, {} delvis medhold, {} ikke medhold, {} avvist{}, {} ikke avgjort; medholdsandel {}.\n\n",
         t.protocols,
         t.complaints,
         decimal(t.complaints_per_100_protocols),
@@ -270,6 +270,15 @@ pub fn report_markdown(r: &SessionReport) -> String {
         o.counts.delvis_medhold,
         o.counts.ikke_medhold,
         o.counts.avvist,
+        // The two outcomes most sessions never meet are named when they are there.
+        [
+            (o.counts.opphevet_hjemvist, "opphevet og sendt tilbake"),
+            (o.counts.trukket, "trukket"),
+        ]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!(", {n} {what}"))
+        .collect::<String>(),
         o.counts.pending,
         percent(o.upheld_share),
     ));
