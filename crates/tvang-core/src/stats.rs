@@ -784,8 +784,8 @@ mod tests {
         assert_eq!(complaint_rate_limits(50, 0.0), [0.0; 4]);
     }
 
-    #[test]
-    fn the_share_within_target_counts_to_each_complaints_due_day() {
+    /// The total row of complaints `cs` about one protocol, due `months` after receipt.
+    fn total_of_one_protocol(cs: &[Complaint], months: u32) -> Row {
         let c = Catalogue::built_in();
         let ps = [protocol(
             "1",
@@ -794,6 +794,15 @@ mod tests {
             &["bvl § 10-7"],
             None,
         )];
+        let linked: Vec<ComplaintStat> = cs
+            .iter()
+            .map(|k| ComplaintStat::of(k, Some(0), false, None, months))
+            .collect();
+        compute(&ps, &linked, GroupBy::Year, &c).pop().unwrap()
+    }
+
+    #[test]
+    fn the_share_within_target_counts_to_each_complaints_due_day() {
         let decided =
             |received, decided| complaint("1", Some(Outcome::IkkeMedhold), received, Some(decided));
         let cs = [
@@ -806,16 +815,7 @@ mod tests {
             complaint("1", None, "2023-01-02", None),
             complaint("1", Some(Outcome::Medhold), "2023-01-03", None),
         ];
-        let share = |months| {
-            let linked: Vec<ComplaintStat> = cs
-                .iter()
-                .map(|k| ComplaintStat::of(k, Some(0), false, None, months))
-                .collect();
-            compute(&ps, &linked, GroupBy::Year, &c)
-                .last()
-                .unwrap()
-                .decided_within_target_share
-        };
+        let share = |months| total_of_one_protocol(&cs, months).decided_within_target_share;
         assert_eq!(share(1), Some(2.0 / 3.0));
         assert_eq!(share(2), Some(1.0));
         assert_eq!(share(0), Some(0.0));
@@ -850,14 +850,6 @@ mod tests {
 
     #[test]
     fn opphevet_and_trukket_are_counted_apart_and_a_withdrawal_has_no_handling_time() {
-        let c = Catalogue::built_in();
-        let ps = [protocol(
-            "1",
-            "Lia",
-            "2023-01-20T10:00:00+01:00",
-            &["bvl § 10-7"],
-            None,
-        )];
         let cs = [
             complaint(
                 "1",
@@ -884,12 +876,7 @@ mod tests {
                 Some("2023-02-02"),
             ),
         ];
-        let linked: Vec<ComplaintStat> = cs
-            .iter()
-            .map(|k| ComplaintStat::of(k, Some(0), false, None, 1))
-            .collect();
-        let rows = compute(&ps, &linked, GroupBy::Year, &c);
-        let total = rows.last().unwrap();
+        let total = &total_of_one_protocol(&cs, 1);
         assert_eq!(
             (
                 total.medhold,
