@@ -248,6 +248,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let r = tvang::session_report::build(
                 &store,
+                &catalogue,
                 &app.queue,
                 &session,
                 "bench",

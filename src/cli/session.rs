@@ -236,7 +236,7 @@ pub fn cmd_session(
                 (None, None) => ReportFormat::Markdown,
             };
             let queue = queue()?;
-            let built = report::build(store, &queue, &session, author, now)?;
+            let built = report::build(store, catalogue, &queue, &session, author, now)?;
             let content = tvang::text::session::render_report(&built, format);
             let target = match &args.out {
                 Some(path) => {

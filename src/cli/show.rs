@@ -6,6 +6,8 @@ use clap::{Args, ValueEnum};
 use std::io::Write;
 use std::process::ExitCode;
 use tvang::catalogue::Catalogue;
+use tvang::checklist::Loaded;
+use tvang::review::RecordRef;
 use tvang::store::Store;
 use tvang::text;
 
@@ -62,9 +64,15 @@ pub(super) fn cmd_show(
             .map(|c| tvang::decision::with_decision(store, c))
             .collect::<Result<Vec<_>, _>>()?;
         let history = store.protocol_history(id)?;
+        let loaded = Loaded::read(store, RecordRef::protocol(id))?;
         let rendered = match args.format {
             ShowFormat::Text => {
                 text::protocol_detail(&sp, &linked, history.len(), catalogue, text::SHOW_WIDTH)
+                    + &text::checklist_text(
+                        &loaded.checklist(catalogue),
+                        &loaded.review.checklist,
+                        text::SHOW_WIDTH,
+                    )
             }
             ShowFormat::Json => text::protocol_json(&sp, &linked, catalogue),
         };
@@ -76,8 +84,8 @@ pub(super) fn cmd_show(
             continue;
         };
         let sc = tvang::decision::with_decision(store, sc)?;
-        let review = store.review(tvang::review::RecordRef::complaint(sc.id))?;
-        let failed = tvang::decision::failed_conditions(&review);
+        let loaded = Loaded::read(store, RecordRef::complaint(sc.id))?;
+        let failed = loaded.failed_labels(catalogue);
         let protocol = store
             .protocol_for_complaint(&sc.complaint)?
             .map(protocol)
@@ -86,6 +94,11 @@ pub(super) fn cmd_show(
         let rendered = match args.format {
             ShowFormat::Text => {
                 text::complaint_detail(&sc, protocol.as_ref(), text::SHOW_WIDTH, &failed)
+                    + &text::checklist_text(
+                        &loaded.checklist(catalogue),
+                        &loaded.review.checklist,
+                        text::SHOW_WIDTH,
+                    )
             }
             ShowFormat::Json => serde_json::to_string_pretty(&sc).expect("serialisable"),
         };

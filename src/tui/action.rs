@@ -66,6 +66,20 @@ pub enum Action {
     CorrectField,
     /// Link a complaint to the protocol it concerns, picked from its institution's protocols.
     LinkProtocol,
+    /// The checklist: the condition under the cursor is met (oppfylt).
+    AssessMet,
+    /// … not met (ikke oppfylt).
+    AssessNotMet,
+    /// … cannot be assessed for want of documentation (ikke vurderbar).
+    AssessUnassessable,
+    /// … does not apply (ikke aktuelt).
+    AssessNotApplicable,
+    /// … back to not assessed.
+    ClearAssessment,
+    /// Write the reason for the condition's assessment.
+    ConditionReason,
+    /// Take the suggestion from the protocol's facts for the condition, with its reason.
+    AcceptSuggestion,
 }
 
 impl Action {
@@ -89,6 +103,8 @@ pub enum Mode {
     Queue,
     Detail,
     Stats,
+    /// The checklist of a record's conditions.
+    Checklist,
 }
 
 impl Mode {
@@ -101,6 +117,7 @@ impl Mode {
             Mode::Queue => "queue",
             Mode::Detail => "detail",
             Mode::Stats => "stats",
+            Mode::Checklist => "checklist",
         }
     }
 

@@ -69,12 +69,7 @@ pub fn detail_lines(app: &App, d: &Detail, theme: Theme) -> Vec<Line<'static>> {
             if let Some(sc) = &d.complaint {
                 plain(
                     &mut lines,
-                    &text::complaint_detail(
-                        sc,
-                        d.protocol.as_ref(),
-                        width,
-                        &crate::decision::failed_conditions(&d.review),
-                    ),
+                    &text::complaint_detail(sc, d.protocol.as_ref(), width, &failed_labels(app, d)),
                 );
             }
         }
@@ -99,7 +94,24 @@ pub fn detail_lines(app: &App, d: &Detail, theme: Theme) -> Vec<Line<'static>> {
         }
     }
     let classify_key = app.key(Mode::Detail, Action::Classify);
-    classification(&mut lines, theme, &d.review, d.record.kind, &classify_key);
+    // A protocol's checklist is about itself; a complaint's about the protocol it concerns.
+    let own_protocol_review = match d.record.kind {
+        RecordKind::Protocol => Some(&d.review),
+        RecordKind::Complaint => d.protocol_review.as_ref(),
+    };
+    let about = Checked {
+        protocol: d.protocol.as_ref().map(|sp| &sp.protocol),
+        protocol_review: own_protocol_review,
+    };
+    classification(
+        &mut lines,
+        app,
+        theme,
+        &d.review,
+        d.record.kind,
+        about,
+        &classify_key,
+    );
     if d.record.kind == RecordKind::Complaint {
         if let (Some(sp), Some(review)) = (&d.protocol, &d.protocol_review) {
             heading(&mut lines, theme, t::SECTION_PROTOCOL.to_string());
@@ -107,11 +119,17 @@ pub fn detail_lines(app: &App, d: &Detail, theme: Theme) -> Vec<Line<'static>> {
                 &mut lines,
                 &text::protocol_detail(sp, &[], d.versions.len(), &app.catalogue, width),
             );
+            let about = Checked {
+                protocol: Some(&sp.protocol),
+                protocol_review: Some(review),
+            };
             classification(
                 &mut lines,
+                app,
                 theme,
                 review,
                 RecordKind::Protocol,
+                about,
                 &classify_key,
             );
         } else if d.protocol.is_none() {
@@ -314,11 +332,34 @@ fn correction(lines: &mut Vec<Line<'static>>, d: &Detail, field: &str, theme: Th
     }
 }
 
+/// What a checklist is about: the protocol and its review.
+#[derive(Clone, Copy)]
+struct Checked<'a> {
+    protocol: Option<&'a crate::model::Protocol>,
+    protocol_review: Option<&'a Review>,
+}
+
+/// The wordings of the conditions a complaint's decision rests on (assessed as not met).
+fn failed_labels(app: &App, d: &Detail) -> Vec<String> {
+    let list = crate::checklist::checklist(
+        &app.catalogue,
+        d.protocol.as_ref().map(|sp| &sp.protocol),
+        d.protocol_review.as_ref(),
+        &d.review.checklist,
+    );
+    crate::checklist::failed(&list, &d.review.checklist)
+        .iter()
+        .map(|e| e.label().to_string())
+        .collect()
+}
+
 fn classification(
     lines: &mut Vec<Line<'static>>,
+    app: &App,
     theme: Theme,
     r: &Review,
     kind: RecordKind,
+    about: Checked,
     classify_key: &str,
 ) {
     heading(lines, theme, t::SECTION_CLASSIFICATION.to_string());
@@ -337,26 +378,57 @@ fn classification(
     if let Some(k) = &r.corrected_kind {
         lines.push(Line::raw(format!("  {}: {k}", t::CLASSIFY_KIND)));
     }
+    let list = crate::checklist::checklist(
+        &app.catalogue,
+        about.protocol,
+        about.protocol_review,
+        &r.checklist,
+    );
+    let waiting = about.protocol.map_or(0, |p| {
+        crate::checklist::suggestions(
+            &app.catalogue,
+            p,
+            about.protocol_review,
+            &list,
+            &r.checklist,
+            app.rules(),
+        )
+        .len()
+    });
     if r.checklist.is_empty() {
         lines.push(Line::raw(format!(
             "  {}",
-            t::checklist_not_assessed(classify_key)
+            t::checklist_not_assessed(classify_key, waiting)
         )));
-    } else {
-        for (item, a) in &r.checklist {
-            let style = if *a == crate::review::Assessment::IkkeOppfylt {
+        return;
+    }
+    let (done, total) = list.progress(&r.checklist);
+    lines.push(Line::styled(
+        format!("  {}", t::checklist_progress(done, total, waiting)),
+        theme.dim(),
+    ));
+    for (of, checks) in list.assessed(&r.checklist) {
+        lines.push(Line::raw(format!("  {}", t::group_label(of))));
+        for (entry, check) in checks {
+            let style = if check.assessment == crate::review::Assessment::IkkeOppfylt {
                 theme.flag()
             } else {
                 ratatui::style::Style::new()
             };
             lines.push(Line::styled(
                 format!(
-                    "  {:<30} {}",
-                    t::check_label(*item),
-                    t::assessment_label(Some(*a))
+                    "    {}: {}",
+                    entry.label(),
+                    t::assessment_label(Some(check.assessment))
                 ),
                 style,
             ));
+            if let Some(reason) = &check.reason {
+                lines.push(Line::styled(
+                    format!("      {}", crate::privacy::mask(reason)),
+                    theme.dim(),
+                ));
+            }
         }
     }
 }

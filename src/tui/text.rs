@@ -110,8 +110,43 @@ pub fn reading_hint(
 }
 pub const PICK_OUTCOME: &str = "Utfall av klagen";
 pub const PICK_CLASSIFY: &str = "Klassifiser";
-pub const PICK_CHECKLIST: &str =
-    "Vilkår (tall veksler: oppfylt → ikke oppfylt → ikke vurderbar → ikke aktuelt → tom; Esc lukker)";
+pub const CHECKLIST_TITLE: &str = "Vilkår for lovlig tvang";
+/// The checklist's title: which record, and for how many records the assessments are set.
+pub fn checklist_title(record: &str, targets: usize) -> String {
+    match targets {
+        0 | 1 => format!("{CHECKLIST_TITLE} — {record}"),
+        n => format!("{CHECKLIST_TITLE} — {record} (settes på alle {n} merkede)"),
+    }
+}
+pub const CHECKLIST_NOT_ASSESSED: &str = "ikke vurdert";
+pub const CHECKLIST_UNREADABLE: &str = "Sjekklisten kunne ikke leses fra lageret.";
+pub const CHECKLIST_SUGGESTION: &str = "Forslag";
+pub const CHECKLIST_REASON: &str = "Begrunnelse";
+pub const CHECKLIST_NO_SUGGESTION: &str = "Ingen forslag fra protokollen for dette vilkåret.";
+/// A reason needs an assessment to belong to.
+pub fn checklist_assess_first(keys: &str) -> String {
+    format!("Vurder vilkåret først ({keys}), og skriv så begrunnelsen.")
+}
+pub const CHECKLIST_REASON_TITLE: &str =
+    "Begrunnelse for vurderingen — ctrl-s lagrer, Esc avbryter";
+/// The confidence of a condition's wording, as the catalogue marks it.
+pub fn confidence_label(confidence: &str) -> &'static str {
+    match confidence {
+        "V" => "lest i kilden",
+        "I" => "utledet — kontroller mot lovteksten",
+        _ => "ikke verifisert — kontroller mot lovteksten",
+    }
+}
+/// How many of the checklist's conditions are assessed, and how many suggestions wait.
+pub fn checklist_progress(done: usize, total: usize, suggestions: usize) -> String {
+    let mut s = format!("{done} av {total} vilkår vurdert");
+    match suggestions {
+        0 => {}
+        1 => s.push_str(" · 1 forslag fra protokollen"),
+        n => s.push_str(&format!(" · {n} forslag fra protokollen")),
+    }
+    s
+}
 pub const CLASSIFY_OUTCOME: &str =
     "Utfall (medhold, delvis, ikke medhold, avvist, opphevet, trukket)";
 pub const CLASSIFY_DECIDED_ON: &str = "Vedtaksdato";
@@ -127,8 +162,13 @@ pub const CLASSIFY_TAG: &str = "Etikett";
 pub const CLASSIFIED_OUTCOME: &str = "Utfall (statsforvalteren)";
 
 /// No condition assessed yet: the classify key, then `v` in its picker.
-pub fn checklist_not_assessed(classify: &str) -> String {
-    format!("Vilkår: ikke vurdert ({classify}, v)")
+pub fn checklist_not_assessed(classify: &str, suggestions: usize) -> String {
+    let waiting = match suggestions {
+        0 => String::new(),
+        1 => ", 1 forslag fra protokollen".into(),
+        n => format!(", {n} forslag fra protokollen"),
+    };
+    format!("Vilkår: ikke vurdert ({classify}, v{waiting})")
 }
 pub const NOTHING_TO_UNDO: &str = "Ingenting å angre.";
 pub const IMPORT_RUNNING: &str = "En import pågår allerede.";
@@ -348,7 +388,7 @@ pub fn marked(n: usize) -> String {
     format!("{n} merket")
 }
 
-pub fn change_summary(c: &Change) -> String {
+pub fn change_summary(c: &Change, catalogue: &crate::catalogue::Catalogue) -> String {
     match c {
         Change::Status(Some(s)) => format!("status {}", status_label(*s)),
         Change::Status(None) => "status tilbakestilt".into(),
@@ -359,7 +399,11 @@ pub fn change_summary(c: &Change) -> String {
         Change::DecidedBy(None) => "avgjort av fjernet".into(),
         Change::Reasons(Some(_)) => "begrunnelse".into(),
         Change::Reasons(None) => "begrunnelse fjernet".into(),
-        Change::Check(item, a) => format!("{}: {}", check_label(*item), assessment_label(*a)),
+        Change::Check(id, check) => format!(
+            "{}: {}",
+            condition_label(catalogue, id),
+            assessment_label(check.as_ref().map(|c| c.assessment))
+        ),
         Change::CorrectedProvision(Some(p)) => format!("korrigert hjemmel {p}"),
         Change::CorrectedProvision(None) => "korrigert hjemmel fjernet".into(),
         Change::CorrectedKind(Some(k)) => format!("korrigert tiltakstype {k}"),
@@ -486,6 +530,13 @@ pub fn hint_label(a: Action) -> &'static str {
         Action::OpenStats => "statistikk",
         Action::NextTab => "neste fane",
         Action::TogglePeriod => "år/måned",
+        Action::AssessMet => "oppfylt",
+        Action::AssessNotMet => "ikke oppfylt",
+        Action::AssessUnassessable => "ikke vurderbar",
+        Action::AssessNotApplicable => "ikke aktuelt",
+        Action::ClearAssessment => "fjern",
+        Action::ConditionReason => "begrunnelse",
+        Action::AcceptSuggestion => "bruk forslaget",
         _ => "",
     }
 }
@@ -501,6 +552,16 @@ pub fn hint_actions(mode: Mode) -> &'static [Action] {
             Action::Classify,
             Action::Undo,
             Action::Help,
+        ],
+        Mode::Checklist => &[
+            Action::AssessMet,
+            Action::AssessNotMet,
+            Action::AssessUnassessable,
+            Action::AssessNotApplicable,
+            Action::ClearAssessment,
+            Action::ConditionReason,
+            Action::AcceptSuggestion,
+            Action::Back,
         ],
         Mode::Stats => &[
             Action::Back,
@@ -531,6 +592,7 @@ pub fn mode_label(m: Mode) -> &'static str {
         Mode::Queue => "Køen",
         Mode::Detail => "Protokoll / klage",
         Mode::Stats => "Statistikk",
+        Mode::Checklist => "Sjekkliste (vilkår)",
     }
 }
 

@@ -81,6 +81,15 @@ pub fn render(app: &App, frame: &mut Frame) {
             render_editor_box(frame, area, title, editor);
         }
         Some(Overlay::Picker(picker)) => render_picker(theme, frame, area, picker),
+        Some(Overlay::Checklist(pane)) => render_checklist(theme, frame, body, pane),
+        Some(Overlay::ConditionReason { editor, pane }) => {
+            render_checklist(theme, frame, body, pane);
+            let title = match pane.current() {
+                Some(c) => format!("{} — {}", t::CHECKLIST_REASON_TITLE, c.label),
+                None => t::CHECKLIST_REASON_TITLE.to_string(),
+            };
+            render_editor_box(frame, area, title, editor);
+        }
         Some(Overlay::Confirm { question, .. }) => {
             let popup = centered(area, 60, 5);
             frame.render_widget(Clear, popup);
@@ -606,6 +615,136 @@ fn render_picker(theme: Theme, frame: &mut Frame, area: Rect, picker: &Picker) {
         Paragraph::new(lines).block(Block::bordered().title(picker.title.clone())),
         popup,
     );
+}
+
+/// The checklist over the body: the conditions by group, the cursor's row marked, and under
+/// them what the condition asks, how sure the catalogue is of its wording, and the reason or
+/// the protocol's suggestion. The keys are on the hint bar, from the keymap.
+fn render_checklist(
+    theme: Theme,
+    frame: &mut Frame,
+    body: Rect,
+    pane: &super::state::checklist::ChecklistPane,
+) {
+    use super::state::checklist::PaneRow;
+    let popup = centered(body, 110, body.height);
+    frame.render_widget(Clear, popup);
+    let (done, total, waiting) = pane.progress();
+    let block = Block::bordered()
+        .title(t::checklist_title(&pane.record, pane.targets.len()))
+        .title_bottom(t::checklist_progress(done, total, waiting));
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    if inner.height < 3 || inner.width < 20 {
+        return;
+    }
+    let about = checklist_about(theme, pane);
+    // The text about the condition wrapped to the box's width, under a rule.
+    let wrapped: usize = about
+        .iter()
+        .map(|l| l.width().max(1).div_ceil(inner.width.max(1) as usize))
+        .sum();
+    let about_height = (wrapped as u16 + 1).min(inner.height / 2);
+    let [list_area, about_area] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(about_height)]).areas(inner);
+    let width = list_area.width as usize;
+    let state_width = 24.min(width / 3);
+    let label_width = width.saturating_sub(state_width + 4);
+    let mut lines: Vec<Line> = Vec::new();
+    if pane.assumed {
+        lines.push(Line::styled(t::CHECKLIST_ASSUMED, theme.dim()));
+    }
+    let first = lines.len();
+    for (i, row) in pane.rows.iter().enumerate() {
+        match row {
+            PaneRow::Heading(h) => lines.push(Line::styled(fit(h, width), theme.header())),
+            PaneRow::Condition(c) => {
+                let (state, style) = match (&c.check, &c.suggestion) {
+                    (Some(check), _) => {
+                        let style = if check.assessment == crate::review::Assessment::IkkeOppfylt {
+                            theme.flag()
+                        } else {
+                            Style::new()
+                        };
+                        (
+                            t::assessment_label(Some(check.assessment)).to_string(),
+                            style,
+                        )
+                    }
+                    (None, Some(s)) => (
+                        format!(
+                            "{}: {}",
+                            t::CHECKLIST_SUGGESTION.to_lowercase(),
+                            t::assessment_label(Some(s.assessment)).to_lowercase()
+                        ),
+                        theme.dim(),
+                    ),
+                    (None, None) => (t::CHECKLIST_NOT_ASSESSED.to_string(), theme.dim()),
+                };
+                let marker = if i == pane.cursor { "▸ " } else { "  " };
+                let label = format!("{marker}{}", fit(&c.label, label_width));
+                let line = Line::from(vec![
+                    Span::raw(format!("{label:<w$}  ", w = label_width + 2)),
+                    Span::styled(fit(&state, state_width), style),
+                ]);
+                lines.push(if i == pane.cursor {
+                    line.style(theme.selected())
+                } else {
+                    line
+                });
+            }
+        }
+    }
+    // Keep the cursor's row in view.
+    let height = list_area.height as usize;
+    let cursor_line = first + pane.cursor;
+    let top = cursor_line.saturating_sub(height.saturating_sub(1));
+    let shown: Vec<Line> = lines.into_iter().skip(top).take(height).collect();
+    frame.render_widget(Paragraph::new(shown), list_area);
+    frame.render_widget(
+        Paragraph::new(about)
+            .block(Block::new().borders(Borders::TOP))
+            .wrap(Wrap { trim: false }),
+        about_area,
+    );
+}
+
+/// What the checklist says under its rows about the condition under the cursor.
+fn checklist_about(
+    theme: Theme,
+    pane: &super::state::checklist::ChecklistPane,
+) -> Vec<Line<'static>> {
+    let Some(c) = pane.current() else {
+        return Vec::new();
+    };
+    let mut about = vec![Line::raw(c.help.clone())];
+    let mut sure = t::confidence_label(&c.confidence).to_string();
+    if let Some(note) = &c.note {
+        sure = format!("{sure} ({note})");
+    }
+    about.push(Line::styled(sure, theme.dim()));
+    match (&c.check, &c.suggestion) {
+        (Some(check), _) => {
+            if let Some(reason) = &check.reason {
+                about.push(Line::raw(format!(
+                    "{}: {}",
+                    t::CHECKLIST_REASON,
+                    crate::privacy::mask(reason)
+                )));
+            }
+        }
+        (None, Some(s)) => about.push(Line::styled(
+            format!(
+                "{}: {} — {}",
+                t::CHECKLIST_SUGGESTION,
+                t::assessment_label(Some(s.assessment)),
+                s.reason
+            ),
+            theme.flag(),
+        )),
+        (None, None) => {}
+    }
+    about
 }
 
 /// The help screen: every binding of the live keymap, by screen, and the commands.

@@ -7,7 +7,7 @@ use crate::common::*;
 use chrono::{TimeZone, Utc};
 use serde_json::Value;
 use tvang::model::Outcome;
-use tvang::review::{Assessment, Change, CheckItem, RecordRef, Status};
+use tvang::review::{Assessment, Change, Check, RecordRef, Status};
 
 fn complaints_json(db: &std::path::Path) -> Vec<Value> {
     let run = tvang(
@@ -262,11 +262,17 @@ fn a_recorded_decision_is_shown_and_travels_through_export_and_import() {
                 (record, Change::Reasons(Some(reasons.into()))),
                 (
                     record,
-                    Change::Check(CheckItem::StrengtNodvendig, Some(Assessment::IkkeOppfylt)),
+                    Change::Check(
+                        "bvl-10-7.strengt_nodvendig".into(),
+                        Some(Check::new(Assessment::IkkeOppfylt)),
+                    ),
                 ),
                 (
                     record,
-                    Change::Check(CheckItem::AkuttFare, Some(Assessment::Oppfylt)),
+                    Change::Check(
+                        "bvl-10-7.akutt_fare".into(),
+                        Some(Check::new(Assessment::Oppfylt)),
+                    ),
                 ),
             ],
         )

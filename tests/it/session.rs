@@ -8,7 +8,7 @@ use common::{reopen_store, tvang, write};
 use serde_json::Value;
 use std::path::Path;
 use tvang::model::Outcome;
-use tvang::review::{Annotation, Assessment, Change, CheckItem, RecordRef, Status};
+use tvang::review::{Annotation, Assessment, Change, Check, RecordRef, Status};
 use tvang::store::Store;
 
 const FIXTURE: &str = "tests/fixtures/session/records.jsonl";
@@ -54,11 +54,17 @@ fn review_march(db: &Path) {
         (id["S-1"], Change::Status(Some(Status::Gjennomgatt))),
         (
             id["S-1"],
-            Change::Check(CheckItem::StrengtNodvendig, Some(Assessment::IkkeOppfylt)),
+            Change::Check(
+                "bvl-10-7.strengt_nodvendig".into(),
+                Some(Check::new(Assessment::IkkeOppfylt)),
+            ),
         ),
         (
             id["S-1"],
-            Change::Check(CheckItem::AkuttFare, Some(Assessment::Oppfylt)),
+            Change::Check(
+                "bvl-10-7.akutt_fare".into(),
+                Some(Check::new(Assessment::Oppfylt)),
+            ),
         ),
         (id["S-1"], Change::Annotate(note)),
         (id["S-2"], Change::Status(Some(Status::Oppfolging))),
@@ -68,7 +74,10 @@ fn review_march(db: &Path) {
         // The isolation requirements on a fastholding: ikke aktuelt.
         (
             id["F-1"],
-            Change::Check(CheckItem::IsolasjonKrav, Some(Assessment::IkkeAktuelt)),
+            Change::Check(
+                "felles.ettersamtale".into(),
+                Some(Check::new(Assessment::IkkeAktuelt)),
+            ),
         ),
         (id["K-1"], Change::Outcome(Some(Outcome::Medhold))),
         (id["K-1"], Change::Status(Some(Status::Avgjort))),
@@ -168,9 +177,9 @@ fn the_report_says_what_was_reviewed_and_found_field_by_field() {
     assert_eq!(
         r["conditions"],
         serde_json::json!([
-            {"condition": "akutt_fare", "met": 1, "not_met": 0, "not_assessable": 0, "not_applicable": 0},
-            {"condition": "strengt_nodvendig", "met": 0, "not_met": 1, "not_assessable": 0, "not_applicable": 0},
-            {"condition": "isolasjon_krav", "met": 0, "not_met": 0, "not_assessable": 0, "not_applicable": 1},
+            {"condition": "bvl-10-7.akutt_fare", "label": "Akutt fare", "met": 1, "not_met": 0, "not_assessable": 0, "not_applicable": 0},
+            {"condition": "bvl-10-7.strengt_nodvendig", "label": "Strengt nødvendig", "met": 0, "not_met": 1, "not_assessable": 0, "not_applicable": 0},
+            {"condition": "felles.ettersamtale", "label": "Ettersamtale med barnet", "met": 0, "not_met": 0, "not_assessable": 0, "not_applicable": 1},
         ])
     );
     // Per institution, per provision.
@@ -218,7 +227,13 @@ fn the_report_says_what_was_reviewed_and_found_field_by_field() {
     assert_eq!(s1["handled"], true);
     assert_eq!(s1["child"], "548808 *****");
     assert_eq!(s1["complaints"], 1);
-    assert_eq!(s1["checklist"]["strengt_nodvendig"], "ikke_oppfylt");
+    assert_eq!(s1["checklist"][0]["condition"], "bvl-10-7.akutt_fare");
+    assert_eq!(
+        s1["checklist"][1]["condition"],
+        "bvl-10-7.strengt_nodvendig"
+    );
+    assert_eq!(s1["checklist"][1]["label"], "Strengt nødvendig");
+    assert_eq!(s1["checklist"][1]["assessment"], "ikke_oppfylt");
     assert_eq!(s1["notes"][0]["author"], "kari");
     assert_eq!(s1["notes"][0]["field"], "justification");
     assert_eq!(
@@ -252,7 +267,7 @@ fn the_report_says_what_was_reviewed_and_found_field_by_field() {
         "| isolasjon | 1 | S-2 |",
         "| Vilkår | Oppfylt | Ikke oppfylt | Ikke vurderbar | Ikke aktuelt |",
         "| Akutt fare | 1 | 0 | 0 | 0 |",
-        "| Krav til isolasjon | 0 | 0 | 0 | 1 |",
+        "| Ettersamtale med barnet | 0 | 0 | 0 | 1 |",
         "| Strengt nødvendig | 0 | 1 | 0 | 0 |",
         "- S-2 (Solbakken ungdomshjem, 2024-03-05)",
         "| Solbakken ungdomshjem | 3 | 2 | 1 | 1 | 3 | 1 | 33,3 | 1 | 0 | 0 | 0 | 0 | 100,0 % |",
@@ -283,12 +298,15 @@ fn the_report_says_what_was_reviewed_and_found_field_by_field() {
     assert!(lines[0].starts_with("kind,id,institution,date,child,"));
     let s1 = lines.iter().find(|l| l.contains(",S-1,")).unwrap();
     assert!(s1.starts_with(
-        "protocol,S-1,Solbakken ungdomshjem,2024-03-02,548808 *****,10-7,fastholding,10,gjennomgatt,true,false,,,1,,strengt_nodvendig,,"
+        "protocol,S-1,Solbakken ungdomshjem,2024-03-02,548808 *****,10-7,fastholding,10,gjennomgatt,true,false,,,1,,bvl-10-7.strengt_nodvendig,,"
     ), "{s1}");
     assert!(lines[0]
         .contains(",conditions_not_met,conditions_not_assessable,conditions_not_applicable,"));
     let f1 = lines.iter().find(|l| l.contains(",F-1,")).unwrap();
-    assert!(f1.contains(",late,,,isolasjon_krav,,nedlegging,"), "{f1}");
+    assert!(
+        f1.contains(",late,,,felles.ettersamtale,,nedlegging,"),
+        "{f1}"
+    );
     assert!(!csv.contains("12370"));
     #[cfg(unix)]
     {

@@ -88,7 +88,7 @@ fn a_newer_schema_is_refused() {
     assert_eq!(run.code, 2);
     assert!(
         run.stderr.contains(
-            "har skjemaversjon 99, men denne tvang kan bare lese opptil 7; oppgrader tvang"
+            "har skjemaversjon 99, men denne tvang kan bare lese opptil 8; oppgrader tvang"
         ),
         "{}",
         run.stderr
@@ -537,7 +537,7 @@ fn a_schema_1_store_is_upgraded_on_open() {
 #[test]
 fn review_changes_persist_with_their_audit_trail_and_undo_restores_them() {
     use tvang::model::Outcome;
-    use tvang::review::{Annotation, Change, CheckItem, RecordKind, RecordRef, Review, Status};
+    use tvang::review::{Annotation, Change, Check, RecordKind, RecordRef, Review, Status};
     let dir = tempdir().unwrap();
     let db = dir.path().join("db");
     let at = chrono::DateTime::from_timestamp(1_750_000_000, 0).unwrap();
@@ -561,8 +561,8 @@ fn review_changes_persist_with_their_audit_trail_and_undo_restores_them() {
                     (
                         k,
                         Change::Check(
-                            CheckItem::Formaal,
-                            Some(tvang::review::Assessment::IkkeOppfylt),
+                            "bvl-10-7.formaal".into(),
+                            Some(Check::new(tvang::review::Assessment::IkkeOppfylt)),
                         ),
                     ),
                     // Changes nothing: no audit entry.
@@ -591,7 +591,7 @@ fn review_changes_persist_with_their_audit_trail_and_undo_restores_them() {
         fields,
         [
             ("outcome", "", "medhold"),
-            ("checklist.formaal", "", "ikke_oppfylt")
+            ("checklist.bvl-10-7.formaal", "", "ikke_oppfylt")
         ]
     );
     assert!(trail
@@ -664,4 +664,87 @@ fn a_schema_5_audit_trail_is_chained_on_open() {
     let raw = open_raw_sled(&db);
     let data = raw.open_tree("data").unwrap();
     assert_eq!(data.scan_prefix(b"a").count(), 0, "the old trail is gone");
+}
+
+/// Schema 7 kept one checklist for every provision (`item → assessment`); opening the store
+/// keys each assessment by its condition in the catalogue, with room for a reason, and keeps
+/// every one of them: `show` and the TUI read them as the inspector left them.
+#[test]
+fn a_schema_7_checklist_keeps_its_assessments_under_the_new_conditions() {
+    let dir = tempdir().unwrap();
+    let db = dir.path().join("db");
+    assert_eq!(tvang(&db, &["import", &samples()]).code, 0);
+    let listed = tvang(&db, &["list", "--format", "json", "--limit", "1"]);
+    let first: serde_json::Value = serde_json::from_str(&listed.stdout).unwrap();
+    let reference = format!(
+        "{}/{}",
+        first[0]["protocol"]["institution"].as_str().unwrap(),
+        first[0]["protocol"]["protocol_id"].as_str().unwrap()
+    );
+    let shown = tvang(&db, &["show", &reference]);
+    assert!(!shown.stdout.contains("Vilkår ("), "{}", shown.stdout);
+    {
+        let raw = open_raw_sled(&db);
+        let data = raw.open_tree("data").unwrap();
+        // The review as schema 7 wrote it, on every protocol the list can show first.
+        let review = serde_json::json!({
+            "status": "gjennomgatt",
+            "checklist": {
+                "akutt_fare": "oppfylt",
+                "strengt_nodvendig": "ikke_oppfylt",
+                "isolasjon_krav": "ikke_aktuelt",
+                "saksbehandling": "ikke_vurderbar",
+            },
+        });
+        for key in data.scan_prefix(b"p").keys() {
+            let key = key.unwrap();
+            let mut review_key = vec![b'r', b'p'];
+            review_key.extend_from_slice(&key[1..9]);
+            data.insert(review_key, serde_json::to_vec(&review).unwrap())
+                .unwrap();
+        }
+        data.insert(b"mschema_version", &7u32.to_be_bytes())
+            .unwrap();
+        raw.flush().unwrap();
+    }
+    let store = tvang::store::Store::open(&db).unwrap();
+    assert_eq!(
+        store.schema_version().unwrap(),
+        tvang::store::SCHEMA_VERSION
+    );
+    let reviews = store.reviews(tvang::review::RecordKind::Protocol).unwrap();
+    assert!(reviews.len() >= 300, "{}", reviews.len());
+    let review = reviews.values().next().unwrap();
+    assert!(reviews.values().all(|r| r == review));
+    let kept: Vec<(&str, tvang::review::Assessment)> = review
+        .checklist
+        .iter()
+        .map(|(k, c)| (k.as_str(), c.assessment))
+        .collect();
+    use tvang::review::Assessment::*;
+    assert_eq!(
+        kept,
+        [
+            ("bvl-10-7.akutt_fare", Oppfylt),
+            ("bvl-10-7.isolasjon_krav", IkkeAktuelt),
+            ("bvl-10-7.strengt_nodvendig", IkkeOppfylt),
+            ("felles.saksbehandling", IkkeVurderbar),
+        ]
+    );
+    assert_eq!(review.status, Some(tvang::review::Status::Gjennomgatt));
+    drop(store);
+    let shown = tvang(&db, &["show", &reference]);
+    assert_eq!(shown.code, 0, "{}", shown.stderr);
+    assert!(
+        shown.stdout.contains("Strengt nødvendig: IKKE OPPFYLT"),
+        "{}",
+        shown.stdout
+    );
+    assert!(
+        shown
+            .stdout
+            .contains("Saksbehandling (samlet vurdering, eldre sjekkliste): ikke vurderbar"),
+        "{}",
+        shown.stdout
+    );
 }

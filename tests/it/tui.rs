@@ -9,7 +9,7 @@ use ratatui::Terminal;
 use std::sync::Arc;
 use tvang::catalogue::Catalogue;
 use tvang::model::Outcome;
-use tvang::review::{Assessment, CheckItem, RecordKind, Status};
+use tvang::review::{Assessment, RecordKind, Status};
 use tvang::store::Store;
 use tvang::triage::TriageRules;
 use tvang::tui::action::Action;
@@ -263,37 +263,68 @@ fn complaints_are_decided_with_an_outcome_and_classified() {
     let review = app.store.review(complaint).unwrap();
     assert_eq!(review.outcome, Some(Outcome::DelvisMedhold));
     assert_eq!(review.status, Some(Status::Avgjort));
-    // Checklist: c, v, then item 3 twice: oppfylt → ikke oppfylt.
-    press(app, "k c v 3 3 esc");
-    let review = app.store.review(complaint).unwrap();
-    assert_eq!(
-        review.checklist.get(&CheckItem::StrengtNodvendig),
-        Some(&Assessment::IkkeOppfylt)
-    );
-    // On: ikke vurderbar, ikke aktuelt (a condition that does not apply), then back to none;
-    // the picker shows each as it is set.
+    // Checklist: c, v opens it on the first condition of the complaint's protocol; `i` sets
+    // it ikke oppfylt and moves to the next one.
+    press(app, "k c v");
+    let Some(Overlay::Checklist(pane)) = &app.overlay else {
+        panic!("no checklist: {:?}", app.overlay);
+    };
+    let first = pane.current().unwrap().id.clone();
+    press(app, "i");
     let assessed = |app: &App| {
         app.store
             .review(complaint)
             .unwrap()
             .checklist
-            .get(&CheckItem::StrengtNodvendig)
-            .copied()
+            .get(&first)
+            .map(|c| c.assessment)
     };
-    press(app, "c v 3");
-    assert_eq!(assessed(app), Some(Assessment::IkkeVurderbar));
-    press(app, "3");
-    assert_eq!(assessed(app), Some(Assessment::IkkeAktuelt));
-    let Some(Overlay::Picker(picker)) = &app.overlay else {
+    assert_eq!(assessed(app), Some(Assessment::IkkeOppfylt));
+    let Some(Overlay::Checklist(pane)) = &app.overlay else {
         panic!("the checklist stays open: {:?}", app.overlay);
     };
-    assert!(
-        picker.items[2].label.ends_with("ikke aktuelt"),
-        "{}",
-        picker.items[2].label
+    assert_ne!(pane.current().unwrap().id, first, "the cursor moved on");
+    // Back up: ikke vurderbar, ikke aktuelt (a condition that does not apply), then none; the
+    // pane shows each as it is set.
+    press(app, "k v");
+    assert_eq!(assessed(app), Some(Assessment::IkkeVurderbar));
+    press(app, "k a");
+    assert_eq!(assessed(app), Some(Assessment::IkkeAktuelt));
+    let Some(Overlay::Checklist(pane)) = &app.overlay else {
+        panic!("the checklist stays open: {:?}", app.overlay);
+    };
+    let row = pane
+        .rows
+        .iter()
+        .find_map(|r| match r {
+            tvang::tui::state::checklist::PaneRow::Condition(c) if c.id == first => Some(c),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(
+        row.check.as_ref().map(|c| c.assessment),
+        Some(Assessment::IkkeAktuelt)
     );
-    press(app, "3 esc");
+    // A reason for it: b, text, ctrl-s; kept when the assessment changes.
+    press(app, "k b");
+    assert!(matches!(app.overlay, Some(Overlay::ConditionReason { .. })));
+    typed(app, "Gjelder ikke dette tiltaket.");
+    press(app, "ctrl-s");
+    let reason = |app: &App| {
+        app.store.review(complaint).unwrap().checklist[&first]
+            .reason
+            .clone()
+    };
+    assert_eq!(reason(app).as_deref(), Some("Gjelder ikke dette tiltaket."));
+    press(app, "i");
+    assert_eq!(assessed(app), Some(Assessment::IkkeOppfylt));
+    assert_eq!(reason(app).as_deref(), Some("Gjelder ikke dette tiltaket."));
+    // Undo inside the checklist, then clear.
+    press(app, "u");
+    assert_eq!(assessed(app), Some(Assessment::IkkeAktuelt));
+    press(app, "k x esc");
     assert_eq!(assessed(app), None);
+    assert!(app.overlay.is_none());
     press(app, "x u");
     assert_eq!(
         app.store.review(complaint).unwrap().status,
@@ -564,6 +595,21 @@ fn snapshot_overlays() {
     assert_eq!(target.records.len(), 1);
     assert_eq!(target.field, None);
     snapshot("note_editor", &mut f.app);
+
+    // The checklist of the first protocol: its provision's conditions and the common ones, the
+    // first assessed with a reason, the cursor on the second, suggestions where the facts give
+    // them.
+    let mut f = app();
+    press(&mut f.app, "c v o k b");
+    typed(&mut f.app, "Slo etter ansatt.");
+    press(&mut f.app, "ctrl-s j");
+    let Some(Overlay::Checklist(pane)) = &f.app.overlay else {
+        panic!("no checklist: {:?}", f.app.overlay);
+    };
+    let (done, total, _) = pane.progress();
+    assert_eq!(done, 1);
+    assert!(total > 8, "{total}");
+    snapshot("checklist", &mut f.app);
 
     // `g` waits for its second key and shows what may follow.
     let mut f = app();
@@ -2040,5 +2086,119 @@ fn a_decision_is_dated_today_named_and_given_reasons() {
     assert_eq!(
         (review.outcome, review.decided_on, review.decided_by),
         (None, None, None)
+    );
+}
+
+/// The checklist asks about the provision of the measure, and the protocol's facts suggest,
+/// with their reasons, what the inspector confirms with a key: a 22-day § 10-9 confiscation of
+/// a phone is asked about § 10-9, not § 10-7; an isolation decided by a miljøterapeut is asked
+/// about the isolation requirements.
+#[test]
+fn the_checklist_follows_the_provision_and_suggestions_wait_for_a_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("protokoller.jsonl");
+    let phone = serde_json::json!({
+        "protocol_id": "2026/0100", "institution": "Testheimen", "region": "vestland",
+        "child_ref": "B-T-1", "placement_basis": "bvl § 6-2",
+        "measures": [{"provision": "bvl § 10-9 første ledd bokstav e",
+            "kind": "inndragning_kommunikasjonsmiddel",
+            "started_at": "2026-10-01T12:00:00+02:00", "ended_at": "2026-10-23T12:00:00+02:00"}],
+        "danger": "Mobilen ble brukt til å avtale rømming.", "decided_by": "avdelingsleder",
+        "child_statement": "Jeg trenger mobilen.", "informed_of_complaint_right": true,
+        "received_at": "2026-10-24",
+        "complaint": {"complaint_id": "K-100", "received_at": "2026-10-25",
+            "complainant": "barnet", "text": "De tok mobilen min i tre uker."}
+    });
+    let isolation = serde_json::json!({
+        "protocol_id": "2026/0101", "institution": "Testheimen", "region": "vestland",
+        "child_ref": "B-T-2",
+        "measures": [{"provision": "bvl § 10-7", "kind": "isolasjon",
+            "started_at": "2026-10-02T20:00:00+02:00", "ended_at": "2026-10-02T20:20:00+02:00"}],
+        "danger": "Slo etter ansatte.",
+        "execution": "Skjermet på eget rom med vindu, 10 m², ansatt satt i rommet ved siden av med døren ulåst.",
+        "decided_by": "miljøterapeut", "child_statement": "Jeg var sint.",
+        "informed_of_complaint_right": true, "received_at": "2026-10-05"
+    });
+    std::fs::write(&file, format!("{phone}\n{isolation}\n")).unwrap();
+    let mut f = app_importing(&[file.to_str().unwrap()]);
+    let app = &mut f.app;
+    let ids = |app: &App| {
+        let Some(Overlay::Checklist(pane)) = &app.overlay else {
+            panic!("no checklist: {:?}", app.overlay);
+        };
+        pane.rows
+            .iter()
+            .filter_map(|r| match r {
+                tvang::tui::state::checklist::PaneRow::Condition(c) => Some(c.id.clone()),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+    };
+    // The complaint about the phone: its protocol's § 10-9.
+    press(app, "tab");
+    let complaint = app.current().unwrap();
+    press(app, "c v");
+    let conditions = ids(app);
+    assert!(conditions.contains(&"bvl-10-9.tidsbegrensning".to_string()));
+    assert!(
+        !conditions.iter().any(|id| id.starts_with("bvl-10-7")),
+        "{conditions:?}"
+    );
+    let text = screen(app, 120, 40);
+    assert!(text.contains("§ 10-9 Begrensninger"), "{text}");
+    assert!(text.contains("forslag: ikke vurderbar"), "{text}");
+    // Nothing is set until the inspector takes the suggestion: on it, enter.
+    assert!(app.store.review(complaint).unwrap().checklist.is_empty());
+    let at = conditions
+        .iter()
+        .position(|id| id == "bvl-10-9.tidsbegrensning")
+        .unwrap();
+    for _ in 0..at {
+        press(app, "j");
+    }
+    let text = screen(app, 120, 40);
+    assert!(text.contains("Forslag: ikke vurderbar"), "{text}");
+    assert!(text.contains("4 ukene etter ankomst"), "{text}");
+    press(app, "enter");
+    let check = app.store.review(complaint).unwrap().checklist["bvl-10-9.tidsbegrensning"].clone();
+    assert_eq!(check.assessment, Assessment::IkkeVurderbar);
+    assert!(check.reason.unwrap().contains("varte 22 d 0 t"));
+    // Enter on a row without a suggestion says so and sets nothing.
+    press(app, "k k");
+    let before = app.store.review(complaint).unwrap();
+    press(app, "enter");
+    assert_eq!(app.store.review(complaint).unwrap(), before);
+    press(app, "esc tab");
+    // The isolation: its requirements, and the decision-maker suggested not met.
+    assert_eq!(app.view.kind, RecordKind::Protocol);
+    let isolated = (0..app.view.visible.len())
+        .find(|&i| {
+            let row = &app.queue.rows[app.view.visible[i]];
+            &*row.record_id == "2026/0101"
+        })
+        .unwrap();
+    app.view.cursor = isolated;
+    press(app, "c v");
+    let conditions = ids(app);
+    assert!(conditions.contains(&"bvl-10-7.isolasjon_vindu".to_string()));
+    let Some(Overlay::Checklist(pane)) = &app.overlay else {
+        unreachable!()
+    };
+    let suggested: Vec<(String, Assessment)> = pane
+        .rows
+        .iter()
+        .filter_map(|r| match r {
+            tvang::tui::state::checklist::PaneRow::Condition(c) => {
+                c.suggestion.as_ref().map(|s| (c.id.clone(), s.assessment))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        suggested,
+        [(
+            "bvl-10-7.isolasjon_besluttet_av_leder".to_string(),
+            Assessment::IkkeOppfylt
+        )]
     );
 }

@@ -162,17 +162,6 @@ pub fn with_decision(store: &Store, sc: StoredComplaint) -> Result<StoredComplai
     Ok(as_decided(sc, recorded, Some(&review)))
 }
 
-/// The conditions a decision rests on: those the inspector assessed as not met, in the
-/// checklist's order.
-pub fn failed_conditions(review: &Review) -> Vec<crate::review::CheckItem> {
-    review
-        .checklist
-        .iter()
-        .filter(|(_, a)| **a == crate::review::Assessment::IkkeOppfylt)
-        .map(|(item, _)| *item)
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,23 +215,5 @@ mod tests {
             (Some(Outcome::Medhold), Some(day("2026-11-20")))
         );
         assert_eq!(decision_of(None, imported.0, imported.1), imported);
-    }
-
-    #[test]
-    fn the_failed_conditions_are_those_assessed_as_not_met() {
-        use crate::review::{Assessment, CheckItem};
-        let mut review = Review::default();
-        for (item, a) in [
-            (CheckItem::OpphortStraks, Assessment::IkkeOppfylt),
-            (CheckItem::AkuttFare, Assessment::Oppfylt),
-            (CheckItem::StrengtNodvendig, Assessment::IkkeOppfylt),
-            (CheckItem::Forholdsmessig, Assessment::IkkeVurderbar),
-        ] {
-            review.checklist.insert(item, a);
-        }
-        assert_eq!(
-            failed_conditions(&review),
-            [CheckItem::StrengtNodvendig, CheckItem::OpphortStraks]
-        );
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::flags::Flag;
 use crate::model::{Complainant, Injury, Outcome, Police};
-use crate::review::{Assessment, CheckItem, Status};
+use crate::review::{Assessment, Status};
 use crate::selection::{FilterParseError, FILTER_KEYS};
 use crate::triage::TriageFlag;
 
@@ -18,19 +18,26 @@ pub fn status_label(s: Status) -> &'static str {
     }
 }
 
-pub fn check_label(c: CheckItem) -> &'static str {
-    match c {
-        CheckItem::AkuttFare => "Akutt fare",
-        CheckItem::FareGjenstand => "Fare for liv, helse, eiendom",
-        CheckItem::StrengtNodvendig => "Strengt nødvendig",
-        CheckItem::Forholdsmessig => "Forholdsmessig",
-        CheckItem::OpphortStraks => "Opphørt straks",
-        CheckItem::IsolasjonKrav => "Krav til isolasjon",
-        CheckItem::Formaal => "Formål: avverge skade",
-        CheckItem::ForebyggingEtterarbeid => "Forebygging og etterarbeid",
-        CheckItem::Saksbehandling => "Saksbehandling",
+/// A condition's wording in the catalogue, or its id when the catalogue has none.
+pub fn condition_label(catalogue: &crate::catalogue::Catalogue, id: &str) -> String {
+    catalogue
+        .condition(id)
+        .map_or_else(|| id.to_string(), |c| c.label.clone())
+}
+
+/// The heading of a group of the checklist: `§ 10-7 Bruk av tvang i akutte faresituasjoner`.
+pub fn group_label(of: crate::checklist::GroupOf) -> String {
+    use crate::checklist::GroupOf;
+    match of {
+        GroupOf::Provision(p) => format!("§ {} {}", p.section, p.title),
+        GroupOf::Common => "Felles for alle tiltak".into(),
+        GroupOf::Other => "Andre vurderte vilkår".into(),
     }
 }
+
+/// Said of a checklist offered without the protocol it is about.
+pub const CHECKLIST_ASSUMED: &str =
+    "Klagen er ikke koblet til en protokoll: vilkårene for § 10-7 er vist";
 
 pub fn assessment_label(a: Option<Assessment>) -> &'static str {
     match a {

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod audit_text;
 pub mod backup;
 pub mod catalogue;
+pub mod checklist;
 pub mod deadline;
 pub mod decision;
 pub mod export;

@@ -103,38 +103,6 @@ impl Status {
     }
 }
 
-/// The lawfulness checklist of domain.md §6.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    strum::VariantArray,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum CheckItem {
-    AkuttFare,
-    FareGjenstand,
-    StrengtNodvendig,
-    Forholdsmessig,
-    OpphortStraks,
-    IsolasjonKrav,
-    Formaal,
-    ForebyggingEtterarbeid,
-    Saksbehandling,
-}
-
-impl CheckItem {
-    /// Every variant in declaration order, derived: a new variant is in it.
-    pub const ALL: &'static [CheckItem] = <CheckItem as strum::VariantArray>::VARIANTS;
-}
-
 #[derive(
     Debug,
     Clone,
@@ -162,6 +130,31 @@ pub enum Assessment {
 impl Assessment {
     /// Every variant in declaration order, derived: a new variant is in it.
     pub const ALL: &'static [Assessment] = <Assessment as strum::VariantArray>::VARIANTS;
+}
+
+/// The inspector's assessment of one condition of the checklist ([`crate::checklist`]), with
+/// the reason for it in the inspector's words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Check {
+    pub assessment: Assessment,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl Check {
+    pub fn new(assessment: Assessment) -> Check {
+        Check {
+            assessment,
+            reason: None,
+        }
+    }
+
+    pub fn because(assessment: Assessment, reason: impl Into<String>) -> Check {
+        Check {
+            assessment,
+            reason: Some(reason.into()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -194,8 +187,9 @@ pub struct Review {
     /// The statsforvalter's reasons for the decision, in the inspector's words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reasons: Option<String>,
+    /// Condition id (the catalogue's, `bvl-10-7.akutt_fare`) → the inspector's assessment.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub checklist: BTreeMap<CheckItem, Assessment>,
+    pub checklist: BTreeMap<String, Check>,
     /// The provision the institution should have cited, when it got it wrong.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub corrected_provision: Option<String>,
@@ -224,7 +218,8 @@ pub enum Change {
     DecidedOn(Option<NaiveDate>),
     DecidedBy(Option<String>),
     Reasons(Option<String>),
-    Check(CheckItem, Option<Assessment>),
+    /// A condition's assessment (by condition id), or none: not assessed.
+    Check(String, Option<Check>),
     CorrectedProvision(Option<String>),
     CorrectedKind(Option<String>),
     AddTag(String),
@@ -250,7 +245,7 @@ impl Change {
             Change::DecidedOn(_) => "decided_on".into(),
             Change::DecidedBy(_) => "decided_by".into(),
             Change::Reasons(_) => "reasons".into(),
-            Change::Check(item, _) => format!("checklist.{}", json_name(item)),
+            Change::Check(condition, _) => format!("checklist.{condition}"),
             Change::CorrectedProvision(_) => "corrected_provision".into(),
             Change::CorrectedKind(_) => "corrected_kind".into(),
             Change::AddTag(_) | Change::RemoveTag(_) => "tags".into(),
@@ -272,6 +267,21 @@ pub fn json_name<T: Serialize>(value: &T) -> String {
 
 fn shown<T: Serialize>(value: &Option<T>) -> String {
     value.as_ref().map(json_name).unwrap_or_default()
+}
+
+/// An assessment as the audit trail records it: `ikke_oppfylt`, with its reason after a colon.
+fn shown_check(check: &Option<Check>) -> String {
+    match check {
+        None => String::new(),
+        Some(Check {
+            assessment,
+            reason: None,
+        }) => json_name(assessment),
+        Some(Check {
+            assessment,
+            reason: Some(reason),
+        }) => format!("{}: {reason}", json_name(assessment)),
+    }
 }
 
 /// Sets an optional text field; the inverse change (made by `inverse` from the old value) and
@@ -311,12 +321,15 @@ impl Review {
             }
             Change::DecidedBy(new) => replace_text(&mut self.decided_by, new, Change::DecidedBy),
             Change::Reasons(new) => replace_text(&mut self.reasons, new, Change::Reasons),
-            Change::Check(item, new) => {
+            Change::Check(condition, new) => {
                 let old = match new {
-                    Some(a) => self.checklist.insert(*item, *a),
-                    None => self.checklist.remove(item),
+                    Some(check) => self.checklist.insert(condition.clone(), check.clone()),
+                    None => self.checklist.remove(condition),
                 };
-                (old != *new).then(|| (Change::Check(*item, old), shown(&old), shown(new)))
+                (old != *new).then(|| {
+                    let (o, n) = (shown_check(&old), shown_check(new));
+                    (Change::Check(condition.clone(), old), o, n)
+                })
             }
             Change::CorrectedProvision(new) => replace_text(
                 &mut self.corrected_provision,
@@ -417,7 +430,13 @@ mod tests {
             Change::DecidedOn(Some("2026-11-20".parse().unwrap())),
             Change::DecidedBy(Some("Kari Nordmann".into())),
             Change::Reasons(Some("Faren var over da holdingen fortsatte.".into())),
-            Change::Check(CheckItem::StrengtNodvendig, Some(Assessment::IkkeOppfylt)),
+            Change::Check(
+                "bvl-10-7.strengt_nodvendig".into(),
+                Some(Check::because(
+                    Assessment::IkkeOppfylt,
+                    "Ingen mildere tiltak forsøkt.",
+                )),
+            ),
             Change::CorrectedProvision(Some("bvl § 10-8".into())),
             Change::CorrectedKind(Some("isolasjon".into())),
             Change::AddTag("gjentatt".into()),
@@ -452,10 +471,22 @@ mod tests {
             .apply(&Change::Outcome(Some(Outcome::IkkeMedhold)))
             .unwrap();
         assert_eq!((old.as_str(), new.as_str()), ("", "ikke_medhold"));
-        let c = Change::Check(CheckItem::OpphortStraks, Some(Assessment::IkkeVurderbar));
-        assert_eq!(c.field(), "checklist.opphort_straks");
+        let c = Change::Check(
+            "bvl-10-7.opphort_straks".into(),
+            Some(Check::new(Assessment::IkkeVurderbar)),
+        );
+        assert_eq!(c.field(), "checklist.bvl-10-7.opphort_straks");
         let (_, _, new) = review.apply(&c).unwrap();
         assert_eq!(new, "ikke_vurderbar");
+        let c = Change::Check(
+            "bvl-10-7.opphort_straks".into(),
+            Some(Check::because(Assessment::IkkeOppfylt, "45 min")),
+        );
+        let (_, old, new) = review.apply(&c).unwrap();
+        assert_eq!(
+            (old.as_str(), new.as_str()),
+            ("ikke_vurderbar", "ikke_oppfylt: 45 min")
+        );
     }
 
     #[test]

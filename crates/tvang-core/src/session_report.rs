@@ -5,10 +5,11 @@
 //! reviews. Every text an inspector or an institution wrote passes through
 //! [`crate::privacy::mask`]: a report is a file that leaves tvang.
 
+use crate::catalogue::Catalogue;
 use crate::model::Outcome;
 use crate::privacy::mask;
 use crate::queue::{Queue, QueueRow};
-use crate::review::{Assessment, CheckItem, RecordKind, RecordRef, Review, Status};
+use crate::review::{Assessment, RecordKind, RecordRef, Review, Status};
 use crate::session::{is_handled, needs_follow_up, Progress, Session};
 use crate::stats::{complaints_per_100, OutcomeCounts};
 use crate::store::{Store, StoreError};
@@ -71,7 +72,9 @@ impl From<OutcomeCounts> for OutcomeFigures {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ConditionCount {
-    pub condition: CheckItem,
+    /// The catalogue's id (`bvl-10-7.akutt_fare`) and wording.
+    pub condition: String,
+    pub label: String,
     pub met: u64,
     pub not_met: u64,
     pub not_assessable: u64,
@@ -123,11 +126,22 @@ pub struct ReportItem {
     /// Protocols: complaints about it.
     pub complaints: u16,
     pub flags: Vec<TriageFlag>,
-    pub checklist: BTreeMap<CheckItem, Assessment>,
+    /// The item's assessments, in the catalogue's order.
+    pub checklist: Vec<ItemCheck>,
     pub corrected_provision: Option<String>,
     pub corrected_kind: Option<String>,
     pub tags: BTreeSet<String>,
     pub notes: Vec<ReportNote>,
+}
+
+/// One condition as an item's checklist assessed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ItemCheck {
+    pub condition: String,
+    pub label: String,
+    pub assessment: Assessment,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -215,6 +229,7 @@ impl Tally {
 /// Builds the report of a session from the queue (as it is now) and the items' reviews.
 pub fn build(
     store: &Store,
+    catalogue: &Catalogue,
     queue: &Queue,
     session: &Session,
     author: &str,
@@ -232,7 +247,12 @@ pub fn build(
     let mut institutions: BTreeMap<String, Tally> = BTreeMap::new();
     let mut provisions: BTreeMap<String, Tally> = BTreeMap::new();
     let mut flags: BTreeMap<TriageFlag, Vec<String>> = BTreeMap::new();
-    let mut conditions: BTreeMap<CheckItem, ConditionCount> = BTreeMap::new();
+    // By the condition's place in the catalogue (then its id), which is the checklist's order.
+    let order = |id: &str| {
+        let place = catalogue.conditions.iter().position(|c| c.id == id);
+        (place.unwrap_or(usize::MAX), id.to_string())
+    };
+    let mut conditions: BTreeMap<(usize, String), ConditionCount> = BTreeMap::new();
     let mut follow_up = Vec::new();
     let mut items = Vec::new();
     let mut missing = 0;
@@ -277,15 +297,18 @@ pub fn build(
             follow_up.push(id.clone());
         }
         let review: Review = store.review(*record)?;
-        for (item, assessment) in &review.checklist {
-            let c = conditions.entry(*item).or_insert(ConditionCount {
-                condition: *item,
-                met: 0,
-                not_met: 0,
-                not_assessable: 0,
-                not_applicable: 0,
-            });
-            match assessment {
+        for (id, check) in &review.checklist {
+            let c = conditions
+                .entry(order(id))
+                .or_insert_with(|| ConditionCount {
+                    condition: id.clone(),
+                    label: crate::labels::condition_label(catalogue, id),
+                    met: 0,
+                    not_met: 0,
+                    not_assessable: 0,
+                    not_applicable: 0,
+                });
+            match check.assessment {
                 Assessment::Oppfylt => c.met += 1,
                 Assessment::IkkeOppfylt => c.not_met += 1,
                 Assessment::IkkeVurderbar => c.not_assessable += 1,
@@ -329,7 +352,23 @@ pub fn build(
                 0
             },
             flags: row.flags.iter().collect(),
-            checklist: review.checklist.clone(),
+            checklist: {
+                let mut checks: Vec<ItemCheck> = review
+                    .checklist
+                    .iter()
+                    .map(|(id, check)| ItemCheck {
+                        condition: id.clone(),
+                        label: crate::labels::condition_label(catalogue, id),
+                        assessment: check.assessment,
+                        reason: check
+                            .reason
+                            .as_deref()
+                            .map(|r| crate::privacy::mask(r).into_owned()),
+                    })
+                    .collect();
+                checks.sort_by_key(|c| order(&c.condition));
+                checks
+            },
             corrected_provision: review.corrected_provision.clone(),
             corrected_kind: review.corrected_kind.clone(),
             tags: review.tags.clone(),
@@ -444,8 +483,8 @@ pub fn to_csv(report: &SessionReport) -> String {
         let with = |wanted: Assessment| {
             i.checklist
                 .iter()
-                .filter(|(_, a)| **a == wanted)
-                .map(|(c, _)| name(c))
+                .filter(|c| c.assessment == wanted)
+                .map(|c| c.condition.as_str())
                 .collect::<Vec<_>>()
                 .join(";")
         };

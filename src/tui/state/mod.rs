@@ -1,6 +1,7 @@
 //! The TUI's state and its reducer: keys map through the keymap to actions, actions change the
 //! state (and, for edits, the store, flushed before the screen says "lagret").
 
+pub mod checklist;
 pub mod commands;
 pub mod search;
 pub mod session;
@@ -13,9 +14,7 @@ use super::keymap::{Key, KeyCode, Keymap, Lookup};
 use crate::catalogue::Catalogue;
 use crate::model::{Outcome, Protocol};
 use crate::queue::{Column, Queue, QueueFilter, Sort};
-use crate::review::{
-    Annotation, Assessment, Change, CheckItem, RecordKind, RecordRef, Review, Status,
-};
+use crate::review::{Annotation, Change, RecordKind, RecordRef, Review, Status};
 use crate::stats::GroupBy;
 use crate::store::{Index, Store, StoreError, StoredComplaint, StoredProtocol};
 use crate::triage::TriageRules;
@@ -143,10 +142,8 @@ pub enum Pick {
     Outcome(Outcome),
     /// Open the outcome picker.
     OutcomeMenu,
-    /// Open the checklist picker.
+    /// Open the checklist.
     Checklist,
-    /// Cycle one checklist item to the next assessment.
-    Check(CheckItem),
     /// Prefill the command line.
     Command(String),
     /// Run a command at once.
@@ -245,6 +242,13 @@ pub enum Overlay {
         question: String,
         changes: Vec<(RecordRef, Change)>,
         advance: bool,
+    },
+    /// The lawfulness checklist of a record.
+    Checklist(checklist::ChecklistPane),
+    /// The reason for a condition's assessment being written, over the checklist.
+    ConditionReason {
+        editor: Editor,
+        pane: checklist::ChecklistPane,
     },
 }
 
@@ -376,6 +380,9 @@ impl App {
     }
 
     pub fn mode(&self) -> Mode {
+        if matches!(self.overlay, Some(Overlay::Checklist(_))) {
+            return Mode::Checklist;
+        }
         match self.screen {
             Screen::Queue => Mode::Queue,
             Screen::Detail(_) => Mode::Detail,
@@ -412,6 +419,14 @@ impl App {
         self.keymap
             .key_for(mode, action)
             .unwrap_or_else(|| t::UNBOUND.to_string())
+    }
+
+    /// A record as titles name it: its institution and its id there.
+    pub fn record_name(&self, record: RecordRef) -> String {
+        match self.queue.row_of(record).map(|i| &self.queue.rows[i]) {
+            Some(row) => format!("{} {}", self.queue.text(row.institution), row.record_id),
+            None => String::new(),
+        }
     }
 
     pub fn is_empty_store(&self) -> bool {
@@ -673,6 +688,10 @@ impl App {
                     })
                 }
             },
+            Overlay::Checklist(pane) => self.checklist_key(pane, key),
+            Overlay::ConditionReason { editor, pane } => {
+                self.condition_reason_key(editor, pane, key)
+            }
             Overlay::Picker(picker) => {
                 if key.code == KeyCode::Esc {
                     return;
@@ -923,6 +942,14 @@ impl App {
             Action::ReadingChecked => self.toggle_reading_checked(),
             Action::CorrectField => self.correct_menu(),
             Action::LinkProtocol => self.link_picker(),
+            // The checklist's own keys ([`checklist`]): nothing to do outside it.
+            Action::AssessMet
+            | Action::AssessNotMet
+            | Action::AssessUnassessable
+            | Action::AssessNotApplicable
+            | Action::ClearAssessment
+            | Action::ConditionReason
+            | Action::AcceptSuggestion => {}
             Action::Sessions => self.session_picker(),
             Action::Annotate => {
                 let records = self.targets();
@@ -1074,59 +1101,13 @@ impl App {
         }));
     }
 
-    fn checklist_picker(&mut self, targets: Vec<RecordRef>) {
-        let review = targets
-            .first()
-            .and_then(|r| self.store.review(*r).ok())
-            .unwrap_or_default();
-        let items = CheckItem::ALL
-            .iter()
-            .enumerate()
-            .map(|(i, item)| PickerItem {
-                key: char::from_digit(i as u32 + 1, 10).unwrap_or('?'),
-                label: format!(
-                    "{:<28} {}",
-                    t::check_label(*item),
-                    t::assessment_label(review.checklist.get(item).copied())
-                ),
-                pick: Pick::Check(*item),
-            })
-            .collect();
-        self.overlay = Some(Overlay::Picker(Picker {
-            title: t::PICK_CHECKLIST.into(),
-            items,
-            advance: false,
-            targets,
-        }));
-    }
-
     fn picked(&mut self, picker: Picker, pick: Pick) {
         let targets = picker.targets.clone();
         match pick {
             Pick::Status(s) => self.set_status(&targets, s, picker.advance),
             Pick::OutcomeMenu => self.outcome_picker(targets, false),
             Pick::Outcome(o) => self.decide_complaints(&targets, o, picker.advance),
-            Pick::Checklist => self.checklist_picker(targets),
-            Pick::Check(item) => {
-                let current = targets
-                    .first()
-                    .and_then(|r| self.store.review(*r).ok())
-                    .and_then(|r| r.checklist.get(&item).copied());
-                let next = match current {
-                    None => Some(Assessment::Oppfylt),
-                    Some(Assessment::Oppfylt) => Some(Assessment::IkkeOppfylt),
-                    Some(Assessment::IkkeOppfylt) => Some(Assessment::IkkeVurderbar),
-                    Some(Assessment::IkkeVurderbar) => Some(Assessment::IkkeAktuelt),
-                    Some(Assessment::IkkeAktuelt) => None,
-                };
-                let changes = targets
-                    .iter()
-                    .map(|r| (*r, Change::Check(item, next)))
-                    .collect();
-                self.apply(changes, false);
-                // Stay in the checklist to assess the next item.
-                self.checklist_picker(targets);
-            }
+            Pick::Checklist => self.open_checklist(targets),
             Pick::Command(prefix) => {
                 self.overlay = Some(Overlay::Command(Editor::with_text(&prefix, false)))
             }
@@ -1221,7 +1202,9 @@ impl App {
     fn propose(&mut self, changes: Vec<(RecordRef, Change)>, advance: bool) {
         let records: BTreeSet<RecordRef> = changes.iter().map(|(r, _)| *r).collect();
         if records.len() > 1 {
-            let what = changes.first().map(|(_, c)| t::change_summary(c));
+            let what = changes
+                .first()
+                .map(|(_, c)| t::change_summary(c, &self.catalogue));
             self.overlay = Some(Overlay::Confirm {
                 question: t::confirm_bulk(&what.unwrap_or_default(), records.len(), self.view.kind),
                 changes,
@@ -1253,7 +1236,7 @@ impl App {
         if changes.is_empty() {
             return;
         }
-        let summary = t::change_summary(&changes[0].1);
+        let summary = t::change_summary(&changes[0].1, &self.catalogue);
         let links = changes.iter().any(|(_, c)| changes_record(c));
         let count = changes
             .iter()

@@ -400,25 +400,32 @@ impl App {
         };
         let now = self.now();
         let target = path.display().to_string();
-        let written = report::build(&self.store, &self.queue, s, &self.author, now)
-            .map_err(|e| e.to_string())
-            .and_then(|built| {
-                let content = crate::text::session::render_report(&built, format);
-                crate::export::write_file_atomically(&path, |out| {
-                    std::io::Write::write_all(out, content.as_bytes())
-                })
-                .map_err(|e| format!("{target}: {e}"))?;
-                report::log_written(
-                    &self.store,
-                    &self.author,
-                    now,
-                    &s.state.name,
-                    format,
-                    &target,
-                )
-                .map_err(|e| e.to_string())?;
-                Ok(built.items.len())
-            });
+        let written = report::build(
+            &self.store,
+            &self.catalogue,
+            &self.queue,
+            s,
+            &self.author,
+            now,
+        )
+        .map_err(|e| e.to_string())
+        .and_then(|built| {
+            let content = crate::text::session::render_report(&built, format);
+            crate::export::write_file_atomically(&path, |out| {
+                std::io::Write::write_all(out, content.as_bytes())
+            })
+            .map_err(|e| format!("{target}: {e}"))?;
+            report::log_written(
+                &self.store,
+                &self.author,
+                now,
+                &s.state.name,
+                format,
+                &target,
+            )
+            .map_err(|e| e.to_string())?;
+            Ok(built.items.len())
+        });
         match written {
             Ok(items) => self.say(MessageKind::Saved, t::report_written(&target, items)),
             Err(e) => self.say(MessageKind::Error, crate::tui::text::not_saved(&e)),

@@ -55,12 +55,73 @@ pub struct Region {
     pub aliases: Vec<String>,
 }
 
+/// One condition (vilkår) the statsforvalter assesses: for the measures under one provision, or
+/// for every protocol ([`COMMON`]).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    /// Stored with each assessment (`bvl-10-7.akutt_fare`): never renamed.
+    pub id: String,
+    /// A provision id, or [`COMMON`].
+    pub provision: String,
+    pub label: String,
+    pub help: String,
+    /// Only when a measure under the provision is of one of these kinds (isolation's rooms).
+    #[serde(default)]
+    pub when_kind: Vec<String>,
+    /// An assessment from before the checklist was split: shown only where one was given.
+    #[serde(default)]
+    pub legacy: bool,
+    /// `V` read in a source, `I` inferred, `U` not verified.
+    pub confidence: String,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// The `provision` of the conditions every protocol must meet.
+pub const COMMON: &str = "felles";
+
 #[derive(Debug, Deserialize)]
 struct CatalogueFile {
     law: Vec<Law>,
     provision: Vec<Provision>,
+    #[serde(default)]
+    condition: Vec<Condition>,
     kind: Vec<MeasureKind>,
     region: Vec<Region>,
+}
+
+/// Every condition names a provision or [`COMMON`], kinds the catalogue has, a known
+/// confidence, and an id of its own.
+fn check_conditions(file: &CatalogueFile) -> Result<(), String> {
+    let mut seen = std::collections::HashSet::new();
+    for c in &file.condition {
+        if !seen.insert(c.id.as_str()) {
+            return Err(format!("condition {}: the id is used twice", c.id));
+        }
+        if c.provision != COMMON && !file.provision.iter().any(|p| p.id == c.provision) {
+            return Err(format!(
+                "condition {}: unknown provision {:?}",
+                c.id, c.provision
+            ));
+        }
+        if let Some(kind) = c
+            .when_kind
+            .iter()
+            .find(|k| !file.kind.iter().any(|m| &m.id == *k))
+        {
+            return Err(format!("condition {}: unknown kind {kind:?}", c.id));
+        }
+        if !["V", "I", "U"].contains(&c.confidence.as_str()) {
+            return Err(format!(
+                "condition {}: confidence {:?} is not V, I or U",
+                c.id, c.confidence
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A cited provision, parsed: `barnevernsloven § 10-9 første ledd bokstav b` →
@@ -110,6 +171,8 @@ pub struct Catalogue {
     pub provisions: Vec<Provision>,
     pub kinds: Vec<MeasureKind>,
     pub regions: Vec<Region>,
+    /// In the file's order, which is the checklist's.
+    pub conditions: Vec<Condition>,
     /// Law names, folded, longest first, so `bvl 1992` wins over `bvl`.
     law_names: Vec<(String, usize)>,
     provision_by_ref: HashMap<(String, String), usize>,
@@ -185,6 +248,10 @@ impl Catalogue {
             }
             provision_by_ref.insert((p.law.clone(), p.section.clone()), i);
         }
+        check_conditions(&file).map_err(|message| CatalogueError::Invalid {
+            path: origin.to_string(),
+            message,
+        })?;
         let mut kind_by_key = HashMap::new();
         for (i, k) in file.kind.iter().enumerate() {
             for name in std::iter::once(&k.id)
@@ -208,6 +275,7 @@ impl Catalogue {
             provisions: file.provision,
             kinds: file.kind,
             regions: file.region,
+            conditions: file.condition,
             law_names,
             provision_by_ref,
             resolved: Default::default(),
@@ -281,6 +349,10 @@ impl Catalogue {
 
     pub fn provision_by_id(&self, id: &str) -> Option<&Provision> {
         self.provisions.iter().find(|p| p.id == id)
+    }
+
+    pub fn condition(&self, id: &str) -> Option<&Condition> {
+        self.conditions.iter().find(|c| c.id == id)
     }
 
     /// The canonical measure kind for a name or alias.
@@ -413,6 +485,29 @@ mod tests {
             for p in &k.provisions {
                 assert!(c.provision_by_id(p).is_some(), "{} -> {p}", k.id);
             }
+        }
+    }
+
+    #[test]
+    fn a_condition_must_name_a_known_provision_kind_and_confidence_and_an_id_of_its_own() {
+        let with = |condition: &str| {
+            let text = format!("{BUILT_IN}\n[[condition]]\n{condition}\n");
+            Catalogue::parse(&text, "test.toml").map(|_| ())
+        };
+        let ok = "id = \"ny.vilkaar\"\nprovision = \"bvl-10-7\"\nlabel = \"x\"\nhelp = \"x\"\nconfidence = \"I\"";
+        assert!(with(ok).is_ok());
+        for (bad, says) in [
+            (ok.replace("bvl-10-7", "bvl-99"), "unknown provision"),
+            (format!("{ok}\nwhen_kind = [\"svømming\"]"), "unknown kind"),
+            (ok.replace("\"I\"", "\"X\""), "is not V, I or U"),
+            (
+                ok.replace("ny.vilkaar", "bvl-10-7.akutt_fare"),
+                "used twice",
+            ),
+            (format!("{ok}\nwhen = 1"), "unknown field"),
+        ] {
+            let err = with(&bad).unwrap_err().to_string();
+            assert!(err.contains(says) && err.starts_with("test.toml"), "{err}");
         }
     }
 

@@ -2,6 +2,22 @@
 
 use super::*;
 
+/// The old checklist's items (before schema 8) and the conditions they are now.
+pub const CHECKLIST_RENAMED_IN_SCHEMA_8: [(&str, &str); 9] = [
+    ("akutt_fare", "bvl-10-7.akutt_fare"),
+    ("fare_gjenstand", "bvl-10-7.fare_gjenstand"),
+    ("strengt_nodvendig", "bvl-10-7.strengt_nodvendig"),
+    ("forholdsmessig", "bvl-10-7.forholdsmessig"),
+    ("opphort_straks", "bvl-10-7.opphort_straks"),
+    ("isolasjon_krav", "bvl-10-7.isolasjon_krav"),
+    ("formaal", "bvl-10-7.formaal"),
+    (
+        "forebygging_etterarbeid",
+        "bvl-10-7.forebygging_etterarbeid",
+    ),
+    ("saksbehandling", "felles.saksbehandling"),
+];
+
 impl Store {
     pub(super) fn check_schema(&self) -> Result<(), StoreError> {
         if self
@@ -74,6 +90,7 @@ impl Store {
         }
         let _guard = self.audit_guard();
         self.migrate_audit_entries(&mut batch)?;
+        self.migrate_checklists(&mut batch)?;
         batch.insert(META_SCHEMA, &SCHEMA_VERSION.to_be_bytes());
         self.data.apply_batch(batch).map_err(|e| self.sled_err(e))?;
         self.flush()
@@ -118,6 +135,44 @@ impl Store {
             0,
             crate::audit::GENESIS.to_string(),
         );
+        Ok(())
+    }
+
+    /// Schema 7 kept one checklist for all provisions, `item → assessment`; schema 8 keys each
+    /// assessment by its condition in the catalogue and lets it carry a reason
+    /// (`bvl-10-7.akutt_fare → {assessment}`). Every assessment is kept, under its new id.
+    pub(super) fn migrate_checklists(&self, batch: &mut sled::Batch) -> Result<(), StoreError> {
+        for entry in self.data.scan_prefix([b'r']) {
+            let (key, value) = entry.map_err(|e| self.sled_err(e))?;
+            let mut review: serde_json::Value = decode_json(&value)
+                .map_err(|e| self.corrupt(format!("{}: {e}", printable_key(&key))))?;
+            let Some(serde_json::Value::Object(old)) = review.get_mut("checklist") else {
+                continue;
+            };
+            if !old.values().any(serde_json::Value::is_string) {
+                continue;
+            }
+            let upgraded: serde_json::Map<String, serde_json::Value> = std::mem::take(old)
+                .into_iter()
+                .map(|(item, assessment)| {
+                    let id = CHECKLIST_RENAMED_IN_SCHEMA_8
+                        .iter()
+                        .find(|(old, _)| *old == item)
+                        .map_or(item, |(_, new)| new.to_string());
+                    let check = match assessment {
+                        serde_json::Value::String(_) => {
+                            serde_json::json!({ "assessment": assessment })
+                        }
+                        other => other,
+                    };
+                    (id, check)
+                })
+                .collect();
+            *old = upgraded;
+            let review: Review = serde_json::from_value(review)
+                .map_err(|e| self.corrupt(format!("{}: {e}", printable_key(&key))))?;
+            batch.insert(key, to_json(&review));
+        }
         Ok(())
     }
 }

@@ -92,14 +92,16 @@ impl AsRef<[u8]> for Bytes {
         &self.0
     }
 }
+pub use migrate::CHECKLIST_RENAMED_IN_SCHEMA_8;
 pub use postings::{chunk_number, facts_chunk_of, Index};
 pub use reviews::Applied;
 
 /// The newest schema this build reads and writes. 2 added the facts (`F`) of every protocol,
 /// 3 the narrative fingerprint to them, 4 the narrative chunks (`T`) that search reads, 5 their
-/// vocabularies (`W`), 6 masked fødselsnummer in all three ([`crate::privacy`]); an older store
+/// vocabularies (`W`), 6 masked fødselsnummer in all three ([`crate::privacy`]), 8 the checklist
+/// per provision (assessments keyed by the catalogue's conditions, with reasons); an older store
 /// gets them when it is first opened.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 const META_SCHEMA: &[u8] = b"mschema_version";
 const META_NEXT_ID: &[u8] = b"mnext_id";

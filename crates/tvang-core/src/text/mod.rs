@@ -816,13 +816,52 @@ fn complaint_line(c: &crate::model::Complaint, width: usize) -> String {
     s
 }
 
-/// A complaint in full; `failed` are the conditions its decision rests on (assessed as not met,
-/// [`crate::decision::failed_conditions`]).
+/// A record's checklist as `show` prints it: each group with its assessed conditions and their
+/// reasons (masked), and how many of the conditions are assessed. Empty when none is.
+pub fn checklist_text(
+    list: &crate::checklist::Checklist,
+    assessed: &std::collections::BTreeMap<String, crate::review::Check>,
+    width: usize,
+) -> String {
+    if assessed.is_empty() {
+        return String::new();
+    }
+    let total = list.entries().count();
+    let done = list
+        .entries()
+        .filter(|e| assessed.contains_key(&e.id))
+        .count();
+    let mut s = format!("Vilkår ({done} av {total} vurdert):\n");
+    if list.assumed {
+        s.push_str(&format!("  {}\n", crate::labels::CHECKLIST_ASSUMED));
+    }
+    for (of, checks) in list.assessed(assessed) {
+        s.push_str(&format!("  {}\n", crate::labels::group_label(of)));
+        for (entry, check) in checks {
+            s.push_str(&format!(
+                "    {}: {}\n",
+                entry.label(),
+                assessment_label(Some(check.assessment))
+            ));
+            if let Some(reason) = &check.reason {
+                s.push_str(&wrap(
+                    &crate::privacy::mask(reason),
+                    width.saturating_sub(8).max(20),
+                    6,
+                ));
+            }
+        }
+    }
+    s
+}
+
+/// A complaint in full; `failed` are the wordings of the conditions its decision rests on
+/// (assessed as not met, [`crate::checklist::failed`]).
 pub fn complaint_detail(
     sc: &StoredComplaint,
     protocol: Option<&StoredProtocol>,
     width: usize,
-    failed: &[crate::review::CheckItem],
+    failed: &[String],
 ) -> String {
     let c = &sc.complaint;
     let mut s = format!(
@@ -835,10 +874,9 @@ pub fn complaint_detail(
     );
     s.push_str(&complaint_line(c, width));
     if !failed.is_empty() {
-        let names: Vec<_> = failed.iter().map(|i| check_label(*i)).collect();
         s.push_str(&format!(
             "    Vilkår som ikke er oppfylt: {}\n",
-            names.join(", ")
+            failed.join(", ")
         ));
     }
     match protocol {

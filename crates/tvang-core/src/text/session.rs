@@ -2,7 +2,7 @@
 //! a Markdown working note.
 
 use super::{decimal, outcome_label, percent};
-use crate::labels::{check_label, status_label, triage_label, TOTAL};
+use crate::labels::{status_label, triage_label, TOTAL};
 use crate::review::RecordKind;
 use crate::session::{NameError, Progress, SessionState};
 use crate::session_report::{GroupSummary, ReportFormat, SessionReport};
@@ -315,7 +315,7 @@ pub fn report_markdown(r: &SessionReport) -> String {
         for c in &r.conditions {
             out.push_str(&format!(
                 "| {} | {} | {} | {} | {} |\n",
-                check_label(c.condition),
+                cell(&c.label),
                 c.met,
                 c.not_met,
                 c.not_assessable,
@@ -388,11 +388,16 @@ pub fn report_markdown(r: &SessionReport) -> String {
             let checks: Vec<String> = i
                 .checklist
                 .iter()
-                .map(|(c, a)| {
+                .map(|c| {
+                    let reason = c
+                        .reason
+                        .as_deref()
+                        .map(|r| format!(" ({r})"))
+                        .unwrap_or_default();
                     format!(
-                        "{}: {}",
-                        check_label(*c),
-                        crate::labels::assessment_label(Some(*a))
+                        "{}: {}{reason}",
+                        c.label,
+                        crate::labels::assessment_label(Some(c.assessment))
                     )
                 })
                 .collect();
