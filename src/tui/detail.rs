@@ -347,10 +347,7 @@ fn failed_labels(app: &App, d: &Detail) -> Vec<String> {
         d.protocol_review.as_ref(),
         &d.review.checklist,
     );
-    crate::checklist::failed(&list, &d.review.checklist)
-        .iter()
-        .map(|e| e.label().to_string())
-        .collect()
+    list.failed_labels(&d.review.checklist)
 }
 
 fn classification(

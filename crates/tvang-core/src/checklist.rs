@@ -6,6 +6,7 @@
 //! inspector confirms each, and only then is it an assessment ([`crate::review::Change::Check`]).
 
 use crate::catalogue::{Catalogue, Condition, Provision, COMMON};
+use crate::facts::ProtocolFacts;
 use crate::fold::fold;
 use crate::model::Protocol;
 use crate::review::{Assessment, Check, RecordKind, RecordRef, Review};
@@ -97,6 +98,14 @@ impl<'c> Checklist<'c> {
                 (g.of, checks)
             })
             .filter(|(_, checks)| !checks.is_empty())
+            .collect()
+    }
+
+    /// The wordings of the conditions assessed as not met, in order: what a decision rests on.
+    pub fn failed_labels(&self, assessed: &BTreeMap<String, Check>) -> Vec<String> {
+        failed(self, assessed)
+            .iter()
+            .map(|e| e.label().to_string())
             .collect()
     }
 }
@@ -388,11 +397,8 @@ pub fn suggestions(
         ),
         Some(true) => {}
     }
-    if protocol
-        .child_statement
-        .as_deref()
-        .is_none_or(|s| s.trim().is_empty())
-    {
+    // The same rule as the flag «mangler barnets syn» (import stores a blank text as none).
+    if !protocol.has_child_statement() {
         suggest(
             "felles.barnets_syn",
             Assessment::IkkeOppfylt,
@@ -522,18 +528,22 @@ impl Loaded {
         )
     }
 
-    /// What the protocol's facts suggest for the conditions not assessed yet (none without a
-    /// protocol).
-    pub fn suggestions(&self, catalogue: &Catalogue, rules: &TriageRules) -> Vec<Suggestion> {
+    /// What the protocol's facts suggest for the conditions of `list` (its [`Loaded::checklist`])
+    /// not assessed yet (none without a protocol).
+    pub fn suggestions(
+        &self,
+        catalogue: &Catalogue,
+        list: &Checklist,
+        rules: &TriageRules,
+    ) -> Vec<Suggestion> {
         let Some(protocol) = &self.protocol else {
             return Vec::new();
         };
-        let list = self.checklist(catalogue);
         suggestions(
             catalogue,
             protocol,
             self.protocol_review.as_ref(),
-            &list,
+            list,
             &self.review.checklist,
             rules,
         )
@@ -541,10 +551,8 @@ impl Loaded {
 
     /// The wordings of the conditions assessed as not met, in the checklist's order.
     pub fn failed_labels(&self, catalogue: &Catalogue) -> Vec<String> {
-        failed(&self.checklist(catalogue), &self.review.checklist)
-            .iter()
-            .map(|e| e.label().to_string())
-            .collect()
+        self.checklist(catalogue)
+            .failed_labels(&self.review.checklist)
     }
 }
 

@@ -99,7 +99,7 @@ impl App {
         // Unreadable: the caller says so; nothing is shown that could be wrong.
         let loaded = Loaded::read(&self.store, first).ok()?;
         let list = loaded.checklist(&self.catalogue);
-        let suggestions = loaded.suggestions(&self.catalogue, self.rules());
+        let suggestions = loaded.suggestions(&self.catalogue, &list, self.rules());
         let mut rows = Vec::new();
         for group in &list.groups {
             rows.push(PaneRow::Heading(t::group_label(group.of)));
