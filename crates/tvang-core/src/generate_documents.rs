@@ -4,11 +4,11 @@
 //! text left in. The children are invented, and so are their fødselsnummer: synthetic test
 //! numbers (month + 80), which no real person has.
 
+use crate::docx::{heading, package, para, run, table, Look};
 use crate::generate::{Generated, Rng};
 use crate::model::{Complaint, Injury, Police, Protocol};
 use crate::time::DateOrTime;
 use chrono::{Datelike, NaiveDate};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 const FIRST_NAMES: &[&str] = &[
@@ -33,8 +33,6 @@ const LAST_NAMES: &[&str] = &[
     "Solheim",
     "Lunde",
 ];
-
-const HELP_COLOUR: &str = "0070C0";
 
 /// An invented child: name, birth date and a synthetic fødselsnummer.
 pub struct Child {
@@ -78,79 +76,6 @@ pub fn child_for(p: &Protocol) -> Child {
         birth_date,
         national_id,
     }
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-#[derive(Default, Clone, Copy)]
-struct Look {
-    bold: bool,
-    help: bool,
-}
-
-fn run(text: &str, look: Look) -> String {
-    let mut props = String::new();
-    if look.bold {
-        props.push_str("<w:b/>");
-    }
-    if look.help {
-        props.push_str(&format!("<w:color w:val=\"{HELP_COLOUR}\"/>"));
-    }
-    let props = if props.is_empty() {
-        String::new()
-    } else {
-        format!("<w:rPr>{props}</w:rPr>")
-    };
-    let mut out = String::new();
-    for (i, part) in text.split('\t').enumerate() {
-        if i > 0 {
-            out.push_str(&format!("<w:r>{props}<w:tab/></w:r>"));
-        }
-        if !part.is_empty() {
-            out.push_str(&format!(
-                "<w:r>{props}<w:t xml:space=\"preserve\">{}</w:t></w:r>",
-                esc(part)
-            ));
-        }
-    }
-    out
-}
-
-fn para(runs: &str) -> String {
-    format!("<w:p>{runs}</w:p>")
-}
-
-fn heading(text: &str) -> String {
-    format!(
-        "<w:p><w:pPr><w:pStyle w:val=\"Heading2\"/></w:pPr>{}</w:p>",
-        run(text, Look::default())
-    )
-}
-
-fn table(rows: &[Vec<String>], widths: &[u32]) -> String {
-    let grid: String = widths
-        .iter()
-        .map(|w| format!("<w:gridCol w:w=\"{w}\"/>"))
-        .collect();
-    let border = "<w:tblBorders><w:top w:val=\"single\" w:sz=\"4\"/><w:left w:val=\"single\" w:sz=\"4\"/><w:bottom w:val=\"single\" w:sz=\"4\"/><w:right w:val=\"single\" w:sz=\"4\"/><w:insideH w:val=\"single\" w:sz=\"4\"/><w:insideV w:val=\"single\" w:sz=\"4\"/></w:tblBorders>";
-    let mut out = format!("<w:tbl><w:tblPr><w:tblW w:w=\"0\" w:type=\"auto\"/>{border}<w:tblCellMar><w:top w:w=\"60\" w:type=\"dxa\"/><w:bottom w:w=\"60\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr><w:tblGrid>{grid}</w:tblGrid>");
-    for row in rows {
-        out.push_str("<w:tr>");
-        for (cell, w) in row.iter().zip(widths) {
-            out.push_str(&format!(
-                "<w:tc><w:tcPr><w:tcW w:w=\"{w}\" w:type=\"dxa\"/></w:tcPr>{cell}</w:tc>"
-            ));
-        }
-        out.push_str("</w:tr>");
-    }
-    out.push_str("</w:tbl>");
-    out.push_str(&para(""));
-    out
 }
 
 /// Check boxes as text glyphs (`☒ Ja  ☐ Nei`).
@@ -311,8 +236,8 @@ fn table_layout(p: &Protocol, child: &Child, help_left: bool) -> String {
         (None, true) => cell(
             &["Beskriv barnets syn på tiltaket, eller hvorfor det ikke er innhentet.".to_string()],
             Look {
-                bold: false,
                 help: true,
+                ..Look::default()
             },
         ),
         (None, false) => cell(&[], Look::default()),
@@ -376,7 +301,7 @@ fn measures_table(p: &Protocol) -> String {
                 &[h.to_string()],
                 Look {
                     bold: true,
-                    help: false,
+                    ..Look::default()
                 },
             )
         })
@@ -463,8 +388,8 @@ fn paragraph_layout(p: &Protocol, child: &Child, help_left: bool) -> String {
         (None, true) => body.push_str(&para(&run(
             "Gjengi barnets syn med barnets egne ord.",
             Look {
-                bold: false,
                 help: true,
+                ..Look::default()
             },
         ))),
         (None, false) => {}
@@ -517,42 +442,6 @@ pub fn complaint_docx(c: &Complaint) -> Vec<u8> {
         c.text.as_deref().unwrap_or("Jeg klager på tvangen."),
     ));
     package(&body, "Klage")
-}
-
-fn package(body: &str, header: &str) -> Vec<u8> {
-    let ns = "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\" xmlns:w14=\"http://schemas.microsoft.com/office/word/2010/wordml\"";
-    let document = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:document {ns}><w:body>{body}<w:sectPr><w:headerReference w:type=\"default\" r:id=\"rIdHeader\"/><w:footerReference w:type=\"default\" r:id=\"rIdFooter\"/><w:pgSz w:w=\"11906\" w:h=\"16838\"/><w:pgMar w:top=\"1417\" w:right=\"1417\" w:bottom=\"1417\" w:left=\"1417\" w:header=\"708\" w:footer=\"708\" w:gutter=\"0\"/></w:sectPr></w:body></w:document>"
-    );
-    let header_xml = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:hdr {ns}>{}</w:hdr>",
-        para(&run(header, Look::default()))
-    );
-    let footer_xml = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:ftr {ns}><w:p><w:r><w:t xml:space=\"preserve\">Side </w:t></w:r><w:fldSimple w:instr=\" PAGE \"><w:r><w:t>1</w:t></w:r></w:fldSimple><w:r><w:t xml:space=\"preserve\"> av </w:t></w:r><w:fldSimple w:instr=\" NUMPAGES \"><w:r><w:t>1</w:t></w:r></w:fldSimple></w:p></w:ftr>"
-    );
-    let parts: [(&str, String); 6] = [
-        ("[Content_Types].xml", "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/><Override PartName=\"/word/header1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml\"/><Override PartName=\"/word/footer1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/></Types>".into()),
-        ("_rels/.rels", "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/></Relationships>".into()),
-        ("word/_rels/document.xml.rels", "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rIdHeader\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/header\" Target=\"header1.xml\"/><Relationship Id=\"rIdFooter\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer\" Target=\"footer1.xml\"/></Relationships>".into()),
-        ("word/document.xml", document),
-        ("word/header1.xml", header_xml),
-        ("word/footer1.xml", footer_xml),
-    ];
-    let mut out = std::io::Cursor::new(Vec::new());
-    {
-        let mut zip = zip::ZipWriter::new(&mut out);
-        // A fixed time: the same protocol gives the same bytes every run.
-        let options = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated)
-            .last_modified_time(zip::DateTime::default());
-        for (name, content) in parts {
-            zip.start_file(name, options).expect("in-memory zip");
-            zip.write_all(content.as_bytes()).expect("in-memory zip");
-        }
-        zip.finish().expect("in-memory zip");
-    }
-    out.into_inner()
 }
 
 /// Writes every protocol and complaint of a generated set as a Word document into `dir`:

@@ -13,6 +13,7 @@ pub mod catalogue;
 pub mod checklist;
 pub mod deadline;
 pub mod decision;
+pub mod docx;
 pub mod export;
 pub mod facts;
 pub mod flags;
