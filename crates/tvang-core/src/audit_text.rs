@@ -8,6 +8,8 @@ pub const REVEALED_VIA_SHOW: &str = "tvang show --reveal";
 
 pub const REVEALED_VIA_DETAIL: &str = "detaljvisningen";
 
+pub const REVEALED_VIA_LETTER: &str = "vedtaksbrev";
+
 /// How an export treated the fødselsnummer and the free text, as the audit log names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportedPrivacy {
@@ -56,4 +58,13 @@ pub fn import_logged(new: usize, updated: usize) -> String {
 
 pub fn report_logged(session: &str, format: &str) -> String {
     format!("øktrapport «{session}» ({format})")
+}
+
+/// What the audit log says a decision letter wrote.
+pub fn letter_logged(format: &str, privacy: ExportedPrivacy) -> String {
+    let how = match privacy {
+        ExportedPrivacy::Revealed => "fødselsnummer avslørt",
+        _ => "fødselsnummer maskert",
+    };
+    format!("vedtaksbrev ({format}), {how}")
 }

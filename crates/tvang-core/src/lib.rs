@@ -23,6 +23,7 @@ pub mod generate_documents;
 pub mod generate_pdf;
 pub mod import;
 pub mod labels;
+pub mod letter;
 pub mod model;
 pub mod privacy;
 pub mod query;

@@ -116,6 +116,24 @@ impl Store {
         institution: &str,
         protocol_id: &str,
     ) -> Result<Vec<u64>, StoreError> {
+        self.find_by_identity(b'P', institution, protocol_id)
+    }
+
+    /// Finds complaints by institution (org.nr or name, case-insensitive) and complaint id.
+    pub fn find_complaints(
+        &self,
+        institution: &str,
+        complaint_id: &str,
+    ) -> Result<Vec<u64>, StoreError> {
+        self.find_by_identity(b'K', institution, complaint_id)
+    }
+
+    fn find_by_identity(
+        &self,
+        kind: u8,
+        institution: &str,
+        record_id: &str,
+    ) -> Result<Vec<u64>, StoreError> {
         let mut found = BTreeSet::new();
         let name_key = institution_key(institution, None);
         let mut inst_keys = vec![
@@ -124,7 +142,7 @@ impl Store {
         ];
         inst_keys.extend(self.org_aliases(&name_key)?);
         for inst in inst_keys {
-            if let Some(id) = self.protocol_id_by_key(&RecordKey::new(inst, protocol_id))? {
+            if let Some(id) = self.get_id(&identity_key(kind, &RecordKey::new(inst, record_id)))? {
                 found.insert(id);
             }
         }
@@ -137,6 +155,25 @@ impl Store {
         &self,
         query: &str,
         protocol_id: &str,
+    ) -> Result<Vec<u64>, StoreError> {
+        self.find_loose(b"P", query, protocol_id)
+    }
+
+    /// Complaints with this exact id at institutions whose name contains `query`, as
+    /// [`Store::find_protocols_loose`].
+    pub fn find_complaints_loose(
+        &self,
+        query: &str,
+        complaint_id: &str,
+    ) -> Result<Vec<u64>, StoreError> {
+        self.find_loose(b"K", query, complaint_id)
+    }
+
+    fn find_loose(
+        &self,
+        kind: &[u8],
+        query: &str,
+        record_id: &str,
     ) -> Result<Vec<u64>, StoreError> {
         let needle = crate::fold::fold(query);
         let name_matches = |name_key: &[u8]| {
@@ -152,13 +189,13 @@ impl Store {
             .map(|(_, org)| org.into_bytes())
             .collect();
         let mut found = BTreeSet::new();
-        for entry in self.data.scan_prefix(b"P") {
+        for entry in self.data.scan_prefix(kind) {
             let (key, value) = entry.map_err(|e| self.sled_err(e))?;
             let mut parts = key[1..].split(|&b| b == 0);
             let (Some(inst), Some(id)) = (parts.next(), parts.next()) else {
                 continue;
             };
-            if id == protocol_id.as_bytes() && (name_matches(inst) || orgs.contains(inst)) {
+            if id == record_id.as_bytes() && (name_matches(inst) || orgs.contains(inst)) {
                 found.insert(decode_u64(&value).ok_or_else(|| self.corrupt(printable_key(&key)))?);
             }
         }

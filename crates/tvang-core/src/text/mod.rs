@@ -1392,6 +1392,7 @@ pub fn config_error(e: &str) -> String {
     format!("innstillingsfilen kan ikke leses: {e}")
 }
 
+pub mod letter;
 mod search;
 pub mod session;
 
