@@ -3,6 +3,7 @@
 //! ```toml
 //! inspector = "Kari Nordmann"   # author of notes and changes; default: $USER
 //! labels = "/home/kari/ledetekster.toml"  # the office's own document labels
+//! letter_template = "/home/kari/vedtaksbrev.md"  # the office's own decision-letter template
 //!
 //! [triage]
 //! duration_limit_minutes = 30   # § 10-7 measures longer than this are flagged
@@ -22,6 +23,8 @@ pub struct Config {
     pub inspector: Option<String>,
     /// The office's own document labels (`tvang import --labels FILE` overrides it).
     pub labels: Option<PathBuf>,
+    /// The office's own decision-letter template (`tvang letter --template FILE` overrides it).
+    pub letter_template: Option<PathBuf>,
     pub triage: TriageRules,
 }
 

@@ -98,20 +98,14 @@ pub(super) fn resolve_reference(
             continue;
         }
         protocols.extend(store.find_protocols(inst.trim(), id)?);
-        for key in [
-            tvang::model::institution_key(inst.trim(), Some(inst.trim())),
-            tvang::model::institution_key(inst.trim(), None),
-        ] {
-            if let Some(cid) = store.complaint_id_by_key(&tvang::model::RecordKey::new(key, id))? {
-                complaints.insert(cid);
-            }
-        }
+        complaints.extend(store.find_complaints(inst.trim(), id)?);
     }
     if protocols.is_empty() && complaints.is_empty() {
         for (i, _) in reference.match_indices('/') {
             let (inst, id) = (reference[..i].trim(), &reference[i + 1..]);
             if !inst.is_empty() && !id.is_empty() {
                 protocols.extend(store.find_protocols_loose(inst, id)?);
+                complaints.extend(store.find_complaints_loose(inst, id)?);
             }
         }
     }

@@ -11,6 +11,7 @@ mod export;
 mod generate;
 mod import;
 mod keymap;
+mod letter;
 mod list;
 mod open;
 mod output;
@@ -74,6 +75,8 @@ enum Command {
     Show(ShowArgs),
     /// List protocols (or complaints) matching filters, newest first
     List(ListArgs),
+    /// Write the decision letter (vedtaksbrev) of a decided complaint, as Word or Markdown
+    Letter(letter::LetterArgs),
     /// Protocol-to-complaint figures, outcomes and handling times, grouped
     Stats(StatsArgs),
     /// Search protocols and complaints, fuzzily: inst:NAME child:REF hjemmel:10-7 text:"phrase"
@@ -166,6 +169,7 @@ fn with_store(
         Command::Import(args) => import::cmd_import(&store, &catalogue, args, &config),
         Command::Export(args) => export::cmd_export(&store, args, &author),
         Command::Show(args) => show::cmd_show(&store, &catalogue, args, &author),
+        Command::Letter(args) => letter::cmd_letter(&store, &catalogue, args, &config),
         Command::List(args) => list::cmd_list(&store, &catalogue, args, &config.triage),
         Command::Stats(args) => stats::cmd_stats(&store, &catalogue, args, &config.triage),
         Command::Search(args) => search::cmd_search(&store, &catalogue, args),

@@ -11,6 +11,7 @@ mod e2e_tmux;
 mod fuzz_import;
 mod import;
 mod keymaps;
+mod letter;
 mod privacy;
 mod search;
 mod session;
