@@ -7,9 +7,9 @@ use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use tvang::catalogue::Catalogue;
+use tvang::letter::words;
 use tvang::letter::{self, Drafter, LetterError, LetterFormat, LetterPrivacy, Template};
 use tvang::store::Store;
-use tvang::text::letter as words;
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum FormatArg {
@@ -105,10 +105,7 @@ pub(super) fn cmd_letter(
         emit(letter::BUILT_IN_TEMPLATE);
         return Ok(ExitCode::SUCCESS);
     }
-    let template = match args.template.as_ref().or(config.letter_template.as_ref()) {
-        Some(path) => Template::from_file(path).map_err(failure)?,
-        None => Template::built_in(),
-    };
+    let template = office_template(args.template.as_deref(), config)?;
     let reference = args.reference.as_deref().unwrap_or_default();
     let complaint = complaint_of(store, reference)?;
     let author = config.author();
@@ -146,7 +143,7 @@ pub(super) fn cmd_letter(
         words::letter_written(
             &draft.complaint_ref,
             &path.display().to_string(),
-            format.name(),
+            format,
             args.reveal
         )
     ));
@@ -154,4 +151,17 @@ pub(super) fn cmd_letter(
         eprintln!("tvang: {warning}");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The letter template to write with: the one named on the command line, else the config file's
+/// `letter_template`, else the built-in one. A template that cannot be read or has an unknown
+/// placeholder is refused here, before anything is written.
+pub fn office_template(
+    explicit: Option<&std::path::Path>,
+    config: &tvang::config::Config,
+) -> Result<Template, Failure> {
+    match explicit.or(config.letter_template.as_deref()) {
+        Some(path) => Template::from_file(path).map_err(failure),
+        None => Ok(Template::built_in()),
+    }
 }

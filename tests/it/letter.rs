@@ -151,7 +151,7 @@ fn a_decided_complaint_gets_a_word_letter_with_every_section() {
     let file = c.cwd.join("vedtaksbrev-K-2024-0417.docx");
     assert!(
         run.stdout
-            .contains("vedtaksbrev-K-2024-0417.docx (docx, fødselsnummer maskert)"),
+            .contains("vedtaksbrev-K-2024-0417.docx (Word, fødselsnummer maskert)"),
         "{}",
         run.stdout
     );

@@ -14,13 +14,13 @@
 //! audit log records, as it records every letter written (an export of personal data).
 
 pub mod markdown;
+pub mod words;
 
 use crate::catalogue::{Catalogue, Condition, Provision};
 use crate::checklist::{GroupOf, Loaded};
 use crate::model::{Measure, Outcome, Protocol};
 use crate::review::{Assessment, RecordRef};
 use crate::store::{Store, StoreError, StoredComplaint};
-use crate::text::letter as words;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use std::borrow::Cow;

@@ -1392,7 +1392,6 @@ pub fn config_error(e: &str) -> String {
     format!("innstillingsfilen kan ikke leses: {e}")
 }
 
-pub mod letter;
 mod search;
 pub mod session;
 

@@ -2,7 +2,7 @@
 //! the letter's errors. The letter's own phrases are in the template
 //! (`crate::letter::BUILT_IN_TEMPLATE`), where an office can change them.
 
-use crate::letter::{LetterError, TemplateFault};
+use super::{LetterError, LetterFormat, TemplateFault};
 use crate::model::Complainant;
 use crate::review::Assessment;
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -25,9 +25,18 @@ pub const CHILD_UNNAMED: &str = "(barnets referanse er ikke registrert)";
 
 pub const KIND_UNKNOWN: &str = "Tiltak (art ikke oppgitt)";
 
+/// A letter format as the user knows it.
+pub fn format_label(format: LetterFormat) -> &'static str {
+    match format {
+        LetterFormat::Docx => "Word",
+        LetterFormat::Markdown => "Markdown",
+    }
+}
+
 /// Said when a letter was written: where, in which format, and whether fødselsnummer were
 /// revealed.
-pub fn letter_written(complaint: &str, path: &str, format: &str, revealed: bool) -> String {
+pub fn letter_written(complaint: &str, path: &str, format: LetterFormat, revealed: bool) -> String {
+    let format = format_label(format);
     let how = if revealed {
         "fødselsnummer vist"
     } else {
