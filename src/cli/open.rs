@@ -46,6 +46,7 @@ pub(super) fn cmd_open(
         return Err(Failure::new(tvang::tui::text::NOT_A_TERMINAL, 2));
     }
     let labels = office_labels(None, &config)?;
+    let letter_template = super::letter::office_template(None, &config)?;
     let store = std::sync::Arc::new(store);
     let mut app = tvang::tui::state::App::new(
         std::sync::Arc::clone(&store),
@@ -58,6 +59,7 @@ pub(super) fn cmd_open(
         app.warn(warning);
     }
     app.set_labels(labels);
+    app.set_letter_template(std::sync::Arc::new(letter_template));
     let result = tvang::tui::run::run(&mut app);
     drop(app);
     store.flush()?;

@@ -933,6 +933,28 @@ pub fn not_a_date(text: &str) -> String {
 pub const DECIDED_ON_NEEDS_OUTCOME: &str =
     "Klagen har ikke noe utfall ennå: sett utfallet først, så vedtaksdatoen.";
 
+pub const CMD_LETTER: (&str, &str) = (
+    ":vedtaksbrev [FIL]",
+    "Skriv vedtaksbrevet for klagen (Word; .md gir Markdown; uten FIL: vedtaksbrev-KLAGE.docx)",
+);
+pub const LETTER_USAGE: &str =
+    "Vedtaksbrevet skrives som Word (.docx) eller Markdown (.md): :vedtaksbrev FIL.docx";
+pub const LETTER_NO_RECORD: &str = "Ingen klage å skrive vedtaksbrev for";
+pub const LETTER_NO_COMPLAINT: &str =
+    "Protokollen har ingen klage: vedtaksbrev skrives for en avgjort klage";
+
+pub fn letter_several(complaints: &[&str]) -> String {
+    format!(
+        "Protokollen har flere klager ({}): åpne klagen brevet gjelder",
+        complaints.join(", ")
+    )
+}
+
+/// Added to «brevet er skrevet» when the checklist is not done.
+pub fn letter_unassessed(count: usize) -> String {
+    format!(" – merk: {count} vilkår står som «Ikke vurdert»")
+}
+
 pub const CMD_PROVISION: (&str, &str) = (":provision HJEMMEL", "Korrigert hjemmel (tom: fjern)");
 pub const CMD_KIND: (&str, &str) = (":kind TILTAK", "Korrigert tiltakstype (tom: fjern)");
 pub const CMD_TAG: (&str, &str) = (":tag NAVN", "Legg til en etikett");

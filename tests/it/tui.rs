@@ -1792,6 +1792,7 @@ fn every_command_of_the_table_dispatches_and_mistypes_get_a_suggestion() {
     let empty = tempfile::tempdir().unwrap();
     let empty = empty.path().display().to_string();
     let export = tempfile::tempdir().unwrap();
+    let letter = export.path().join("brev.md").display().to_string();
     let export = export.path().join("tall.csv").display().to_string();
     // Arguments each command is tried with; a command missing here fails the test.
     let example = |name: &str| -> String {
@@ -1810,6 +1811,7 @@ fn every_command_of_the_table_dispatches_and_mistypes_get_a_suggestion() {
             "tag" | "untag" => "viktig".into(),
             "export-stats" | "export_stats" => export.clone(),
             "import" => empty.clone(),
+            "vedtaksbrev" | "brev" | "letter" => letter.clone(),
             other => panic!("no example arguments for :{other}"),
         }
     };
@@ -2200,5 +2202,88 @@ fn the_checklist_follows_the_provision_and_suggestions_wait_for_a_key() {
             "bvl-10-7.isolasjon_besluttet_av_leder".to_string(),
             Assessment::IkkeOppfylt
         )]
+    );
+}
+
+#[test]
+fn vedtaksbrev_writes_the_letter_of_the_complaint_in_view_and_never_overwrites() {
+    // Issue 16 §3 in the TUI: `:vedtaksbrev FIL` writes the open complaint's decision letter,
+    // Markdown for `.md`, Word for `.docx`; an undecided complaint and an unknown format are
+    // refused with nothing written; an existing file is left alone; each letter is logged.
+    let mut f = app();
+    let app = &mut f.app;
+    let out = tempfile::tempdir().unwrap();
+    let message = |app: &App| app.message.as_ref().unwrap().1.clone();
+    press(app, "tab");
+    press(app, "f");
+    typed(app, "status=mottatt\n");
+    let complaint = app.current().unwrap();
+    press(app, "enter");
+    let md = out.path().join("brev.md");
+    app.command(&format!("vedtaksbrev {}", md.display()));
+    assert!(message(app).contains("er ikke avgjort"), "{}", message(app));
+    assert!(!md.exists());
+
+    app.command("outcome medhold");
+    app.command("begrunnelse");
+    typed(app, "Faren var over da holdingen fortsatte.");
+    press(app, "ctrl-s");
+    app.command(&format!(
+        "vedtaksbrev {}",
+        out.path().join("brev.txt").display()
+    ));
+    assert!(message(app).contains(".docx"), "{}", message(app));
+    app.command(&format!("brev {}", md.display()));
+    let said = message(app);
+    assert!(said.starts_with("Vedtaksbrevet i klagesak "), "{said}");
+    assert!(said.contains("(Markdown, fødselsnummer maskert)"), "{said}");
+    assert!(said.contains("vilkår står som «Ikke vurdert»"), "{said}");
+    let text = std::fs::read_to_string(&md).unwrap();
+    assert!(
+        text.contains("Faren var over da holdingen fortsatte."),
+        "{text}"
+    );
+    assert!(text.contains("medhold"), "{text}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&md).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    // The same file again: refused, the (perhaps edited) letter kept.
+    std::fs::write(&md, "redigert").unwrap();
+    app.command(&format!("vedtaksbrev {}", md.display()));
+    assert!(message(app).contains("finnes fra før"), "{}", message(app));
+    assert_eq!(std::fs::read_to_string(&md).unwrap(), "redigert");
+
+    // Word, read back with the import's own reader.
+    let docx = out.path().join("brev.docx");
+    app.command(&format!("letter {}", docx.display()));
+    assert!(message(app).contains("(Word,"), "{}", message(app));
+    let read = tvang::import::document::docx::read(&std::fs::read(&docx).unwrap()).unwrap();
+    let all: String = read
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            tvang::import::document::Block::Para(p) => Some(p.text()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        all.contains("Faren var over da holdingen fortsatte."),
+        "{all}"
+    );
+
+    let letters = app
+        .store
+        .audit(complaint)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.new.starts_with("vedtaksbrev"))
+        .count();
+    assert_eq!(
+        letters, 2,
+        "each letter written is logged, the refused ones not"
     );
 }

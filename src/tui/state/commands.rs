@@ -99,6 +99,13 @@ pub const COMMANDS: &[TypableCommand] = &[
         run: |app, _, _| app.reasons_editor(),
     },
     TypableCommand {
+        name: "vedtaksbrev",
+        aliases: &["brev", "letter"],
+        help: &[t::CMD_LETTER],
+        needs_args: false,
+        run: |app, _, args| app.command_letter(args),
+    },
+    TypableCommand {
         name: "provision",
         aliases: &[],
         help: &[t::CMD_PROVISION],

@@ -3,6 +3,7 @@
 
 pub mod checklist;
 pub mod commands;
+pub mod letter;
 pub mod search;
 pub mod session;
 
@@ -328,6 +329,9 @@ pub struct App {
     pub clock: Option<DateTime<Utc>>,
     /// The office's own document labels (the config file's `labels`), for `:import`.
     labels: Option<Arc<crate::import::document::labels::Labels>>,
+    /// The decision letter's template (`:vedtaksbrev`): the built-in one unless the config
+    /// file names the office's own.
+    letter_template: Arc<crate::letter::Template>,
     /// The review session worked in, if any ([`session`]).
     pub session: Option<session::ActiveSession>,
 }
@@ -363,6 +367,7 @@ impl App {
             color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
             clock: None,
             labels: None,
+            letter_template: Arc::new(crate::letter::Template::built_in()),
             session: None,
         };
         app.refresh();
