@@ -590,3 +590,86 @@ fn an_office_template_is_used_and_its_errors_name_the_line() {
     assert!(run.stderr.contains("åpen.md, linje"), "{}", run.stderr);
     assert!(!c.cwd.join("x.md").exists());
 }
+
+/// The placeholders a template can use, as `a.b` and `list[].field`.
+fn placeholder_paths(value: &Value, prefix: &str, out: &mut std::collections::BTreeSet<String>) {
+    match value {
+        Value::Object(fields) => {
+            for (name, v) in fields {
+                let path = if prefix.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{prefix}.{name}")
+                };
+                placeholder_paths(v, &path, out);
+            }
+        }
+        Value::Array(items) => {
+            let path = format!("{prefix}[]");
+            match items.first() {
+                Some(first @ Value::Object(_)) => placeholder_paths(first, &path, out),
+                _ => {
+                    out.insert(path);
+                }
+            }
+        }
+        _ => {
+            out.insert(prefix.to_string());
+        }
+    }
+}
+
+#[test]
+fn docs_letter_lists_every_placeholder_and_no_other() {
+    let case = case();
+    decide(&case.db, Outcome::Medhold);
+    let id = complaint_id(&case.db, "K-2024-0417");
+    let store = reopen_store(&case.db);
+    let catalogue = tvang::catalogue::Catalogue::built_in();
+    let by = tvang::letter::Drafter {
+        author: "kari",
+        now: Utc.with_ymd_and_hms(2024, 4, 3, 9, 0, 0).unwrap(),
+    };
+    let context = tvang::letter::context_of(
+        &store,
+        &catalogue,
+        id,
+        tvang::letter::LetterPrivacy::Masked,
+        by,
+    )
+    .unwrap();
+    let mut in_context = std::collections::BTreeSet::new();
+    placeholder_paths(
+        &serde_json::to_value(&context).unwrap(),
+        "",
+        &mut in_context,
+    );
+    assert!(
+        in_context.contains("protocol.measures[].kind"),
+        "{in_context:?}"
+    );
+    assert!(in_context.contains("decision.failed[]"), "{in_context:?}");
+
+    let docs = std::fs::read_to_string("docs/letter.md").unwrap();
+    let table = docs
+        .split("### Placeholders")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("docs/letter.md has a Placeholders section");
+    let in_docs: std::collections::BTreeSet<String> = table
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split('`').next())
+        .map(str::to_string)
+        .collect();
+    let undocumented: Vec<_> = in_context.difference(&in_docs).collect();
+    let unknown: Vec<_> = in_docs.difference(&in_context).collect();
+    assert!(
+        undocumented.is_empty(),
+        "not in docs/letter.md: {undocumented:?}"
+    );
+    assert!(
+        unknown.is_empty(),
+        "docs/letter.md lists what is not there: {unknown:?}"
+    );
+}

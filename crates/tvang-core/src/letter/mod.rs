@@ -436,6 +436,34 @@ pub fn draft(
     privacy: LetterPrivacy,
     by: Drafter,
 ) -> Result<Draft, LetterError> {
+    let context = context_of(store, catalogue, complaint_id, privacy, by)?;
+    let markdown = template.render(&context)?;
+    let unassessed = context
+        .assessment
+        .iter()
+        .flat_map(|g| &g.conditions)
+        .filter(|c| c.result == words::NOT_ASSESSED_ID)
+        .map(|c| c.label.clone())
+        .collect();
+    Ok(Draft {
+        complaint_id,
+        complaint_ref: context.complaint.id.clone(),
+        markdown,
+        header: context.office,
+        unassessed,
+        privacy,
+    })
+}
+
+/// What the template is given for complaint `complaint_id`, read from the store: the
+/// complaint with its recorded decision, its protocol, and its checklist.
+pub fn context_of(
+    store: &Store,
+    catalogue: &Catalogue,
+    complaint_id: u64,
+    privacy: LetterPrivacy,
+    by: Drafter,
+) -> Result<Context, LetterError> {
     let via = crate::audit_text::REVEALED_VIA_LETTER;
     let complaint = match privacy {
         LetterPrivacy::Masked => store.complaint(complaint_id)?,
@@ -457,7 +485,7 @@ pub fn draft(
     }
     .map(|sp| sp.protocol);
     let loaded = Loaded::read(store, record)?;
-    let context = context(
+    context(
         catalogue,
         &complaint,
         protocol.as_ref(),
@@ -465,23 +493,7 @@ pub fn draft(
         privacy,
         crate::time::oslo_date(&by.now.fixed_offset()),
         by.author,
-    )?;
-    let markdown = template.render(&context)?;
-    let unassessed = context
-        .assessment
-        .iter()
-        .flat_map(|g| &g.conditions)
-        .filter(|c| c.result == words::NOT_ASSESSED_ID)
-        .map(|c| c.label.clone())
-        .collect();
-    Ok(Draft {
-        complaint_id,
-        complaint_ref: complaint.complaint.complaint_id.clone(),
-        markdown,
-        header: context.office,
-        unassessed,
-        privacy,
-    })
+    )
 }
 
 /// The template's context for one complaint. `today` is the letter's date; `author` signs it
@@ -574,8 +586,10 @@ pub fn context(
         office,
         letter_date: words::long_date(today),
         institution,
+        // Masked too: an institution may have written a fødselsnummer as the reference.
         child: protocol
-            .and_then(|p| p.child_ref.clone())
+            .map(|p| text(&p.child_ref))
+            .filter(|r| !r.is_empty())
             .unwrap_or_else(|| words::CHILD_UNNAMED.to_string()),
         child_birth_year: protocol
             .and_then(|p| p.child_birth_year)
