@@ -950,9 +950,20 @@ pub fn letter_several(complaints: &[&str]) -> String {
     )
 }
 
-/// Added to «brevet er skrevet» when the checklist is not done.
-pub fn letter_unassessed(count: usize) -> String {
-    format!(" – merk: {count} vilkår står som «Ikke vurdert»")
+/// Said when `:vedtaksbrev` wrote the letter. The conditions not assessed come first: the
+/// status line cuts what does not fit, and the path is already on disk to be found.
+pub fn letter_written(path: &str, format: &str, revealed: bool, unassessed: usize) -> String {
+    let how = if revealed {
+        "fødselsnummer vist"
+    } else {
+        "fødselsnummer maskert"
+    };
+    match unassessed {
+        0 => format!("Vedtaksbrevet er skrevet til {path} ({format}, {how})"),
+        n => format!(
+            "Vedtaksbrevet er skrevet, med {n} vilkår som «Ikke vurdert»: {path} ({format}, {how})"
+        ),
+    }
 }
 
 pub const CMD_PROVISION: (&str, &str) = (":provision HJEMMEL", "Korrigert hjemmel (tom: fjern)");

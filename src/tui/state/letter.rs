@@ -62,15 +62,12 @@ impl App {
         });
         match written {
             Ok((draft, path)) => {
-                let mut said = crate::letter::words::letter_written(
-                    &draft.complaint_ref,
+                let said = t::letter_written(
                     &path.display().to_string(),
-                    format,
+                    crate::letter::words::format_label(format),
                     revealed,
+                    draft.unassessed.len(),
                 );
-                if !draft.unassessed.is_empty() {
-                    said.push_str(&t::letter_unassessed(draft.unassessed.len()));
-                }
                 self.say(MessageKind::Saved, said);
             }
             Err(e) => self.say(MessageKind::Error, t::not_saved(&e.to_string())),
