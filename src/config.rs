@@ -48,7 +48,7 @@ impl Config {
             .filter(|s| !s.trim().is_empty())
             .or_else(|| std::env::var("USER").ok())
             .or_else(|| std::env::var("USERNAME").ok())
-            .unwrap_or_else(|| "ukjent".into())
+            .unwrap_or_else(|| crate::audit_text::UNKNOWN_AUTHOR.into())
     }
 }
 

@@ -412,3 +412,82 @@ fn kill_9_in_a_review_session_resumes_it_where_the_inspector_was() {
         "{list}"
     );
 }
+
+#[test]
+fn a_decided_complaint_gets_its_letter_through_the_offices_template() {
+    let Some((dir, db, config)) = setup("letter") else {
+        return;
+    };
+    let template = dir.path().join("vedtaksbrev.md");
+    std::fs::write(
+        &template,
+        "# Vedtak i klagesak {{ complaint.id }}\n\nUtfall: {{ decision.outcome_words }}.\n\n\
+         {{ decision.reasons }}\n\nMed hilsen {{ decision.decided_by }}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &config,
+        format!(
+            "inspector = \"Kari Inspektør\"\nletter_template = \"{}\"\n",
+            template.display()
+        ),
+    )
+    .unwrap();
+    let letter = dir.path().join("brev.md");
+    let t = Tmux::start("letter", &db, &config);
+    t.wait_for("Protokoller: 304");
+    t.keys(&["Tab"]);
+    t.wait_for("tvang · Klager: ");
+    t.keys(&["f"]);
+    t.text("status=mottatt");
+    t.keys(&["Enter"]);
+    t.wait_for("[status: mottatt]");
+    t.keys(&["Enter"]);
+    t.wait_for("ikke avgjort");
+    t.keys(&[":"]);
+    t.text(&format!("vedtaksbrev {}", letter.display()));
+    t.keys(&["Enter"]);
+    t.wait_for("er ikke avgjort: registrer utfallet");
+    t.keys(&[":"]);
+    t.text("outcome ikke_medhold");
+    t.keys(&["Enter"]);
+    t.wait_for("Lagret: utfall");
+    t.keys(&[":"]);
+    t.text("begrunnelse");
+    t.keys(&["Enter"]);
+    t.wait_for("ctrl-s lagrer");
+    t.text("Faren var akutt, og holdingen opphørte straks.");
+    t.keys(&["C-s"]);
+    t.wait_for("Lagret: begrunnelse");
+    t.keys(&[":"]);
+    t.text(&format!("vedtaksbrev {}", letter.display()));
+    t.keys(&["Enter"]);
+    t.wait_for("Vedtaksbrevet er skrevet");
+    t.keys(&["Escape"]);
+    t.keys(&["q"]);
+    t.wait_exit();
+    let text = std::fs::read_to_string(&letter).unwrap();
+    assert!(text.starts_with("# Vedtak i klagesak K-2024-"), "{text}");
+    assert!(
+        text.contains("Utfall: ikke medhold (stadfestet)."),
+        "{text}"
+    );
+    assert!(
+        text.contains("Faren var akutt, og holdingen opphørte straks."),
+        "{text}"
+    );
+    assert!(text.contains("Med hilsen Kari Inspektør"), "{text}");
+
+    // A template with a misspelt placeholder stops tvang before its screen, naming the line.
+    std::fs::write(&template, "Vedtak\n\n{{ complaint.idd }}\n").unwrap();
+    let t = Tmux::start("letter-broken", &db, &config);
+    t.wait_exit();
+    // The message wraps where the temporary folder's name makes it, and may have scrolled
+    // into the history when the pane took its size: all of it, wrapped lines joined.
+    let out = t.tmux(&["capture-pane", "-p", "-J", "-S", "-", "-t", "e2e"]);
+    let screen = String::from_utf8_lossy(&out.stdout).replace('\n', "");
+    assert!(
+        screen.contains("linje 3: ukjent plassholder «complaint.idd»"),
+        "{screen}"
+    );
+}

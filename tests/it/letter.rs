@@ -213,8 +213,8 @@ fn a_decided_complaint_gets_a_word_letter_with_every_section() {
     let bakgrunn = section(&s, "Bakgrunn");
     for part in [
         "tvangsprotokoll nr. 2024/0417, skrevet 3. mars 2024 og forelagt statsforvalteren 4. mars 2024",
-        "Fastholding etter barnevernsloven § 10-7: 2. mars 2024 kl. 14:30–14:55 (25 min)",
-        "etter barnevernsloven § 10-9: 2. mars 2024 kl. 15:00 – 20. mars 2024 kl. 15:00 (18 d 0 t)",
+        "Fastholding etter barnevernsloven § 10-7: 2. mars 2024 kl. 14.30–14.55 (25 min)",
+        "etter barnevernsloven § 10-9: 2. mars 2024 kl. 15.00 – 20. mars 2024 kl. 15.00 (18 d 0 t)",
         "Plasseringsgrunnlag: bvl § 6-2",
         // Masked, and the record's Markdown characters kept as text.
         "Gutten (fnr 148808 *****) kastet en stol",
@@ -353,7 +353,7 @@ fn the_markdown_letter_says_what_the_word_letter_says() {
     assert!(markdown.contains("> \\# Det var ikke farlig"), "{markdown}");
     assert!(markdown.contains("Vår dato: "), "{markdown}");
     assert!(
-        markdown.contains("2. mars 2024 kl. 14:30–14:55"),
+        markdown.contains("2. mars 2024 kl. 14.30–14.55"),
         "{markdown}"
     );
     #[cfg(unix)]
@@ -672,4 +672,60 @@ fn docs_letter_lists_every_placeholder_and_no_other() {
         unknown.is_empty(),
         "docs/letter.md lists what is not there: {unknown:?}"
     );
+}
+
+#[test]
+fn a_letter_with_nobody_named_leaves_the_caseworker_for_the_inspector_to_fill_in() {
+    // The decision names nobody, and the config file and the login name nobody («ukjent»):
+    // the letter must not be signed «ukjent».
+    let case = case();
+    let id = complaint_id(&case.db, "K-2024-0417");
+    let store = reopen_store(&case.db);
+    let record = RecordRef::complaint(id);
+    let at = Utc.with_ymd_and_hms(2024, 4, 2, 9, 0, 0).unwrap();
+    store
+        .apply_changes(
+            "ukjent",
+            at,
+            &[(record, Change::Outcome(Some(Outcome::IkkeMedhold)))],
+        )
+        .unwrap();
+    let context_by = |author: &str| {
+        let by = tvang::letter::Drafter { author, now: at };
+        let catalogue = tvang::catalogue::Catalogue::built_in();
+        let masked = tvang::letter::LetterPrivacy::Masked;
+        tvang::letter::context_of(&store, &catalogue, id, masked, by).unwrap()
+    };
+    assert_eq!(
+        context_by("ukjent").decision.decided_by,
+        tvang::letter::words::CASEWORKER_UNNAMED
+    );
+    assert_eq!(
+        context_by("Kari Nordmann").decision.decided_by,
+        "Kari Nordmann"
+    );
+}
+
+#[test]
+fn a_template_is_checked_when_read_even_in_branches_the_first_letter_would_not_take() {
+    use tvang::letter::Template;
+    let check = |text: &str| Template::from_text(text.to_string(), "mal.md".into());
+    // The built-in one, loops and minijinja's globals pass.
+    Template::from_text(tvang::letter::BUILT_IN_TEMPLATE.into(), "innebygd".into()).unwrap();
+    check("{% for m in protocol.measures %}{{ loop.index }}. {{ m.kind }}\n{% endfor %}").unwrap();
+    check("{% if complaint %}{{ complaint.text | quote }}{% endif %}").unwrap();
+    // A misspelling in a branch the letter takes only for an avvisning is found at once.
+    let error = check(
+        "Vedtak\n{% if decision.outcome == \"avvist\" %}\nKlag til {{ decison.day }}\n{% endif %}\n",
+    )
+    .unwrap_err()
+    .to_string();
+    assert_eq!(
+        error,
+        "brevmalen mal.md, linje 3: ukjent plassholder «decison.day» (docs/letter.md lister dem \
+         som finnes) i «Klag til {{ decison.day }}»"
+    );
+    // A field the context's object does not have, too.
+    let error = check("{{ protocol.childs_view }}").unwrap_err().to_string();
+    assert!(error.contains("«protocol.childs_view»"), "{error}");
 }

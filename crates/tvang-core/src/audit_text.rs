@@ -3,6 +3,9 @@
 //! nothing above the model (only `time`, a leaf). Everything else the inspector reads is in
 //! [`crate::text`] and [`crate::labels`].
 
+/// The author of a change when neither the config file nor the login names one.
+pub const UNKNOWN_AUTHOR: &str = "ukjent";
+
 /// Where a reveal happened, for the audit log.
 pub const REVEALED_VIA_SHOW: &str = "tvang show --reveal";
 

@@ -290,6 +290,7 @@ mod tests {
         for plain in [
             "3. desember 2026",
             "kl. 14:30–14:45 (24 min)",
+            "kl. 14.30–14.45",
             "barnet sa: «nei» – og gikk",
             "5 > 3 og 2 < 4, -5 grader, A&B",
             "«barnets navn og adresse»",

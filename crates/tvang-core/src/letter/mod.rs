@@ -54,10 +54,50 @@ impl Template {
         Template::from_text(source, path.display().to_string())
     }
 
+    /// A template from its text, checked: it must parse, and every placeholder it names must
+    /// exist, whether or not the branch it is in is taken for the first letter.
     pub fn from_text(source: String, origin: String) -> Result<Template, LetterError> {
         let template = Template { source, origin };
-        template.environment()?;
+        let env = template.environment()?;
+        let parsed = env.get_template("letter").map_err(|e| template.error(&e))?;
+        let known = known_placeholders();
+        let mut unknown: Vec<(Option<usize>, String)> = parsed
+            .undeclared_variables(true)
+            .into_iter()
+            .filter(|name| {
+                let root = name.split('.').next().unwrap_or_default();
+                !TEMPLATE_GLOBALS.contains(&root) && !known.contains(name.as_str())
+            })
+            .map(|name| (template.first_line_naming(&name), name))
+            .collect();
+        // The first in the text, so the message points where the inspector starts reading.
+        unknown.sort_by_key(|(line, name)| (line.unwrap_or(usize::MAX), name.clone()));
+        if let Some((line, name)) = unknown.into_iter().next() {
+            return Err(LetterError::Template {
+                origin: template.origin.clone(),
+                line,
+                excerpt: line.map(|n| template.excerpt(n)),
+                fault: TemplateFault::UnknownPlaceholder(name),
+            });
+        }
         Ok(template)
+    }
+
+    /// The line (from 1) that first names `placeholder` inside a tag.
+    fn first_line_naming(&self, placeholder: &str) -> Option<usize> {
+        self.source
+            .lines()
+            .position(|l| l.contains(placeholder) && (l.contains("{{") || l.contains("{%")))
+            .map(|i| i + 1)
+    }
+
+    /// Line `n` (from 1) as an error quotes it.
+    fn excerpt(&self, n: usize) -> String {
+        self.source
+            .lines()
+            .nth(n.saturating_sub(1))
+            .map(|l| l.trim().chars().take(80).collect())
+            .unwrap_or_default()
     }
 
     pub fn source(&self) -> &str {
@@ -120,10 +160,7 @@ impl Template {
             ErrorKind::SyntaxError => TemplateFault::Syntax(detail.clone()),
             _ => TemplateFault::Other(detail.clone()),
         };
-        let excerpt = e
-            .line()
-            .and_then(|n| self.source.lines().nth(n.saturating_sub(1)))
-            .map(|l| l.trim().chars().take(80).collect());
+        let excerpt = e.line().map(|n| self.excerpt(n));
         LetterError::Template {
             origin: self.origin.clone(),
             line: e.line(),
@@ -141,6 +178,33 @@ impl Template {
             .map_err(|e| self.error(&e))?;
         Ok(tidy(&rendered))
     }
+}
+
+/// What a template may name besides the context: minijinja's own globals.
+const TEMPLATE_GLOBALS: [&str; 4] = ["loop", "range", "dict", "namespace"];
+
+/// Every placeholder a template may name, as the paths through the context's objects
+/// (`complaint`, `complaint.id`); a list ends its path, its items are reached through a `for`.
+fn known_placeholders() -> std::collections::BTreeSet<String> {
+    fn walk(value: &serde_json::Value, prefix: &str, out: &mut std::collections::BTreeSet<String>) {
+        if !prefix.is_empty() {
+            out.insert(prefix.to_string());
+        }
+        if let serde_json::Value::Object(fields) = value {
+            for (name, v) in fields {
+                let path = if prefix.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{prefix}.{name}")
+                };
+                walk(v, &path, out);
+            }
+        }
+    }
+    let mut out = std::collections::BTreeSet::new();
+    let context = serde_json::to_value(Context::default()).expect("the context serialises");
+    walk(&context, "", &mut out);
+    out
 }
 
 /// Runs of blank lines (left by sections without content) as one, and one newline at the end.
@@ -254,7 +318,7 @@ impl LetterFormat {
 
 /// Everything a template can use. Every field is always there; what is not known is empty
 /// (an empty text or list is false in `{% if %}`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Context {
     /// `Statsforvalteren i Vestland`, from the protocol's region.
     pub office: String,
@@ -279,7 +343,7 @@ pub struct Context {
     pub decision: DecisionFacts,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct ComplaintFacts {
     pub id: String,
     pub received: String,
@@ -290,7 +354,7 @@ pub struct ComplaintFacts {
     pub text: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct ProtocolFacts {
     /// The protocol is in the store (else only its number, from the complaint, is known).
     pub known: bool,
@@ -351,7 +415,7 @@ pub struct AssessedCondition {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct DecisionFacts {
     /// `medhold`, `delvis_medhold`, `ikke_medhold`, `avvist`, `opphevet_hjemvist`, `trukket`.
     pub outcome: String,
@@ -582,6 +646,12 @@ pub fn context(
             .collect::<Vec<_>>(),
     );
     let decided_by = text(&c.decided_by);
+    let signed_by = [decided_by.as_str(), author]
+        .into_iter()
+        .map(str::trim)
+        .find(|name| !name.is_empty() && *name != crate::audit_text::UNKNOWN_AUTHOR)
+        .unwrap_or(words::CASEWORKER_UNNAMED)
+        .to_string();
     Ok(Context {
         office,
         letter_date: words::long_date(today),
@@ -621,11 +691,7 @@ pub fn context(
                 .decided_at
                 .map(|d| words::long_date(d.oslo_date()))
                 .unwrap_or_else(|| words::long_date(today)),
-            decided_by: if decided_by.is_empty() {
-                author.to_string()
-            } else {
-                decided_by
-            },
+            decided_by: signed_by,
             reasons: text(&c.decision_reasons),
             failed: checklist.failed_labels(assessed),
         },
@@ -704,21 +770,7 @@ impl ProtocolFacts {
         ProtocolFacts {
             known: false,
             id: id.to_string(),
-            unit: String::new(),
-            placement_basis: String::new(),
-            incident_date: String::new(),
-            written: String::new(),
-            received: String::new(),
-            measures: Vec::new(),
-            danger: String::new(),
-            justification: String::new(),
-            execution: String::new(),
-            decided_by: String::new(),
-            staff_involved: String::new(),
-            police: String::new(),
-            injury: String::new(),
-            child_statement: String::new(),
-            informed_of_complaint_right: String::new(),
+            ..ProtocolFacts::default()
         }
     }
 }

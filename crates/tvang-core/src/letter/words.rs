@@ -20,6 +20,10 @@ pub const NOT_ASSESSED_ID: &str = "ikke_vurdert";
 /// The sender when the protocol names no region.
 pub const OFFICE_UNKNOWN: &str = "Statsforvalteren";
 
+/// The caseworker when nobody is named (the config file names no inspector, the login none):
+/// for the inspector to fill in, as the addressee.
+pub const CASEWORKER_UNNAMED: &str = "«saksbehandlerens navn»";
+
 /// The child's reference when the protocol is not in the store or gives none.
 pub const CHILD_UNNAMED: &str = "(barnets referanse er ikke registrert)";
 
@@ -124,7 +128,8 @@ pub fn long_date(d: NaiveDate) -> String {
     )
 }
 
-/// `5. mars 2024 kl. 14:30–14:45`, or across days `5. mars 2024 kl. 14:30 – 7. mars 2024 kl. 09:00`.
+/// `5. mars 2024 kl. 14.30–14.45` (the Norwegian way, a full stop between hours and minutes), or
+/// across days `5. mars 2024 kl. 14.30 – 7. mars 2024 kl. 09.00`.
 pub fn period(start: &DateTime<FixedOffset>, end: &DateTime<FixedOffset>) -> String {
     let (s, e) = (
         start.with_timezone(&chrono_tz::Europe::Oslo),
@@ -132,24 +137,24 @@ pub fn period(start: &DateTime<FixedOffset>, end: &DateTime<FixedOffset>) -> Str
     );
     let s_day = long_date(s.date_naive());
     if s.date_naive() == e.date_naive() {
-        format!("{s_day} kl. {}–{}", s.format("%H:%M"), e.format("%H:%M"))
+        format!("{s_day} kl. {}–{}", s.format("%H.%M"), e.format("%H.%M"))
     } else {
         format!(
             "{s_day} kl. {} – {} kl. {}",
-            s.format("%H:%M"),
+            s.format("%H.%M"),
             long_date(e.date_naive()),
-            e.format("%H:%M")
+            e.format("%H.%M")
         )
     }
 }
 
-/// A measure with no end: `fra 5. mars 2024 kl. 14:30`.
+/// A measure with no end: `fra 5. mars 2024 kl. 14.30`.
 pub fn from(start: &DateTime<FixedOffset>) -> String {
     let s = start.with_timezone(&chrono_tz::Europe::Oslo);
     format!(
         "fra {} kl. {}",
         long_date(s.date_naive()),
-        s.format("%H:%M")
+        s.format("%H.%M")
     )
 }
 
@@ -238,12 +243,12 @@ mod tests {
                 &t("2024-03-05T14:30:00+01:00"),
                 &t("2024-03-05T14:45:00+01:00")
             ),
-            "5. mars 2024 kl. 14:30–14:45"
+            "5. mars 2024 kl. 14.30–14.45"
         );
         // Oslo time, whatever offset the record was written with.
         assert_eq!(
             period(&t("2024-03-05T23:30:00Z"), &t("2024-03-07T08:00:00Z")),
-            "6. mars 2024 kl. 00:30 – 7. mars 2024 kl. 09:00"
+            "6. mars 2024 kl. 00.30 – 7. mars 2024 kl. 09.00"
         );
     }
 
