@@ -729,3 +729,50 @@ fn a_template_is_checked_when_read_even_in_branches_the_first_letter_would_not_t
     let error = check("{{ protocol.childs_view }}").unwrap_err().to_string();
     assert!(error.contains("«protocol.childs_view»"), "{error}");
 }
+
+#[test]
+fn libreoffice_opens_the_word_letter_and_reads_what_tvang_wrote() {
+    // The import's reader is tvang's own; an office opens the letter in Word or LibreOffice.
+    let soffice = std::process::Command::new("soffice")
+        .arg("--version")
+        .output();
+    if !soffice.is_ok_and(|o| o.status.success()) {
+        eprintln!(
+            "SKIPPED libreoffice_opens_the_word_letter: soffice is not installed \
+             (apt-get install libreoffice-writer-nogui)"
+        );
+        return;
+    }
+    let c = case();
+    decide(&c.db, Outcome::Medhold);
+    let run = tvang_in(&c.cwd, &c.db, &["letter", COMPLAINT]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let profile = c.cwd.join("lo-profile");
+    let out = std::process::Command::new("soffice")
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args(["--headless", "--convert-to", "txt:Text", "--outdir"])
+        .arg(&c.cwd)
+        .arg(c.cwd.join("vedtaksbrev-K-2024-0417.docx"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(c.cwd.join("vedtaksbrev-K-2024-0417.txt")).unwrap();
+    for expected in [
+        "Vår referanse: klagesak K-2024-0417",
+        "Saken gjelder",
+        "Statsforvalterens vurdering",
+        "Stolen var kastet; faren var over.",
+        "Faren var over da gutten satt i sofaen.",
+        "Statsforvalteren gir klagen medhold.",
+        "Vedtaket er endelig",
+    ] {
+        assert!(text.contains(expected), "{expected:?} not in:\n{text}");
+    }
+}
