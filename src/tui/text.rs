@@ -302,7 +302,7 @@ pub fn column_label(c: Column) -> &'static str {
         Column::Child => "Barn",
         Column::Provision => "Hjemmel",
         Column::Kind => "Tiltak",
-        Column::Duration => "Min",
+        Column::Duration => "Varighet",
         Column::Flags => "Flagg",
         Column::Status => "Status",
         Column::Complaint => "Klage",

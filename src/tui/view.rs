@@ -274,13 +274,13 @@ fn columns(width: u16, kind: RecordKind) -> Vec<(Column, Constraint)> {
         (Column::Child, Constraint::Length(10)),
         (Column::Provision, Constraint::Length(9)),
         (Column::Kind, Constraint::Length(16)),
-        (Column::Duration, Constraint::Length(5)),
+        (Column::Duration, Constraint::Length(10)),
         (Column::Flags, Constraint::Length(6)),
         (Column::Status, Constraint::Length(11)),
         (Column::Complaint, Constraint::Length(10)),
     ];
     if kind == RecordKind::Complaint {
-        // Minutes are the protocol's; a complaint's own time is its deadline.
+        // The duration is the protocol's; a complaint's own time is its deadline.
         cols.retain(|(c, _)| *c != Column::Duration);
         cols.push((Column::Due, Constraint::Length(13)));
     }
@@ -309,6 +309,20 @@ fn join(app: &App, syms: &[u32]) -> String {
 }
 
 /// `deadline` is the row's standing against its due day, worked out once per row.
+/// The measures' kinds by the catalogue's titles (`Nedlegging (lagt i bakken)`), each once; a
+/// kind the catalogue does not know as written.
+fn kinds(app: &App, syms: &[u32]) -> String {
+    let mut titles: Vec<&str> = Vec::new();
+    for s in syms {
+        let id = app.queue.text(*s);
+        let title = app.catalogue.kind(id).map_or(id, |k| k.title.as_str());
+        if !titles.contains(&title) {
+            titles.push(title);
+        }
+    }
+    titles.join(", ")
+}
+
 fn cell_text(
     app: &App,
     row: &QueueRow,
@@ -326,8 +340,11 @@ fn cell_text(
             .map(|c| crate::privacy::mask(app.queue.text(c)).into_owned())
             .unwrap_or_default(),
         Column::Provision => join(app, &row.provisions),
-        Column::Kind => join(app, &row.kinds),
-        Column::Duration => row.minutes.map(|m| m.to_string()).unwrap_or_default(),
+        Column::Kind => kinds(app, &row.kinds),
+        Column::Duration => row
+            .minutes
+            .map(|m| crate::time::format_duration(chrono::Duration::minutes(m)))
+            .unwrap_or_default(),
         Column::Flags => row.flags.iter().map(t::flag_letter).collect(),
         Column::Status => t::status_label(row.status).to_string(),
         Column::Complaint => match row.record.kind {

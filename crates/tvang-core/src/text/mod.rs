@@ -624,6 +624,18 @@ pub fn wrap(text: &str, width: usize, indent: usize) -> String {
     out
 }
 
+/// `født 2006, ca. 18 år ved hendelsen`: only the birth year is stored, so the age is the
+/// year's difference, which is right or one too many.
+pub fn born_and_age(birth_year: i32, incident: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    let age = incident.year() - birth_year;
+    if age < 0 {
+        format!("født {birth_year}: året er etter hendelsen")
+    } else {
+        format!("født {birth_year}, ca. {age} år ved hendelsen")
+    }
+}
+
 /// Text width of `show`'s narrative paragraphs.
 pub const SHOW_WIDTH: usize = 94;
 
@@ -663,7 +675,7 @@ pub fn protocol_detail(
     field(
         "Barn",
         match (&p.child_ref, p.child_birth_year) {
-            (Some(c), Some(y)) => format!("{c} (født {y})"),
+            (Some(c), Some(y)) => format!("{c} ({})", born_and_age(y, p.incident_date())),
             (Some(c), None) => c.clone(),
             (None, _) => missing(),
         },
@@ -1400,6 +1412,23 @@ pub use search::{marked, search_field_label, search_json, search_table, SearchHi
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_age_at_the_incident_is_approximate_from_the_birth_year() {
+        let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(
+            born_and_age(2006, day(2024, 12, 19)),
+            "født 2006, ca. 18 år ved hendelsen"
+        );
+        assert_eq!(
+            born_and_age(2006, day(2024, 1, 1)),
+            "født 2006, ca. 18 år ved hendelsen"
+        );
+        assert_eq!(
+            born_and_age(2025, day(2024, 1, 1)),
+            "født 2025: året er etter hendelsen"
+        );
+    }
 
     #[test]
     fn every_error_of_the_core_is_an_error_with_its_cause_as_source() {

@@ -29,13 +29,9 @@ pub fn title(name: &str, p: Progress, active_minutes: i64, shown: usize) -> Stri
     s
 }
 
-/// Active time: "0 min", "47 min", "2 t 05 min".
+/// A time in minutes as every surface writes it: "0 min", "47 min", "2 t 05 min", "22 d 0 t".
 pub fn duration(minutes: i64) -> String {
-    if minutes < 60 {
-        format!("{minutes} min")
-    } else {
-        format!("{} t {:02} min", minutes / 60, minutes % 60)
-    }
+    crate::time::format_duration(chrono::Duration::minutes(minutes))
 }
 
 pub fn kind_plural(kind: RecordKind) -> &'static str {
@@ -374,7 +370,7 @@ pub fn report_markdown(r: &SessionReport) -> String {
             facts.push(format!("Tiltak: {}", i.kinds.join(", ")));
         }
         if let Some(m) = i.duration_minutes {
-            facts.push(format!("Varighet: {m} min"));
+            facts.push(format!("Varighet: {}", duration(m)));
         }
         if let Some(c) = &i.child {
             facts.push(format!("Barn: {c}"));
