@@ -312,37 +312,7 @@ pub fn column_label(c: Column) -> &'static str {
 
 pub use crate::text::deadline_words;
 
-pub fn filter_key_label(key: &str) -> &'static str {
-    match key {
-        "status" => "status",
-        "provision" => "hjemmel",
-        "kind" => "tiltak",
-        "institution" => "institusjon",
-        "region" => "statsforvalter",
-        "flag" => "flagg",
-        "from" => "fra",
-        "to" => "til",
-        "complaint" => "klage",
-        "tag" => "etikett",
-        "overdue" => "forfalt",
-        _ => "?",
-    }
-}
-
-/// A filter's value as the chip shows it: flags by their Norwegian names, others as typed.
-pub fn filter_value_label(key: &str, value: &str) -> String {
-    match key {
-        "flag" => value
-            .split(',')
-            .map(|name| {
-                crate::triage::TriageFlag::from_name(name)
-                    .map_or_else(|| name.replace('_', " "), |f| triage_label(f).to_string())
-            })
-            .collect::<Vec<_>>()
-            .join(", "),
-        _ => value.replace('_', " "),
-    }
-}
+pub use crate::labels::{filter_key_label, filter_value_label};
 
 pub fn kind_plural(kind: RecordKind, n: usize) -> String {
     match (kind, n) {

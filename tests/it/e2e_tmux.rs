@@ -197,7 +197,7 @@ fn filter_annotate_classify_quit_and_everything_is_there_when_reopened() {
     t.keys(&["f"]);
     t.text("status=ny provision=10-7");
     t.keys(&["Enter"]);
-    t.wait_for("[hjemmel: 10-7]");
+    t.wait_for("[hjemmel: § 10-7]");
     t.keys(&["d"]);
     t.wait_for("Lagret: status gjennomgått.");
     t.keys(&["a"]);
@@ -212,7 +212,7 @@ fn filter_annotate_classify_quit_and_everything_is_there_when_reopened() {
     // screen: the protocol queue showed the provision too.
     t.wait_until("the complaints with the provision's filter", |screen| {
         screen.contains("tvang · Klager: ")
-            && screen.contains("[hjemmel: 10-7]")
+            && screen.contains("[hjemmel: § 10-7]")
             && !screen.contains("[status: ny]")
     });
     t.keys(&["F"]);
@@ -391,7 +391,7 @@ fn kill_9_in_a_review_session_resumes_it_where_the_inspector_was() {
     t.keys(&["Escape"]);
     let queue = t.wait_for("Dato↓");
     assert!(
-        queue.contains("[økt: status=ny institution=Solbakken]"),
+        queue.contains("[økt: status: ny, institusjon: Solbakken]"),
         "{queue}"
     );
     let cursor_row = queue

@@ -230,7 +230,7 @@ fn csv_has_the_json_columns_and_suppression_applies_to_every_format() {
     assert_eq!(md.code, 0, "{}", md.stderr);
     let md = md.stdout;
     assert!(md.starts_with("# Statistikk over tvangsprotokoller og klager, etter institusjon\n"));
-    assert!(md.contains("- Utvalg: from=2020-01-01\n"), "{md}");
+    assert!(md.contains("- Utvalg: fra: 01.01.2020\n"), "{md}");
     let table_rows: Vec<&str> = md.lines().filter(|l| l.starts_with('|')).collect();
     assert_eq!(
         table_rows.len(),

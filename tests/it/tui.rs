@@ -824,7 +824,7 @@ fn export_stats_writes_the_screen_as_csv_json_or_markdown() {
     typed(app, &format!("export-stats {}\n", md.display()));
     let text = std::fs::read_to_string(&md).unwrap();
     assert!(text.starts_with("# Statistikk over tvangsprotokoller og klager, etter hjemmel\n"));
-    assert!(text.contains("- Utvalg: from=2023-01-01\n"), "{text}");
+    assert!(text.contains("- Utvalg: fra: 01.01.2023\n"), "{text}");
     assert!(
         text.contains("- Laget: 2026-11-23 09:30 av kari\n"),
         "{text}"
@@ -948,7 +948,7 @@ fn search_keeps_the_filter_and_esc_while_typing_cancels() {
     // The filter bar shows both.
     let text = screen(app, 120, 40);
     assert!(
-        text.contains("[søk: lagt]") && text.contains("[hjemmel: 10-7]"),
+        text.contains("[søk: lagt]") && text.contains("[hjemmel: § 10-7]"),
         "{text}"
     );
     // `/` again edits the same search; Esc on the line ends it, keeping the filter.

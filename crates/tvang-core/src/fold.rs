@@ -127,9 +127,53 @@ pub fn for_each_lower_word(text: &str, word: &mut String, mut f: impl FnMut(&str
     }
 }
 
+/// A key that sorts text as a Norwegian reader expects: case-insensitive, æ ø å after z, and
+/// numbers by their value, so `§ 10-7` comes before `§ 10-10` and `B-2` before `B-10`.
+pub fn collation_key(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut digits = String::new();
+    let flush = |digits: &mut String, out: &mut String| {
+        if !digits.is_empty() {
+            // Its length first (zero-padded), then the digits: longer numbers are larger.
+            let trimmed = digits.trim_start_matches('0');
+            let trimmed = if trimmed.is_empty() { "0" } else { trimmed };
+            out.push_str(&format!("{:03}{trimmed}", trimmed.len()));
+            digits.clear();
+        }
+    };
+    for c in s.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        flush(&mut digits, &mut out);
+        out.push(match c {
+            'æ' | 'ä' => '{',
+            'ø' | 'ö' => '|',
+            'å' => '}',
+            c => c,
+        });
+    }
+    flush(&mut digits, &mut out);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn collation_puts_numbers_in_order_and_norwegian_letters_last() {
+        let mut v = vec![
+            "10-10", "10-7", "10-9", "Åsly", "Øya", "Ærlig", "zebra", "B-10", "B-2", "b-3",
+        ];
+        v.sort_by_key(|s| collation_key(s));
+        assert_eq!(
+            v,
+            ["10-7", "10-9", "10-10", "B-2", "b-3", "B-10", "zebra", "Ærlig", "Øya", "Åsly"]
+        );
+        assert!(collation_key("007") == collation_key("7"));
+    }
 
     #[test]
     fn search_fold_makes_the_ascii_spellings_equal() {

@@ -193,3 +193,84 @@ pub fn yes_no(b: bool) -> &'static str {
 pub const TOTAL: &str = "Totalt";
 
 pub const NO_PROVISION: &str = "(ingen hjemmel)";
+
+/// A filter key in words, as the filter bar and a session's selection name it.
+pub fn filter_key_label(key: &str) -> &'static str {
+    match key {
+        "status" => "status",
+        "provision" => "hjemmel",
+        "kind" => "tiltak",
+        "institution" => "institusjon",
+        "region" => "statsforvalter",
+        "flag" => "flagg",
+        "from" => "fra",
+        "to" => "til",
+        "complaint" => "klage",
+        "tag" => "etikett",
+        "overdue" => "forfalt",
+        "child" => "barn",
+        _ => "?",
+    }
+}
+
+/// A filter's value in words: statuses and flags by their Norwegian names, a section number as
+/// `§ 10-7`, dates as `01.03.2024`, yes and no in Norwegian; the rest as typed.
+pub fn filter_value_label(key: &str, value: &str) -> String {
+    let each = |label: &dyn Fn(&str) -> String| -> String {
+        value
+            .split(',')
+            .map(label)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match key {
+        // The queue filters by triage flags, `tvang stats` by data-quality flags.
+        "flag" => each(
+            &|name| match (TriageFlag::from_name(name), Flag::from_name(name)) {
+                (Some(f), _) => triage_label(f).to_string(),
+                (None, Some(f)) => flag_label(f).to_string(),
+                (None, None) => name.replace('_', " "),
+            },
+        ),
+        "child" => crate::privacy::mask(value).into_owned(),
+        "status" => each(&|name| {
+            Status::from_name(name)
+                .map_or_else(|| name.replace('_', " "), |s| status_label(s).into())
+        }),
+        "provision" if value.starts_with(|c: char| c.is_ascii_digit()) => format!("§ {value}"),
+        "from" | "to" => chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
+            .map_or_else(|_| value.to_string(), |d| d.format("%d.%m.%Y").to_string()),
+        "complaint" | "overdue" => match value {
+            "yes" | "true" => "ja".into(),
+            "no" | "false" => "nei".into(),
+            other => other.replace('_', " "),
+        },
+        _ => value.replace('_', " "),
+    }
+}
+
+#[cfg(test)]
+mod filter_words {
+    use super::*;
+
+    #[test]
+    fn a_filter_reads_in_words() {
+        let said =
+            |k: &str, v: &str| format!("{}: {}", filter_key_label(k), filter_value_label(k, v));
+        assert_eq!(said("provision", "10-7"), "hjemmel: § 10-7");
+        assert_eq!(said("provision", "bvl-10-7"), "hjemmel: bvl-10-7");
+        assert_eq!(said("status", "ny,gjennomgatt"), "status: ny, gjennomgått");
+        assert_eq!(said("flag", "injury"), "flagg: skade");
+        assert_eq!(
+            said("flag", "identity_number"),
+            "flagg: fødselsnummer i teksten"
+        );
+        assert_eq!(said("from", "2024-03-01"), "fra: 01.03.2024");
+        assert_eq!(said("complaint", "yes"), "klage: ja");
+        assert_eq!(
+            said("institution", "Solbakken_ungdomshjem"),
+            "institusjon: Solbakken ungdomshjem"
+        );
+        assert_eq!(said("child", "54880812370"), "barn: 548808 *****");
+    }
+}

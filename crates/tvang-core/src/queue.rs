@@ -315,7 +315,11 @@ impl Queue {
 
     fn rank_strings(&mut self) {
         let mut order: Vec<Sym> = (0..self.strings.len() as Sym).collect();
-        let keys: Vec<String> = self.strings.iter().map(|s| collation_key(s)).collect();
+        let keys: Vec<String> = self
+            .strings
+            .iter()
+            .map(|s| crate::fold::collation_key(s))
+            .collect();
         order.sort_by(|a, b| {
             keys[*a as usize]
                 .cmp(&keys[*b as usize])
@@ -566,19 +570,6 @@ impl Queue {
 }
 
 use chrono::Datelike;
-
-/// Norwegian alphabetical order: case-insensitive, with æ, ø, å after z.
-fn collation_key(s: &str) -> String {
-    s.chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            'æ' | 'ä' => '{',
-            'ø' | 'ö' => '|',
-            'å' => '}',
-            c => c,
-        })
-        .collect()
-}
 
 /// A protocol row as statistics read it.
 struct RowStat<'q> {

@@ -278,7 +278,7 @@ pub fn build(
             .map(|p| queue.text(*p).to_string())
             .collect();
         // Measures in order may cite a provision, another, then the first again: once each.
-        labels.sort_unstable();
+        labels.sort_unstable_by_key(|l| crate::fold::collation_key(l));
         labels.dedup();
         if labels.is_empty() {
             labels.push(crate::labels::NO_PROVISION.to_string());
@@ -416,7 +416,12 @@ pub fn build(
             .collect(),
         follow_up,
         by_institution: institutions.into_values().map(Tally::finish).collect(),
-        by_provision: provisions.into_values().map(Tally::finish).collect(),
+        // As numbers: § 10-7 before § 10-10.
+        by_provision: {
+            let mut tallies: Vec<Tally> = provisions.into_values().collect();
+            tallies.sort_by_cached_key(|t| crate::fold::collation_key(&t.summary.group));
+            tallies.into_iter().map(Tally::finish).collect()
+        },
         total,
         items,
     })

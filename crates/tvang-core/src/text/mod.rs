@@ -1335,7 +1335,13 @@ pub fn selection(pairs: &[(&str, String)]) -> String {
     }
     pairs
         .iter()
-        .map(|(k, v)| format!("{k}={v}"))
+        .map(|(k, v)| {
+            format!(
+                "{}: {}",
+                crate::labels::filter_key_label(k),
+                crate::labels::filter_value_label(k, v)
+            )
+        })
         .collect::<Vec<_>>()
         .join(" · ")
 }
@@ -1511,7 +1517,7 @@ mod tests {
         assert_eq!(selection(&[]), "alle protokoller i lageret");
         assert_eq!(
             selection(&[("from", "2024-01-01".into()), ("region", "agder".into())]),
-            "from=2024-01-01 · region=agder"
+            "fra: 01.01.2024 · statsforvalter: agder"
         );
     }
 

@@ -2,7 +2,7 @@
 //! a Markdown working note.
 
 use super::{decimal, outcome_label, percent};
-use crate::labels::{status_label, triage_label, TOTAL};
+use crate::labels::{filter_key_label, filter_value_label, status_label, triage_label, TOTAL};
 use crate::review::RecordKind;
 use crate::session::{NameError, Progress, SessionState};
 use crate::session_report::{GroupSummary, ReportFormat, SessionReport};
@@ -107,13 +107,16 @@ pub const ACTIVE_MARK: &str = "● ";
 /// The filter bar in a session with no filter of its own.
 pub const FILTER_WITHIN: &str = "f filtrerer innen økten";
 
-/// A session's selection as `key=value` conditions, then its search: what the filter bar, the
-/// report and `session show` say it was made from.
+/// A session's selection in words (`hjemmel: § 10-7`, `flagg: skade`), then its search: what
+/// the filter bar, the report and `session show` say it was made from.
 fn selection_parts<'a>(
     pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
     search: Option<&str>,
 ) -> Vec<String> {
-    let mut parts: Vec<String> = pairs.into_iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let mut parts: Vec<String> = pairs
+        .into_iter()
+        .map(|(k, v)| format!("{}: {}", filter_key_label(k), filter_value_label(k, v)))
+        .collect();
     if let Some(q) = search {
         parts.push(format!("søk «{q}»"));
     }
@@ -127,7 +130,7 @@ pub fn selection_chip(filter: &crate::queue::QueueFilter, search: Option<&str>) 
     if parts.is_empty() {
         "[økt: alle]".into()
     } else {
-        format!("[økt: {}]", parts.join(" "))
+        format!("[økt: {}]", parts.join(", "))
     }
 }
 pub const REPORT_USAGE: &str =
