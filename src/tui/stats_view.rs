@@ -185,65 +185,68 @@ fn render_time(stats: &StatsView, theme: Theme, frame: &mut Frame, area: Rect) {
     }
 }
 
-/// Complaints per 100 protocols and the upheld share (in %) per period, as lines.
+/// Complaints per 100 protocols and the upheld share per period, as a table with a bar for
+/// each: the values can be read exactly, and the bars show the trend. (A line chart put both on
+/// one axis without values, and at 80×24 it was a smear of dots.) The newest periods are kept
+/// when not all fit.
 fn render_ratio(stats: &StatsView, theme: Theme, frame: &mut Frame, area: Rect) {
     let periods = groups(stats);
-    let points = |f: &dyn Fn(&StatsRow) -> Option<f64>| -> Vec<(f64, f64)> {
-        periods
-            .iter()
-            .enumerate()
-            .filter_map(|(i, p)| f(p).map(|y| (i as f64, y)))
-            .collect()
-    };
-    let ratio = points(&|p| p.complaints_per_100_protocols);
-    let upheld = points(&|p| p.upheld_share.map(|s| 100.0 * s));
-    let top = ratio
+    let block = Block::bordered();
+    let inner = block.inner(area);
+    // One row is the header.
+    let fit_rows = usize::from(inner.height.saturating_sub(1));
+    let shown = &periods[periods.len().saturating_sub(fit_rows)..];
+    let title = t::stats_ratio_title(shown.len(), periods.len(), stats.monthly);
+    frame.render_widget(block.title(title), area);
+    if fit_rows == 0 || shown.is_empty() {
+        return;
+    }
+    let top_rate = periods
         .iter()
-        .chain(&upheld)
-        .map(|(_, y)| *y)
-        .fold(1.0_f64, f64::max)
-        * 1.15;
-    let last = periods.len().saturating_sub(1);
-    let x_labels: Vec<Line> = match periods.len() {
-        0 => Vec::new(),
-        1 => vec![Line::from(periods[0].group.clone())],
-        _ => vec![
-            Line::from(periods[0].group.clone()),
-            Line::from(periods[last].group.clone()),
-        ],
+        .filter_map(|p| p.complaints_per_100_protocols)
+        .fold(0.0_f64, f64::max);
+    // Fixed columns: period 9, two values of 8, and the gaps; the bars share the rest.
+    let bar_width = usize::from(inner.width.saturating_sub(9 + 8 + 8 + 4) / 2).max(1);
+    let bar = |x: Option<f64>, top: f64| -> String {
+        match x {
+            Some(x) if top > 0.0 => bar_cells(x / top, bar_width),
+            _ => String::new(),
+        }
     };
-    let marker = if periods.len() > 1 {
-        Marker::Braille
-    } else {
-        Marker::Dot
-    };
-    let chart = Chart::new(vec![
-        Dataset::default()
-            .name(t::STATS_RATIO_LEGEND)
-            .marker(marker)
-            .graph_type(GraphType::Line)
-            .style(theme.fg(Color::Yellow))
-            .data(&ratio),
-        Dataset::default()
-            .name(t::STATS_UPHELD_LEGEND)
-            .marker(Marker::Dot)
-            .graph_type(GraphType::Line)
-            .style(theme.fg(Color::Red))
-            .data(&upheld),
-    ])
-    .block(Block::bordered().title(t::STATS_RATIO_TITLE))
-    .legend_position(None)
-    .x_axis(
-        Axis::default()
-            .bounds([0.0, last.max(1) as f64])
-            .labels(x_labels),
-    )
-    .y_axis(
-        Axis::default()
-            .bounds([0.0, top])
-            .labels(vec![Line::from("0"), Line::from(format!("{top:.0}"))]),
-    );
-    frame.render_widget(chart, area);
+    let rows: Vec<Row> = shown
+        .iter()
+        .map(|p| {
+            let upheld = p.upheld_share;
+            Row::new(vec![
+                Cell::from(t::period_label(&p.group, stats.monthly)),
+                Cell::from(Line::from(t::decimal(p.complaints_per_100_protocols)).right_aligned()),
+                Cell::from(bar(p.complaints_per_100_protocols, top_rate))
+                    .style(theme.fg(Color::Yellow)),
+                Cell::from(Line::from(t::percent(upheld)).right_aligned()),
+                Cell::from(bar(upheld, 1.0)).style(theme.fg(Color::Red)),
+            ])
+        })
+        .collect();
+    let widths = [
+        Constraint::Length(9),
+        Constraint::Length(8),
+        Constraint::Fill(1),
+        Constraint::Length(8),
+        Constraint::Fill(1),
+    ];
+    let header = Row::new(t::STATS_RATIO_HEADER.map(Cell::from)).style(theme.dim());
+    frame.render_widget(Table::new(rows, widths).header(header), inner);
+}
+
+/// A bar of `share` (0–1) of `width` cells, in eighths.
+fn bar_cells(share: f64, width: usize) -> String {
+    const EIGHTHS: [char; 8] = ['▏', '▎', '▍', '▌', '▋', '▊', '▉', '█'];
+    let eighths = (share.clamp(0.0, 1.0) * (width * 8) as f64).round() as usize;
+    let mut out = "█".repeat(eighths / 8);
+    if !eighths.is_multiple_of(8) {
+        out.push(EIGHTHS[eighths % 8 - 1]);
+    }
+    out
 }
 
 /// Per provision or region: the same columns as `tvang stats`, with a bar of the protocols.

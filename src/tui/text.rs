@@ -604,9 +604,31 @@ pub fn days_gap(days: i64) -> String {
 
 pub const EXPORT_STATS_USAGE: &str =
     "Bruk: :export-stats FIL.csv|.json|.md [N] (N ≥ 2 skjuler tall under N)";
-pub const STATS_RATIO_TITLE: &str = "Klager per 100 protokoller (linje) og medholdsandel i % (•)";
-pub const STATS_RATIO_LEGEND: &str = "klager per 100";
-pub const STATS_UPHELD_LEGEND: &str = "medhold %";
+/// The trend table's title: every period, or the newest that fit.
+pub fn stats_ratio_title(shown: usize, all: usize, monthly: bool) -> String {
+    let what = "Klager per 100 protokoller og medholdsandel";
+    if shown < all {
+        let unit = if monthly { "måneder" } else { "år" };
+        format!("{what} · siste {shown} {unit} av {all}")
+    } else {
+        what.to_string()
+    }
+}
+pub const STATS_RATIO_HEADER: [&str; 5] = ["Periode", "Per 100", "", "Medhold", ""];
+
+/// A period as the trend table names it: `2024`, or `mar 2024` for a month.
+pub fn period_label(group: &str, monthly: bool) -> String {
+    match (monthly, group.split_once('-')) {
+        (true, Some((year, month))) => match month.parse::<usize>() {
+            Ok(m @ 1..=12) => {
+                let name: String = crate::time::MONTHS[m - 1].chars().take(3).collect();
+                format!("{name} {year}")
+            }
+            _ => group.to_string(),
+        },
+        _ => group.to_string(),
+    }
+}
 pub const FUNNEL_TITLE: &str = "Klager per 100 protokoller mot antall protokoller (trakt)";
 pub const FUNNEL_INSTITUTIONS: &str = "institusjon";
 pub const FUNNEL_OUTSIDE: &str = "utenfor 95 %";

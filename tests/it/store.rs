@@ -526,7 +526,7 @@ fn a_schema_1_store_is_upgraded_on_open() {
         list_before
     );
     assert_eq!(tvang(&db, &search).stdout, search_before);
-    let store = tvang::store::Store::open(&db).unwrap();
+    let store = reopen_store(&db);
     assert_eq!(
         store.schema_version().unwrap(),
         tvang::store::SCHEMA_VERSION
@@ -549,7 +549,7 @@ fn review_changes_persist_with_their_audit_trail_and_undo_restores_them() {
         text: "Milde tiltak er ikke beskrevet.\nSpør institusjonen.".into(),
     };
     let undo = {
-        let store = tvang::store::Store::open(&db).unwrap();
+        let store = reopen_store(&db);
         let applied = store
             .apply_changes(
                 "kari",
@@ -645,7 +645,7 @@ fn a_schema_5_audit_trail_is_chained_on_open() {
             .unwrap();
         raw.flush().unwrap();
     }
-    let store = tvang::store::Store::open(&db).unwrap();
+    let store = reopen_store(&db);
     let five = store.audit(tvang::review::RecordRef::protocol(5)).unwrap();
     let news: Vec<&str> = five.iter().map(|e| e.new.as_str()).collect();
     assert_eq!(news, ["gjennomgatt", "oppfolging"]);
@@ -707,7 +707,7 @@ fn a_schema_7_checklist_keeps_its_assessments_under_the_new_conditions() {
             .unwrap();
         raw.flush().unwrap();
     }
-    let store = tvang::store::Store::open(&db).unwrap();
+    let store = reopen_store(&db);
     assert_eq!(
         store.schema_version().unwrap(),
         tvang::store::SCHEMA_VERSION

@@ -854,8 +854,22 @@ fn snapshot_statistics() {
     let app = &mut f.app;
     press(app, "g s");
     snapshot("stats_years", app);
+    // The trend is a table: each year's rate and upheld share, readable at 80×24 too.
+    let small = screen(app, 80, 24);
+    let years: Vec<&str> = small
+        .lines()
+        .map(|l| l.trim_matches('"'))
+        .filter(|l| l.starts_with("│202") && l.contains(','))
+        .collect();
+    assert_eq!(years.len(), 3, "{small}");
+    assert!(years[0].starts_with("│2022          12,0 ███"), "{small}");
+    assert!(years[0].contains("30,0 % ███"), "{small}");
     press(app, "m");
     snapshot("stats_months", app);
+    // Months: the newest that fit, and the title says how many are left out.
+    let small = screen(app, 80, 24);
+    assert!(small.contains("siste "), "{small}");
+    assert!(small.contains("des 2024"), "{small}");
     press(app, "tab");
     snapshot("stats_provisions", app);
     press(app, "tab tab");

@@ -217,11 +217,7 @@ pub fn filter_key_label(key: &str) -> &'static str {
 /// `§ 10-7`, dates as `01.03.2024`, yes and no in Norwegian; the rest as typed.
 pub fn filter_value_label(key: &str, value: &str) -> String {
     let each = |label: &dyn Fn(&str) -> String| -> String {
-        value
-            .split(',')
-            .map(label)
-            .collect::<Vec<_>>()
-            .join(", ")
+        value.split(',').map(label).collect::<Vec<_>>().join(", ")
     };
     match key {
         // The queue filters by triage flags, `tvang stats` by data-quality flags.
