@@ -11,6 +11,8 @@
 //! repeat_window_days = 30       # … within this many days are flagged
 //! late_days = 7                 # received more than this many days after the incident
 //! complaint_target_months = 1   # a complaint is due this many months after it was received
+//! complaint_wait_weeks = 4      # the child wanted to complain: flagged when none came in this
+//!                               # many weeks after the incident
 //! ```
 
 use crate::triage::TriageRules;

@@ -255,6 +255,11 @@ pub fn flag_letter(f: TriageFlag) -> char {
         TriageFlag::UnknownProvision => 'H',
         TriageFlag::SimilarNarrative => 'L',
         TriageFlag::ToCheck => 'D',
+        TriageFlag::WrittenAfterReceived => 'E',
+        TriageFlag::OverTimeLimit => 'O',
+        TriageFlag::PlacementBasisMismatch => 'A',
+        TriageFlag::ProvisionNotInForce => 'R',
+        TriageFlag::ComplaintExpected => 'Ø',
     }
 }
 
@@ -292,6 +297,22 @@ pub fn triage_explanation(f: TriageFlag, rules: &TriageRules) -> String {
             "Lest fra et Word- eller PDF-dokument der felt manglet eller var usikre (se «Lest fra dokument»); forsvinner når lesingen er kontrollert mot originalen."
                 .into()
         }
+        TriageFlag::WrittenAfterReceived => {
+            crate::labels::flag_explanation(crate::flags::Flag::WrittenAfterReceived).into()
+        }
+        TriageFlag::OverTimeLimit => {
+            crate::labels::flag_explanation(crate::flags::Flag::OverTimeLimit).into()
+        }
+        TriageFlag::PlacementBasisMismatch => {
+            crate::labels::flag_explanation(crate::flags::Flag::PlacementBasisMismatch).into()
+        }
+        TriageFlag::ProvisionNotInForce => {
+            crate::labels::flag_explanation(crate::flags::Flag::ProvisionNotInForce).into()
+        }
+        TriageFlag::ComplaintExpected => format!(
+            "Protokollen sier at barnet ønsket å klage, men ingen klage er kommet {} uker etter hendelsen; har barnet fått hjelp til å klage?",
+            rules.complaint_wait_weeks
+        ),
     }
 }
 

@@ -11,7 +11,7 @@ use tvang::catalogue::Catalogue;
 use tvang::model::Outcome;
 use tvang::review::{Assessment, RecordKind, Status};
 use tvang::store::Store;
-use tvang::triage::TriageRules;
+use tvang::triage::{TriageFlag, TriageRules};
 use tvang::tui::action::Action;
 use tvang::tui::keymap::{Key, KeyCode, Keymap};
 use tvang::tui::state::{App, Overlay};
@@ -2304,5 +2304,49 @@ fn vedtaksbrev_writes_the_letter_of_the_complaint_in_view_and_never_overwrites()
     assert_eq!(
         letters, 2,
         "each letter written is logged, the refused ones not"
+    );
+}
+
+#[test]
+fn the_consistency_flags_are_found_in_the_samples_filtered_and_explained() {
+    // Issue 17 §3 on the bundled samples: each check finds what is there, the filter takes the
+    // flag's name, the detail view explains it and the help's legend has its letter.
+    let mut f = app();
+    let app = &mut f.app;
+    let count = |app: &App, flag: TriageFlag| {
+        app.queue
+            .rows
+            .iter()
+            .filter(|r| r.record.kind == RecordKind::Protocol && r.flags.contains(flag))
+            .count()
+    };
+    assert_eq!(count(app, TriageFlag::WrittenAfterReceived), 37);
+    assert_eq!(count(app, TriageFlag::OverTimeLimit), 2);
+    assert_eq!(count(app, TriageFlag::ProvisionNotInForce), 87);
+    assert!(count(app, TriageFlag::PlacementBasisMismatch) > 0);
+    let expected = count(app, TriageFlag::ComplaintExpected);
+    assert_eq!(expected, 14);
+    // No protocol flagged as waiting for a complaint has one.
+    assert!(app
+        .queue
+        .rows
+        .iter()
+        .filter(|r| r.flags.contains(TriageFlag::ComplaintExpected))
+        .all(|r| r.complaints == 0));
+    press(app, "f");
+    typed(app, "flag=over_time_limit\n");
+    assert_eq!(app.view.visible.len(), 2);
+    press(app, "enter");
+    let detail = screen(app, 120, 40);
+    assert!(
+        detail.contains("over tidsgrensen (§ 10-9: 14 dager): Et tiltak varte lenger"),
+        "{detail}"
+    );
+    press(app, "esc ?");
+    typed(app, "ønsket");
+    let help = screen(app, 120, 40);
+    assert!(
+        help.contains("Ø  ønsket å klage, ingen klage kommet"),
+        "{help}"
     );
 }

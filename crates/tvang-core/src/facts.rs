@@ -122,7 +122,7 @@ struct FactsRef<'a> {
     child_ref: Option<&'a str>,
     _child_birth_year: Option<i32>,
     #[serde(borrow)]
-    _placement_basis: Option<&'a str>,
+    placement_basis: Option<&'a str>,
     #[serde(borrow)]
     measures: Vec<FactMeasureRef<'a>>,
     #[serde(borrow)]
@@ -131,8 +131,8 @@ struct FactsRef<'a> {
     police: Option<Police>,
     injury: Option<Injury>,
     informed_of_complaint_right: Option<bool>,
-    _wants_to_complain: Option<bool>,
-    _written_at: Option<When>,
+    wants_to_complain: Option<bool>,
+    written_at: Option<When>,
     received_at: Option<When>,
     texts: u8,
     narrative: Option<u64>,
@@ -175,6 +175,9 @@ pub struct View<'a> {
     pub police: Option<Police>,
     pub injury: Option<Injury>,
     pub informed_of_complaint_right: Option<bool>,
+    pub wants_to_complain: Option<bool>,
+    pub placement_basis: Option<&'a str>,
+    pub written_at: Option<DateOrTime>,
     pub received_at: Option<DateOrTime>,
     pub has_child_statement: bool,
     pub has_justification: bool,
@@ -228,6 +231,9 @@ pub fn decode_view(bytes: &[u8]) -> Option<View<'_>> {
         police: f.police,
         injury: f.injury,
         informed_of_complaint_right: f.informed_of_complaint_right,
+        wants_to_complain: f.wants_to_complain,
+        placement_basis: f.placement_basis,
+        written_at: when(&f.written_at)?,
         received_at: when(&f.received_at)?,
         has_child_statement: f.texts & CHILD_STATEMENT != 0,
         has_justification: f.texts & JUSTIFICATION != 0,
@@ -251,6 +257,11 @@ pub trait ProtocolFacts {
     fn police(&self) -> Option<Police>;
     fn injury(&self) -> Option<Injury>;
     fn informed_of_complaint_right(&self) -> Option<bool>;
+    /// The protocol says the child wanted to complain.
+    fn wants_to_complain(&self) -> Option<bool>;
+    /// Plasseringsgrunnlag, as written (`bvl § 6-2`, `frivillig plassering`).
+    fn placement_basis(&self) -> Option<&str>;
+    fn written_at(&self) -> Option<&DateOrTime>;
     fn received_at(&self) -> Option<&DateOrTime>;
     fn has_child_statement(&self) -> bool;
     fn has_justification(&self) -> bool;
@@ -317,6 +328,15 @@ impl ProtocolFacts for Protocol {
     fn informed_of_complaint_right(&self) -> Option<bool> {
         self.informed_of_complaint_right
     }
+    fn wants_to_complain(&self) -> Option<bool> {
+        self.wants_to_complain
+    }
+    fn placement_basis(&self) -> Option<&str> {
+        self.placement_basis.as_deref()
+    }
+    fn written_at(&self) -> Option<&DateOrTime> {
+        self.written_at.as_ref()
+    }
     fn received_at(&self) -> Option<&DateOrTime> {
         self.received_at.as_ref()
     }
@@ -364,6 +384,15 @@ impl ProtocolFacts for View<'_> {
     }
     fn informed_of_complaint_right(&self) -> Option<bool> {
         self.informed_of_complaint_right
+    }
+    fn wants_to_complain(&self) -> Option<bool> {
+        self.wants_to_complain
+    }
+    fn placement_basis(&self) -> Option<&str> {
+        self.placement_basis
+    }
+    fn written_at(&self) -> Option<&DateOrTime> {
+        self.written_at.as_ref()
     }
     fn received_at(&self) -> Option<&DateOrTime> {
         self.received_at.as_ref()

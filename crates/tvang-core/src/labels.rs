@@ -63,6 +63,11 @@ pub fn triage_label(f: TriageFlag) -> &'static str {
         TriageFlag::UnknownProvision => "ukjent hjemmel",
         TriageFlag::SimilarNarrative => "nesten lik tekst som tidligere",
         TriageFlag::ToCheck => "til kontroll mot dokumentet",
+        TriageFlag::WrittenAfterReceived => flag_label(Flag::WrittenAfterReceived),
+        TriageFlag::OverTimeLimit => flag_label(Flag::OverTimeLimit),
+        TriageFlag::PlacementBasisMismatch => flag_label(Flag::PlacementBasisMismatch),
+        TriageFlag::ProvisionNotInForce => flag_label(Flag::ProvisionNotInForce),
+        TriageFlag::ComplaintExpected => "ønsket å klage, ingen klage kommet",
     }
 }
 
@@ -104,6 +109,10 @@ pub fn flag_label(flag: Flag) -> &'static str {
         Flag::IdentityNumber => "fødselsnummer i teksten",
         Flag::ToCheck => "til kontroll (lest fra dokument)",
         Flag::HelpTextLeft => "veiledningstekst står igjen",
+        Flag::WrittenAfterReceived => "skrevet etter at den ble forelagt",
+        Flag::OverTimeLimit => "over tidsgrensen (§ 10-9: 14 dager)",
+        Flag::PlacementBasisMismatch => "hjemmel passer ikke plasseringsgrunnlaget",
+        Flag::ProvisionNotInForce => "hjemmel ikke i kraft på datoen",
     }
 }
 
@@ -141,6 +150,18 @@ pub fn flag_explanation(flag: Flag) -> &'static str {
         }
         Flag::HelpTextLeft => {
             "Malens veiledningstekst (blå tekst eller [instruksjon]) står igjen i dokumentet; den er ikke lest som verdi."
+        }
+        Flag::WrittenAfterReceived => {
+            "Protokollen er datert senere enn den ble forelagt statsforvalteren; en av datoene er feil, eller den er skrevet i ettertid."
+        }
+        Flag::OverTimeLimit => {
+            "Et tiltak varte lenger enn hjemmelen tillater: etter § 10-9 høyst 14 dager per vedtak. Elektroniske kommunikasjonsmidler kan begrenses inntil 4 uker fra barnets ankomst; kontroller i så fall ankomstdatoen."
+        }
+        Flag::PlacementBasisMismatch => {
+            "Tiltaket er etter § 10-9, som gjelder barn plassert på særlig grunnlag (atferd), men barnet er plassert frivillig eller på et annet grunnlag."
+        }
+        Flag::ProvisionNotInForce => {
+            "Hjemmelen var ikke i kraft da tiltaket ble brukt: barnevernsloven 2021 gjelder fra 1. januar 2023, rettighetsforskriften og barnevernloven 1992 til og med 31. desember 2022."
         }
     }
 }

@@ -292,6 +292,13 @@ impl Queue {
             let last = q.rows.len() - 1;
             q.set_tags(last, &review);
         }
+        // Needs the complaints counted above: a child who wanted to complain and did not.
+        for (id, p) in protocols {
+            let row = &mut q.rows[protocol_row[id]];
+            if crate::triage::complaint_expected(p, usize::from(row.complaints), q.today, rules) {
+                row.flags.insert(TriageFlag::ComplaintExpected);
+            }
+        }
         q.by_record = q
             .rows
             .iter()

@@ -43,14 +43,24 @@ pub enum TriageFlag {
     SimilarNarrative,
     /// Read from a document with fields missing or uncertain, and not yet checked against it.
     ToCheck,
+    /// The consistency checks of [`crate::flags`], in the queue too: written after it was
+    /// forelagt; a measure over its time limit; § 10-9 for a placement it is not for; a law not
+    /// in force on the day.
+    WrittenAfterReceived,
+    OverTimeLimit,
+    PlacementBasisMismatch,
+    ProvisionNotInForce,
+    /// The protocol says the child wanted to complain, and no complaint has come within the
+    /// configured number of weeks of the incident.
+    ComplaintExpected,
 }
 
 impl TriageFlag {
     /// Every variant in declaration order, derived: a new variant is in it.
     pub const ALL: &'static [TriageFlag] = <TriageFlag as strum::VariantArray>::VARIANTS;
 
-    fn bit(self) -> u16 {
-        1 << (self as u16)
+    fn bit(self) -> u32 {
+        1 << (self as u32)
     }
 
     pub fn name(self) -> String {
@@ -68,7 +78,7 @@ impl TriageFlag {
 
 /// A set of triage flags.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub struct Flags(u16);
+pub struct Flags(u32);
 
 impl Flags {
     pub fn insert(&mut self, f: TriageFlag) {
@@ -128,6 +138,9 @@ pub struct TriageRules {
     /// A complaint is due this many months after it was received (the statsforvalter's own
     /// target; [`crate::deadline`]).
     pub complaint_target_months: u32,
+    /// A protocol whose child wanted to complain is flagged when no complaint has come this
+    /// many weeks after the incident.
+    pub complaint_wait_weeks: u32,
 }
 
 impl Default for TriageRules {
@@ -138,6 +151,7 @@ impl Default for TriageRules {
             repeat_window_days: 30,
             late_days: 7,
             complaint_target_months: 1,
+            complaint_wait_weeks: 4,
         }
     }
 }
@@ -197,7 +211,34 @@ pub fn own_flags<P: ProtocolFacts>(p: &P, catalogue: &Catalogue, rules: &TriageR
     if p.has_reading_to_check() {
         flags.insert(TriageFlag::ToCheck);
     }
+    if crate::flags::written_after_received(p) {
+        flags.insert(TriageFlag::WrittenAfterReceived);
+    }
+    if crate::flags::over_time_limit(p, catalogue) {
+        flags.insert(TriageFlag::OverTimeLimit);
+    }
+    if crate::flags::placement_basis_mismatch(p, catalogue) {
+        flags.insert(TriageFlag::PlacementBasisMismatch);
+    }
+    if crate::flags::provision_not_in_force(p, catalogue) {
+        flags.insert(TriageFlag::ProvisionNotInForce);
+    }
     flags
+}
+
+/// Whether a protocol whose child wanted to complain, with `complaints` complaints on it,
+/// waits for a complaint that has not come: none, and `today` is past the configured weeks
+/// after the incident.
+pub fn complaint_expected<P: ProtocolFacts>(
+    p: &P,
+    complaints: usize,
+    today: chrono::NaiveDate,
+    rules: &TriageRules,
+) -> bool {
+    let waited = today - p.incident_date();
+    p.wants_to_complain() == Some(true)
+        && complaints == 0
+        && waited > chrono::Duration::weeks(i64::from(rules.complaint_wait_weeks))
 }
 
 /// Narratives whose fingerprints differ in at most this many of 64 bits are near-identical.
@@ -362,6 +403,43 @@ mod tests {
             .collect();
         // The first is the original; another child's copy is not this child's repetition.
         assert_eq!(similar, [false, true, false, false]);
+    }
+
+    #[test]
+    fn a_child_who_wanted_to_complain_and_did_not_is_flagged_after_the_wait() {
+        let rules = TriageRules::default();
+        let mut p = protocol("1", "A", "2024-03-01T10:00:00+01:00", 5);
+        let day = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+        // Not said: nothing is expected.
+        assert!(!complaint_expected(&p, 0, day("2024-06-01"), &rules));
+        p.wants_to_complain = Some(true);
+        // Four weeks after the incident is still waiting; a day more is not.
+        assert!(!complaint_expected(&p, 0, day("2024-03-29"), &rules));
+        assert!(complaint_expected(&p, 0, day("2024-03-30"), &rules));
+        // A complaint came: nothing to flag.
+        assert!(!complaint_expected(&p, 1, day("2024-06-01"), &rules));
+        let patient = TriageRules {
+            complaint_wait_weeks: 12,
+            ..rules
+        };
+        assert!(!complaint_expected(&p, 0, day("2024-05-01"), &patient));
+    }
+
+    #[test]
+    fn the_consistency_checks_show_in_the_queue_too() {
+        let mut p = protocol("1", "A", "2022-06-01T10:00:00+02:00", 5);
+        p.written_at = Some(DateOrTime::Date(
+            chrono::NaiveDate::from_ymd_opt(2022, 6, 3).unwrap(),
+        ));
+        let f = flags_of(&[p]);
+        // «bvl § 10-7» in 2022 (the Act came into force in 2023), written after it was forelagt.
+        assert!(f[0].contains(TriageFlag::ProvisionNotInForce));
+        assert!(f[0].contains(TriageFlag::WrittenAfterReceived));
+        assert!(!f[0].contains(TriageFlag::OverTimeLimit));
+        assert!(
+            TriageFlag::ALL.len() <= 32,
+            "the set of flags fits its bits"
+        );
     }
 
     #[test]

@@ -17,6 +17,20 @@ pub struct Law {
     pub id: String,
     pub title: String,
     pub names: Vec<String>,
+    /// The first day the law was in force, when the catalogue knows it.
+    #[serde(default)]
+    pub in_force_from: Option<chrono::NaiveDate>,
+    /// The last day it was in force; none while it still is.
+    #[serde(default)]
+    pub in_force_to: Option<chrono::NaiveDate>,
+}
+
+impl Law {
+    /// Whether the law was in force on `day`, as far as the catalogue knows.
+    pub fn in_force_on(&self, day: chrono::NaiveDate) -> bool {
+        self.in_force_from.is_none_or(|from| day >= from)
+            && self.in_force_to.is_none_or(|to| day <= to)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -35,6 +49,15 @@ pub struct Provision {
     pub confidence: String,
     #[serde(default)]
     pub note: Option<String>,
+    /// The longest a measure under this provision may last, in days (§ 10-9: 14 per decision;
+    /// a device may be held 4 weeks from the child's arrival, which no protocol field gives, so
+    /// the flag asks the inspector to check that instead of assuming it).
+    #[serde(default)]
+    pub time_limit_days: Option<u32>,
+    /// The placement bases the provision is for, as sections (`6-2`, `4-24`); empty when it is
+    /// for every child in an institution.
+    #[serde(default)]
+    pub placement_sections: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

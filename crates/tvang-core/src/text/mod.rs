@@ -995,7 +995,13 @@ pub fn protocol_table(
         let kinds: Vec<String> = p
             .measures
             .iter()
-            .map(|m| m.kind.clone().unwrap_or_else(|| "—".into()))
+            .map(|m| match m.kind.as_deref() {
+                Some(k) => catalogue
+                    .kind(k)
+                    .map_or(k, |kind| kind.title.as_str())
+                    .into(),
+                None => "—".into(),
+            })
             .collect();
         let duration = match (p.incident_end(), p.measures.len()) {
             (Some(end), _) => format_duration(end - p.incident_at()),
