@@ -49,7 +49,7 @@ pub(super) struct StatsArgs {
 
 /// Small-cell suppression for pseudonymised statistics: counts of 1–4 are not shown (the usual
 /// threshold in Norwegian official statistics on individuals).
-pub(super) const DEFAULT_SUPPRESSION: u64 = 5;
+pub(super) const DEFAULT_SUPPRESSION: u64 = tvang::stats::PUBLICATION_THRESHOLD;
 
 pub(super) fn cmd_stats(
     store: &Store,

@@ -51,6 +51,9 @@ pub enum Action {
     NextTab,
     PrevTab,
     TogglePeriod,
+    /// The statistics as they may be published: small counts hidden, and what would let them
+    /// be worked out ([`crate::stats::suppression`]).
+    ToggleSuppression,
     Search,
     SearchNext,
     SearchPrev,

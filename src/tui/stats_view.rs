@@ -33,10 +33,46 @@ pub fn render_stats(app: &App, stats: &StatsView, theme: Theme, frame: &mut Fram
         );
         return;
     }
+    let shown = Shown::of(stats);
     match stats.tab {
-        StatsTab::Time => render_time(stats, theme, frame, body),
+        StatsTab::Time => render_time(stats, &shown, theme, frame, body),
         StatsTab::Provision | StatsTab::Region => render_table(app, stats, theme, frame, body),
-        StatsTab::Institution => render_funnel(stats, theme, frame, body),
+        StatsTab::Institution => render_funnel(stats, &shown, theme, frame, body),
+    }
+}
+
+/// The rows' figures as the screen may show them: all of them, or in the publication view
+/// with small counts and their complements hidden (`<5`, `:`) and what is derived from them.
+struct Shown {
+    values: Vec<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl Shown {
+    fn of(stats: &StatsView) -> Shown {
+        let below = stats
+            .suppressed
+            .then_some(crate::stats::PUBLICATION_THRESHOLD);
+        Shown {
+            values: crate::stats::output_table(&stats.rows, below),
+        }
+    }
+
+    /// A count of row `i`: its value, or `None` with the mark shown in its place.
+    fn count(&self, i: usize, column: &str) -> Result<u64, String> {
+        match &self.values[i][column] {
+            serde_json::Value::Number(n) => Ok(n.as_u64().unwrap_or_default()),
+            serde_json::Value::String(mark) => Err(mark.clone()),
+            _ => Ok(0),
+        }
+    }
+
+    /// A derived figure of row `i`, `None` when not known or not shown.
+    fn figure(&self, i: usize, column: &str) -> Option<f64> {
+        self.values[i][column].as_f64()
+    }
+
+    fn total(&self) -> &serde_json::Map<String, serde_json::Value> {
+        self.values.last().expect("the total row")
     }
 }
 
@@ -56,6 +92,15 @@ fn render_tabs(stats: &StatsView, theme: Theme, frame: &mut Frame, area: Rect) {
             theme.dim(),
         ));
     }
+    if stats.suppressed {
+        spans.push(Span::styled(
+            format!(
+                "  {}",
+                t::publication_view(crate::stats::PUBLICATION_THRESHOLD)
+            ),
+            theme.selected(),
+        ));
+    }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
@@ -73,7 +118,7 @@ fn render_bars(
     area: Rect,
     title: String,
     periods: &[StatsRow],
-    values: Vec<u64>,
+    values: Vec<Result<u64, String>>,
     style: Style,
     monthly: bool,
     theme: Theme,
@@ -89,14 +134,17 @@ fn render_bars(
     let n = periods.len() as u16;
     let gap = if inner.width / n >= 3 { 1 } else { 0 };
     let width = ((inner.width + gap) / n).saturating_sub(gap).clamp(1, 9);
+    // A hidden count has no bar (its height would give it away), only its mark.
     let bars: Vec<Bar> = values
         .iter()
         .map(|v| {
-            Bar::default().value(*v).text_value(if width >= 5 {
-                v.to_string()
-            } else {
-                String::new()
-            })
+            let (value, text) = match v {
+                Ok(v) => (*v, v.to_string()),
+                Err(mark) => (0, mark.clone()),
+            };
+            Bar::default()
+                .value(value)
+                .text_value(if width >= 5 { text } else { String::new() })
         })
         .collect();
     frame.render_widget(
@@ -138,7 +186,7 @@ fn render_bars(
     );
 }
 
-fn render_time(stats: &StatsView, theme: Theme, frame: &mut Frame, area: Rect) {
+fn render_time(stats: &StatsView, shown: &Shown, theme: Theme, frame: &mut Frame, area: Rect) {
     let [bars, ratio, summary] = Layout::vertical([
         Constraint::Percentage(55),
         Constraint::Fill(1),
@@ -161,7 +209,9 @@ fn render_time(stats: &StatsView, theme: Theme, frame: &mut Frame, area: Rect) {
         protocols_area,
         t::protocols_per(stats.monthly),
         periods,
-        periods.iter().map(|p| p.protocols).collect(),
+        (0..periods.len())
+            .map(|i| shown.count(i, "protocols"))
+            .collect(),
         theme.fg(Color::Cyan),
         stats.monthly,
         theme,
@@ -171,40 +221,40 @@ fn render_time(stats: &StatsView, theme: Theme, frame: &mut Frame, area: Rect) {
         complaints_area,
         t::complaints_per(stats.monthly),
         periods,
-        periods.iter().map(|p| p.complaints).collect(),
+        (0..periods.len())
+            .map(|i| shown.count(i, "complaints"))
+            .collect(),
         theme.fg(Color::Yellow),
         stats.monthly,
         theme,
     );
-    render_ratio(stats, theme, frame, ratio);
-    if let Some(total) = stats.rows.last() {
-        frame.render_widget(
-            Paragraph::new(t::stats_summary(total)).wrap(ratatui::widgets::Wrap { trim: true }),
-            summary,
-        );
-    }
+    render_ratio(stats, shown, theme, frame, ratio);
+    frame.render_widget(
+        Paragraph::new(t::stats_summary(shown.total())).wrap(ratatui::widgets::Wrap { trim: true }),
+        summary,
+    );
 }
 
 /// Complaints per 100 protocols and the upheld share per period, as a table with a bar for
 /// each: the values can be read exactly, and the bars show the trend. (A line chart put both on
 /// one axis without values, and at 80×24 it was a smear of dots.) The newest periods are kept
 /// when not all fit.
-fn render_ratio(stats: &StatsView, theme: Theme, frame: &mut Frame, area: Rect) {
+fn render_ratio(stats: &StatsView, shown: &Shown, theme: Theme, frame: &mut Frame, area: Rect) {
     let periods = groups(stats);
     let block = Block::bordered();
     let inner = block.inner(area);
     // One row is the header.
     let fit_rows = usize::from(inner.height.saturating_sub(1));
-    let shown = &periods[periods.len().saturating_sub(fit_rows)..];
-    let title = t::stats_ratio_title(shown.len(), periods.len(), stats.monthly);
+    let shown_periods = &periods[periods.len() - shown_len(periods.len(), fit_rows)..];
+    let title = t::stats_ratio_title(shown_periods.len(), periods.len(), stats.monthly);
     frame.render_widget(block.title(title), area);
-    if fit_rows == 0 || shown.is_empty() {
+    if fit_rows == 0 || shown_periods.is_empty() {
         return;
     }
-    let top_rate = periods
-        .iter()
-        .filter_map(|p| p.complaints_per_100_protocols)
-        .fold(0.0_f64, f64::max);
+    let first = periods.len() - shown_len(periods.len(), fit_rows);
+    let rate = |i: usize| shown.figure(i, "complaints_per_100_protocols");
+    let upheld = |i: usize| shown.figure(i, "upheld_share");
+    let top_rate = (0..periods.len()).filter_map(rate).fold(0.0_f64, f64::max);
     // Fixed columns: period 9, two values of 8, and the gaps; the bars share the rest.
     let bar_width = usize::from(inner.width.saturating_sub(9 + 8 + 8 + 4) / 2).max(1);
     let bar = |x: Option<f64>, top: f64| -> String {
@@ -213,17 +263,17 @@ fn render_ratio(stats: &StatsView, theme: Theme, frame: &mut Frame, area: Rect) 
             _ => String::new(),
         }
     };
-    let rows: Vec<Row> = shown
+    let rows: Vec<Row> = shown_periods
         .iter()
-        .map(|p| {
-            let upheld = p.upheld_share;
+        .enumerate()
+        .map(|(k, p)| {
+            let i = first + k;
             Row::new(vec![
                 Cell::from(t::period_label(&p.group, stats.monthly)),
-                Cell::from(Line::from(t::decimal(p.complaints_per_100_protocols)).right_aligned()),
-                Cell::from(bar(p.complaints_per_100_protocols, top_rate))
-                    .style(theme.fg(Color::Yellow)),
-                Cell::from(Line::from(t::percent(upheld)).right_aligned()),
-                Cell::from(bar(upheld, 1.0)).style(theme.fg(Color::Red)),
+                Cell::from(Line::from(t::decimal(rate(i))).right_aligned()),
+                Cell::from(bar(rate(i), top_rate)).style(theme.fg(Color::Yellow)),
+                Cell::from(Line::from(t::percent(upheld(i))).right_aligned()),
+                Cell::from(bar(upheld(i), 1.0)).style(theme.fg(Color::Red)),
             ])
         })
         .collect();
@@ -236,6 +286,11 @@ fn render_ratio(stats: &StatsView, theme: Theme, frame: &mut Frame, area: Rect) 
     ];
     let header = Row::new(t::STATS_RATIO_HEADER.map(Cell::from)).style(theme.dim());
     frame.render_widget(Table::new(rows, widths).header(header), inner);
+}
+
+/// How many of `periods` the trend table shows: the newest that fit in `rows`.
+fn shown_len(periods: usize, rows: usize) -> usize {
+    periods.min(rows)
 }
 
 /// A bar of `share` (0–1) of `width` cells, in eighths.
@@ -252,7 +307,10 @@ fn bar_cells(share: f64, width: usize) -> String {
 /// Per provision or region: the same columns as `tvang stats`, with a bar of the protocols.
 fn render_table(app: &App, stats: &StatsView, theme: Theme, frame: &mut Frame, area: Rect) {
     let by = stats.grouping();
-    let (_, cells) = crate::text::stats_cells(&stats.rows, by, None, &app.catalogue);
+    let below = stats
+        .suppressed
+        .then_some(crate::stats::PUBLICATION_THRESHOLD);
+    let (_, cells) = crate::text::stats_cells(&stats.rows, by, below, &app.catalogue);
     // Columns by index into the cells (text::stats_cells: group, protocols, measures,
     // complaints, per 100, medhold, delvis, ikke, avvist, opphevet, trukket, uavgjort, upheld
     // share, children, median days): group, protocols, complaints, per 100, upheld share, median
@@ -336,8 +394,18 @@ fn render_table(app: &App, stats: &StatsView, theme: Theme, frame: &mut Frame, a
 
 /// The funnel plot: each institution's complaint rate against its number of protocols, with
 /// the overall rate and the 95 % and 99.8 % limits; the institutions outside listed below.
-fn render_funnel(stats: &StatsView, theme: Theme, frame: &mut Frame, area: Rect) {
-    let institutions = groups(stats);
+fn render_funnel(stats: &StatsView, shown: &Shown, theme: Theme, frame: &mut Frame, area: Rect) {
+    // In the publication view an institution whose rate is not shown is not drawn either: its
+    // place on the plot would give the rate away.
+    let kept: Vec<StatsRow> = groups(stats)
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| {
+            !stats.suppressed || shown.figure(*i, "complaints_per_100_protocols").is_some()
+        })
+        .map(|(_, r)| r.clone())
+        .collect();
+    let institutions = &kept[..];
     let Some(total) = stats.rows.last() else {
         return;
     };

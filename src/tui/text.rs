@@ -521,6 +521,7 @@ pub fn hint_label(a: Action) -> &'static str {
         Action::OpenStats => "statistikk",
         Action::NextTab => "neste fane",
         Action::TogglePeriod => "år/måned",
+        Action::ToggleSuppression => "publisering",
         Action::AssessMet => "oppfylt",
         Action::AssessNotMet => "ikke oppfylt",
         Action::AssessUnassessable => "ikke vurderbar",
@@ -558,6 +559,7 @@ pub fn hint_actions(mode: Mode) -> &'static [Action] {
             Action::Back,
             Action::NextTab,
             Action::TogglePeriod,
+            Action::ToggleSuppression,
             Action::Filter,
             Action::Help,
         ],
@@ -703,18 +705,25 @@ pub fn percent(x: Option<f64>) -> String {
     })
 }
 
-/// The total row in one line, under the charts.
-pub fn stats_summary(total: &crate::stats::Row) -> String {
+/// The total row in one line, under the charts, as the screen shows it (hidden counts as
+/// their marks in the publication view).
+pub fn stats_summary(total: &serde_json::Map<String, serde_json::Value>) -> String {
+    let v = |k: &str, percent: bool| crate::text::stat_cell(&total[k], percent);
     format!(
         "Totalt: {} protokoller · {} klager · {} per 100 · medholdsandel {} · {} uavgjort · median {} dager · {} avgjort innen fristen",
-        total.protocols,
-        total.complaints,
-        decimal(total.complaints_per_100_protocols),
-        percent(total.upheld_share),
-        total.pending,
-        decimal(total.median_handling_days),
-        percent(total.decided_within_target_share),
+        v("protocols", false),
+        v("complaints", false),
+        v("complaints_per_100_protocols", false),
+        v("upheld_share", true),
+        v("pending", false),
+        v("median_handling_days", false),
+        v("decided_within_target_share", true),
     )
+}
+
+/// The tab line's mark of the publication view.
+pub fn publication_view(below: u64) -> String {
+    format!("publiseringsvisning: tall under {below} skjult («<{below}», «:»)")
 }
 
 /// An institution outside the funnel limits, for the list under the plot.

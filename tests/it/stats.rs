@@ -186,7 +186,8 @@ fn csv_has_the_json_columns_and_suppression_applies_to_every_format() {
                     shown += 1;
                 }
                 Value::String(s) => {
-                    assert_eq!(s, "<5", "{key}");
+                    // Small, or hidden so that a small one cannot be worked out.
+                    assert!(s == "<5" || s == ":", "{key}: {s}");
                     suppressed += 1;
                 }
                 other => panic!("{key} = {other}"),
@@ -446,4 +447,126 @@ fn queue_statistics_agree_with_the_store_and_follow_decisions() {
     let only = total(&queue.stats(&decided_only, GroupBy::Year, &catalogue));
     assert_eq!(only.protocols, after.protocols);
     assert_eq!(only.pending, 0);
+}
+
+const COUNTS: [&str; 11] = [
+    "protocols",
+    "measures",
+    "complaints",
+    "medhold",
+    "delvis_medhold",
+    "ikke_medhold",
+    "avvist",
+    "opphevet_hjemvist",
+    "trukket",
+    "pending",
+    "children",
+];
+const OUTCOMES: [&str; 7] = [
+    "medhold",
+    "delvis_medhold",
+    "ikke_medhold",
+    "avvist",
+    "opphevet_hjemvist",
+    "trukket",
+    "pending",
+];
+
+/// Issue 17 §2: a reader of a published table adds and subtracts its rows and columns. Every
+/// sum and difference of up to three of the relations the table obeys (a row's complaints are
+/// its outcomes; a column's groups add up to its total) is tried; none may leave a single
+/// hidden count, which would then be known.
+#[test]
+fn no_hidden_count_can_be_worked_out_from_the_published_table() {
+    let dir = tempdir().unwrap();
+    let db = dir.path().join("db");
+    assert_eq!(tvang(&db, &["import", &samples()]).code, 0);
+    let mut hidden_seen = 0;
+    for by in ["year", "month", "institution", "region"] {
+        let truth = stats_json(&db, &["--by", by]);
+        for n in ["5", "10"] {
+            let published = stats_json(&db, &["--by", by, "--suppress-below", n]);
+            let below: u64 = n.parse().unwrap();
+            let value = |r: usize, c: &str| truth[r][c].as_u64().unwrap();
+            let hidden = |r: usize, c: &str| published[r][c].is_string();
+            // Every small count is hidden, and only counts are (a shown count is the truth).
+            for (r, row) in published.iter().enumerate() {
+                for c in COUNTS {
+                    let v = value(r, c);
+                    if v > 0 && v < below {
+                        assert!(hidden(r, c), "--by {by} -s {n}: {c} = {v} in row {r} shows");
+                    }
+                    if !hidden(r, c) {
+                        assert_eq!(row[c].as_u64(), Some(v));
+                    } else {
+                        hidden_seen += 1;
+                    }
+                }
+            }
+            // The relations, as the hidden cells they hold with their coefficients.
+            let total = truth.len() - 1;
+            let mut relations: Vec<Vec<((usize, &str), i64)>> = Vec::new();
+            for r in 0..truth.len() {
+                let parts: u64 = OUTCOMES.iter().map(|c| value(r, c)).sum();
+                if parts == value(r, "complaints") {
+                    let mut rel = vec![((r, "complaints"), 1)];
+                    rel.extend(OUTCOMES.iter().map(|c| ((r, *c), -1)));
+                    relations.push(rel);
+                }
+            }
+            for c in COUNTS {
+                if (0..total).map(|r| value(r, c)).sum::<u64>() == value(total, c) {
+                    let mut rel = vec![((total, c), 1)];
+                    rel.extend((0..total).map(|r| ((r, c), -1)));
+                    relations.push(rel);
+                }
+            }
+            let unknown: Vec<Vec<((usize, &str), i64)>> = relations
+                .iter()
+                .map(|rel| {
+                    rel.iter()
+                        .filter(|((r, c), _)| hidden(*r, c))
+                        .copied()
+                        .collect()
+                })
+                .collect();
+            let lone = |combo: &[(usize, i64)]| -> Option<(usize, String)> {
+                let mut sum: std::collections::BTreeMap<(usize, &str), i64> = Default::default();
+                for (i, sign) in combo {
+                    for (cell, k) in &unknown[*i] {
+                        *sum.entry(*cell).or_default() += sign * k;
+                    }
+                }
+                let left: Vec<_> = sum.into_iter().filter(|(_, k)| *k != 0).collect();
+                match left.as_slice() {
+                    [((r, c), _)] => Some((*r, c.to_string())),
+                    _ => None,
+                }
+            };
+            let m = unknown.len();
+            for a in 0..m {
+                let check = |combo: &[(usize, i64)]| {
+                    if let Some((r, c)) = lone(combo) {
+                        panic!(
+                            "--by {by} --suppress-below {n}: {c} of {} is {} by {combo:?}",
+                            truth[r]["group"],
+                            value(r, &c)
+                        );
+                    }
+                };
+                check(&[(a, 1)]);
+                for b in a + 1..m {
+                    for sb in [1, -1] {
+                        check(&[(a, 1), (b, sb)]);
+                        for c in b + 1..m {
+                            for sc in [1, -1] {
+                                check(&[(a, 1), (b, sb), (c, sc)]);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(hidden_seen > 50, "the samples have small cells to hide");
 }

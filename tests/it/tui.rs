@@ -2350,3 +2350,35 @@ fn the_consistency_flags_are_found_in_the_samples_filtered_and_explained() {
         "{help}"
     );
 }
+
+#[test]
+fn the_statistics_screen_has_a_publication_view_where_nothing_can_be_worked_out() {
+    let mut f = app();
+    let app = &mut f.app;
+    press(app, "g s tab tab");
+    let plain = screen(app, 120, 40);
+    assert!(!plain.contains("publiseringsvisning"), "{plain}");
+    let nordland = |s: &str| {
+        s.lines()
+            .find(|l| l.contains("Nordland"))
+            .unwrap_or_else(|| panic!("{s}"))
+            .to_string()
+    };
+    assert!(nordland(&plain).contains("  4 "), "{plain}");
+    press(app, "p");
+    let published = screen(app, 120, 40);
+    assert!(
+        published.contains("publiseringsvisning: tall under 5 skjult"),
+        "{published}"
+    );
+    assert!(nordland(&published).contains("<5"), "{published}");
+    // And a complement, so that Nordland's <5 is not the total less the rest.
+    assert!(published.lines().any(|l| l.contains(" : ")), "{published}");
+    snapshot("stats_regions_published", app);
+    // The time tab: a hidden count gets no bar, only its mark.
+    press(app, "tab tab");
+    let time = screen(app, 120, 40);
+    assert!(time.contains("<5"), "{time}");
+    press(app, "p");
+    assert!(!screen(app, 120, 40).contains("publiseringsvisning"));
+}

@@ -67,6 +67,8 @@ pub struct StatsView {
     pub rows: Vec<crate::stats::Row>,
     /// First table row shown (the view clamps it).
     pub scroll: usize,
+    /// As it may be published: small counts and their complements hidden.
+    pub suppressed: bool,
 }
 
 impl StatsView {
@@ -807,6 +809,7 @@ impl App {
                     monthly: false,
                     rows: Vec::new(),
                     scroll: 0,
+                    suppressed: false,
                 });
                 self.recompute_stats();
             }
@@ -823,6 +826,7 @@ impl App {
                 s.tab = StatsTab::Time;
                 s.scroll = 0;
             }),
+            Action::ToggleSuppression => self.change_stats(|s| s.suppressed = !s.suppressed),
             Action::NextItem => {
                 self.move_cursor(1);
                 self.open_detail();

@@ -1143,7 +1143,8 @@ pub fn percent(x: Option<f64>) -> String {
 
 /// A statistics value for a table: counts as they are (or `<N`), shares as percentages, other
 /// figures with one decimal, and `–` where there is nothing to show.
-fn stat_cell(v: &serde_json::Value, percent: bool) -> String {
+/// A figure of the statistics as a table cell: `–` when there is none, a mark as it is.
+pub fn stat_cell(v: &serde_json::Value, percent: bool) -> String {
     match v {
         serde_json::Value::Null => "–".into(),
         serde_json::Value::String(s) => s.clone(),
@@ -1196,10 +1197,7 @@ pub fn stats_cells(
     Vec<serde_json::Map<String, serde_json::Value>>,
     Vec<Vec<String>>,
 ) {
-    let values: Vec<_> = rows
-        .iter()
-        .map(|r| crate::stats::output_values(r, suppress_below))
-        .collect();
+    let values = crate::stats::output_table(rows, suppress_below);
     let funnel = by == crate::stats::GroupBy::Institution;
     let mut header = vec![
         "Gruppe",
@@ -1281,7 +1279,7 @@ fn stats_notes(
     }
     if let Some(n) = suppress_below {
         out.push(format!(
-            "Tall fra 1 til {} vises som «<{n}»; andeler regnet av dem vises ikke.",
+            "Tall fra 1 til {} vises som «<{n}»; «:» er skjult for at de ikke skal kunne regnes ut av summene; andeler regnet av skjulte tall vises ikke.",
             n - 1
         ));
     }

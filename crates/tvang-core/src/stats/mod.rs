@@ -33,6 +33,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 use std::collections::HashMap;
 
+pub mod suppression;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GroupBy {
     Year,
@@ -1097,52 +1099,11 @@ const DERIVED_FROM: &[(&str, &[&str])] = &[
             "complaint_rate_funnel",
         ],
     ),
-    (
-        "medhold",
-        &[
-            "upheld_share",
-            "upheld_share_funnel",
-            "median_handling_days",
-            "p90_handling_days",
-            "decided_within_target_share",
-        ],
-    ),
-    (
-        "delvis_medhold",
-        &[
-            "upheld_share",
-            "upheld_share_funnel",
-            "median_handling_days",
-            "p90_handling_days",
-            "decided_within_target_share",
-        ],
-    ),
-    (
-        "ikke_medhold",
-        &[
-            "upheld_share",
-            "upheld_share_funnel",
-            "median_handling_days",
-            "p90_handling_days",
-            "decided_within_target_share",
-        ],
-    ),
-    (
-        "avvist",
-        &[
-            "median_handling_days",
-            "p90_handling_days",
-            "decided_within_target_share",
-        ],
-    ),
-    (
-        "opphevet_hjemvist",
-        &[
-            "median_handling_days",
-            "p90_handling_days",
-            "decided_within_target_share",
-        ],
-    ),
+    ("medhold", &["upheld_share", "upheld_share_funnel"]),
+    ("delvis_medhold", &["upheld_share", "upheld_share_funnel"]),
+    ("ikke_medhold", &["upheld_share", "upheld_share_funnel"]),
+    ("avvist", &[]),
+    ("opphevet_hjemvist", &[]),
     ("trukket", &[]),
     ("pending", &[]),
     (
@@ -1153,51 +1114,88 @@ const DERIVED_FROM: &[(&str, &[&str])] = &[
     ("protocols_per_child_max", &[]),
 ];
 
-/// A row as output values, keyed by [`COLUMNS`]. With `suppress_below = Some(n)`, counts from 1
-/// to n−1 become the text `<n` and the figures derived from them null (small-cell suppression
-/// for publication; zero stays zero, since it discloses no one).
-pub fn output_values(
-    row: &Row,
+/// The threshold of publication: counts from 1 to 4 are hidden (`tvang stats --pseudonymise`,
+/// the statistics screen's publication view).
+pub const PUBLICATION_THRESHOLD: u64 = 5;
+
+/// The figures about handling time, shown only when the decided complaints they are computed
+/// from are not so few that they would single out a case.
+const HANDLING: [&str; 3] = [
+    "median_handling_days",
+    "p90_handling_days",
+    "decided_within_target_share",
+];
+
+/// The rows as output values, keyed by [`COLUMNS`]. With `suppress_below = Some(n)`: counts
+/// from 1 to n−1 become the text `<n`, the counts hidden so that those cannot be worked out
+/// from the rows and columns become `:` ([`suppression`]), the figures derived from a hidden
+/// count are null, and handling times are null where from 1 to n−1 complaints were decided.
+/// Zero stays zero, since it discloses no one.
+pub fn output_table(
+    rows: &[Row],
     suppress_below: Option<u64>,
-) -> serde_json::Map<String, serde_json::Value> {
-    let serde_json::Value::Object(mut map) = serde_json::to_value(row).expect("rows serialise")
-    else {
-        unreachable!("a struct serialises to an object")
-    };
-    if let Some(n) = suppress_below {
-        for (count, derived) in DERIVED_FROM {
-            let small = map
-                .get(*count)
-                .and_then(|v| v.as_u64())
-                .is_some_and(|v| v > 0 && v < n);
-            if small {
-                map.insert(
-                    count.to_string(),
-                    serde_json::Value::String(format!("<{n}")),
-                );
-                for d in *derived {
-                    map.insert(d.to_string(), serde_json::Value::Null);
+) -> Vec<serde_json::Map<String, serde_json::Value>> {
+    let hidden = suppress_below.map(|n| (n, suppression::suppress(rows, n)));
+    rows.iter()
+        .enumerate()
+        .map(|(r, row)| {
+            let serde_json::Value::Object(mut map) =
+                serde_json::to_value(row).expect("rows serialise")
+            else {
+                unreachable!("a struct serialises to an object")
+            };
+            if let Some((n, hidden)) = &hidden {
+                for (c, name) in suppression::COUNTS.iter().enumerate() {
+                    let Some(why) = hidden.get(&(r, c)) else {
+                        continue;
+                    };
+                    let shown = match why {
+                        suppression::Hidden::Small => format!("<{n}"),
+                        suppression::Hidden::Complement => ":".to_string(),
+                    };
+                    map.insert(name.to_string(), serde_json::Value::String(shown));
+                    let derived = DERIVED_FROM.iter().find(|(count, _)| count == name);
+                    for d in derived.map_or(&[][..], |(_, d)| *d) {
+                        map.insert(d.to_string(), serde_json::Value::Null);
+                    }
+                }
+                // The total-only counts are not in the relations: small ones are just hidden.
+                for name in ["unlinked_complaints", "protocols_per_child_max"] {
+                    let small = map
+                        .get(name)
+                        .and_then(|v| v.as_u64())
+                        .is_some_and(|v| v > 0 && v < *n);
+                    if small {
+                        map.insert(name.to_string(), serde_json::Value::String(format!("<{n}")));
+                    }
+                }
+                let decided = row.medhold
+                    + row.delvis_medhold
+                    + row.ikke_medhold
+                    + row.avvist
+                    + row.opphevet_hjemvist;
+                if decided > 0 && decided < *n {
+                    for h in HANDLING {
+                        map.insert(h.to_string(), serde_json::Value::Null);
+                    }
                 }
             }
-        }
-    }
-    COLUMNS
-        .iter()
-        .map(|c| {
-            (
-                c.to_string(),
-                map.remove(*c).unwrap_or(serde_json::Value::Null),
-            )
+            COLUMNS
+                .iter()
+                .map(|c| {
+                    (
+                        c.to_string(),
+                        map.remove(*c).unwrap_or(serde_json::Value::Null),
+                    )
+                })
+                .collect()
         })
         .collect()
 }
 
 /// The rows as a JSON array (one object per group, then the total), ending in a newline.
 pub fn to_json(rows: &[Row], suppress_below: Option<u64>) -> String {
-    let values: Vec<_> = rows
-        .iter()
-        .map(|r| output_values(r, suppress_below))
-        .collect();
+    let values = output_table(rows, suppress_below);
     serde_json::to_string_pretty(&values).expect("rows serialise") + "\n"
 }
 
@@ -1205,8 +1203,7 @@ pub fn to_json(rows: &[Row], suppress_below: Option<u64>) -> String {
 pub fn to_csv(rows: &[Row], suppress_below: Option<u64>) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record(COLUMNS);
-    for r in rows {
-        let values = output_values(r, suppress_below);
+    for values in output_table(rows, suppress_below) {
         let _ = w.write_record(values.values().map(|v| match v {
             serde_json::Value::Null => String::new(),
             serde_json::Value::String(s) => s.clone(),
@@ -1249,7 +1246,7 @@ mod output_tests {
             complaint_rate_funnel: Some(Funnel::Within),
             upheld_share_funnel: Some(Funnel::Within),
         };
-        let plain = output_values(&row, None);
+        let plain = output_table(std::slice::from_ref(&row), None).remove(0);
         assert_eq!(
             plain.keys().map(String::as_str).collect::<Vec<_>>(),
             COLUMNS
@@ -1257,7 +1254,7 @@ mod output_tests {
         assert_eq!(plain["complaints"], 3);
         assert_eq!(plain["complaint_rate_funnel"], "within");
 
-        let s = output_values(&row, Some(5));
+        let s = output_table(std::slice::from_ref(&row), Some(5)).remove(0);
         assert_eq!(s["protocols"], 40);
         assert_eq!(s["complaints"], "<5");
         assert_eq!(s["medhold"], "<5");
