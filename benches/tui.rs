@@ -139,7 +139,14 @@ fn bench(c: &mut Criterion) {
         ),
     ] {
         group.bench_function(name, |b| {
-            b.iter(|| app.queue.stats(&app.view.filter, by, &catalogue))
+            b.iter(|| {
+                app.queue.stats(
+                    &app.view.filter,
+                    by,
+                    tvang::stats::DateBasis::Own,
+                    &catalogue,
+                )
+            })
         });
     }
     press(&mut app, "g s");

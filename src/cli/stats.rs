@@ -29,11 +29,28 @@ pub(super) enum StatsFormat {
     Markdown,
 }
 
+/// Which date puts a record in a year or month, and in --from/--to.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum DateArg {
+    /// Each by its own: protocols by the incident, complaints by the day received, outcomes and
+    /// handling time by the day decided
+    Own,
+    /// Everything by the incident: complaints under their protocol's year
+    Incident,
+    /// Everything by the day received: protocols by the day forelagt
+    Received,
+    /// Complaints and outcomes by the day decided (undecided by the day received)
+    Decided,
+}
+
 #[derive(Args, Debug)]
 pub(super) struct StatsArgs {
     /// What to group by
     #[arg(long, value_enum, default_value = "year")]
     by: GroupArg,
+    /// Which date counts (docs/statistics.md says what each answers)
+    #[arg(long, value_enum, default_value = "own")]
+    date: DateArg,
     #[command(flatten)]
     filters: FilterArgs,
     #[arg(long, value_enum, default_value = "table")]
@@ -68,9 +85,21 @@ pub(super) fn cmd_stats(
         GroupArg::Kind => GroupBy::Kind,
         GroupArg::Child => GroupBy::Child,
     };
-    let mut rows =
-        tvang::stats::from_store(store, catalogue, &filter, by, rules.complaint_target_months)?
-            .map_err(filter_failure)?;
+    let basis = match args.date {
+        DateArg::Own => tvang::stats::DateBasis::Own,
+        DateArg::Incident => tvang::stats::DateBasis::Incident,
+        DateArg::Received => tvang::stats::DateBasis::Received,
+        DateArg::Decided => tvang::stats::DateBasis::Decided,
+    };
+    let mut rows = tvang::stats::from_store(
+        store,
+        catalogue,
+        &filter,
+        by,
+        basis,
+        rules.complaint_target_months,
+    )?
+    .map_err(filter_failure)?;
     if store.protocol_count()? == 0 {
         eprintln!("{}", text::empty_store(store.path()));
     }
@@ -90,7 +119,7 @@ pub(super) fn cmd_stats(
             by,
             args.suppress_below,
             catalogue,
-            &text::selection(&filter.pairs()),
+            &text::stats_selection(&filter.pairs(), basis),
             &tvang::time::oslo_minute(&chrono::Utc::now()),
         ),
     };

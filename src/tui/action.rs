@@ -54,6 +54,8 @@ pub enum Action {
     /// The statistics as they may be published: small counts hidden, and what would let them
     /// be worked out ([`crate::stats::suppression`]).
     ToggleSuppression,
+    /// Which date counts: each record's own, the incident, the day received, the day decided.
+    NextDateBasis,
     Search,
     SearchNext,
     SearchPrev,

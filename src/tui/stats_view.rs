@@ -86,12 +86,14 @@ fn render_tabs(stats: &StatsView, theme: Theme, frame: &mut Frame, area: Rect) {
             spans.push(Span::raw(format!(" {label} ")));
         }
     }
-    if stats.tab == StatsTab::Time {
-        spans.push(Span::styled(
-            format!("  {}", t::per_period(stats.monthly)),
-            theme.dim(),
-        ));
-    }
+    let period = match stats.tab {
+        StatsTab::Time => format!("{} · ", t::per_period(stats.monthly)),
+        _ => String::new(),
+    };
+    spans.push(Span::styled(
+        format!("  {period}{}", t::date_basis_label(stats.basis)),
+        theme.dim(),
+    ));
     if stats.suppressed {
         spans.push(Span::styled(
             format!(

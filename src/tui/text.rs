@@ -522,6 +522,7 @@ pub fn hint_label(a: Action) -> &'static str {
         Action::NextTab => "neste fane",
         Action::TogglePeriod => "år/måned",
         Action::ToggleSuppression => "publisering",
+        Action::NextDateBasis => "dato",
         Action::AssessMet => "oppfylt",
         Action::AssessNotMet => "ikke oppfylt",
         Action::AssessUnassessable => "ikke vurderbar",
@@ -559,6 +560,7 @@ pub fn hint_actions(mode: Mode) -> &'static [Action] {
             Action::Back,
             Action::NextTab,
             Action::TogglePeriod,
+            Action::NextDateBasis,
             Action::ToggleSuppression,
             Action::Filter,
             Action::Help,
@@ -720,6 +722,8 @@ pub fn stats_summary(total: &serde_json::Map<String, serde_json::Value>) -> Stri
         v("decided_within_target_share", true),
     )
 }
+
+pub use crate::labels::date_basis_label;
 
 /// The tab line's mark of the publication view.
 pub fn publication_view(below: u64) -> String {

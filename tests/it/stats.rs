@@ -55,7 +55,8 @@ fn stats_reproduce_the_known_totals_of_generated_data() {
     let complaints = generated_complaints(&data);
     let outcome = |name: &str| complaints.iter().filter(|c| c["outcome"] == name).count() as u64;
 
-    let rows = stats_json(&db, &["--by", "year"]);
+    // Every complaint under its protocol's year (as before issue 17 §1).
+    let rows = stats_json(&db, &["--by", "year", "--date", "incident"]);
     let groups: Vec<(&str, u64)> = rows
         .iter()
         .map(|r| {
@@ -69,6 +70,42 @@ fn stats_reproduce_the_known_totals_of_generated_data() {
         groups,
         vec![("2022", 300), ("2023", 300), ("2024", 300), ("total", 900)]
     );
+    // Each by its own date (the default): the complaints about December 2024 received in
+    // January 2025 are 2025's, a year without protocols; the totals are the same.
+    let own = stats_json(&db, &["--by", "year"]);
+    let year_2025 = own
+        .iter()
+        .find(|r| r["group"] == "2025")
+        .expect("a 2025 row");
+    assert_eq!(year_2025["protocols"], 0);
+    let received_2025 = complaints
+        .iter()
+        .filter(|c| {
+            c["received_at"]
+                .as_str()
+                .is_some_and(|d| d.starts_with("2025"))
+        })
+        .count() as u64;
+    assert!(received_2025 > 0);
+    assert_eq!(year_2025["complaints"], received_2025);
+    let own_total = own.last().unwrap();
+    for key in [
+        "protocols",
+        "complaints",
+        "medhold",
+        "ikke_medhold",
+        "pending",
+    ] {
+        assert_eq!(own_total[key], rows.last().unwrap()[key], "{key}");
+    }
+    // The periods add up to the total, complaints and outcomes alike.
+    for key in ["complaints", "medhold", "ikke_medhold", "avvist", "pending"] {
+        let sum: u64 = own[..own.len() - 1]
+            .iter()
+            .map(|r| r[key].as_u64().unwrap())
+            .sum();
+        assert_eq!(Some(sum), own_total[key].as_u64(), "{key}");
+    }
     let total = rows.last().unwrap();
     assert_eq!(total["complaints"], complaints.len() as u64);
     assert_eq!(total["medhold"], outcome("medhold"));
@@ -231,7 +268,10 @@ fn csv_has_the_json_columns_and_suppression_applies_to_every_format() {
     assert_eq!(md.code, 0, "{}", md.stderr);
     let md = md.stdout;
     assert!(md.starts_with("# Statistikk over tvangsprotokoller og klager, etter institusjon\n"));
-    assert!(md.contains("- Utvalg: fra: 01.01.2020\n"), "{md}");
+    assert!(
+        md.contains("- Utvalg: fra: 01.01.2020 · dato: hver sin\n"),
+        "{md}"
+    );
     let table_rows: Vec<&str> = md.lines().filter(|l| l.starts_with('|')).collect();
     assert_eq!(
         table_rows.len(),
@@ -274,7 +314,7 @@ fn unlinked_complaints_and_empty_groups() {
         ),
     );
     assert_eq!(tvang(&db, &["import", &f]).code, 0);
-    let rows = stats_json(&db, &["--by", "year"]);
+    let rows = stats_json(&db, &["--by", "year", "--date", "incident"]);
     assert_eq!(
         rows[0]["group"], "2024",
         "23:30 UTC on 31 December is 2024 in Oslo"
@@ -282,6 +322,14 @@ fn unlinked_complaints_and_empty_groups() {
     let total = rows.last().unwrap();
     assert_eq!(total["complaints"], 0);
     assert_eq!(total["unlinked_complaints"], 1);
+    // By its own date the complaint is 2024's, though its protocol is not in the store.
+    let own = stats_json(&db, &["--by", "year"]);
+    assert_eq!(own[0]["group"], "2024");
+    assert_eq!(
+        (own[0]["protocols"].as_u64(), own[0]["complaints"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(own.last().unwrap()["unlinked_complaints"], 1);
     assert!(
         total["protocols_per_complaint"].is_null(),
         "no complaints: null, not an error"
@@ -340,11 +388,23 @@ fn queue_statistics_agree_with_the_store_and_follow_decisions() {
 
     let mut queue = Queue::load(&store, &catalogue, &rules).unwrap();
     for by in all_groupings {
-        let from_store = from_store(&store, &catalogue, &ProtocolFilter::default(), by, 1)
-            .unwrap()
-            .unwrap();
+        let from_store = from_store(
+            &store,
+            &catalogue,
+            &ProtocolFilter::default(),
+            by,
+            tvang::stats::DateBasis::Own,
+            1,
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(
-            queue.stats(&QueueFilter::default(), by, &catalogue),
+            queue.stats(
+                &QueueFilter::default(),
+                by,
+                tvang::stats::DateBasis::Own,
+                &catalogue
+            ),
             from_store,
             "{by:?}"
         );
@@ -353,9 +413,14 @@ fn queue_statistics_agree_with_the_store_and_follow_decisions() {
     // The same filter said both ways.
     let date = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
     let total = |rows: &[tvang::stats::Row]| rows.last().unwrap().clone();
-    let any_institution = queue.stats(&QueueFilter::default(), GroupBy::Institution, &catalogue)[0]
-        .group
-        .clone();
+    let any_institution = queue.stats(
+        &QueueFilter::default(),
+        GroupBy::Institution,
+        tvang::stats::DateBasis::Own,
+        &catalogue,
+    )[0]
+    .group
+    .clone();
     let store_filter = ProtocolFilter {
         institution: Some(any_institution.clone()),
         from: Some(date("2023-04-01")),
@@ -367,12 +432,24 @@ fn queue_statistics_agree_with_the_store_and_follow_decisions() {
         .apply_text("from=2023-04-01 to=2024-03-31")
         .unwrap();
     queue_filter.institution = Some(any_institution);
-    let expected = from_store(&store, &catalogue, &store_filter, GroupBy::Month, 1)
-        .unwrap()
-        .unwrap();
+    let expected = from_store(
+        &store,
+        &catalogue,
+        &store_filter,
+        GroupBy::Month,
+        tvang::stats::DateBasis::Own,
+        1,
+    )
+    .unwrap()
+    .unwrap();
     assert!(total(&expected).protocols > 0);
     assert_eq!(
-        queue.stats(&queue_filter, GroupBy::Month, &catalogue),
+        queue.stats(
+            &queue_filter,
+            GroupBy::Month,
+            tvang::stats::DateBasis::Own,
+            &catalogue
+        ),
         expected
     );
     let region_filter = ProtocolFilter {
@@ -382,10 +459,22 @@ fn queue_statistics_agree_with_the_store_and_follow_decisions() {
     let mut queue_region = QueueFilter::default();
     queue_region.apply_text("region=vestland").unwrap();
     assert_eq!(
-        queue.stats(&queue_region, GroupBy::Provision, &catalogue),
-        from_store(&store, &catalogue, &region_filter, GroupBy::Provision, 1)
-            .unwrap()
-            .unwrap()
+        queue.stats(
+            &queue_region,
+            GroupBy::Provision,
+            tvang::stats::DateBasis::Own,
+            &catalogue
+        ),
+        from_store(
+            &store,
+            &catalogue,
+            &region_filter,
+            GroupBy::Provision,
+            tvang::stats::DateBasis::Own,
+            1
+        )
+        .unwrap()
+        .unwrap()
     );
 
     // An inspector decides a pending complaint on 2 December 2024 (Oslo).
@@ -400,7 +489,12 @@ fn queue_statistics_agree_with_the_store_and_follow_decisions() {
         })
         .expect("a pending complaint about a stored protocol")
         .clone();
-    let before = total(&queue.stats(&QueueFilter::default(), GroupBy::Year, &catalogue));
+    let before = total(&queue.stats(
+        &QueueFilter::default(),
+        GroupBy::Year,
+        tvang::stats::DateBasis::Own,
+        &catalogue,
+    ));
     let at = chrono::DateTime::parse_from_rfc3339("2024-12-01T23:30:00Z")
         .unwrap()
         .to_utc();
@@ -414,21 +508,43 @@ fn queue_statistics_agree_with_the_store_and_follow_decisions() {
     for (record, review) in &applied.reviews {
         queue.update_review(*record, review, date("2024-12-02"));
     }
-    let after = total(&queue.stats(&QueueFilter::default(), GroupBy::Year, &catalogue));
+    let after = total(&queue.stats(
+        &QueueFilter::default(),
+        GroupBy::Year,
+        tvang::stats::DateBasis::Own,
+        &catalogue,
+    ));
     assert_eq!(after.medhold, before.medhold + 1);
     assert_eq!(after.pending, before.pending - 1);
     for by in all_groupings {
-        let expected = from_store(&store, &catalogue, &ProtocolFilter::default(), by, 1)
-            .unwrap()
-            .unwrap();
+        let expected = from_store(
+            &store,
+            &catalogue,
+            &ProtocolFilter::default(),
+            by,
+            tvang::stats::DateBasis::Own,
+            1,
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(
-            queue.stats(&QueueFilter::default(), by, &catalogue),
+            queue.stats(
+                &QueueFilter::default(),
+                by,
+                tvang::stats::DateBasis::Own,
+                &catalogue
+            ),
             expected,
             "{by:?}"
         );
         let reloaded = Queue::load(&store, &catalogue, &rules).unwrap();
         assert_eq!(
-            reloaded.stats(&QueueFilter::default(), by, &catalogue),
+            reloaded.stats(
+                &QueueFilter::default(),
+                by,
+                tvang::stats::DateBasis::Own,
+                &catalogue
+            ),
             expected
         );
     }
@@ -444,7 +560,12 @@ fn queue_statistics_agree_with_the_store_and_follow_decisions() {
     // Complaint statuses in the filter choose which complaints count.
     let mut decided_only = QueueFilter::default();
     decided_only.apply_text("status=avgjort").unwrap();
-    let only = total(&queue.stats(&decided_only, GroupBy::Year, &catalogue));
+    let only = total(&queue.stats(
+        &decided_only,
+        GroupBy::Year,
+        tvang::stats::DateBasis::Own,
+        &catalogue,
+    ));
     assert_eq!(only.protocols, after.protocols);
     assert_eq!(only.pending, 0);
 }

@@ -706,6 +706,7 @@ fn statistics_screen_follows_the_filter_and_decisions_live() {
         &app.catalogue,
         &ProtocolFilter::default(),
         GroupBy::Year,
+        tvang::stats::DateBasis::Own,
         1,
     )
     .unwrap()
@@ -740,7 +741,19 @@ fn statistics_screen_follows_the_filter_and_decisions_live() {
         GroupBy::Month,
         "m shows months on the time tab"
     );
+    // 36 months of protocols, January 2025 for the complaints received then, and the total.
+    assert_eq!(s.rows.len(), 36 + 1 + 1);
+    // d: which date counts. By the incident, every complaint is under its protocol's month.
+    press(app, "d");
+    let s = app.screen.stats().unwrap();
+    assert_eq!(s.basis, tvang::stats::DateBasis::Incident);
     assert_eq!(s.rows.len(), 36 + 1);
+    assert!(screen(app, 120, 40).contains("dato: hendelsen"));
+    press(app, "d d d");
+    assert_eq!(
+        app.screen.stats().unwrap().basis,
+        tvang::stats::DateBasis::Own
+    );
 
     // The queue's filter, set from the statistics screen, is the selection.
     press(app, ":");
@@ -750,9 +763,16 @@ fn statistics_screen_follows_the_filter_and_decisions_live() {
         region: Some("vestland".into()),
         ..ProtocolFilter::default()
     };
-    let expected = from_store(&app.store, &app.catalogue, &vestland, GroupBy::Month, 1)
-        .unwrap()
-        .unwrap();
+    let expected = from_store(
+        &app.store,
+        &app.catalogue,
+        &vestland,
+        GroupBy::Month,
+        tvang::stats::DateBasis::Own,
+        1,
+    )
+    .unwrap()
+    .unwrap();
     assert_eq!(app.screen.stats().unwrap().rows, expected);
     press(app, "F");
     assert_eq!(stats_total(app).protocols, 300);
@@ -785,6 +805,7 @@ fn statistics_screen_follows_the_filter_and_decisions_live() {
             &app.catalogue,
             &ProtocolFilter::default(),
             GroupBy::Year,
+            tvang::stats::DateBasis::Own,
             1
         )
         .unwrap()
@@ -824,7 +845,10 @@ fn export_stats_writes_the_screen_as_csv_json_or_markdown() {
     typed(app, &format!("export-stats {}\n", md.display()));
     let text = std::fs::read_to_string(&md).unwrap();
     assert!(text.starts_with("# Statistikk over tvangsprotokoller og klager, etter hjemmel\n"));
-    assert!(text.contains("- Utvalg: fra: 01.01.2023\n"), "{text}");
+    assert!(
+        text.contains("- Utvalg: fra: 01.01.2023 · dato: hver sin\n"),
+        "{text}"
+    );
     assert!(
         text.contains("- Laget: 2026-11-23 09:30 av kari\n"),
         "{text}"
@@ -861,9 +885,11 @@ fn snapshot_statistics() {
         .map(|l| l.trim_matches('"'))
         .filter(|l| l.starts_with("│202") && l.contains(','))
         .collect();
-    assert_eq!(years.len(), 3, "{small}");
-    assert!(years[0].starts_with("│2022          12,0 ███"), "{small}");
-    assert!(years[0].contains("30,0 % ███"), "{small}");
+    // 2025 has no protocols, only complaints received then (each record by its own date).
+    assert_eq!(years.len(), 4, "{small}");
+    assert!(years[0].starts_with("│2022          11,0 ███"), "{small}");
+    assert!(years[0].contains("33,3 % ███"), "{small}");
+    assert!(years[3].starts_with("│2025             –"), "{small}");
     press(app, "m");
     snapshot("stats_months", app);
     // Months: the newest that fit, and the title says how many are left out.
@@ -1995,7 +2021,12 @@ fn the_overdue_filter_keeps_the_open_complaints_past_due() {
         let mut filter_of = tvang::queue::QueueFilter::default();
         filter_of.apply_text(filter).unwrap();
         app.queue
-            .stats(&filter_of, tvang::stats::GroupBy::Year, &app.catalogue)
+            .stats(
+                &filter_of,
+                tvang::stats::GroupBy::Year,
+                tvang::stats::DateBasis::Own,
+                &app.catalogue,
+            )
             .pop()
             .unwrap()
     };

@@ -266,6 +266,17 @@ pub fn filter_value_label(key: &str, value: &str) -> String {
     }
 }
 
+/// Which date counts in the statistics, as the screen's tab line and a report's selection say it.
+pub fn date_basis_label(basis: crate::stats::DateBasis) -> &'static str {
+    use crate::stats::DateBasis as B;
+    match basis {
+        B::Own => "dato: hver sin",
+        B::Incident => "dato: hendelsen",
+        B::Received => "dato: mottatt",
+        B::Decided => "dato: avgjort",
+    }
+}
+
 #[cfg(test)]
 mod filter_words {
     use super::*;

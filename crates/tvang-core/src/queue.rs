@@ -58,7 +58,7 @@ pub struct QueueRow {
     pub imported_outcome: Option<Outcome>,
     /// Tags set by inspectors.
     pub tags: Vec<Sym>,
-    /// Complaint rows: the day it was received (Oslo).
+    /// The day it was received (Oslo): a complaint by the statsforvalter, a protocol forelagt.
     pub received: Option<NaiveDate>,
     /// Complaint rows: the day it was decided: of the inspector's decision when there is one
     /// (the day it was last set in tvang), else as imported.
@@ -206,7 +206,8 @@ impl Queue {
                 outcome: None,
                 imported_outcome: None,
                 tags: Vec::new(),
-                received: None,
+                // For a protocol: the day it was forelagt (statistics by the day received).
+                received: p.received_at().map(|r| r.oslo_date()),
                 decided: None,
                 imported_decided: None,
                 due: None,
@@ -453,9 +454,23 @@ impl Queue {
         &self,
         filter: &QueueFilter,
         by: crate::stats::GroupBy,
+        basis: crate::stats::DateBasis,
         catalogue: &Catalogue,
     ) -> Vec<crate::stats::Row> {
-        use crate::stats::{compute, ComplaintStat};
+        use crate::stats::{compute_dated, ComplaintStat, DateBasis};
+        // With a basis of their own dates, compute_dated checks the records' dates.
+        let range = (filter.from, filter.to);
+        let undated;
+        let filter = if basis == DateBasis::Incident {
+            filter
+        } else {
+            undated = QueueFilter {
+                from: None,
+                to: None,
+                ..filter.clone()
+            };
+            &undated
+        };
         let mut protocol_filter = filter.clone();
         protocol_filter
             .status
@@ -516,7 +531,7 @@ impl Queue {
                 )
             })
             .collect();
-        compute(subjects.iter(), &complaints, by, catalogue)
+        compute_dated(subjects.iter(), &complaints, by, basis, range, catalogue)
     }
 
     /// Sorts row indices by a column; ties keep the newest first, then the store order, so the
@@ -585,6 +600,9 @@ struct RowStat<'q> {
 }
 
 impl crate::stats::StatsSubject for RowStat<'_> {
+    fn received_day(&self) -> Option<NaiveDate> {
+        self.row.received
+    }
     fn day(&self) -> NaiveDate {
         self.row.date.unwrap_or_default()
     }
@@ -778,11 +796,21 @@ mod tests {
             crate::stats::GroupBy::Kind,
         ] {
             let direct = crate::stats::compute(protocols.iter().map(|(_, p)| p), &[], by, &c);
-            assert_eq!(q.stats(&QueueFilter::default(), by, &c), direct, "{by:?}");
+            assert_eq!(
+                q.stats(
+                    &QueueFilter::default(),
+                    by,
+                    crate::stats::DateBasis::Incident,
+                    &c
+                ),
+                direct,
+                "{by:?}"
+            );
         }
         let by_provision = q.stats(
             &QueueFilter::default(),
             crate::stats::GroupBy::Provision,
+            crate::stats::DateBasis::Own,
             &c,
         );
         let groups: Vec<(&str, u64, u64)> = by_provision

@@ -69,6 +69,8 @@ pub struct StatsView {
     pub scroll: usize,
     /// As it may be published: small counts and their complements hidden.
     pub suppressed: bool,
+    /// Which date puts a record in a year or month.
+    pub basis: crate::stats::DateBasis,
 }
 
 impl StatsView {
@@ -491,10 +493,12 @@ impl App {
 
     /// Recomputes the open statistics screen from the queue's rows under the current filter.
     pub fn recompute_stats(&mut self) {
-        let Some(by) = self.screen.stats().map(StatsView::grouping) else {
+        let Some((by, basis)) = self.screen.stats().map(|s| (s.grouping(), s.basis)) else {
             return;
         };
-        let rows = self.queue.stats(&self.view.filter, by, &self.catalogue);
+        let rows = self
+            .queue
+            .stats(&self.view.filter, by, basis, &self.catalogue);
         if let Some(s) = self.screen.stats_mut() {
             s.rows = rows;
         }
@@ -810,6 +814,7 @@ impl App {
                     rows: Vec::new(),
                     scroll: 0,
                     suppressed: false,
+                    basis: crate::stats::DateBasis::default(),
                 });
                 self.recompute_stats();
             }
@@ -827,6 +832,11 @@ impl App {
                 s.scroll = 0;
             }),
             Action::ToggleSuppression => self.change_stats(|s| s.suppressed = !s.suppressed),
+            Action::NextDateBasis => self.change_stats(|s| {
+                let all = crate::stats::DateBasis::ALL;
+                let i = all.iter().position(|b| *b == s.basis).unwrap_or(0);
+                s.basis = all[(i + 1) % all.len()];
+            }),
             Action::NextItem => {
                 self.move_cursor(1);
                 self.open_detail();
@@ -1715,11 +1725,15 @@ impl App {
             .extension()
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase);
-        let by = self
+        let (by, basis) = self
             .screen
             .stats()
-            .map_or(GroupBy::Year, StatsView::grouping);
-        let rows = self.queue.stats(&self.view.filter, by, &self.catalogue);
+            .map_or((GroupBy::Year, Default::default()), |s| {
+                (s.grouping(), s.basis)
+            });
+        let rows = self
+            .queue
+            .stats(&self.view.filter, by, basis, &self.catalogue);
         let content = match extension.as_deref() {
             Some("csv") => crate::stats::to_csv(&rows, suppress),
             Some("json") => crate::stats::to_json(&rows, suppress),
@@ -1728,7 +1742,7 @@ impl App {
                 by,
                 suppress,
                 &self.catalogue,
-                &crate::text::selection(&self.view.filter.pairs()),
+                &crate::text::stats_selection(&self.view.filter.pairs(), basis),
                 &t::made_by(&crate::time::oslo_minute(&self.now()), &self.author),
             ),
             _ => return self.say(MessageKind::Error, t::EXPORT_STATS_USAGE),

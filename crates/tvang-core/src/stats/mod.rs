@@ -61,6 +61,56 @@ pub enum Funnel {
     Below998,
 }
 
+/// Which date puts a record in a year or month, and in a date range (docs/statistics.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DateBasis {
+    /// Each record by its own date: a protocol by its incident, a complaint by the day it was
+    /// received, an outcome and its handling time by the day it was decided (an undecided
+    /// complaint, pending, by the day it was received). What came in and what was decided in
+    /// the year: the annual report's count.
+    #[default]
+    Own,
+    /// Everything by the incident: a complaint and its outcome under its protocol's period
+    /// (how the statistics counted before; a complaint whose protocol is not in the store is
+    /// counted apart, by the day it was received within a date range).
+    Incident,
+    /// Everything by the day the statsforvalter received it: a protocol by the day it was
+    /// forelagt, a complaint and its outcome by the day the complaint was received.
+    Received,
+    /// Complaints and their outcomes by the day they were decided (undecided ones, pending, by
+    /// the day received); protocols by the incident.
+    Decided,
+}
+
+impl DateBasis {
+    pub const ALL: [DateBasis; 4] = [
+        DateBasis::Own,
+        DateBasis::Incident,
+        DateBasis::Received,
+        DateBasis::Decided,
+    ];
+
+    /// As `--date` and the JSON name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            DateBasis::Own => "own",
+            DateBasis::Incident => "incident",
+            DateBasis::Received => "received",
+            DateBasis::Decided => "decided",
+        }
+    }
+}
+
+/// A date range: from and to, both included; either open.
+pub type DateRange = (Option<NaiveDate>, Option<NaiveDate>);
+
+fn in_range(day: Option<NaiveDate>, (from, to): DateRange) -> bool {
+    match day {
+        Some(d) => from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t),
+        None => from.is_none() && to.is_none(),
+    }
+}
+
 /// One row of statistics: a group, or the total (`group == "total"`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Row {
@@ -127,6 +177,8 @@ pub trait StatsSubject {
     ) -> impl Iterator<Item = Option<&'c str>>;
     /// Each measure's kind.
     fn kinds(&self) -> impl Iterator<Item = Option<&str>>;
+    /// The Oslo calendar day it was forelagt statsforvalteren, if known.
+    fn received_day(&self) -> Option<NaiveDate>;
 }
 
 impl<T: ProtocolFacts> StatsSubject for T {
@@ -168,6 +220,9 @@ impl<T: ProtocolFacts> StatsSubject for T {
     fn kinds(&self) -> impl Iterator<Item = Option<&str>> {
         self.measure_views().map(|m| m.kind)
     }
+    fn received_day(&self) -> Option<NaiveDate> {
+        self.received_at().map(|r| r.oslo_date())
+    }
 }
 
 /// What statistics read of a complaint.
@@ -186,6 +241,9 @@ pub struct ComplaintStat {
     /// Decided on or before its due day ([`crate::deadline`]), for a decided complaint with
     /// both dates.
     pub within_target: Option<bool>,
+    /// The day it was received, and the day it was decided (or withdrawn): its own dates.
+    pub received: Option<NaiveDate>,
+    pub decided: Option<NaiveDate>,
 }
 
 impl ComplaintStat {
@@ -197,6 +255,7 @@ impl ComplaintStat {
         decided: Option<NaiveDate>,
         due: Option<NaiveDate>,
     ) -> ComplaintStat {
+        let closed_on = decided.filter(|_| outcome.is_some());
         // A withdrawal ends the case without a decision: no handling time to count.
         let decided = decided.filter(|_| outcome.is_some_and(|o| o != Outcome::Trukket));
         let handling_days = match (received, decided) {
@@ -213,6 +272,8 @@ impl ComplaintStat {
             outcome,
             handling_days,
             within_target,
+            received,
+            decided: closed_on,
         }
     }
 
@@ -256,7 +317,11 @@ struct Acc<K> {
     /// A protocol is in a group at most once, so a count suffices.
     protocols: u64,
     measures: u64,
+    /// The complaints counted in the group.
     complaints: Vec<usize>,
+    /// The complaints whose outcome and handling time count in the group: the same as
+    /// `complaints` but by year or month with a basis that counts a decision by its own day.
+    decisions: Vec<usize>,
     children: FxHashSet<K>,
 }
 
@@ -266,6 +331,7 @@ impl<K> Default for Acc<K> {
             protocols: 0,
             measures: 0,
             complaints: Vec::new(),
+            decisions: Vec::new(),
             children: FxHashSet::default(),
         }
     }
@@ -318,14 +384,44 @@ pub fn pseudonymise_children(rows: &mut [Row], pseudonyms: &crate::privacy::Pseu
     }
 }
 
-/// Computes one row per group (in a natural order) followed by the total row. `complaints`
-/// refer to protocols by their position in `protocols`.
+/// Computes one row per group (in a natural order) followed by the total row, every
+/// complaint under its protocol ([`DateBasis::Incident`], no date range). `complaints` refer to
+/// protocols by their position in `protocols`.
 pub fn compute<'p, P: StatsSubject + 'p>(
     protocols: impl IntoIterator<Item = &'p P>,
     complaints: &[ComplaintStat],
     by: GroupBy,
     catalogue: &'p Catalogue,
 ) -> Vec<Row> {
+    compute_dated(
+        protocols,
+        complaints,
+        by,
+        DateBasis::Incident,
+        (None, None),
+        catalogue,
+    )
+}
+
+/// [`compute`] with each record placed, and kept within `range`, by the date `basis` gives it.
+/// With [`DateBasis::Incident`] the callers have applied the range already (a protocol by its
+/// incident, its complaints with it); with the others `protocols` and `complaints` are those
+/// that pass every other condition, and the range is applied here, to each record's own date.
+pub fn compute_dated<'p, P: StatsSubject + 'p>(
+    protocols: impl IntoIterator<Item = &'p P>,
+    complaints: &[ComplaintStat],
+    by: GroupBy,
+    basis: DateBasis,
+    range: DateRange,
+    catalogue: &'p Catalogue,
+) -> Vec<Row> {
+    let periods = matches!(by, GroupBy::Year | GroupBy::Month);
+    let period_key = |day: Option<NaiveDate>| match (by, day) {
+        (GroupBy::Month, Some(d)) => RawKey::Month(d.year(), d.month()),
+        (_, Some(d)) => RawKey::Year(d.year()),
+        (_, None) => RawKey::Missing,
+    };
+    let dated = basis != DateBasis::Incident;
     let mut groups = Groups {
         raw: FxHashMap::default(),
         canonical: HashMap::new(),
@@ -339,6 +435,15 @@ pub fn compute<'p, P: StatsSubject + 'p>(
     let mut per_child: FxHashMap<P::Child<'p>, u64> = FxHashMap::default();
     let mut keys: Vec<(usize, u64)> = Vec::new();
     for p in protocols {
+        let day = match basis {
+            DateBasis::Received => p.received_day(),
+            _ => Some(p.day()),
+        };
+        if dated && !in_range(day, range) {
+            // Still its place, so that its complaints are known to be filtered out.
+            offsets.push(membership.len());
+            continue;
+        }
         keys.clear();
         let all = p.measure_count();
         let mut add = |g: usize, measures: u64| match keys.iter_mut().find(|(k, _)| *k == g) {
@@ -347,11 +452,7 @@ pub fn compute<'p, P: StatsSubject + 'p>(
         };
         let text = |t: Option<&'p str>| t.map_or(RawKey::Missing, RawKey::Text);
         match by {
-            GroupBy::Year => add(groups.slot(RawKey::Year(p.day().year())), all),
-            GroupBy::Month => {
-                let day = p.day();
-                add(groups.slot(RawKey::Month(day.year(), day.month())), all)
-            }
+            GroupBy::Year | GroupBy::Month => add(groups.slot(period_key(day)), all),
             GroupBy::Institution => {
                 let raw = RawKey::Institution(p.institution_id(), p.institution());
                 add(groups.slot(raw), all)
@@ -391,12 +492,61 @@ pub fn compute<'p, P: StatsSubject + 'p>(
     }
     let mut unlinked = 0;
     for (ci, c) in complaints.iter().enumerate() {
+        if dated {
+            // Its own dates: when it is counted, and when its outcome is.
+            let (counted, decided) = match basis {
+                DateBasis::Own => (c.received, c.decided.or(c.received)),
+                DateBasis::Received => (c.received, c.received),
+                _ => (c.decided.or(c.received), c.decided.or(c.received)),
+            };
+            let (count_in, decide_in) = (in_range(counted, range), in_range(decided, range));
+            if c.filtered_out || !(count_in || decide_in) {
+                continue;
+            }
+            if c.protocol.is_none() && count_in {
+                unlinked += 1;
+            }
+            if periods {
+                // By period every complaint counts by its own day, linked or not, so that the
+                // periods add up to the total.
+                if count_in {
+                    let g = groups.slot(period_key(counted));
+                    groups.list[g].2.complaints.push(ci);
+                    total.complaints.push(ci);
+                }
+                if decide_in {
+                    let g = groups.slot(period_key(decided));
+                    groups.list[g].2.decisions.push(ci);
+                    total.decisions.push(ci);
+                }
+            } else if let Some(pi) = c.protocol {
+                for &g in &membership[offsets[pi]..offsets[pi + 1]] {
+                    let acc = &mut groups.list[g as usize].2;
+                    if count_in {
+                        acc.complaints.push(ci);
+                    }
+                    if decide_in {
+                        acc.decisions.push(ci);
+                    }
+                }
+                if count_in {
+                    total.complaints.push(ci);
+                }
+                if decide_in {
+                    total.decisions.push(ci);
+                }
+            }
+            continue;
+        }
         match c.protocol {
             Some(pi) => {
                 for &g in &membership[offsets[pi]..offsets[pi + 1]] {
-                    groups.list[g as usize].2.complaints.push(ci);
+                    let acc = &mut groups.list[g as usize].2;
+                    acc.complaints.push(ci);
+                    acc.decisions.push(ci);
                 }
                 total.complaints.push(ci);
+                total.decisions.push(ci);
             }
             None if !c.filtered_out => unlinked += 1,
             None => {}
@@ -453,7 +603,8 @@ pub fn compute<'p, P: StatsSubject + 'p>(
     rows
 }
 
-/// Statistics of the protocols in the store that pass `filter`, from the protocols' facts
+/// Statistics of the protocols in the store that pass `filter` (its dates applied by `basis`),
+/// from the protocols' facts
 /// (views borrowed from the stored chunks: no protocol is copied out), with the inspectors'
 /// decisions on complaints; complaints are due `target_months` after they were received.
 pub fn from_store(
@@ -461,8 +612,23 @@ pub fn from_store(
     catalogue: &Catalogue,
     filter: &ProtocolFilter,
     by: GroupBy,
+    basis: DateBasis,
     target_months: u32,
 ) -> Result<Result<Vec<Row>, FilterError>, StoreError> {
+    // With a basis of their own dates, the records' dates are checked in compute_dated: here
+    // the other conditions only.
+    let range = (filter.from, filter.to);
+    let undated;
+    let filter = if basis == DateBasis::Incident {
+        filter
+    } else {
+        undated = ProtocolFilter {
+            from: None,
+            to: None,
+            ..filter.clone()
+        };
+        &undated
+    };
     let matcher = match Matcher::new(filter, catalogue) {
         Ok(m) => m,
         Err(e) => return Ok(Err(e)),
@@ -503,7 +669,14 @@ pub fn from_store(
             )
         })
         .collect();
-    Ok(Ok(compute(selected.iter().copied(), &stats, by, catalogue)))
+    Ok(Ok(compute_dated(
+        selected.iter().copied(),
+        &stats,
+        by,
+        basis,
+        range,
+        catalogue,
+    )))
 }
 
 /// Complaints counted by the statsforvalter's decision (statistics and session reports).
@@ -571,7 +744,7 @@ fn outcomes(complaints: &[ComplaintStat], which: &[usize]) -> Outcomes {
 }
 
 fn row<K>(group: String, acc: &Acc<K>, complaints: &[ComplaintStat]) -> Row {
-    let o = outcomes(complaints, &acc.complaints);
+    let o = outcomes(complaints, &acc.decisions);
     let (protocols, n_complaints) = (acc.protocols, acc.complaints.len() as u64);
     let days = &o.handling_days;
     Row {
@@ -784,6 +957,84 @@ mod tests {
             assert!((hi95 * n as f64 / 100.0 - exact).abs() <= 1.0, "{n}");
         }
         assert_eq!(complaint_rate_limits(50, 0.0), [0.0; 4]);
+    }
+
+    /// Issue 17 §1: each record by its own date (Oslo), or every record by one basis.
+    #[test]
+    fn each_record_counts_by_its_own_date_or_by_the_basis_chosen() {
+        let c = Catalogue::built_in();
+        // 23:30 UTC on 31 December 2023 is 1 January 2024 in Oslo.
+        let mut p1 = protocol("1", "Lia", "2023-12-31T23:30:00Z", &["bvl § 10-7"], None);
+        p1.received_at = Some(DateOrTime::parse("2024-01-10").unwrap());
+        let mut p2 = protocol(
+            "2",
+            "Lia",
+            "2024-12-20T10:00:00+01:00",
+            &["bvl § 10-7"],
+            None,
+        );
+        p2.received_at = Some(DateOrTime::parse("2025-01-02").unwrap());
+        let ps = [p1, p2];
+        let cs = [
+            // About the 2024 protocol, received in 2024, decided in 2025.
+            complaint(
+                "1",
+                Some(Outcome::Medhold),
+                "2024-03-01",
+                Some("2025-02-10"),
+            ),
+            // About the December protocol, received at 00:30 on 1 January 2025 in Oslo.
+            complaint("2", None, "2024-12-31T23:30:00Z", None),
+        ];
+        let stats: Vec<ComplaintStat> = cs
+            .iter()
+            .enumerate()
+            .map(|(i, k)| ComplaintStat::of(k, Some(i), false, None, 1))
+            .collect();
+        let by = |basis, range| -> Vec<(String, u64, u64, u64, u64)> {
+            compute_dated(&ps, &stats, GroupBy::Year, basis, range, &c)
+                .into_iter()
+                .map(|r| (r.group, r.protocols, r.complaints, r.medhold, r.pending))
+                .collect()
+        };
+        let all = (None, None);
+        let row = |g: &str, p, k, m, pending| (g.to_string(), p, k, m, pending);
+        assert_eq!(
+            by(DateBasis::Own, all),
+            [
+                row("2024", 2, 1, 0, 0),
+                row("2025", 0, 1, 1, 1),
+                row("total", 2, 2, 1, 1)
+            ]
+        );
+        assert_eq!(
+            by(DateBasis::Incident, all),
+            [row("2024", 2, 2, 1, 1), row("total", 2, 2, 1, 1)]
+        );
+        // Protocols by the day forelagt; complaints and outcomes by the day received.
+        assert_eq!(
+            by(DateBasis::Received, all),
+            [
+                row("2024", 1, 1, 1, 0),
+                row("2025", 1, 1, 0, 1),
+                row("total", 2, 2, 1, 1)
+            ]
+        );
+        assert_eq!(
+            by(DateBasis::Decided, all),
+            [
+                row("2024", 2, 0, 0, 0),
+                row("2025", 0, 2, 1, 1),
+                row("total", 2, 2, 1, 1)
+            ]
+        );
+        // A range applies to each record's own date: 2025 has no protocol, one complaint
+        // received and one decision.
+        let from_2025 = (NaiveDate::from_ymd_opt(2025, 1, 1), None);
+        assert_eq!(
+            by(DateBasis::Own, from_2025),
+            [row("2025", 0, 1, 1, 1), row("total", 0, 1, 1, 1)]
+        );
     }
 
     /// The total row of complaints `cs` about one protocol, due `months` after receipt.

@@ -1333,6 +1333,15 @@ pub fn stats_table(
 }
 
 /// The filter a figure was computed under, for a heading: `alle` when there is none.
+/// The selection of a statistics report and which date counts in it.
+pub fn stats_selection(pairs: &[(&str, String)], basis: crate::stats::DateBasis) -> String {
+    format!(
+        "{} · {}",
+        selection(pairs),
+        crate::labels::date_basis_label(basis)
+    )
+}
+
 pub fn selection(pairs: &[(&str, String)]) -> String {
     if pairs.is_empty() {
         return "alle protokoller i lageret".to_string();
