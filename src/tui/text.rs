@@ -260,6 +260,7 @@ pub fn flag_letter(f: TriageFlag) -> char {
         TriageFlag::PlacementBasisMismatch => 'A',
         TriageFlag::ProvisionNotInForce => 'R',
         TriageFlag::ComplaintExpected => 'Ø',
+        TriageFlag::IsolatedTwiceSameDay => 'Y',
     }
 }
 
@@ -308,6 +309,9 @@ pub fn triage_explanation(f: TriageFlag, rules: &TriageRules) -> String {
         }
         TriageFlag::ProvisionNotInForce => {
             crate::labels::flag_explanation(crate::flags::Flag::ProvisionNotInForce).into()
+        }
+        TriageFlag::IsolatedTwiceSameDay => {
+            "Samme barn (samme referanse) ble isolert ved en annen institusjon samme dag: en av protokollene har feil barn eller dato, eller barnet ble flyttet og isolert igjen.".into()
         }
         TriageFlag::ComplaintExpected => format!(
             "Protokollen sier at barnet ønsket å klage, men ingen klage er kommet {} uker etter hendelsen; har barnet fått hjelp til å klage?",

@@ -68,6 +68,7 @@ pub fn triage_label(f: TriageFlag) -> &'static str {
         TriageFlag::PlacementBasisMismatch => flag_label(Flag::PlacementBasisMismatch),
         TriageFlag::ProvisionNotInForce => flag_label(Flag::ProvisionNotInForce),
         TriageFlag::ComplaintExpected => "ønsket å klage, ingen klage kommet",
+        TriageFlag::IsolatedTwiceSameDay => "isolert ved to institusjoner samme dag",
     }
 }
 

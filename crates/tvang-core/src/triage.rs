@@ -53,6 +53,9 @@ pub enum TriageFlag {
     /// The protocol says the child wanted to complain, and no complaint has come within the
     /// configured number of weeks of the incident.
     ComplaintExpected,
+    /// The same child (by reference) in isolation at two institutions on the same day: one of
+    /// the protocols names the wrong child or date, or the child was moved and isolated again.
+    IsolatedTwiceSameDay,
 }
 
 impl TriageFlag {
@@ -264,7 +267,36 @@ pub fn triage<P: ProtocolFacts>(
             flags[i].insert(TriageFlag::SimilarNarrative);
         }
     }
+    for i in isolated_twice_same_day(protocols) {
+        flags[i].insert(TriageFlag::IsolatedTwiceSameDay);
+    }
     flags
+}
+
+/// The protocols with an isolation of a child that another institution's protocol also
+/// isolated on the same (Oslo) day. A child is known by its reference: references read from
+/// documents are keyed pseudonyms of the child's number, the same at every institution.
+fn isolated_twice_same_day<P: ProtocolFacts>(protocols: &[&P]) -> Vec<usize> {
+    let mut by_day: FxHashMap<(&str, chrono::NaiveDate), Vec<(String, usize)>> =
+        FxHashMap::default();
+    for (i, p) in protocols.iter().enumerate() {
+        let Some(child) = p.child_ref() else {
+            continue;
+        };
+        for m in p.measure_views().filter(|m| m.kind == Some("isolasjon")) {
+            let day = crate::time::oslo_date(&m.started_at);
+            let inst = institution_key(p.institution(), p.institution_id());
+            by_day.entry((child, day)).or_default().push((inst, i));
+        }
+    }
+    let mut out: Vec<usize> = by_day
+        .into_values()
+        .filter(|g| g.iter().any(|(inst, _)| *inst != g[0].0))
+        .flat_map(|g| g.into_iter().map(|(_, i)| i))
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// Protocols grouped by child (institution and child reference), each group sorted by time:
@@ -423,6 +455,33 @@ mod tests {
             ..rules
         };
         assert!(!complaint_expected(&p, 0, day("2024-05-01"), &patient));
+    }
+
+    #[test]
+    fn the_same_child_isolated_at_two_institutions_on_one_day() {
+        let isolation = |id: &str, inst: &str, start: &str| {
+            let mut p = protocol(id, "A", start, 5);
+            p.institution = inst.into();
+            p.measures[0].kind = Some("isolasjon".into());
+            p
+        };
+        let ps = [
+            isolation("1", "Lia", "2024-03-01T10:00:00+01:00"),
+            isolation("2", "Berg", "2024-03-01T22:00:00+01:00"),
+            // The next day, and the same institution twice the same day: not this check.
+            isolation("3", "Berg", "2024-03-02T10:00:00+01:00"),
+            isolation("4", "Berg", "2024-03-02T12:00:00+01:00"),
+        ];
+        let f = flags_of(&ps);
+        let twice: Vec<bool> = f
+            .iter()
+            .map(|f| f.contains(TriageFlag::IsolatedTwiceSameDay))
+            .collect();
+        assert_eq!(twice, [true, true, false, false]);
+        // A holding is not an isolation.
+        let mut holding = ps.clone();
+        holding[1].measures[0].kind = Some("fastholding".into());
+        assert!(!flags_of(&holding)[0].contains(TriageFlag::IsolatedTwiceSameDay));
     }
 
     #[test]
