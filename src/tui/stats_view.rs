@@ -86,21 +86,10 @@ fn render_tabs(stats: &StatsView, theme: Theme, frame: &mut Frame, area: Rect) {
             spans.push(Span::raw(format!(" {label} ")));
         }
     }
-    let period = match stats.tab {
-        StatsTab::Time => format!("{} · ", t::per_period(stats.monthly)),
-        _ => String::new(),
-    };
-    spans.push(Span::styled(
-        format!("  {period}{}", t::date_basis_label(stats.basis)),
-        theme.dim(),
-    ));
-    if stats.suppressed {
+    if stats.tab == StatsTab::Time {
         spans.push(Span::styled(
-            format!(
-                "  {}",
-                t::publication_view(crate::stats::PUBLICATION_THRESHOLD)
-            ),
-            theme.selected(),
+            format!("  {}", t::per_period(stats.monthly)),
+            theme.dim(),
         ));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
@@ -163,12 +152,17 @@ fn render_bars(
     let mut row = vec![' '; usize::from(labels_area.width)];
     let mut free_from = 0;
     for (i, p) in periods.iter().enumerate() {
+        // A hidden count's mark beside its period: its bar is empty.
+        let mark = match &values[i] {
+            Err(mark) if !monthly => format!(" {mark}"),
+            _ => String::new(),
+        };
         let label = match (monthly, p.group.split_once('-')) {
             (true, Some((_, month))) if step >= 3 => month.to_string(),
             (true, Some((year, "01"))) => year.to_string(),
             (true, _) if i == 0 => p.group[..4.min(p.group.len())].to_string(),
             (true, _) => continue,
-            (false, _) => p.group.clone(),
+            (false, _) => format!("{}{mark}", p.group),
         };
         let at = i * step;
         if at < free_from || at + label.chars().count() > row.len() {

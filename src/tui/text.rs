@@ -679,8 +679,21 @@ pub fn stats_tab_label(tab: crate::tui::screen::StatsTab) -> &'static str {
     }
 }
 
-pub fn stats_title(protocols: u64, complaints: u64) -> String {
-    format!("tvang · Statistikk · {protocols} protokoller · {complaints} klager i utvalget")
+/// The statistics screen's title: the selection's size and which date counts; in the
+/// publication view no count (a total can be small too), but that it is that view.
+pub fn stats_title(
+    protocols: u64,
+    complaints: u64,
+    basis: crate::stats::DateBasis,
+    published: Option<u64>,
+) -> String {
+    let basis = date_basis_label(basis);
+    match published {
+        Some(below) => format!("tvang · Statistikk · {} · {basis}", publication_view(below)),
+        None => format!(
+            "tvang · Statistikk · {protocols} protokoller · {complaints} klager i utvalget · {basis}"
+        ),
+    }
 }
 
 pub fn per_period(monthly: bool) -> &'static str {
@@ -731,7 +744,7 @@ pub use crate::labels::date_basis_label;
 
 /// The tab line's mark of the publication view.
 pub fn publication_view(below: u64) -> String {
-    format!("publiseringsvisning: tall under {below} skjult («<{below}», «:»)")
+    format!("publiseringsvisning (under {below} skjult)")
 }
 
 /// An institution outside the funnel limits, for the list under the plot.

@@ -152,6 +152,10 @@ fn render_title(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         let text = t::stats_title(
             total.map_or(0, |r| r.protocols),
             total.map_or(0, |r| r.complaints),
+            stats.basis,
+            stats
+                .suppressed
+                .then_some(crate::stats::PUBLICATION_THRESHOLD),
         );
         frame.render_widget(
             Paragraph::new(Line::styled(fit(&text, w), theme.title())),

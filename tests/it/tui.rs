@@ -2399,7 +2399,7 @@ fn the_statistics_screen_has_a_publication_view_where_nothing_can_be_worked_out(
     press(app, "p");
     let published = screen(app, 120, 40);
     assert!(
-        published.contains("publiseringsvisning: tall under 5 skjult"),
+        published.contains("publiseringsvisning (under 5 skjult)"),
         "{published}"
     );
     assert!(nordland(&published).contains("<5"), "{published}");
@@ -2409,7 +2409,12 @@ fn the_statistics_screen_has_a_publication_view_where_nothing_can_be_worked_out(
     // The time tab: a hidden count gets no bar, only its mark.
     press(app, "tab tab");
     let time = screen(app, 120, 40);
-    assert!(time.contains("<5"), "{time}");
+    // The 2025 documents' protocols are not in the test's store: a year of few complaints.
+    assert!(
+        time.lines()
+            .any(|l| l.contains("2025 <5") || l.contains("2025 :")),
+        "{time}"
+    );
     press(app, "p");
     assert!(!screen(app, 120, 40).contains("publiseringsvisning"));
 }
