@@ -387,31 +387,38 @@ fn queue_statistics_agree_with_the_store_and_follow_decisions() {
     ];
 
     let mut queue = Queue::load(&store, &catalogue, &rules).unwrap();
+    // Every grouping, by every date basis, with and without a date range.
+    let date = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+    let ranges = [
+        (None, None),
+        (Some(date("2023-03-01")), Some(date("2024-02-29"))),
+    ];
     for by in all_groupings {
-        let from_store = from_store(
-            &store,
-            &catalogue,
-            &ProtocolFilter::default(),
-            by,
-            tvang::stats::DateBasis::Own,
-            1,
-        )
-        .unwrap()
-        .unwrap();
-        assert_eq!(
-            queue.stats(
-                &QueueFilter::default(),
-                by,
-                tvang::stats::DateBasis::Own,
-                &catalogue
-            ),
-            from_store,
-            "{by:?}"
-        );
+        for basis in tvang::stats::DateBasis::ALL {
+            for (from, to) in ranges {
+                let store_filter = ProtocolFilter {
+                    from,
+                    to,
+                    ..ProtocolFilter::default()
+                };
+                let queue_filter = QueueFilter {
+                    from,
+                    to,
+                    ..QueueFilter::default()
+                };
+                let from_store = from_store(&store, &catalogue, &store_filter, by, basis, 1)
+                    .unwrap()
+                    .unwrap();
+                assert_eq!(
+                    queue.stats(&queue_filter, by, basis, &catalogue),
+                    from_store,
+                    "{by:?} {basis:?} {from:?}–{to:?}"
+                );
+            }
+        }
     }
 
     // The same filter said both ways.
-    let date = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
     let total = |rows: &[tvang::stats::Row]| rows.last().unwrap().clone();
     let any_institution = queue.stats(
         &QueueFilter::default(),
