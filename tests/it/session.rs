@@ -270,7 +270,7 @@ fn the_report_says_what_was_reviewed_and_found_field_by_field() {
         "| Ettersamtale med barnet | 0 | 0 | 0 | 1 |",
         "| Strengt nødvendig | 0 | 1 | 0 | 0 |",
         "- S-2 (Solbakken ungdomshjem, 2024-03-05)",
-        "| Solbakken ungdomshjem | 3 | 2 | 1 | 1 | 3 | 1 | 33,3 | 1 | 0 | 0 | 0 | 0 | 100,0 % |",
+        "| Solbakken ungdomshjem | 3 | 2 | 1 | 1 | 3 | 1 | 33,3 | 1 | 0 | 0 | 0 | 0 | 0 | 0 | 100,0 % |",
         "### S-1 · Solbakken ungdomshjem · 2024-03-02",
         "- Notat om justification (kari, 2026-11-23 11:00): Mor oppga 548808 *****; be om beskrivelse av faren.",
         "- Etiketter: tilsyn",

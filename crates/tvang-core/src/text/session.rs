@@ -183,9 +183,11 @@ fn cell(s: &str) -> String {
 
 fn summary_table(out: &mut String, first: &str, rows: &[GroupSummary], total: &GroupSummary) {
     out.push_str(&format!(
-        "| {first} | Poster | Gjennomgått | Til oppfølging | Med flagg | Protokoller | Klager | Klager per 100 protokoller | Medhold | Delvis medhold | Ikke medhold | Avvist | Uavgjort | Medholdsandel |\n"
+        "| {first} | Poster | Gjennomgått | Til oppfølging | Med flagg | Protokoller | Klager | Klager per 100 protokoller | Medhold | Delvis medhold | Ikke medhold | Avvist | Opphevet | Trukket | Uavgjort | Medholdsandel |\n"
     ));
-    out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    out.push_str(
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
     let total_label = format!("**{TOTAL}**");
     for (g, label) in rows
         .iter()
@@ -194,7 +196,7 @@ fn summary_table(out: &mut String, first: &str, rows: &[GroupSummary], total: &G
     {
         let o = &g.outcomes;
         out.push_str(&format!(
-            "| {label} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            "| {label} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
             g.items,
             g.handled,
             g.follow_up,
@@ -206,6 +208,8 @@ fn summary_table(out: &mut String, first: &str, rows: &[GroupSummary], total: &G
             o.counts.delvis_medhold,
             o.counts.ikke_medhold,
             o.counts.avvist,
+            o.counts.opphevet_hjemvist,
+            o.counts.trukket,
             o.counts.pending,
             percent(o.upheld_share),
         ));
