@@ -439,8 +439,11 @@ pub fn compute_dated<'p, P: StatsSubject + 'p>(
             DateBasis::Received => p.received_day(),
             _ => Some(p.day()),
         };
-        if dated && !in_range(day, range) {
-            // Still its place, so that its complaints are known to be filtered out.
+        // Out of the range, a protocol is not counted; by period it has no place either (its
+        // complaints count by their own dates), otherwise its groups are kept for its
+        // complaints that are in the range.
+        let counted = !dated || in_range(day, range);
+        if !counted && periods {
             offsets.push(membership.len());
             continue;
         }
@@ -475,15 +478,21 @@ pub fn compute_dated<'p, P: StatsSubject + 'p>(
         }
         let child = p.child();
         for &(g, measures) in &keys {
+            membership.push(g as u32);
+            if !counted {
+                continue;
+            }
             let acc = &mut groups.list[g].2;
             acc.protocols += 1;
             acc.measures += measures;
             if let Some(c) = child {
                 acc.children.insert(c);
             }
-            membership.push(g as u32);
         }
         offsets.push(membership.len());
+        if !counted {
+            continue;
+        }
         total.protocols += 1;
         total.measures += all;
         if let Some(c) = child {
@@ -560,6 +569,10 @@ pub fn compute_dated<'p, P: StatsSubject + 'p>(
     let mut rows: Vec<Row> = groups
         .list
         .iter()
+        // A group met only through protocols out of the range, with nothing in it.
+        .filter(|(_, _, acc)| {
+            acc.protocols > 0 || !acc.complaints.is_empty() || !acc.decisions.is_empty()
+        })
         .map(|(key, shown, acc)| {
             let mut row = row(shown.clone(), acc, complaints);
             row.key = key.clone();
@@ -1035,6 +1048,31 @@ mod tests {
             by(DateBasis::Own, from_2025),
             [row("2025", 0, 1, 1, 1), row("total", 0, 1, 1, 1)]
         );
+        // By institution the same: the complaints keep their protocol's institution though
+        // the protocols are out of the range, and the groups add up to the total.
+        let lia: Vec<(String, u64, u64, u64, u64)> = compute_dated(
+            &ps,
+            &stats,
+            GroupBy::Institution,
+            DateBasis::Own,
+            from_2025,
+            &c,
+        )
+        .into_iter()
+        .map(|r| (r.group, r.protocols, r.complaints, r.medhold, r.pending))
+        .collect();
+        assert_eq!(lia, [row("Lia", 0, 1, 1, 1), row("total", 0, 1, 1, 1)]);
+        // And a group with nothing in the range is not a row.
+        let to_2022 = (None, NaiveDate::from_ymd_opt(2022, 12, 31));
+        let empty = compute_dated(
+            &ps,
+            &stats,
+            GroupBy::Institution,
+            DateBasis::Own,
+            to_2022,
+            &c,
+        );
+        assert_eq!(empty.len(), 1, "only the total");
     }
 
     /// The total row of complaints `cs` about one protocol, due `months` after receipt.
