@@ -293,9 +293,10 @@ impl Queue {
             let last = q.rows.len() - 1;
             q.set_tags(last, &review);
         }
-        // Needs the complaints counted above: a child who wanted to complain and did not.
-        for (id, p) in protocols {
-            let row = &mut q.rows[protocol_row[id]];
+        // Needs the complaints counted above: a child who wanted to complain and did not. The
+        // protocols' rows are the first ones, in the same order.
+        for (row, (id, p)) in q.rows.iter_mut().zip(protocols) {
+            debug_assert_eq!(row.record, RecordRef::protocol(*id));
             if crate::triage::complaint_expected(p, usize::from(row.complaints), q.today, rules) {
                 row.flags.insert(TriageFlag::ComplaintExpected);
             }

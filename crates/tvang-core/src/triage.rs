@@ -183,13 +183,17 @@ pub fn own_flags<P: ProtocolFacts>(p: &P, catalogue: &Catalogue, rules: &TriageR
         flags.insert(TriageFlag::Police);
     }
     let limit = chrono::Duration::minutes(rules.duration_limit_minutes);
+    // Resolved once here for every check that reads them.
+    let provisions: Vec<_> = p
+        .measure_views()
+        .map(|m| catalogue.resolve_provision(m.provision))
+        .collect();
     let mut measures = 0;
-    for m in p.measure_views() {
+    for (m, &provision) in p.measure_views().zip(&provisions) {
         measures += 1;
         if m.kind == Some("isolasjon") {
             flags.insert(TriageFlag::Isolation);
         }
-        let provision = catalogue.resolve_provision(m.provision);
         if provision.is_none() {
             flags.insert(TriageFlag::UnknownProvision);
         }
@@ -217,13 +221,13 @@ pub fn own_flags<P: ProtocolFacts>(p: &P, catalogue: &Catalogue, rules: &TriageR
     if crate::flags::written_after_received(p) {
         flags.insert(TriageFlag::WrittenAfterReceived);
     }
-    if crate::flags::over_time_limit(p, catalogue) {
+    if crate::flags::over_time_limit(p, &provisions) {
         flags.insert(TriageFlag::OverTimeLimit);
     }
-    if crate::flags::placement_basis_mismatch(p, catalogue) {
+    if crate::flags::placement_basis_mismatch(p, &provisions) {
         flags.insert(TriageFlag::PlacementBasisMismatch);
     }
-    if crate::flags::provision_not_in_force(p, catalogue) {
+    if crate::flags::provision_not_in_force(p, &provisions, catalogue) {
         flags.insert(TriageFlag::ProvisionNotInForce);
     }
     flags
@@ -238,10 +242,11 @@ pub fn complaint_expected<P: ProtocolFacts>(
     today: chrono::NaiveDate,
     rules: &TriageRules,
 ) -> bool {
-    let waited = today - p.incident_date();
+    // The cheap conditions first: the incident's day is a time-zone conversion.
     p.wants_to_complain() == Some(true)
         && complaints == 0
-        && waited > chrono::Duration::weeks(i64::from(rules.complaint_wait_weeks))
+        && today - p.incident_date()
+            > chrono::Duration::weeks(i64::from(rules.complaint_wait_weeks))
 }
 
 /// Narratives whose fingerprints differ in at most this many of 64 bits are near-identical.
@@ -277,22 +282,23 @@ pub fn triage<P: ProtocolFacts>(
 /// isolated on the same (Oslo) day. A child is known by its reference: references read from
 /// documents are keyed pseudonyms of the child's number, the same at every institution.
 fn isolated_twice_same_day<P: ProtocolFacts>(protocols: &[&P]) -> Vec<usize> {
-    let mut by_day: FxHashMap<(&str, chrono::NaiveDate), Vec<(String, usize)>> =
-        FxHashMap::default();
+    let mut by_day: FxHashMap<(&str, chrono::NaiveDate), Vec<usize>> = FxHashMap::default();
     for (i, p) in protocols.iter().enumerate() {
         let Some(child) = p.child_ref() else {
             continue;
         };
         for m in p.measure_views().filter(|m| m.kind == Some("isolasjon")) {
             let day = crate::time::oslo_date(&m.started_at);
-            let inst = institution_key(p.institution(), p.institution_id());
-            by_day.entry((child, day)).or_default().push((inst, i));
+            by_day.entry((child, day)).or_default().push(i);
         }
     }
+    // The institutions' identities only where a child has two isolations that day.
+    let inst =
+        |i: usize| institution_key(protocols[i].institution(), protocols[i].institution_id());
     let mut out: Vec<usize> = by_day
         .into_values()
-        .filter(|g| g.iter().any(|(inst, _)| *inst != g[0].0))
-        .flat_map(|g| g.into_iter().map(|(_, i)| i))
+        .filter(|g| g.len() > 1 && g.iter().any(|&i| inst(i) != inst(g[0])))
+        .flatten()
         .collect();
     out.sort_unstable();
     out.dedup();
