@@ -995,17 +995,16 @@ pub fn letter_several(complaints: &[&str]) -> String {
 
 /// Said when `:vedtaksbrev` wrote the letter. The conditions not assessed come first: the
 /// status line cuts what does not fit, and the path is already on disk to be found.
-pub fn letter_written(path: &str, format: &str, revealed: bool, unassessed: usize) -> String {
-    let how = if revealed {
-        "fødselsnummer vist"
-    } else {
-        "fødselsnummer maskert"
-    };
+pub fn letter_written(
+    path: &str,
+    format: crate::letter::LetterFormat,
+    revealed: bool,
+    unassessed: usize,
+) -> String {
+    let how = crate::letter::words::written_as(format, revealed);
     match unassessed {
-        0 => format!("Vedtaksbrevet er skrevet til {path} ({format}, {how})"),
-        n => format!(
-            "Vedtaksbrevet er skrevet, med {n} vilkår som «Ikke vurdert»: {path} ({format}, {how})"
-        ),
+        0 => format!("Vedtaksbrevet er skrevet til {path} ({how})"),
+        n => format!("Vedtaksbrevet er skrevet, med {n} vilkår som «Ikke vurdert»: {path} ({how})"),
     }
 }
 

@@ -64,7 +64,7 @@ impl App {
             Ok((draft, path)) => {
                 let said = t::letter_written(
                     &path.display().to_string(),
-                    crate::letter::words::format_label(format),
+                    format,
                     revealed,
                     draft.unassessed.len(),
                 );

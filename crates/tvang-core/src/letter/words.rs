@@ -30,7 +30,7 @@ pub const CHILD_UNNAMED: &str = "(barnets referanse er ikke registrert)";
 pub const KIND_UNKNOWN: &str = "Tiltak (art ikke oppgitt)";
 
 /// A letter format as the user knows it.
-pub fn format_label(format: LetterFormat) -> &'static str {
+fn format_label(format: LetterFormat) -> &'static str {
     match format {
         LetterFormat::Docx => "Word",
         LetterFormat::Markdown => "Markdown",
@@ -40,13 +40,20 @@ pub fn format_label(format: LetterFormat) -> &'static str {
 /// Said when a letter was written: where, in which format, and whether fødselsnummer were
 /// revealed.
 pub fn letter_written(complaint: &str, path: &str, format: LetterFormat, revealed: bool) -> String {
-    let format = format_label(format);
+    format!(
+        "Vedtaksbrevet i klagesak {complaint} er skrevet til {path} ({})",
+        written_as(format, revealed)
+    )
+}
+
+/// How a letter was written, as every message about it says: `Word, fødselsnummer maskert`.
+pub fn written_as(format: LetterFormat, revealed: bool) -> String {
     let how = if revealed {
         "fødselsnummer vist"
     } else {
         "fødselsnummer maskert"
     };
-    format!("Vedtaksbrevet i klagesak {complaint} er skrevet til {path} ({format}, {how})")
+    format!("{}, {how}", format_label(format))
 }
 
 /// A warning with the letter: the conditions nobody assessed, which the letter shows as

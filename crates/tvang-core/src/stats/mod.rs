@@ -1366,8 +1366,8 @@ pub const COLUMNS: &[&str] = &[
     "upheld_share_funnel",
 ];
 
-/// Counts, and the figures derived from each: when a count is suppressed, so is every figure
-/// computed from it, or it could be worked back out.
+/// The counts of [`suppression::COUNTS`], and the figures derived from each: when a count is
+/// hidden, so is every figure computed from it, or it could be worked back out.
 const DERIVED_FROM: &[(&str, &[&str])] = &[
     (
         "protocols",
@@ -1399,8 +1399,6 @@ const DERIVED_FROM: &[(&str, &[&str])] = &[
         "children",
         &["protocols_per_child_mean", "top_decile_children_share"],
     ),
-    ("unlinked_complaints", &[]),
-    ("protocols_per_child_max", &[]),
 ];
 
 /// The threshold of publication: counts from 1 to 4 are hidden (`tvang stats --pseudonymise`,
