@@ -92,7 +92,7 @@ pub fn records(sheet: Sheet) -> Result<Vec<RawRecord>, FileError> {
             return Err(FileError::DuplicateColumn(h.clone()));
         }
     }
-    let times: Vec<bool> = headers.iter().map(|h| is_time_field(h)).collect();
+    let times: Vec<Column> = headers.iter().map(|h| column_of(h)).collect();
     let records = sheet
         .rows
         .into_iter()
@@ -130,18 +130,22 @@ pub fn records(sheet: Sheet) -> Result<Vec<RawRecord>, FileError> {
     Ok(records)
 }
 
-fn is_time_field(header: &str) -> bool {
-    matches!(
-        super::record::canonical_field(header),
-        Some(
-            "started_at"
-                | "ended_at"
-                | "written_at"
-                | "received_at"
-                | "decided_at"
-                | "child_birth_date"
-        )
-    )
+/// What a column's cells hold, for reading a number as a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    Plain,
+    /// A day, or a day and a time (forelagt, received, decided, birth date).
+    Date,
+    /// A moment that needs its time of day (a measure's start and end, written).
+    Moment,
+}
+
+fn column_of(header: &str) -> Column {
+    match super::record::canonical_field(header) {
+        Some("started_at" | "ended_at" | "written_at") => Column::Moment,
+        Some("received_at" | "decided_at" | "child_birth_date") => Column::Date,
+        _ => Column::Plain,
+    }
 }
 
 fn is_blank(cell: &Data) -> bool {
@@ -154,16 +158,21 @@ fn is_blank(cell: &Data) -> bool {
 
 /// A header cell as text.
 fn cell_text(cell: &Data) -> String {
-    cell_value(cell, false).ok().flatten().unwrap_or_default()
+    cell_value(cell, Column::Plain)
+        .ok()
+        .flatten()
+        .unwrap_or_default()
 }
 
 /// A cell as the text the record reader takes; `None` for an empty cell, the error's name for a
 /// formula error.
-fn cell_value(cell: &Data, time_column: bool) -> Result<Option<String>, String> {
+fn cell_value(cell: &Data, column: Column) -> Result<Option<String>, String> {
+    let moment = column == Column::Moment;
+    let time_column = column != Column::Plain;
     let serial = |value: f64| {
         calamine::ExcelDateTime::new(value, calamine::ExcelDateTimeType::DateTime, false)
             .as_datetime()
-            .map(local_time)
+            .map(|t| local_time(t, moment))
             .unwrap_or_else(|| value.to_string())
     };
     Ok(match cell {
@@ -178,20 +187,26 @@ fn cell_value(cell: &Data, time_column: bool) -> Result<Option<String>, String> 
         Data::Bool(b) => Some(if *b { "ja" } else { "nei" }.into()),
         Data::DateTime(dt) => Some(
             dt.as_datetime()
-                .map(local_time)
+                .map(|t| local_time(t, moment))
                 .unwrap_or_else(|| dt.as_f64().to_string()),
         ),
+        // OpenDocument writes a date-time cell at midnight as the bare day (`2024-06-30`).
+        Data::DateTimeIso(s) if moment && s.parse::<chrono::NaiveDate>().is_ok() => {
+            Some(format!("{s} 00:00"))
+        }
         Data::DateTimeIso(s) | Data::DurationIso(s) => Some(s.clone()),
         Data::Error(e) => return Err(e.to_string()),
     })
 }
 
 /// A spreadsheet time has no zone: it is what the writer saw on the clock in Norway. A date
-/// without a time of day stays a date.
-fn local_time(t: chrono::NaiveDateTime) -> String {
+/// without a time of day stays a date, but in a column that needs the time of day (`moment`)
+/// it is midnight: a spreadsheet stores 30.06.2024 00:00 and 30.06.2024 as the same number, and
+/// a measure that ended at midnight must not be refused for a missing time.
+fn local_time(t: chrono::NaiveDateTime, moment: bool) -> String {
     // Serial numbers carry float noise: round to the minute.
     let t = t + chrono::Duration::seconds(30);
-    if t.format("%H:%M").to_string() == "00:00" {
+    if !moment && t.format("%H:%M").to_string() == "00:00" {
         t.format("%Y-%m-%d").to_string()
     } else {
         t.format("%Y-%m-%d %H:%M").to_string()
@@ -228,21 +243,36 @@ mod tests {
 
     #[test]
     fn cells_become_the_text_a_csv_would_hold() {
-        assert_eq!(cell_value(&Data::Float(3.0), false), Ok(Some("3".into())));
-        assert_eq!(cell_value(&Data::Float(2.5), false), Ok(Some("2.5".into())));
-        assert_eq!(cell_value(&Data::Bool(true), false), Ok(Some("ja".into())));
-        assert_eq!(cell_value(&Data::String("  ".into()), false), Ok(None));
+        let plain = Column::Plain;
+        assert_eq!(cell_value(&Data::Float(3.0), plain), Ok(Some("3".into())));
+        assert_eq!(cell_value(&Data::Float(2.5), plain), Ok(Some("2.5".into())));
+        assert_eq!(cell_value(&Data::Bool(true), plain), Ok(Some("ja".into())));
+        assert_eq!(cell_value(&Data::String("  ".into()), plain), Ok(None));
         // 14.03.2024 21:05 as Excel stores it, typed into an unformatted cell.
         let serial = 45365.0 + (21.0 * 60.0 + 5.0) / 1440.0;
         assert_eq!(
-            cell_value(&Data::Float(serial), true),
+            cell_value(&Data::Float(serial), Column::Moment),
             Ok(Some("2024-03-14 21:05".into()))
         );
+        // Midnight: a day in a date column, 00:00 where the time of day is needed.
         assert_eq!(
-            cell_value(&Data::Float(45365.0), true),
+            cell_value(&Data::Float(45365.0), Column::Date),
             Ok(Some("2024-03-14".into()))
         );
-        assert!(cell_value(&Data::Error(calamine::CellErrorType::Div0), false).is_err());
+        assert_eq!(
+            cell_value(&Data::Float(45365.0), Column::Moment),
+            Ok(Some("2024-03-14 00:00".into()))
+        );
+        let ods_midnight = Data::DateTimeIso("2024-06-30".into());
+        assert_eq!(
+            cell_value(&ods_midnight, Column::Moment),
+            Ok(Some("2024-06-30 00:00".into()))
+        );
+        assert_eq!(
+            cell_value(&ods_midnight, Column::Date),
+            Ok(Some("2024-06-30".into()))
+        );
+        assert!(cell_value(&Data::Error(calamine::CellErrorType::Div0), plain).is_err());
     }
 
     #[test]
