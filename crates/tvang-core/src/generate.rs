@@ -306,12 +306,22 @@ fn kind_text(rng: &mut Rng, kind: &str) -> String {
     }
 }
 
-fn cite(rng: &mut Rng, prov: Prov, year: i32) -> String {
+/// A measure's provision as the protocol cites it. `old_law`: the protocol is from before 2023
+/// and written on the template of the law then in force (see [`draft_protocol`]).
+fn cite(rng: &mut Rng, prov: Prov, old_law: bool) -> String {
     let s = prov.section();
-    if year < 2023 && rng.chance(0.2) {
+    // The 1992 Act's § 5-9 (the basis of the rettighetsforskrift), or the regulation's
+    // §§ 22–24 for restrictions.
+    if old_law {
         return match prov {
             Prov::P109 => format!("rettighetsforskriften § {}", rng.pick(&[22, 23, 24])),
-            _ => "barnevernloven 1992 § 5-9".to_string(),
+            _ => rng
+                .pick(&[
+                    "barnevernloven 1992 § 5-9",
+                    "bvl. 1992 § 5-9",
+                    "lov om barneverntjenester § 5-9",
+                ])
+                .to_string(),
         };
     }
     match rng.weighted(&[(0, 50), (1, 20), (2, 20), (3, 10)]) {
@@ -404,6 +414,33 @@ const PLACEMENTS: &[(&str, u32)] = &[
     ("frivillig plassering", 15),
 ];
 
+/// Placement bases under the 1992 Act, for protocols from before 2023 (domain.md §1.6:
+/// § 4-24 and § 4-26 for behaviour; § 4-12, omsorgsovertakelse, is general knowledge).
+const PLACEMENTS_1992: &[(&str, u32)] = &[
+    ("bvl 1992 § 4-24", 40),
+    ("bvl 1992 § 4-26", 15),
+    ("bvl 1992 § 4-12", 30),
+    ("frivillig plassering", 15),
+];
+
+/// The child's placement basis, under the law the protocol cites. § 10-9 is for children
+/// placed for their behaviour: a child under a § 10-9 restriction is placed so, but for the
+/// few deliberate mismatches the flag `placement_basis_mismatch` finds.
+fn placement_basis(rng: &mut Rng, restricted: bool, old_law: bool) -> String {
+    if restricted && !rng.chance(0.08) {
+        let behaviour: &[(&str, u32)] = if old_law {
+            &[("bvl 1992 § 4-24", 80), ("bvl 1992 § 4-26", 20)]
+        } else {
+            &[("bvl § 6-2", 80), ("bvl § 6-6", 20)]
+        };
+        rng.weighted(behaviour).to_string()
+    } else if old_law {
+        rng.weighted(PLACEMENTS_1992).to_string()
+    } else {
+        rng.weighted(PLACEMENTS).to_string()
+    }
+}
+
 const INJURY_NOTES: &[&str] = &[
     "Skrubbsår på albuen.",
     "Rødme rundt håndleddet.",
@@ -411,30 +448,104 @@ const INJURY_NOTES: &[&str] = &[
     "Blåmerke på overarmen; sett av sykepleier dagen etter.",
 ];
 
-const CHILD_COMPLAINTS: &[&str] = &[
-    "Jeg klager på at jeg ble holdt fast. Jeg gjorde ingen ting farlig.",
-    "De la meg i bakken uten grunn og holdt meg i mange minutter.",
-    "Jeg ble låst inne på rommet og fikk ikke snakke med noen.",
-    "Mobilen min ble tatt fra meg i to uker, det er urettferdig.",
-    "De ransaket rommet mitt mens jeg var på skolen og tok ting som var mine.",
-    "Jeg fikk vondt i armen og ingen sjekket meg etterpå.",
-];
+/// Where the protocol's narrative says it happened, as the child would say it.
+fn place_in(danger: &str) -> Option<&'static str> {
+    // Where the coercion happened, not where the child was told to go ("gå inn på rommet sitt").
+    const PLACES: &[(&str, &str)] = &[
+        ("i stua", "i stua"),
+        ("på badet", "på badet"),
+        ("på kjøkkenet", "på kjøkkenet"),
+        ("på fellesarealet", "på fellesarealet"),
+        ("vinduet på rommet sitt", "på rommet mitt"),
+    ];
+    PLACES
+        .iter()
+        .find(|(said, _)| danger.contains(said))
+        .map(|(_, child)| *child)
+}
 
-const PARENT_COMPLAINTS: &[&str] = &[
-    "Som mor mener jeg at institusjonen brukte for mye makt mot datteren min.",
-    "Vi foreldre ble ikke informert om at sønnen vår ble holdt fast, og mener tvangen var unødvendig.",
-    "Jeg mener institusjonen burde ha forsøkt å snakke med barnet før de grep inn.",
-];
-
-const OTHER_COMPLAINTS: &[&str] = &[
-    "Som verge klager jeg på at barnet ble nektet besøk i to uker uten at saken ble vurdert på nytt.",
-];
+/// What a complaint says: about the measure its protocol describes, where it happened and the
+/// injury if the protocol records them, in the words of whoever complained.
+fn complaint_text(
+    rng: &mut Rng,
+    who: Complainant,
+    kind: &str,
+    place: Option<&str>,
+    hurt: bool,
+) -> String {
+    let what: &[&str] = match kind {
+        "fastholding" => &[
+            "Jeg ble holdt fast av to voksne selv om jeg ikke gjorde noe farlig.",
+            "De holdt meg fast mye lenger enn de trengte. Jeg hadde roet meg lenge før de slapp.",
+        ],
+        "nedlegging" => &[
+            "De la meg i bakken uten grunn og holdt meg der i mange minutter.",
+            "Jeg ble lagt ned på gulvet foran de andre. Det var ikke farlig det jeg gjorde.",
+        ],
+        "foring" => &["De dro meg inn på rommet mitt selv om jeg sa at jeg skulle gå selv."],
+        "isolasjon" => &[
+            "Jeg ble stengt inne alene på skjermingsrommet og fikk ikke snakke med noen.",
+            "Jeg satt alene på et rom lenge etter at jeg hadde roet meg.",
+        ],
+        "ransaking" => {
+            &["De ransaket rommet mitt mens jeg var på skolen og tok ting som var mine."]
+        }
+        "kroppsvisitasjon" => &["Jeg måtte ta av meg klærne mens de så på. Det var ydmykende."],
+        "rusmiddeltesting" => &["Jeg måtte ta urinprøve selv om jeg ikke hadde ruset meg."],
+        "beslag" => &["De tok ting fra meg og jeg har ikke fått vite når jeg får dem tilbake."],
+        "tilbakeforing" => &["Politiet og de ansatte hentet meg med makt og kjørte meg tilbake."],
+        "inndragning_kommunikasjonsmiddel" | "begrensning_elektronisk_kommunikasjon" => &[
+            "Mobilen min ble tatt fra meg i to uker, det er urettferdig.",
+            "Jeg får ikke bruke telefonen og kan ikke snakke med vennene mine.",
+        ],
+        "besoksbegrensning" => &["Jeg får ikke besøk av kjæresten min, og ingen har sagt hvorfor."],
+        _ => &["Jeg får ikke gå ut av avdelingen, og de har ikke forklart hvorfor."],
+    };
+    let mut child = rng.pick(what).to_string();
+    if let (Some(place), "fastholding" | "nedlegging" | "foring") = (place, kind) {
+        child = format!("{child} Det skjedde {place}.");
+    }
+    let text = match who {
+        Complainant::Barnet => child,
+        Complainant::Foresatte => {
+            let whose = rng.pick(&["sønnen vår", "datteren vår"]);
+            let measure = match kind {
+                "fastholding" | "nedlegging" | "foring" => "holdt fast og lagt i bakken",
+                "isolasjon" => "isolert alene på et rom",
+                "ransaking" | "kroppsvisitasjon" => "ransaket og visitert",
+                "rusmiddeltesting" => "testet for rusmidler uten grunn",
+                "tilbakeforing" => "hentet tilbake med makt",
+                _ => "begrenset i hverdagen sin",
+            };
+            format!(
+                "Vi foreldre mener {whose} ble {measure} uten at det var nødvendig, og at institusjonen burde ha forsøkt å snakke med barnet først."
+            )
+        }
+        Complainant::Annen => {
+            format!("Som verge klager jeg på tiltaket overfor barnet. Barnet sier: «{child}»")
+        }
+    };
+    match (hurt, who) {
+        (false, _) => text,
+        (true, Complainant::Barnet) => {
+            format!("{text} Jeg fikk vondt, og ingen sjekket meg etterpå.")
+        }
+        (true, _) => format!("{text} Barnet ble skadet, og ingen sjekket det etterpå."),
+    }
+}
 
 fn danger_text(rng: &mut Rng, prov: Prov, kind: &str) -> String {
     let mut text = match prov {
         Prov::P107 => {
-            let (what, danger) = rng.pick(ESCALATIONS);
-            format!("{} {what} {danger}", rng.pick(OPENINGS))
+            // One place: after an opening that says where, an escalation that does not.
+            let opening = rng.pick(OPENINGS);
+            let placed = opening.contains("fellesarealet") || opening.contains("rommet sitt");
+            let escalations: Vec<_> = ESCALATIONS
+                .iter()
+                .filter(|(what, _)| !placed || place_in(what).is_none())
+                .collect();
+            let (what, danger) = rng.pick(&escalations);
+            format!("{opening} {what} {danger}")
         }
         Prov::P108 => "Det var mistanke om at ungdommen hadde rusmidler og en kniv på rommet.".into(),
         Prov::P109 => "Ungdommen har rømt gjentatte ganger siste uke og oppholdt seg i et rusmiljø.".into(),
@@ -462,10 +573,21 @@ fn duration_minutes(rng: &mut Rng, kind: &str) -> i64 {
         "rusmiddeltesting" => rng.range(5, 20),
         "beslag" => rng.range(3, 15),
         "tilbakeforing" => rng.range(30, 240),
-        "inndragning_kommunikasjonsmiddel" => rng.range(1, 28) * 24 * 60,
+        // Within the 14 days mostly; now and then up to the 4 weeks a new arrival allows (the
+        // flag `over_time_limit` asks the inspector to check those).
+        "inndragning_kommunikasjonsmiddel" => {
+            if rng.chance(0.1) {
+                rng.range(15, 28) * 24 * 60
+            } else {
+                rng.range(1, 14) * 24 * 60
+            }
+        }
         _ => {
-            // § 10-9 restrictions: days, often the full 14.
-            if rng.chance(0.4) {
+            // § 10-9 restrictions: days, often the full 14, and in a few a week or so beyond
+            // it without a new decision (which `over_time_limit` finds).
+            if rng.chance(0.08) {
+                rng.range(15, 22) * 24 * 60
+            } else if rng.chance(0.4) {
                 14 * 24 * 60
             } else {
                 rng.range(1, 13) * 24 * 60
@@ -515,7 +637,8 @@ pub fn generate(opts: &GenerateOptions) -> Generated {
             ((opts.protocols as f64 * share / 4.0).ceil() as usize).max(3)
         })
         .collect();
-    let mut drafts: Vec<(usize, usize, Protocol)> = Vec::with_capacity(opts.protocols);
+    // (institution, first measure's kind, protocol).
+    let mut drafts: Vec<(usize, &'static str, Protocol)> = Vec::with_capacity(opts.protocols);
     for (yi, &year) in years.iter().enumerate() {
         let n = opts.protocols / years.len() + usize::from(yi < opts.protocols % years.len());
         let days = NaiveDate::from_ymd_opt(year, 12, 31).unwrap().ordinal() as i64;
@@ -551,8 +674,8 @@ pub fn generate(opts: &GenerateOptions) -> Generated {
             ]);
             let start = oslo_local(day.and_hms_opt(hour, rng.range(0, 59) as u32, 0).unwrap())
                 .expect("the generator avoids the DST gap hour");
-            let protocol = draft_protocol(&mut rng, inst_i, child_i, year, start);
-            drafts.push((inst_i, child_i, protocol));
+            let (protocol, kind) = draft_protocol(&mut rng, inst_i, child_i, year, start);
+            drafts.push((inst_i, kind, protocol));
         }
     }
     drafts.sort_by_key(|(_, _, p)| p.incident_at());
@@ -561,7 +684,7 @@ pub fn generate(opts: &GenerateOptions) -> Generated {
     let mut complaints = Vec::new();
     let mut embedded = Vec::new();
     let last_day = NaiveDate::from_ymd_opt(opts.last_year, 12, 31).unwrap();
-    for (inst_i, _, mut p) in drafts {
+    for (inst_i, kind, mut p) in drafts {
         let year = p.incident_date().year();
         let seq = sequence[inst_i].entry(year).or_insert(0);
         *seq += 1;
@@ -574,7 +697,7 @@ pub fn generate(opts: &GenerateOptions) -> Generated {
             };
         if rng.chance(complain_p) {
             let id = format!("K-{year}-{:05}", complaints.len() + 1);
-            let c = draft_complaint(&mut rng, &p, id, last_day);
+            let c = draft_complaint(&mut rng, &p, kind, id, last_day);
             embedded.push(rng.chance(1.0 / 3.0));
             complaints.push(c);
         }
@@ -587,13 +710,14 @@ pub fn generate(opts: &GenerateOptions) -> Generated {
     }
 }
 
+/// A protocol, and the kind of its first measure (what a complaint about it is about).
 fn draft_protocol(
     rng: &mut Rng,
     inst_i: usize,
     child_i: usize,
     year: i32,
     start: chrono::DateTime<chrono::FixedOffset>,
-) -> Protocol {
+) -> (Protocol, &'static str) {
     let inst = &INSTITUTIONS[inst_i];
     let first = *rng.weighted(PROVISIONS);
     let count = *rng.weighted(&[(1usize, 81), (2, 15), (3, 4)]);
@@ -601,6 +725,9 @@ fn draft_protocol(
     let mut prov = first;
     let mut at = start;
     let mut kinds = Vec::new();
+    // Before 2023 a protocol cites the law then in force; a few written in 2022 on the new
+    // template cite the 2021 Act before it was in force, which `provision_not_in_force` finds.
+    let old_law = year < 2023 && !rng.chance(0.05);
     for i in 0..count {
         if i > 0 {
             prov = prov.companion();
@@ -609,7 +736,7 @@ fn draft_protocol(
         let minutes = duration_minutes(rng, kind);
         let end = at + Duration::minutes(minutes);
         measures.push(Measure {
-            provision: cite(rng, prov, year),
+            provision: cite(rng, prov, old_law),
             kind: Some(kind_text(rng, kind)),
             started_at: at,
             ended_at: if rng.chance(0.04) { None } else { Some(end) },
@@ -650,21 +777,29 @@ fn draft_protocol(
     };
     let informed = *rng.weighted(&[(Some(true), 92), (Some(false), 5), (None, 3)]);
     let wants = informed.map(|i| i && rng.chance(0.12));
+    // Written after the coercion ended; a restriction for days (§ 10-9) is written when it
+    // is decided, at its start, and says how long it is to last.
     let end = measures
         .iter()
         .filter_map(|m| m.ended_at)
+        .filter(|e| *e - start < Duration::days(1))
         .max()
         .unwrap_or(start);
     let written = end + Duration::minutes(rng.range(30, 48 * 60));
+    let written_day = crate::time::oslo_date(&written);
     let incident_day = crate::time::oslo_date(&start);
-    let received = match rng.weighted(&[(0, 85), (1, 12), (2, 3)]) {
-        0 => Some(incident_day + Duration::days(rng.range(1, 6))),
-        1 => Some(incident_day + Duration::days(rng.range(8, 45))),
-        _ => None,
+    // Forelagt after it was written: within days, late now and then, sometimes not said, and
+    // in a few a date written wrong (before the protocol), which the flags then find.
+    let received = match rng.weighted(&[(0, 83), (1, 12), (2, 3), (3, 2)]) {
+        0 => Some(written_day + Duration::days(rng.range(0, 4))),
+        1 => Some((incident_day + Duration::days(rng.range(8, 45))).max(written_day)),
+        2 => None,
+        _ => Some(written_day - Duration::days(rng.range(1, 3))),
     };
     let birth_year = 2006 + (child_i % 7) as i32;
     let isolation = kinds.iter().any(|(_, k)| *k == "isolasjon");
-    Protocol {
+    let restricted = kinds.iter().any(|(p, _)| *p == Prov::P109);
+    let protocol = Protocol {
         protocol_id: String::new(),
         institution: inst.name.to_string(),
         institution_id: inst.org_nr.map(str::to_string),
@@ -675,7 +810,7 @@ fn draft_protocol(
         } else {
             None
         },
-        placement_basis: Some(rng.weighted(PLACEMENTS).to_string()),
+        placement_basis: Some(placement_basis(rng, restricted, old_law)),
         measures,
         danger: Some(danger_text(rng, first_prov, first_kind)),
         justification: if rng.chance(0.95) {
@@ -710,14 +845,21 @@ fn draft_protocol(
         execution: None,
         reading_to_check: Vec::new(),
         help_text_left: Vec::new(),
-    }
+    };
+    (protocol, first_kind)
 }
 
-fn draft_complaint(rng: &mut Rng, p: &Protocol, id: String, last_day: NaiveDate) -> Complaint {
+fn draft_complaint(
+    rng: &mut Rng,
+    p: &Protocol,
+    kind: &str,
+    id: String,
+    last_day: NaiveDate,
+) -> Complaint {
     let received = p.incident_date() + Duration::days(rng.range(2, 25));
     // Recent complaints are more often still undecided.
-    let recent = (last_day - received).num_days() < 60;
-    let outcome = if rng.chance(if recent { 0.5 } else { 0.05 }) {
+    let recent = (last_day - received).num_days() < 90;
+    let outcome = if rng.chance(if recent { 0.6 } else { 0.05 }) {
         None
     } else {
         Some(*rng.weighted(&[
@@ -736,11 +878,9 @@ fn draft_complaint(rng: &mut Rng, p: &Protocol, id: String, last_day: NaiveDate)
         (Complainant::Foresatte, 19),
         (Complainant::Annen, 3),
     ]);
-    let texts = match complainant {
-        Complainant::Barnet => CHILD_COMPLAINTS,
-        Complainant::Foresatte => PARENT_COMPLAINTS,
-        Complainant::Annen => OTHER_COMPLAINTS,
-    };
+    let hurt = p
+        .injury
+        .is_some_and(|i| matches!(i, Injury::Child | Injury::Both));
     Complaint {
         complaint_id: id,
         protocol_id: p.protocol_id.clone(),
@@ -748,7 +888,13 @@ fn draft_complaint(rng: &mut Rng, p: &Protocol, id: String, last_day: NaiveDate)
         institution_id: p.institution_id.clone(),
         received_at: Some(DateOrTime::Date(received)),
         complainant: Some(complainant),
-        text: Some(rng.pick(texts).to_string()),
+        text: Some(complaint_text(
+            rng,
+            complainant,
+            kind,
+            p.danger.as_deref().and_then(place_in),
+            hurt,
+        )),
         outcome,
         decided_at: decided.map(DateOrTime::Date),
         decided_by: None,
@@ -1088,12 +1234,18 @@ mod tests {
             "{per_100} complaints per 100"
         );
         let c = crate::catalogue::Catalogue::built_in();
+        // § 10-7, or before 2023 the 1992 Act's § 5-9 for a kind that now falls under it.
         let acute = g
             .protocols
             .iter()
             .filter(|p| {
-                c.resolve_provision(&p.measures[0].provision)
-                    .is_some_and(|x| x.id == "bvl-10-7")
+                let m = &p.measures[0];
+                let usual = m.kind.as_deref().and_then(|k| c.kind(k));
+                c.resolve_provision(&m.provision).is_some_and(|x| {
+                    x.id == "bvl-10-7"
+                        || (x.id == "bvl1992-5-9"
+                            && usual.is_some_and(|k| k.provisions[0] == "bvl-10-7"))
+                })
             })
             .count();
         assert!(acute * 100 / g.protocols.len() > 40, "§ 10-7 dominates");
@@ -1109,5 +1261,125 @@ mod tests {
             children.len() * 2 < g.protocols.len(),
             "several protocols per child"
         );
+    }
+
+    /// Issue 17 §5: the samples hang together, but for a few deliberate inconsistencies that
+    /// the flags find (each kind of them present, none common).
+    #[test]
+    fn protocols_and_complaints_hang_together() {
+        use crate::flags;
+        let g = generate(&GenerateOptions {
+            protocols: 5000,
+            seed: 11,
+            first_year: 2022,
+            last_year: 2024,
+        });
+        let c = crate::catalogue::Catalogue::built_in();
+        let share = |pred: &dyn Fn(&Protocol) -> bool| {
+            g.protocols.iter().filter(|p| pred(p)).count() as f64 / g.protocols.len() as f64
+        };
+        let provisions = |p: &Protocol| -> Vec<_> {
+            p.measures
+                .iter()
+                .map(|m| c.resolve_provision(&m.provision))
+                .collect()
+        };
+        // Written after the coercion ended, every one; a restriction for days when decided.
+        for p in &g.protocols {
+            let start = p.measures[0].started_at;
+            let Some(crate::time::DateOrTime::Time(written)) = p.written_at else {
+                panic!(
+                    "{}: the generator writes written_at as a time",
+                    p.protocol_id
+                )
+            };
+            assert!(written > start, "{}", p.protocol_id);
+            for end in p.measures.iter().filter_map(|m| m.ended_at) {
+                let days = end - start >= chrono::Duration::days(1);
+                assert!(days || written > end, "{}", p.protocol_id);
+            }
+        }
+        // Forelagt within the week for most, § 10-9 restrictions too.
+        let late = |p: &Protocol| {
+            p.received_at
+                .is_some_and(|r| (r.oslo_date() - p.incident_date()).num_days() > 7)
+        };
+        let days_long: Vec<&Protocol> = g
+            .protocols
+            .iter()
+            .filter(|p| {
+                p.measures.iter().any(|m| {
+                    m.ended_at
+                        .is_some_and(|e| e - m.started_at >= chrono::Duration::days(1))
+                })
+            })
+            .collect();
+        let days_long_late =
+            days_long.iter().filter(|p| late(p)).count() as f64 / days_long.len() as f64;
+        assert!(share(&|p| late(p)) < 0.2, "late: {}", share(&|p| late(p)));
+        assert!(
+            days_long_late < 0.2,
+            "restrictions for days late: {days_long_late}"
+        );
+        // Forelagt after it was written, but for a few.
+        let late = share(&|p| flags::written_after_received(p));
+        assert!(late > 0.0 && late < 0.04, "written after forelagt: {late}");
+        // The law in force: before 2023 mostly the 1992 Act and the 2011 regulation.
+        let not_in_force = share(&|p| flags::provision_not_in_force(p, &provisions(p), &c));
+        assert!(
+            not_in_force > 0.0 && not_in_force < 0.04,
+            "not in force: {not_in_force}"
+        );
+        let old_2022 = g
+            .protocols
+            .iter()
+            .filter(|p| p.incident_date().year() == 2022)
+            .filter(|p| provisions(p).iter().flatten().all(|x| x.legacy))
+            .count();
+        let all_2022 = g
+            .protocols
+            .iter()
+            .filter(|p| p.incident_date().year() == 2022)
+            .count();
+        assert!(old_2022 * 100 > all_2022 * 90, "{old_2022} of {all_2022}");
+        // § 10-9 for a child placed for behaviour, within its limit, but for a few.
+        let restricted = |p: &Protocol| provisions(p).iter().flatten().any(|x| x.id == "bvl-10-9");
+        let r = g.protocols.iter().filter(|p| restricted(p)).count() as f64;
+        let mismatch = share(&|p| flags::placement_basis_mismatch(p, &provisions(p)))
+            * g.protocols.len() as f64
+            / r;
+        assert!(mismatch > 0.0 && mismatch < 0.15, "placement: {mismatch}");
+        let over =
+            share(&|p| flags::over_time_limit(p, &provisions(p))) * g.protocols.len() as f64 / r;
+        assert!(over > 0.0 && over < 0.2, "over the limit: {over}");
+        // A complaint talks about its protocol: the measure, and an injury it records.
+        let by_id: std::collections::HashMap<_, _> = g
+            .protocols
+            .iter()
+            .map(|p| ((p.institution.as_str(), p.protocol_id.as_str()), p))
+            .collect();
+        for k in &g.complaints {
+            let p = by_id[&(k.institution.as_deref().unwrap(), k.protocol_id.as_str())];
+            let text = k.text.as_deref().unwrap();
+            let kind = c
+                .kind(p.measures[0].kind.as_deref().unwrap())
+                .unwrap()
+                .id
+                .as_str();
+            let expected: &[&str] = match kind {
+                "isolasjon" => &["alene", "isolert"],
+                "rusmiddeltesting" => &["urinprøve", "rusmidler"],
+                "ransaking" | "kroppsvisitasjon" => &["ransaket", "klærne", "visitert"],
+                "fastholding" | "nedlegging" | "foring" => &["holdt", "bakken", "dro", "lagt"],
+                _ => &[""],
+            };
+            assert!(expected.iter().any(|w| text.contains(w)), "{kind}: {text}");
+            let hurt = matches!(p.injury, Some(Injury::Child | Injury::Both));
+            assert_eq!(
+                hurt,
+                text.contains("vondt") || text.contains("skadet"),
+                "{text}"
+            );
+        }
     }
 }
