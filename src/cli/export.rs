@@ -112,8 +112,8 @@ pub(super) fn cmd_export(
         }
         Err(ExportError::Io(e)) => Err(Failure::new(
             match &args.out {
-                Some(path) => format!("{}: {e}", path.display()),
-                None => e.to_string(),
+                Some(path) => format!("{}: {}", path.display(), tvang::io_text::io_error(&e)),
+                None => tvang::io_text::io_error(&e),
             },
             2,
         )),

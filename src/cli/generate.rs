@@ -73,7 +73,12 @@ pub(super) fn cmd_generate(args: GenerateArgs) -> Result<ExitCode, Failure> {
         (None, GenerateFormat::Pdf) => tvang::generate_pdf::write_pdf(&data, &args.out),
         (None, _) => tvang::generate_documents::write_docx(&data, &args.out),
     };
-    let mut files = written.map_err(|e| Failure::new(format!("{}: {e}", args.out.display()), 2))?;
+    let mut files = written.map_err(|e| {
+        Failure::new(
+            format!("{}: {}", args.out.display(), tvang::io_text::io_error(&e)),
+            2,
+        )
+    })?;
     if format.is_none() && files.len() > 6 {
         let n = files.len();
         files.truncate(3);

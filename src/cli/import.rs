@@ -108,8 +108,16 @@ pub(super) fn cmd_import(
     ));
     if let Some(path) = &args.report {
         let json = serde_json::to_string_pretty(&report).expect("report serialises");
-        std::fs::write(path, json + "\n")
-            .map_err(|e| Failure::new(format!("{}: {e}", path.display()), 2))?;
+        // Through the private output file: the report names fields and files of personal data.
+        tvang::export::write_file_atomically(path, |out| {
+            std::io::Write::write_all(out, (json + "\n").as_bytes())
+        })
+        .map_err(|e| {
+            Failure::new(
+                format!("{}: {}", path.display(), tvang::io_text::io_error(&e)),
+                2,
+            )
+        })?;
     }
     Ok(
         if report.rejected.is_empty() && report.files_skipped.is_empty() {

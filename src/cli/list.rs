@@ -1,9 +1,8 @@
 //! `tvang list`: protocols (or complaints) matching filters.
 
 use super::args::{filter_failure, FilterArgs, ListFormat};
-use super::output::Failure;
+use super::output::{emit, Failure};
 use clap::Args;
-use std::io::Write;
 use std::process::ExitCode;
 use tvang::catalogue::Catalogue;
 use tvang::query::select;
@@ -60,12 +59,11 @@ pub(super) fn cmd_list(
     }
     let rows: Vec<(&tvang::store::StoredProtocol, usize)> =
         shown.iter().map(|(sp, n)| (sp, *n)).collect();
-    let mut out = std::io::stdout().lock();
     let rendered = match args.format {
         ListFormat::Table => text::protocol_table(&rows, total, catalogue),
         ListFormat::Json => text::protocol_list_json(&rows, catalogue),
     };
-    let _ = write!(out, "{rendered}");
+    emit(&rendered);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -122,6 +120,6 @@ pub(super) fn list_complaints(
             serde_json::to_string_pretty(&items).expect("serialisable") + "\n"
         }
     };
-    let _ = write!(std::io::stdout().lock(), "{rendered}");
+    emit(&rendered);
     Ok(ExitCode::SUCCESS)
 }

@@ -123,6 +123,11 @@ pub fn run() -> ExitCode {
         Some(Command::Keymap(command)) => keymap::cmd_keymap(command, tui),
         Some(command) => with_store(cli.db, command, tui),
     };
+    // A command that could not write its output failed, whatever it did before.
+    let result = match (result, output::stdout_failure()) {
+        (Ok(_), Some(lost)) => Err(lost),
+        (result, _) => result,
+    };
     match result {
         Ok(code) => code,
         Err(f) => {

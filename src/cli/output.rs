@@ -41,7 +41,33 @@ impl From<StoreError> for Failure {
     }
 }
 
-/// Writes to standard output; a closed pipe (`tvang list | head`) is not an error.
+/// The first failure to write standard output (other than a closed pipe), reported when the
+/// command ends: `tvang list > /dev/full` must not exit 0.
+static STDOUT_FAILURE: std::sync::Mutex<Option<std::io::Error>> = std::sync::Mutex::new(None);
+
+/// Writes to standard output; a closed pipe (`tvang list | head`) is not an error, any other
+/// failure is remembered for [`stdout_failure`].
 pub(crate) fn emit(s: &str) {
-    let _ = std::io::stdout().lock().write_all(s.as_bytes());
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(s.as_bytes()).and_then(|()| out.flush()) {
+        remember(e);
+    }
+}
+
+fn remember(e: std::io::Error) {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        return;
+    }
+    if let Ok(mut first) = STDOUT_FAILURE.lock() {
+        first.get_or_insert(e);
+    }
+}
+
+/// Whether anything written to standard output was lost (after a last flush).
+pub(crate) fn stdout_failure() -> Option<Failure> {
+    if let Err(e) = std::io::stdout().lock().flush() {
+        remember(e);
+    }
+    let e = STDOUT_FAILURE.lock().ok()?.take()?;
+    Some(Failure::new(text::stdout_failed(&e), 2))
 }

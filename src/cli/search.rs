@@ -1,9 +1,9 @@
 //! `tvang search QUERY…`: fuzzy search.
 
 use super::args::ListFormat;
-use super::output::Failure;
+use super::output::{emit, Failure};
 use clap::Args;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::process::ExitCode;
 use tvang::catalogue::Catalogue;
 use tvang::store::Store;
@@ -92,7 +92,7 @@ pub(super) fn cmd_search(
         }
         ListFormat::Json => text::search_json(&typed, &hits, ranked.len()),
     };
-    let _ = write!(std::io::stdout().lock(), "{rendered}");
+    emit(&rendered);
     // The process ends here: freeing the index's many small allocations one by one would only
     // delay the exit.
     std::mem::forget(index);

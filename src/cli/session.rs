@@ -243,7 +243,12 @@ pub fn cmd_session(
                     tvang::export::write_file_atomically(path, |out| {
                         std::io::Write::write_all(out, content.as_bytes())
                     })
-                    .map_err(|e| Failure::new(format!("{}: {e}", path.display()), 2))?;
+                    .map_err(|e| {
+                        Failure::new(
+                            format!("{}: {}", path.display(), tvang::io_text::io_error(&e)),
+                            2,
+                        )
+                    })?;
                     path.display().to_string()
                 }
                 None => {

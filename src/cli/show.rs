@@ -1,9 +1,8 @@
 //! `tvang show INSTITUTION/ID`: one protocol or complaint.
 
 use super::args::resolve_reference;
-use super::output::Failure;
+use super::output::{emit, Failure};
 use clap::{Args, ValueEnum};
-use std::io::Write;
 use std::process::ExitCode;
 use tvang::catalogue::Catalogue;
 use tvang::checklist::Loaded;
@@ -44,7 +43,6 @@ pub(super) fn cmd_show(
         false => store.complaint(id),
     };
     let (protocols, complaints) = resolve_reference(store, &args.reference)?;
-    let mut out = std::io::stdout().lock();
     let mut shown = 0;
     for id in protocols {
         let Some(sp) = protocol(id)? else {
@@ -76,7 +74,7 @@ pub(super) fn cmd_show(
             }
             ShowFormat::Json => text::protocol_json(&sp, &linked, catalogue),
         };
-        let _ = writeln!(out, "{rendered}");
+        emit(&format!("{rendered}\n"));
         shown += 1;
     }
     for id in complaints {
@@ -102,7 +100,7 @@ pub(super) fn cmd_show(
             }
             ShowFormat::Json => serde_json::to_string_pretty(&sc).expect("serialisable"),
         };
-        let _ = writeln!(out, "{rendered}");
+        emit(&format!("{rendered}\n"));
         shown += 1;
     }
     if shown == 0 {

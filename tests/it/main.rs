@@ -13,6 +13,7 @@ mod import;
 mod keymaps;
 mod letter;
 mod privacy;
+mod reliability;
 mod search;
 mod session;
 mod spreadsheets;

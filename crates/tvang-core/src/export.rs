@@ -29,7 +29,14 @@ pub enum ExportError {
 // Not derived: a CSV writer's error is an I/O error of the output (a closed pipe included).
 impl From<csv::Error> for ExportError {
     fn from(e: csv::Error) -> Self {
-        ExportError::Io(std::io::Error::other(e))
+        if !e.is_io_error() {
+            return ExportError::Io(std::io::Error::other(e));
+        }
+        // The output's own error (disk full, closed pipe), so that it is shown in words.
+        match e.into_kind() {
+            csv::ErrorKind::Io(io) => ExportError::Io(io),
+            kind => ExportError::Io(std::io::Error::other(format!("{kind:?}"))),
+        }
     }
 }
 
@@ -78,39 +85,13 @@ pub const CSV_COLUMNS: &[&str] = &[
     "help_text_left",
 ];
 
-/// Writes a whole file beside its target (through `write`), syncs it and renames it into
-/// place: a failed or interrupted write never leaves half a file under the name asked for. The
-/// file is created owner-only (0600).
-/// A new file only its owner may read: exports and backups hold personal data about children.
-fn private_file(path: &std::path::Path) -> std::io::Result<std::fs::File> {
-    let mut options = std::fs::File::options();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options.open(path)
-}
-
+/// Writes a whole file, owner-only, replacing the target only when complete (see
+/// [`crate::output_file`]): exports and backups hold personal data about children.
 pub fn write_file_atomically<T, E: From<std::io::Error>>(
     path: &std::path::Path,
     write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<T, E>,
 ) -> Result<T, E> {
-    let tmp = path.with_extension("tvang-partial");
-    let result = (|| {
-        let mut out = std::io::BufWriter::new(private_file(&tmp)?);
-        let value = write(&mut out)?;
-        // Flushing here, not on drop, so that a failed last write is an error.
-        let file = out.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)?;
-        Ok(value)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    crate::output_file::write(path, crate::output_file::Existing::Replace, write)
 }
 
 /// Who may read an export, and so what it holds of the personal data.
@@ -268,13 +249,13 @@ mod erased {
     }
     impl<T: serde::Serialize> Json for T {
         fn write(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-            serde_json::to_writer(out, self).map_err(std::io::Error::other)
+            serde_json::to_writer(out, self).map_err(std::io::Error::from)
         }
     }
 }
 
 fn write_json_line<T: Serialize>(out: &mut dyn Write, v: &T) -> std::io::Result<()> {
-    serde_json::to_writer(&mut *out, v).map_err(std::io::Error::other)?;
+    serde_json::to_writer(&mut *out, v).map_err(std::io::Error::from)?;
     out.write_all(b"\n")
 }
 

@@ -837,11 +837,23 @@ pub fn write(
         });
     }
     let bytes = draft.bytes(format);
-    crate::export::write_file_atomically(path, |out| std::io::Write::write_all(out, &bytes))
-        .map_err(|source| LetterError::Write {
-            path: path.to_path_buf(),
-            source,
-        })?;
+    let existing = if overwrite {
+        crate::output_file::Existing::Replace
+    } else {
+        crate::output_file::Existing::Keep
+    };
+    crate::output_file::write_bytes(path, existing, &bytes).map_err(|source| {
+        if source.kind() == std::io::ErrorKind::AlreadyExists {
+            LetterError::Exists {
+                path: path.to_path_buf(),
+            }
+        } else {
+            LetterError::Write {
+                path: path.to_path_buf(),
+                source,
+            }
+        }
+    })?;
     let privacy = match draft.privacy {
         LetterPrivacy::Masked => crate::audit_text::ExportedPrivacy::Masked,
         LetterPrivacy::Revealed => crate::audit_text::ExportedPrivacy::Revealed,

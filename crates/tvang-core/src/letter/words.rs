@@ -221,10 +221,20 @@ impl fmt::Display for LetterError {
                 }
             }
             LetterError::Read { path, source } => {
-                write!(f, "kan ikke lese brevmalen {}: {source}", path.display())
+                write!(
+                    f,
+                    "kan ikke lese brevmalen {}: {}",
+                    path.display(),
+                    crate::io_text::io_error(source)
+                )
             }
             LetterError::Write { path, source } => {
-                write!(f, "kan ikke skrive brevet til {}: {source}", path.display())
+                write!(
+                    f,
+                    "kan ikke skrive brevet til {}: {}",
+                    path.display(),
+                    crate::io_text::io_error(source)
+                )
             }
             LetterError::Exists { path } => write!(
                 f,

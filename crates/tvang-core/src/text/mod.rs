@@ -20,11 +20,19 @@ impl fmt::Display for crate::backup::BackupError {
     }
 }
 
+/// Standard output could not be written (`tvang list > /dev/full`): the output is incomplete.
+pub fn stdout_failed(e: &std::io::Error) -> String {
+    format!(
+        "kunne ikke skrive til standard utdata: {}; utdataene er ufullstendige",
+        crate::io_text::io_error(e)
+    )
+}
+
 impl fmt::Display for crate::export::ExportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use crate::export::ExportError;
         match self {
-            ExportError::Io(e) => write!(f, "{e}"),
+            ExportError::Io(e) => f.write_str(&crate::io_text::io_error(e)),
             ExportError::Store(e) => write!(f, "{e}"),
             ExportError::NotCsvSafe { record, field } => f.write_str(&not_csv_safe(record, field)),
         }
@@ -82,7 +90,12 @@ impl fmt::Display for StoreError {
                 path.display()
             ),
             StoreError::Io { path, source } => {
-                write!(f, "lageret i {} kunne ikke åpnes: {source}", path.display())
+                write!(
+                    f,
+                    "lageret i {} kunne ikke åpnes: {}",
+                    path.display(),
+                    crate::io_text::io_error(source)
+                )
             }
             StoreError::Sled { path, source } => {
                 write!(f, "feil i lageret i {}: {source}", path.display())
@@ -236,7 +249,7 @@ fn backup_message(path: Option<&std::path::Path>, e: &crate::backup::BackupError
         (None, None) => String::new(),
     };
     match e {
-        BackupError::Io(e) => format!("{}{e}", at(None)),
+        BackupError::Io(e) => format!("{}{}", at(None), crate::io_text::io_error(e)),
         BackupError::Store(e) => e.to_string(),
         BackupError::Invalid { line, detail } => format!(
             "{}{detail}; ingenting er skrevet til lageret",

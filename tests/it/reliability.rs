@@ -1,0 +1,156 @@
+//! Issue 18: what a hostile or broken environment does to tvang's outputs and files.
+
+use crate::common::{bin, samples, tvang};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use tempfile::tempdir;
+
+fn imported(dir: &Path) -> std::path::PathBuf {
+    let db = dir.join("db");
+    assert_eq!(tvang(&db, &["import", &samples()]).code, 0);
+    db
+}
+
+/// Runs tvang with its standard output on `/dev/full`.
+fn to_full_disk(db: &Path, args: &[&str]) -> Option<(i32, String)> {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .ok()?;
+    let out = Command::new(bin())
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("CI", "true")
+        .stdout(Stdio::from(full))
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    Some((
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    ))
+}
+
+#[test]
+fn a_command_whose_output_cannot_be_written_fails_in_words() {
+    let dir = tempdir().unwrap();
+    let db = imported(dir.path());
+    let commands: [&[&str]; 8] = [
+        &["list"],
+        &["list", "--complaints"],
+        &["search", "solbakken"],
+        &["stats"],
+        &["show", "Solbakken ungdomshjem/2024/0001"],
+        &["export"],
+        &["export", "--format", "csv"],
+        &["audit"],
+    ];
+    for args in commands {
+        let Some((code, stderr)) = to_full_disk(&db, args) else {
+            eprintln!("SKIPPED: no /dev/full on this machine");
+            return;
+        };
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stderr.contains("disken er full"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("os error"), "{args:?}: {stderr}");
+    }
+    // A reader that stops early (`| head`) is not a failure.
+    let mut child = Command::new(bin())
+        .arg("--db")
+        .arg(&db)
+        .arg("export")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+}
+
+#[cfg(unix)]
+#[test]
+fn exports_refuse_devices_fifos_and_folders_and_leave_them_as_they_were() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempdir().unwrap();
+    let db = imported(dir.path());
+    let run = tvang(&db, &["export", "--out", "/dev/full"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("er en enhet"), "{}", run.stderr);
+    let device = std::fs::metadata("/dev/full").unwrap().file_type();
+    assert!(device.is_char_device(), "the device is still a device");
+
+    let fifo = dir.path().join("rør");
+    if !Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        eprintln!("SKIPPED: mkfifo not available");
+        return;
+    }
+    let fifo_arg = fifo.display().to_string();
+    for args in [
+        vec!["export", "--out", &fifo_arg],
+        vec!["backup", &fifo_arg],
+    ] {
+        // Would block for ever if it opened the FIFO.
+        let run = tvang(&db, &args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains("FIFO"), "{}", run.stderr);
+        assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+    }
+    let folder = dir.path().display().to_string();
+    let run = tvang(&db, &["export", "--out", &folder]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("er en mappe"), "{}", run.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_revealed_export_in_a_shared_folder_cannot_be_hijacked() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempdir().unwrap();
+    let db = imported(dir.path());
+    let shared = dir.path().join("delt");
+    std::fs::create_dir(&shared).unwrap();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o1777)).unwrap();
+    let out = shared.join("eksport.jsonl");
+    // Another user prepares the name tvang used to write through, world-writable, and a
+    // symlink to a file of the victim's under the name with the old extension.
+    let planted = shared.join("eksport.tvang-partial");
+    std::fs::write(&planted, "").unwrap();
+    std::fs::set_permissions(&planted, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let victim = dir.path().join("viktig.txt");
+    std::fs::write(&victim, "mine").unwrap();
+    std::os::unix::fs::symlink(&victim, shared.join("eksport.jsonl.tvang-partial")).unwrap();
+
+    let out_arg = out.display().to_string();
+    let run = tvang(&db, &["export", "--reveal", "--out", &out_arg]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(&planted).unwrap(), "");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "mine");
+    let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    assert!(std::fs::read_to_string(&out).unwrap().lines().count() > 300);
+    let leftovers: Vec<_> = std::fs::read_dir(&shared)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".eksport.jsonl.") && n != ".eksport.jsonl.tvang-partial")
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+
+    // The import report names files and fields: owner-only too.
+    let report = shared.join("rapport.json");
+    let run = tvang(
+        &db,
+        &[
+            "import",
+            &samples(),
+            "--report",
+            &report.display().to_string(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mode = std::fs::metadata(&report).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+}
