@@ -154,3 +154,71 @@ fn a_revealed_export_in_a_shared_folder_cannot_be_hijacked() {
     let mode = std::fs::metadata(&report).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
 }
+
+#[cfg(unix)]
+#[test]
+fn the_store_folder_is_examined_before_anything_is_written_or_made_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let dir = tempdir().unwrap();
+
+    // A folder of other things is not a store: refused, and nothing in it changes.
+    let somedir = dir.path().join("skript");
+    std::fs::create_dir(&somedir).unwrap();
+    std::fs::set_permissions(&somedir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let script = somedir.join("kjør.sh");
+    std::fs::write(&script, "#!/bin/sh\n").unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let run = tvang(&somedir, &["list"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("er ikke et tvang-lager"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("kjør.sh"), "{}", run.stderr);
+    assert_eq!((mode(&somedir), mode(&script)), (0o755, 0o755));
+    assert!(!somedir.join("sled").exists() && !somedir.join("tvang.lock").exists());
+
+    // A new, empty 0755 folder: a store, private, and no warning (nothing was there to read).
+    let empty = dir.path().join("tom");
+    std::fs::create_dir(&empty).unwrap();
+    std::fs::set_permissions(&empty, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let run = tvang(&empty, &["import", &samples()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("åpent for andre"), "{}", run.stderr);
+    assert_eq!(mode(&empty), 0o700);
+
+    // A store named through a link: the link's target is the store; what the store's own
+    // files link to elsewhere is never touched.
+    let outside = dir.path().join("utenfor");
+    std::fs::write(&outside, "x").unwrap();
+    std::fs::set_permissions(&outside, std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::os::unix::fs::symlink(&outside, empty.join("sled").join("lenke")).unwrap();
+    let link = dir.path().join("lenke-til-lager");
+    std::os::unix::fs::symlink(&empty, &link).unwrap();
+    let run = tvang(&link, &["list", "--limit", "1"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        mode(&outside),
+        0o644,
+        "a link inside the store is not followed"
+    );
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(mode(&empty), 0o700);
+
+    // A store whose data folder was deleted does not silently become a new, empty store.
+    std::fs::remove_dir_all(empty.join("sled")).unwrap();
+    let run = tvang(&empty, &["list"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("mangler dataene sine"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("restore"), "{}", run.stderr);
+    assert!(!empty.join("sled").exists());
+}

@@ -145,6 +145,18 @@ pub enum StoreError {
     Refused {
         detail: String,
     },
+    /// The folder given as the store holds other things and no store: tvang neither writes
+    /// into it nor changes its files' modes.
+    NotAStore {
+        path: PathBuf,
+        /// A few of the names found there.
+        found: Vec<String>,
+    },
+    /// The folder was a store (its lock file is there) but its data folder is gone: opening it
+    /// would silently start an empty store.
+    DataMissing {
+        path: PathBuf,
+    },
 }
 
 /// Makes the corrected version of a protocol from a field's corrected text (`None`: the value
@@ -256,6 +268,21 @@ impl Store {
             path: dir.to_path_buf(),
             source,
         };
+        let fresh = match examine_folder(dir).map_err(io)? {
+            Folder::New => true,
+            Folder::Store => false,
+            Folder::NotAStore(found) => {
+                return Err(StoreError::NotAStore {
+                    path: dir.to_path_buf(),
+                    found,
+                })
+            }
+            Folder::DataMissing => {
+                return Err(StoreError::DataMissing {
+                    path: dir.to_path_buf(),
+                })
+            }
+        };
         create_private_dir(dir).map_err(io)?;
         let lock_path = dir.join("tvang.lock");
         let lock = File::options()
@@ -287,8 +314,10 @@ impl Store {
             .open()
             .map_err(sled_err)?;
         // What sled and the lock file just created sits inside a private folder, so only what
-        // was open to others before counts (see `private_permissions`).
+        // was open to others before counts (see `private_permissions`); a new store held
+        // nothing anyone could have read.
         let too_open = private_permissions(dir);
+        let too_open = if fresh { Vec::new() } else { too_open };
         let data = db.open_tree("data").map_err(sled_err)?;
         let store = Store {
             db,
@@ -411,6 +440,44 @@ impl Store {
     }
 }
 
+/// The names a store folder holds: tvang's lock file and sled's data folder. Nothing else
+/// in the folder is tvang's to change.
+const STORE_ENTRIES: [&str; 2] = ["tvang.lock", "sled"];
+
+/// What a folder given as the store is, before anything is written into it.
+#[derive(Debug, PartialEq, Eq)]
+enum Folder {
+    /// Not there yet, or empty: a new store.
+    New,
+    Store,
+    NotAStore(Vec<String>),
+    DataMissing,
+}
+
+fn examine_folder(dir: &Path) -> std::io::Result<Folder> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Folder::New),
+        Err(e) => return Err(e),
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let has = |name: &str| names.iter().any(|n| n == name);
+    Ok(if has("sled") {
+        Folder::Store
+    } else if has("tvang.lock") {
+        Folder::DataMissing
+    } else if names.is_empty() {
+        Folder::New
+    } else {
+        names.truncate(5);
+        Folder::NotAStore(names)
+    })
+}
+
 #[cfg(unix)]
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::DirBuilderExt;
@@ -428,11 +495,13 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)
 }
 
-/// The data are about children: keep sled's files owner-only (best effort; a file sled creates
-/// later sits inside the 0700 directory). Returns what others could reach before (path and
-/// mode): a folder open to them, or a file in folders they may enter. Someone may have read it,
-/// so the user is told. (sled creates its files 0644; inside a 0700 folder nobody else reaches
-/// them, which is no reason to warn.)
+/// The data are about children: keep the store's own files owner-only (best effort; a file
+/// sled creates later sits inside the 0700 directory). Returns what others could reach before
+/// (path and mode): a folder open to them, or a file in folders they may enter. Someone may
+/// have read it, so the user is told. (sled creates its files 0644; inside a 0700 folder nobody
+/// else reaches them, which is no reason to warn.) Only the folder itself and
+/// [`STORE_ENTRIES`] are touched, and a symlink is never followed: changing a link's mode
+/// changes what it points to (a `--db` link made its target folder 0600).
 #[cfg(unix)]
 fn private_permissions(dir: &Path) -> Vec<(PathBuf, u32)> {
     use std::os::unix::fs::PermissionsExt;
@@ -440,6 +509,9 @@ fn private_permissions(dir: &Path) -> Vec<(PathBuf, u32)> {
         let Ok(meta) = std::fs::symlink_metadata(path) else {
             return;
         };
+        if meta.file_type().is_symlink() {
+            return;
+        }
         let mode = if meta.is_dir() { 0o700 } else { 0o600 };
         let found = meta.permissions().mode() & 0o777;
         if reachable && found & 0o077 != 0 {
@@ -458,8 +530,25 @@ fn private_permissions(dir: &Path) -> Vec<(PathBuf, u32)> {
             }
         }
     }
+    // The store's real folder: the user may name it through a link, which is theirs.
+    let Ok(dir) = std::fs::canonicalize(dir) else {
+        return Vec::new();
+    };
     let mut open = Vec::new();
-    walk(dir, true, &mut open);
+    let Ok(meta) = std::fs::metadata(&dir) else {
+        return open;
+    };
+    let found = meta.permissions().mode() & 0o777;
+    if found & 0o077 != 0 {
+        open.push((dir.clone(), found));
+    }
+    if found != 0o700 {
+        let _ = std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700));
+    }
+    let inside = found & 0o011 != 0;
+    for name in STORE_ENTRIES {
+        walk(&dir.join(name), inside, &mut open);
+    }
     open
 }
 
@@ -471,6 +560,33 @@ fn private_permissions(_dir: &Path) -> Vec<(PathBuf, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_folder_is_a_new_store_a_store_or_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let at = |name: &str| dir.path().join(name);
+        assert_eq!(examine_folder(&at("nowhere")).unwrap(), Folder::New);
+        std::fs::create_dir(at("empty")).unwrap();
+        assert_eq!(examine_folder(&at("empty")).unwrap(), Folder::New);
+        std::fs::create_dir_all(at("store/sled")).unwrap();
+        std::fs::write(at("store/tvang.lock"), "").unwrap();
+        assert_eq!(examine_folder(&at("store")).unwrap(), Folder::Store);
+        std::fs::create_dir(at("gone")).unwrap();
+        std::fs::write(at("gone/tvang.lock"), "").unwrap();
+        assert_eq!(examine_folder(&at("gone")).unwrap(), Folder::DataMissing);
+        std::fs::create_dir(at("other")).unwrap();
+        std::fs::write(at("other/b.txt"), "").unwrap();
+        std::fs::write(at("other/a.txt"), "").unwrap();
+        assert_eq!(
+            examine_folder(&at("other")).unwrap(),
+            Folder::NotAStore(vec!["a.txt".into(), "b.txt".into()])
+        );
+        assert!(matches!(
+            Store::open(&at("other")),
+            Err(StoreError::NotAStore { .. })
+        ));
+        assert!(!at("other/sled").exists());
+    }
 
     #[test]
     fn date_keys_sort_by_date() {

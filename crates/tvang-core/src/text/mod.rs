@@ -106,6 +106,24 @@ impl fmt::Display for StoreError {
                 path.display()
             ),
             StoreError::Refused { detail } => write!(f, "{detail}"),
+            StoreError::NotAStore { path, found } => write!(
+                f,
+                "{} er ikke et tvang-lager, og mappen inneholder andre ting ({}); tvang bruker \
+                 bare en ny eller tom mappe, eller et lager det har laget selv",
+                path.display(),
+                found
+                    .iter()
+                    .map(|n| crate::privacy::mask(n).into_owned())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            StoreError::DataMissing { path } => write!(
+                f,
+                "lageret i {} mangler dataene sine (mappen sled/ er borte); tvang lager ikke et \
+                 tomt lager i stedet. Gjenopprett med «tvang --db NY_MAPPE restore \
+                 SIKKERHETSKOPI», eller flytt mappen bort for å begynne på nytt",
+                path.display()
+            ),
         }
     }
 }
