@@ -32,7 +32,7 @@ pub(super) fn cmd_audit(store: &Store, args: AuditArgs) -> Result<ExitCode, Fail
                 ExitCode::SUCCESS
             }
             Some(b) => {
-                eprintln!("tvang: {}", text::audit_broken(b, v.entries));
+                super::output::warn(&format!("tvang: {}", text::audit_broken(b, v.entries)));
                 ExitCode::from(1)
             }
         });

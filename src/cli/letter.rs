@@ -148,7 +148,7 @@ pub(super) fn cmd_letter(
         )
     ));
     if let Some(warning) = words::unassessed_warning(&draft.unassessed) {
-        eprintln!("tvang: {warning}");
+        super::output::warn(&format!("tvang: {warning}"));
     }
     Ok(ExitCode::SUCCESS)
 }

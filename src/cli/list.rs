@@ -47,7 +47,7 @@ pub(super) fn cmd_list(
     let protocols = select(store, catalogue, &args.filters.filter())?.map_err(filter_failure)?;
     let total = protocols.len();
     if total == 0 && store.protocol_count()? == 0 {
-        eprintln!("{}", text::empty_store(store.path()));
+        super::output::warn(&text::empty_store(store.path()));
     }
     // Full records only for the rows shown.
     let mut shown = Vec::with_capacity(total.min(limit));

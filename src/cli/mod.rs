@@ -131,9 +131,9 @@ pub fn run() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(f) => {
-            eprintln!("tvang: {}", f.message);
+            output::warn(&format!("tvang: {}", f.message));
             if let Some(h) = f.hint {
-                eprintln!("  {h}");
+                output::warn(&format!("  {h}"));
             }
             ExitCode::from(f.code)
         }
@@ -167,7 +167,7 @@ fn with_store(
     let author = config.author();
     let store = Store::open(&store_dir(db)?)?;
     if let Some(warning) = text::store_was_open(store.opened_too_wide()) {
-        eprintln!("tvang: {warning}");
+        output::warn(&format!("tvang: {warning}"));
     }
     match command {
         Command::Open(_) => unreachable!("handled above"),

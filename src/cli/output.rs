@@ -47,7 +47,26 @@ static STDOUT_FAILURE: std::sync::Mutex<Option<std::io::Error>> = std::sync::Mut
 
 /// Writes to standard output; a closed pipe (`tvang list | head`) is not an error, any other
 /// failure is remembered for [`stdout_failure`].
+/// What is printed is made safe for a terminal first ([`text::terminal_safe`]): the texts come
+/// from imported files.
 pub(crate) fn emit(s: &str) {
+    write_out(&text::terminal_safe(s));
+}
+
+/// As [`emit`], with tvang's own highlighting: `marks` are placeholders in `s` (private-use
+/// characters) that become `codes` (ANSI escapes) after the text was made safe.
+pub(crate) fn emit_marked(s: &str, marks: (char, char), codes: (&str, &str)) {
+    let safe = text::terminal_safe(s);
+    let coloured = safe.replace(marks.0, codes.0).replace(marks.1, codes.1);
+    write_out(&coloured);
+}
+
+/// A line on standard error, made safe for a terminal (it may name files and fields).
+pub(crate) fn warn(s: &str) {
+    eprintln!("{}", text::terminal_safe(s));
+}
+
+fn write_out(s: &str) {
     let mut out = std::io::stdout().lock();
     if let Err(e) = out.write_all(s.as_bytes()).and_then(|()| out.flush()) {
         remember(e);

@@ -1,7 +1,7 @@
 //! `tvang search QUERY…`: fuzzy search.
 
 use super::args::ListFormat;
-use super::output::{emit, Failure};
+use super::output::{emit, emit_marked, Failure};
 use clap::Args;
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -33,7 +33,7 @@ pub(super) fn cmd_search(
     let query = Query::parse(&typed);
     let index = load_index(store, catalogue)?;
     if index.is_empty() {
-        eprintln!("{}", text::empty_store(store.path()));
+        super::output::warn(&text::empty_store(store.path()));
     }
     let ranked = index.search(&query);
     let limit = if args.limit == 0 {
@@ -80,19 +80,21 @@ pub(super) fn cmd_search(
             matches: index.explain(r.record, &query),
         });
     }
-    let rendered = match args.format {
+    match args.format {
         ListFormat::Table => {
             let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            let marks = if colour {
-                ("\x1b[1;4m", "\x1b[0m")
+            if colour {
+                // Placeholders, made bold and underlined once the texts were made safe.
+                let marks = ('\u{E000}', '\u{E001}');
+                let rendered =
+                    text::search_table(&typed, &hits, ranked.len(), ("\u{E000}", "\u{E001}"));
+                emit_marked(&rendered, marks, ("\x1b[1;4m", "\x1b[0m"));
             } else {
-                ("[", "]")
-            };
-            text::search_table(&typed, &hits, ranked.len(), marks)
+                emit(&text::search_table(&typed, &hits, ranked.len(), ("[", "]")));
+            }
         }
-        ListFormat::Json => text::search_json(&typed, &hits, ranked.len()),
-    };
-    emit(&rendered);
+        ListFormat::Json => emit(&text::search_json(&typed, &hits, ranked.len())),
+    }
     // The process ends here: freeing the index's many small allocations one by one would only
     // delay the exit.
     std::mem::forget(index);

@@ -101,7 +101,7 @@ pub(super) fn cmd_stats(
     )?
     .map_err(filter_failure)?;
     if store.protocol_count()? == 0 {
-        eprintln!("{}", text::empty_store(store.path()));
+        super::output::warn(&text::empty_store(store.path()));
     }
     let mut args = args;
     if args.pseudonymise {

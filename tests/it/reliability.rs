@@ -222,3 +222,113 @@ fn the_store_folder_is_examined_before_anything_is_written_or_made_private() {
     assert!(run.stderr.contains("restore"), "{}", run.stderr);
     assert!(!empty.join("sled").exists());
 }
+
+#[test]
+fn control_and_bidi_characters_never_reach_the_terminal() {
+    let dir = tempdir().unwrap();
+    let db = dir.path().join("db");
+    // OSC 0 (set the title), CSI 2J (clear the screen), a C1 CSI, a right-to-left override.
+    let hostile =
+        "Ungdommen\u{1b}]0;hacket\u{7}\u{1b}[2J sparket \u{9b}31m etter \u{202E}personalet";
+    let good = serde_json::json!({
+        "protocol_id": "2024/0001", "institution": "Solbakken ungdomshjem", "region": "vestland",
+        "child_ref": "B-1", "provision": "10-7", "kind": "fastholding",
+        "started_at": "2024-03-01 10:00", "ended_at": "2024-03-01 10:10",
+        "danger": hostile, "received_at": "2024-03-02",
+        "felt\u{1b}[31m": "ukjent felt med escape i navnet"
+    });
+    let bad_institution = serde_json::json!({
+        "protocol_id": "2024/0002", "institution": "Solbakken\u{1b}]0;x\u{7}",
+        "provision": "10-7", "started_at": "2024-03-01 10:00"
+    });
+    let bidi_id = serde_json::json!({
+        "protocol_id": "2024/\u{202E}1000", "institution": "Solbakken ungdomshjem",
+        "provision": "10-7", "started_at": "2024-03-01 10:00"
+    });
+    let file = crate::common::write(
+        dir.path(),
+        "fiendtlig.jsonl",
+        &format!("{good}\n{bad_institution}\n{bidi_id}\n"),
+    );
+    let run = tvang(&db, &["import", &file]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(run.stdout.contains("Avviste poster: 2"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("institution: inneholder kontrolltegn"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("protocol_id: inneholder tegn som snur leseretningen"),
+        "{}",
+        run.stdout
+    );
+    let mut outputs = vec![run.stdout, run.stderr];
+    for args in [
+        vec!["show", "Solbakken ungdomshjem/2024/0001"],
+        vec!["list"],
+        vec!["list", "--format", "json"],
+        vec!["search", "sparket"],
+        vec!["stats", "--by", "institution"],
+        vec!["import", &file],
+    ] {
+        let run = tvang(&db, &args);
+        assert!(run.code <= 1, "{args:?}: {}", run.stderr);
+        outputs.push(run.stdout);
+        outputs.push(run.stderr);
+    }
+    assert!(
+        outputs[2].contains("␛]0;hacket␇␛[2J sparket"),
+        "{}",
+        outputs[2]
+    );
+    for out in &outputs {
+        for bad in ['\u{1b}', '\u{7}', '\u{9b}', '\u{202E}'] {
+            assert!(!out.contains(bad), "{bad:?} reached the terminal: {out}");
+        }
+    }
+    // The stored text is as imported: an export (a file, not a terminal) keeps it.
+    let export = dir.path().join("eksport.jsonl");
+    let run = tvang(
+        &db,
+        &["export", "--reveal", "--out", &export.display().to_string()],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let exported = std::fs::read_to_string(&export).unwrap();
+    let first: serde_json::Value = serde_json::from_str(exported.lines().next().unwrap()).unwrap();
+    assert_eq!(first["danger"], hostile);
+}
+
+#[test]
+fn a_long_number_as_an_id_keeps_its_digits_or_is_refused() {
+    let dir = tempdir().unwrap();
+    let db = dir.path().join("db");
+    let record = |id: &str| {
+        format!(
+            r#"{{"protocol_id": {id}, "institution": "Solbakken ungdomshjem", "provision": "10-7", "started_at": "2024-03-01 10:00"}}"#
+        )
+    };
+    let file = crate::common::write(
+        dir.path(),
+        "tall.jsonl",
+        &[
+            record("12345678901234567890123"),
+            record("12345678901234567890124"),
+            record("18446744073709551615"),
+            record("18446744073709551614"),
+        ]
+        .join("\n"),
+    );
+    let run = tvang(&db, &["import", &file]);
+    assert!(run.stdout.contains("Protokoller: 2 nye"), "{}", run.stdout);
+    assert!(run.stdout.contains("Avviste poster: 2"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("kan ikke leses nøyaktig"),
+        "{}",
+        run.stdout
+    );
+    let list = tvang(&db, &["list", "--format", "json"]).stdout;
+    assert!(list.contains("\"18446744073709551615\""), "{list}");
+    assert!(list.contains("\"18446744073709551614\""), "{list}");
+}

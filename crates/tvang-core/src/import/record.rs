@@ -39,6 +39,15 @@ pub enum Problem {
     },
     /// Identifiers may not contain control characters (they become store keys).
     ControlCharacter,
+    /// Identifiers may not contain bidirectional override or isolate characters, which make
+    /// an id read differently from what it is (`2024/0001` shown for another key).
+    BidiControl,
+    /// A number as an identifier that is not a whole number JSON keeps exactly (more than 19
+    /// digits, or a fraction): `12345678901234567890123` would be read as `1.2345678901234568e22`
+    /// and collide with another id.
+    InexactNumber {
+        value: String,
+    },
     /// The same field given twice under different names (e.g. `hjemmel` and `provision`).
     Duplicate {
         other: String,
@@ -294,7 +303,7 @@ fn protocol(
     unknown: &mut Vec<String>,
 ) -> Result<Protocol, FieldProblem> {
     let protocol_id = f.required_id("protocol_id")?;
-    let institution = f.required_text("institution")?;
+    let institution = f.required_id("institution")?;
     let institution_id = f.id("institution_id")?;
     let measures = measures(f, catalogue, unknown)?;
     let birth_year = match f.integer("child_birth_year")? {
@@ -559,6 +568,13 @@ fn measure(
     })
 }
 
+/// Bidirectional embedding, override and isolate characters (U+202A–U+202E, U+2066–U+2069)
+/// and the invisible marks (U+200E, U+200F, U+061C): they make text display in another order
+/// than it is stored.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
 fn split_list(s: &str) -> Vec<String> {
     s.split(';').map(|p| p.trim().to_string()).collect()
 }
@@ -566,7 +582,7 @@ fn split_list(s: &str) -> Vec<String> {
 fn complaint(f: &Fields, parent: Option<&Protocol>) -> Result<Complaint, FieldProblem> {
     let complaint_id = f.required_id("complaint_id")?;
     let mut protocol_id = f.id("protocol_id")?;
-    let mut institution = f.text("institution")?;
+    let mut institution = f.id("institution")?;
     let mut institution_id = f.id("institution_id")?;
     if let Some(p) = parent {
         let inherit = |field: &str, given: &mut Option<String>, parent: Option<&String>| match (
@@ -759,14 +775,27 @@ impl<'a> Fields<'a> {
             .ok_or_else(|| self.problem(canonical, Problem::Missing))
     }
 
-    /// An identifier: text without control characters.
+    /// An identifier: text without control or bidi characters; a number only as a whole
+    /// number with its exact digits.
     fn id(&self, canonical: &str) -> Result<Option<String>, FieldProblem> {
+        if let Some((_, Value::Number(n))) = self.get(canonical) {
+            if !(n.is_u64() || n.is_i64()) {
+                return Err(self.problem(
+                    canonical,
+                    Problem::InexactNumber {
+                        value: n.to_string(),
+                    },
+                ));
+            }
+        }
         let value = self.text(canonical)?;
-        if value
-            .as_deref()
-            .is_some_and(|v| v.chars().any(char::is_control))
-        {
-            return Err(self.problem(canonical, Problem::ControlCharacter));
+        if let Some(v) = value.as_deref() {
+            if v.chars().any(char::is_control) {
+                return Err(self.problem(canonical, Problem::ControlCharacter));
+            }
+            if v.chars().any(is_bidi_control) {
+                return Err(self.problem(canonical, Problem::BidiControl));
+            }
         }
         Ok(value)
     }
@@ -1025,6 +1054,31 @@ mod tests {
         let mut v = minimal();
         v["protocol_id"] = json!("P\u{0}1");
         assert_eq!(err(v).problem, Problem::ControlCharacter);
+        for bad in ["Solbakken\u{1b}]0;x\u{7}", "Sol\nbakken", "Sol\u{0}bakken"] {
+            let mut v = minimal();
+            v["institution"] = json!(bad);
+            assert_eq!(err(v).problem, Problem::ControlCharacter, "{bad:?}");
+        }
+        for bad in ["2024/\u{202E}1000", "\u{2066}2024/0001\u{2069}"] {
+            let mut v = minimal();
+            v["protocol_id"] = json!(bad);
+            assert_eq!(err(v).problem, Problem::BidiControl, "{bad:?}");
+        }
+        // A number as an id keeps its exact digits, or is refused.
+        let mut v = minimal();
+        v["protocol_id"] = serde_json::from_str("12345678901234567890").unwrap();
+        let Record::Protocol(p, _) = normalise(&v, &cat(), false).unwrap().record else {
+            panic!()
+        };
+        assert_eq!(p.protocol_id, "12345678901234567890");
+        for inexact in ["12345678901234567890123", "12.5"] {
+            let mut v = minimal();
+            v["protocol_id"] = serde_json::from_str(inexact).unwrap();
+            assert!(
+                matches!(err(v).problem, Problem::InexactNumber { .. }),
+                "{inexact}"
+            );
+        }
 
         let mut v = minimal();
         v["hjemmel"] = json!("10-8");

@@ -43,6 +43,13 @@ pub fn problem(p: &Problem) -> String {
             format!("ugyldig verdi «{}» (tillatt: {allowed})", masked(value))
         }
         Problem::ControlCharacter => "inneholder kontrolltegn".into(),
+        Problem::BidiControl => {
+            "inneholder tegn som snur leseretningen (bidi-kontrolltegn); en identifikator må vises slik den er".into()
+        }
+        Problem::InexactNumber { value } => format!(
+            "tallet {} kan ikke leses nøyaktig som identifikator; skriv den som tekst i anførselstegn",
+            masked(value)
+        ),
         Problem::Duplicate { other } => format!("oppgitt to ganger (også som «{other}»)"),
         Problem::BothMeasureForms => {
             "både «measures» og tiltaksfelt på toppnivå; bruk én av formene".into()

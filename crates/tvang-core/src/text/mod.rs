@@ -1456,6 +1456,8 @@ pub fn config_error(e: &str) -> String {
 
 mod search;
 pub mod session;
+mod terminal;
+pub use terminal::terminal_safe;
 
 pub use search::{marked, search_field_label, search_json, search_table, SearchHit};
 
