@@ -211,7 +211,13 @@ pub fn detail_lines(app: &App, d: &Detail, theme: Theme) -> Vec<Line<'static>> {
             ),
             theme.dim(),
         ));
-        for l in a.text.lines() {
+        // A note may quote a fødselsnummer: masked like the record, unless revealed with `v`.
+        let text = if d.revealed {
+            std::borrow::Cow::Borrowed(a.text.as_str())
+        } else {
+            crate::privacy::mask(&a.text)
+        };
+        for l in text.lines() {
             lines.push(Line::raw(format!("    {l}")));
         }
     }
@@ -222,12 +228,18 @@ pub fn detail_lines(app: &App, d: &Detail, theme: Theme) -> Vec<Line<'static>> {
             format!("{} ({})", t::SECTION_HISTORY, d.audit.len()),
         );
         for e in d.audit.iter().rev() {
-            lines.push(Line::raw(format!(
+            let line = format!(
                 "  {} {} {}",
                 format_oslo(&e.at.fixed_offset()),
                 e.author,
                 crate::text::audit_description(e)
-            )));
+            );
+            // A history line may quote a note's text.
+            lines.push(Line::raw(if d.revealed {
+                line
+            } else {
+                crate::privacy::mask(&line).into_owned()
+            }));
         }
     }
     lines

@@ -332,3 +332,102 @@ fn a_long_number_as_an_id_keeps_its_digits_or_is_refused() {
     assert!(list.contains("\"18446744073709551615\""), "{list}");
     assert!(list.contains("\"18446744073709551614\""), "{list}");
 }
+
+/// A valid synthetic fødselsnummer (checksums right, no real person): its last five digits must
+/// never be shown; masked it reads `150308 *****`.
+const NUMBER: &str = "15030850189";
+const HIDDEN: &str = "50189";
+
+#[test]
+fn a_number_planted_in_every_field_and_field_name_is_masked_in_every_output() {
+    let dir = tempdir().unwrap();
+    let db = dir.path().join("db");
+    let n = NUMBER;
+    let protocol = serde_json::json!({
+        "protocol_id": "2024/0001", "institution": "Solbakken ungdomshjem",
+        "region": format!("vestland {n}"), "unit": format!("avdeling {n}"),
+        "child_ref": format!("barn {n}"), "placement_basis": format!("bvl § 6-2 ({n})"),
+        "provision": format!("bvl § 10-7 {n}"), "kind": format!("fastholding {n}"),
+        "started_at": "2024-03-01 10:00", "ended_at": "2024-03-01 10:10",
+        "danger": format!("fare {n}"), "justification": format!("begrunnelse {n}"),
+        "execution": format!("gjennomføring {n}"), "decided_by": format!("leder {n}"),
+        "injury": "child", "injury_note": format!("skade {n}"),
+        "child_statement": format!("barnet {n}"), "received_at": "2024-03-02",
+        format!("felt {n}"): "ukjent felt",
+        "complaint": {
+            "complaint_id": "K-2024-1", "received_at": "2024-03-05", "complainant": "barnet",
+            "text": format!("klage {n}"), "decided_by": format!("saksbehandler {n}"),
+            "decision_reasons": format!("grunner {n}"), "outcome": "ikke_medhold",
+            "decided_at": "2024-03-20"
+        }
+    });
+    let file = crate::common::write(dir.path(), "planted.jsonl", &format!("{protocol}\n"));
+    let report = dir.path().join("rapport.json");
+    let import = tvang(
+        &db,
+        &["import", &file, "--report", &report.display().to_string()],
+    );
+    assert!(import.code <= 1, "{}", import.stderr);
+    assert!(
+        import.stdout.contains("Protokoller: 1 nye"),
+        "{}",
+        import.stdout
+    );
+    let session = tvang(&db, &["session", "new", "Kontroll"]);
+    assert_eq!(session.code, 0, "{}", session.stderr);
+
+    let mut outputs = vec![
+        ("import".to_string(), import.stdout + &import.stderr),
+        ("--report".into(), std::fs::read_to_string(&report).unwrap()),
+    ];
+    let reference = "Solbakken ungdomshjem/2024/0001";
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["list"],
+        vec!["list", "--format", "json"],
+        vec!["list", "--complaints"],
+        vec!["list", "--complaints", "--format", "json"],
+        vec!["show", reference],
+        vec!["show", reference, "--format", "json"],
+        vec!["show", "Solbakken ungdomshjem/K-2024-1"],
+        vec!["search", n],
+        vec!["search", "fare"],
+        vec!["search", "fare", "--format", "json"],
+        vec!["stats", "--by", "region"],
+        vec!["stats", "--by", "kind"],
+        vec!["stats", "--by", "provision", "--format", "json"],
+        vec!["stats", "--by", "provision", "--format", "csv"],
+        vec!["stats", "--by", "child", "--format", "markdown"],
+        vec!["export"],
+        vec!["export", "--format", "csv"],
+        vec!["export", "--pseudonymise", "--with-text"],
+        vec!["session", "show", "Kontroll"],
+        vec!["session", "report", "Kontroll"],
+        vec!["audit"],
+    ];
+    for args in &commands {
+        let run = tvang(&db, args);
+        assert!(run.code <= 1, "{args:?}: {}", run.stderr);
+        outputs.push((args.join(" "), run.stdout + &run.stderr));
+    }
+    // The fields are there, masked: the test reads what it means to.
+    let show = &outputs
+        .iter()
+        .find(|(c, _)| c.starts_with("show Solbakken ungdomshjem/2024"))
+        .unwrap()
+        .1;
+    assert!(show.contains("fare 150308 *****"), "{show}");
+    for (command, out) in &outputs {
+        assert!(!out.contains(HIDDEN), "{command} shows the number: {out}");
+    }
+    // Redacted at import: nothing of it is stored, in any field.
+    let redacted_db = dir.path().join("redacted");
+    let run = tvang(&redacted_db, &["import", "--redact", &file]);
+    assert!(run.code <= 1, "{}", run.stderr);
+    let export = tvang(&redacted_db, &["export", "--reveal"]);
+    assert!(!export.stdout.contains("150308"), "{}", export.stdout);
+    assert!(
+        export.stdout.contains("fødselsnummer fjernet"),
+        "{}",
+        export.stdout
+    );
+}

@@ -2426,3 +2426,26 @@ fn the_statistics_screen_has_a_publication_view_where_nothing_can_be_worked_out(
     press(app, "p");
     assert!(!screen(app, 120, 40).contains("publiseringsvisning"));
 }
+
+#[test]
+fn a_fødselsnummer_in_a_note_is_masked_in_the_detail_view_and_in_search() {
+    // Issue 18: notes were shown and searched unmasked.
+    let mut f = app();
+    let app = &mut f.app;
+    press(app, "a");
+    typed(app, "Barnet oppga nummeret 15030850189 i samtalen.");
+    press(app, "ctrl-s enter");
+    let detail = screen(app, 120, 40);
+    press(app, "G");
+    let bottom = screen(app, 120, 40);
+    assert!(bottom.contains("nummeret 150308 *****"), "{bottom}");
+    assert!(
+        !detail.contains("50189") && !bottom.contains("50189"),
+        "{bottom}"
+    );
+    press(app, "esc /");
+    typed(app, "samtalen");
+    let search = screen(app, 120, 40);
+    assert!(search.contains("samtalen"), "{search}");
+    assert!(!search.contains("50189"), "{search}");
+}

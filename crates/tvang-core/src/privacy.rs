@@ -237,12 +237,15 @@ fn apply(field: &mut Option<String>, change: fn(&str) -> Cow<'_, str>) -> bool {
     }
 }
 
-/// The free-text fields of a protocol that are scanned: the child's reference and everything the
-/// institution wrote in its own words. Identifiers and catalogue codes are not (an import
-/// refuses a record whose identifier holds a number, see [`identifier_with_number`]).
-fn protocol_texts(p: &mut Protocol) -> [&mut Option<String>; 9] {
-    [
+/// Every text of a protocol but its identifiers: the child's reference, what the institution
+/// wrote in its own words, and the fields that name catalogue values (region, each measure's
+/// provision and kind), which are shown as written when the catalogue does not know them; and
+/// what a document's reading left to check. Identifiers are refused at import when they hold
+/// a number (see [`identifier_with_number`]), since they are keys and cannot be masked.
+fn protocol_texts(p: &mut Protocol) -> impl Iterator<Item = &mut String> {
+    let singles = [
         &mut p.child_ref,
+        &mut p.region,
         &mut p.unit,
         &mut p.placement_basis,
         &mut p.danger,
@@ -252,6 +255,51 @@ fn protocol_texts(p: &mut Protocol) -> [&mut Option<String>; 9] {
         &mut p.injury_note,
         &mut p.child_statement,
     ]
+    .into_iter()
+    .flatten();
+    let measures = p
+        .measures
+        .iter_mut()
+        .flat_map(|m| std::iter::once(&mut m.provision).chain(m.kind.as_mut()));
+    singles
+        .chain(measures)
+        .chain(p.reading_to_check.iter_mut())
+        .chain(p.help_text_left.iter_mut())
+}
+
+fn protocol_text_refs(p: &Protocol) -> impl Iterator<Item = &String> {
+    let singles = [
+        &p.child_ref,
+        &p.region,
+        &p.unit,
+        &p.placement_basis,
+        &p.danger,
+        &p.justification,
+        &p.execution,
+        &p.decided_by,
+        &p.injury_note,
+        &p.child_statement,
+    ]
+    .into_iter()
+    .flatten();
+    let measures = p
+        .measures
+        .iter()
+        .flat_map(|m| std::iter::once(&m.provision).chain(m.kind.as_ref()));
+    singles
+        .chain(measures)
+        .chain(p.reading_to_check.iter())
+        .chain(p.help_text_left.iter())
+}
+
+fn apply_text(text: &mut String, change: fn(&str) -> Cow<'_, str>) -> bool {
+    match change(text) {
+        Cow::Borrowed(_) => false,
+        Cow::Owned(new) => {
+            *text = new;
+            true
+        }
+    }
 }
 
 /// Masks every number in the protocol's texts. Returns whether any was found.
@@ -265,9 +313,7 @@ pub fn redact_protocol(p: &mut Protocol) -> bool {
 }
 
 fn change_protocol(p: &mut Protocol, change: fn(&str) -> Cow<'_, str>) -> bool {
-    protocol_texts(p)
-        .into_iter()
-        .fold(false, |any, field| apply(field, change) | any)
+    protocol_texts(p).fold(false, |any, field| apply_text(field, change) | any)
 }
 
 fn complaint_texts(c: &mut Complaint) -> [&mut Option<String>; 3] {
@@ -288,20 +334,7 @@ pub fn redact_complaint(c: &mut Complaint) -> bool {
 
 /// Whether any of a protocol's texts holds a number (or its masked or redacted trace).
 pub fn protocol_has_number(p: &Protocol) -> bool {
-    [
-        &p.child_ref,
-        &p.unit,
-        &p.placement_basis,
-        &p.danger,
-        &p.justification,
-        &p.execution,
-        &p.decided_by,
-        &p.injury_note,
-        &p.child_statement,
-    ]
-    .into_iter()
-    .flatten()
-    .any(|t| has_number(t))
+    protocol_text_refs(p).any(|t| has_number(t))
 }
 
 pub fn complaint_has_number(c: &Complaint) -> bool {

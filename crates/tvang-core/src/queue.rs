@@ -15,6 +15,7 @@ use crate::store::{Store, StoreError};
 use crate::triage::{triage, Flags, TriageFlag, TriageRules};
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// An interned string: an index into `Queue::strings`.
@@ -165,8 +166,13 @@ impl Queue {
             let mut unknown_provisions = 0u32;
             for (i, m) in p.measure_views().enumerate() {
                 let resolved = catalogue.resolve_provision(m.provision);
-                let label = resolved.map_or(m.provision, |prov| prov.section.as_str());
-                let sym = q.intern(label);
+                // An unknown provision, a kind or a region is shown as written: masked like
+                // every text (a kind filter matches catalogue kinds, which hold no numbers).
+                let label = match resolved {
+                    Some(prov) => Cow::Borrowed(prov.section.as_str()),
+                    None => crate::privacy::mask(m.provision),
+                };
+                let sym = q.intern(&label);
                 provisions.push(sym);
                 match resolved {
                     Some(prov) => {
@@ -178,7 +184,7 @@ impl Queue {
                     None => unknown_provisions |= 1u32.checked_shl(i as u32).unwrap_or(0),
                 }
                 match m.kind {
-                    Some(k) => kinds.push(q.intern(k)),
+                    Some(k) => kinds.push(q.intern(&crate::privacy::mask(k))),
                     None => kindless = kindless.saturating_add(1),
                 }
             }
@@ -189,7 +195,7 @@ impl Queue {
                 date: Some(crate::time::oslo_date(&incident_at)),
                 institution: q.intern(p.institution()),
                 institution_id: p.institution_id().map(|s| q.intern(s)),
-                region: p.region().map(|s| q.intern(s)),
+                region: p.region().map(|s| q.intern(&crate::privacy::mask(s))),
                 child: p.child_ref().map(|s| q.intern(s)),
                 provisions,
                 kinds,

@@ -563,7 +563,11 @@ impl Reader<'_> {
         if !unknown.is_empty() {
             self.report.unknown_fields.push(UnknownFields {
                 file: name,
-                fields: unknown.into_iter().collect(),
+                // A field's name is echoed in the summary and the report: masked like any text.
+                fields: unknown
+                    .into_iter()
+                    .map(|f| crate::privacy::mask(&f).into_owned())
+                    .collect(),
             });
         }
         true

@@ -92,7 +92,12 @@ fn split_chunks<'w>(
 
 /// The texts of a record's notes and remarks, for [`SearchIndex::set_annotations`].
 pub fn annotation_texts(review: &Review) -> Vec<String> {
-    review.annotations.iter().map(|a| a.text.clone()).collect()
+    // Masked like every text the search shows: a note may quote a fødselsnummer.
+    review
+        .annotations
+        .iter()
+        .map(|a| crate::privacy::mask(&a.text).into_owned())
+        .collect()
 }
 
 fn add_annotations<'a>(d: &mut Document<'a>, reviews: &'a HashMap<u64, Review>) {
@@ -100,7 +105,7 @@ fn add_annotations<'a>(d: &mut Document<'a>, reviews: &'a HashMap<u64, Review>) 
         d.texts.extend(
             r.annotations
                 .iter()
-                .map(|a| (Field::Annotation, Cow::Borrowed(a.text.as_str()))),
+                .map(|a| (Field::Annotation, crate::privacy::mask(&a.text))),
         );
     }
 }
@@ -129,7 +134,7 @@ pub fn complaint_document(sc: &StoredComplaint) -> Document<'_> {
         texts: c
             .text
             .as_deref()
-            .map(|t| (Field::ComplaintText, t.into()))
+            .map(|t| (Field::ComplaintText, crate::privacy::mask(t)))
             .into_iter()
             .collect(),
     }
@@ -156,19 +161,22 @@ pub fn protocol_document<'a>(
         view.child_ref
             .map(|c| (Field::ChildRef, crate::privacy::mask(c))),
     );
+    // Every text is shown as found, so it is masked like the record (a region, provision or
+    // kind the catalogue does not know is shown as the institution wrote it).
+    let mask = crate::privacy::mask;
     if let Some(r) = view.region {
-        values.push((Field::Region, r.into()));
+        values.push((Field::Region, mask(r)));
         values.extend(names.region(r).map(|n| (Field::Region, n.into())));
     }
     for m in &view.measures {
-        values.push((Field::Provision, m.provision.into()));
+        values.push((Field::Provision, mask(m.provision)));
         values.extend(
             names
                 .provision(m.provision)
                 .map(|n| (Field::Provision, n.into())),
         );
         if let Some(k) = m.kind {
-            values.push((Field::Kind, k.into()));
+            values.push((Field::Kind, mask(k)));
             values.extend(names.kind(k).map(|n| (Field::Kind, n.into())));
         }
     }
@@ -183,7 +191,7 @@ pub fn protocol_document<'a>(
         texts.extend(
             fields
                 .into_iter()
-                .filter_map(|(f, t)| t.map(|t| (f, Cow::Borrowed(t)))),
+                .filter_map(|(f, t)| t.map(|t| (f, mask(t)))),
         );
     }
     Document {

@@ -354,7 +354,9 @@ impl<'p, K> Groups<'p, K> {
         let (key, display) = match raw {
             RawKey::Year(y) => (y.to_string(), None),
             RawKey::Month(y, m) => (format!("{y:04}-{m:02}"), None),
-            RawKey::Text(t) => (t.to_string(), None),
+            // A region, provision or kind the catalogue does not know is its text as written:
+            // shown masked like every text.
+            RawKey::Text(t) => (t.to_string(), Some(crate::privacy::mask(t))),
             RawKey::Child(t) => (t.to_string(), Some(crate::privacy::mask(t))),
             RawKey::Institution(org, name) => (institution_key(name, org), Some(name.into())),
             RawKey::Missing => ("?".to_string(), None),

@@ -60,8 +60,9 @@ pub struct SearchHit {
 /// then each field matched with the matched characters between `marks`.
 pub fn search_table(query: &str, hits: &[SearchHit], total: usize, marks: (&str, &str)) -> String {
     if total == 0 {
-        // As typed, but never a control character into the terminal, and not a page long.
-        let shown: String = query
+        // As typed, but never a control character into the terminal, a number masked like
+        // every text shown, and not a page long.
+        let shown: String = crate::privacy::mask(query)
             .chars()
             .map(|c| if c.is_control() { ' ' } else { c })
             .collect();
