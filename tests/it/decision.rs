@@ -147,7 +147,7 @@ fn list_complaints_shows_each_due_day_from_the_configured_target() {
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let listed: Vec<Value> = serde_json::from_str(&run.stdout).unwrap();
-    assert_eq!(listed.len(), 20);
+    assert_eq!(listed.len(), 28);
     due_after(&listed, 2);
     // The table's Frist column: an open sample complaint is long overdue; a decided one reads
     // «i tide» or «d for sent».

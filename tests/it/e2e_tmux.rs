@@ -216,7 +216,7 @@ fn filter_annotate_classify_quit_and_everything_is_there_when_reopened() {
             && !screen.contains("[status: ny]")
     });
     t.keys(&["F"]);
-    t.wait_for("Klager: 20");
+    t.wait_for("Klager: 28");
     t.keys(&["f"]);
     t.text("status=mottatt");
     t.keys(&["Enter"]);
@@ -352,11 +352,11 @@ fn kill_9_in_a_review_session_resumes_it_where_the_inspector_was() {
     t.keys(&[":"]);
     t.text("session Solbakken før tilsyn");
     t.keys(&["Enter"]);
-    t.wait_for("Økt «Solbakken før tilsyn» · 0 / 29 gjennomgått");
+    t.wait_for("Økt «Solbakken før tilsyn» · 0 / 40 gjennomgått");
     t.keys(&["d"]);
-    t.wait_for("1 / 29 gjennomgått");
+    t.wait_for("1 / 40 gjennomgått");
     t.keys(&["o"]);
-    t.wait_for("2 / 29 gjennomgått · 1 til oppfølging");
+    t.wait_for("2 / 40 gjennomgått · 1 til oppfølging");
     let saved_before = store_files(&db);
     // Two rows down, opened and scrolled: where the inspector is when tvang dies.
     t.keys(&["j", "j", "Enter"]);
@@ -382,7 +382,7 @@ fn kill_9_in_a_review_session_resumes_it_where_the_inspector_was() {
     drop(t);
 
     let t = Tmux::start("resumed", &db, &config);
-    let screen = t.wait_for("Fortsetter økt «Solbakken før tilsyn»: 2 / 29 gjennomgått");
+    let screen = t.wait_for("Fortsetter økt «Solbakken før tilsyn»: 2 / 40 gjennomgått");
     assert!(screen.contains("Statsforvalter:"), "{screen}");
     assert!(
         screen.contains(&id_line),
@@ -408,7 +408,7 @@ fn kill_9_in_a_review_session_resumes_it_where_the_inspector_was() {
     t.wait_exit();
     let list = tvang(&db, &["session", "list"]).stdout;
     assert!(
-        list.contains("* Solbakken før tilsyn 2 / 29 gjennomgått · 1 til oppfølging"),
+        list.contains("* Solbakken før tilsyn 2 / 40 gjennomgått · 1 til oppfølging"),
         "{list}"
     );
 }

@@ -25,7 +25,7 @@ fn samples_import_cleanly_in_every_format() {
     assert!(s.contains("Ikke lest (filtype tvang ikke leser): "), "{s}");
     assert_eq!(
         line(&s, "Klager:"),
-        "Klager: 20 nye, 0 uendret, 0 i konflikt, 0 venter på protokollen sin"
+        "Klager: 28 nye, 0 uendret, 0 i konflikt, 0 venter på protokollen sin"
     );
     assert_eq!(line(&s, "Avviste"), "Avviste poster: 0");
     // Every year's file format contributed.
@@ -68,7 +68,7 @@ fn reimport_is_idempotent() {
     );
     assert_eq!(
         line(&s, "Klager:"),
-        "Klager: 0 nye, 20 uendret, 0 i konflikt, 0 venter på protokollen sin"
+        "Klager: 0 nye, 28 uendret, 0 i konflikt, 0 venter på protokollen sin"
     );
     assert!(!s.contains("Merknader"), "no new records, no flags: {s}");
     assert_eq!(tvang(&db, &["export"]).stdout, before);

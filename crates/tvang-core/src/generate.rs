@@ -441,12 +441,29 @@ fn placement_basis(rng: &mut Rng, restricted: bool, old_law: bool) -> String {
     }
 }
 
-const INJURY_NOTES: &[&str] = &[
+/// What an injury note says, about whoever the protocol says was hurt.
+const CHILD_INJURY_NOTES: &[&str] = &[
     "Skrubbsår på albuen.",
     "Rødme rundt håndleddet.",
-    "Ansatt fikk et slag i ansiktet.",
     "Blåmerke på overarmen; sett av sykepleier dagen etter.",
 ];
+const STAFF_INJURY_NOTES: &[&str] = &[
+    "Ansatt fikk et slag i ansiktet.",
+    "En ansatt ble bitt i hånden.",
+];
+
+fn injury_note(rng: &mut Rng, injury: Injury) -> Option<String> {
+    match injury {
+        Injury::None => None,
+        Injury::Child => Some(rng.pick(CHILD_INJURY_NOTES).to_string()),
+        Injury::Staff => Some(rng.pick(STAFF_INJURY_NOTES).to_string()),
+        Injury::Both => Some(format!(
+            "Barnet: {} Ansatt: {}",
+            rng.pick(CHILD_INJURY_NOTES),
+            rng.pick(STAFF_INJURY_NOTES)
+        )),
+    }
+}
 
 /// Where the protocol's narrative says it happened, as the child would say it.
 fn place_in(danger: &str) -> Option<&'static str> {
@@ -831,7 +848,7 @@ fn draft_protocol(
         } as u32),
         police: Some(police),
         injury: Some(injury),
-        injury_note: (injury != Injury::None).then(|| rng.pick(INJURY_NOTES).to_string()),
+        injury_note: injury_note(rng, injury),
         child_statement: if rng.chance(0.85) {
             Some(rng.pick(STATEMENTS).to_string())
         } else {
@@ -858,8 +875,8 @@ fn draft_complaint(
 ) -> Complaint {
     let received = p.incident_date() + Duration::days(rng.range(2, 25));
     // Recent complaints are more often still undecided.
-    let recent = (last_day - received).num_days() < 90;
-    let outcome = if rng.chance(if recent { 0.6 } else { 0.05 }) {
+    let recent = (last_day - received).num_days() < 120;
+    let outcome = if rng.chance(if recent { 0.7 } else { 0.05 }) {
         None
     } else {
         Some(*rng.weighted(&[
@@ -1379,6 +1396,24 @@ mod tests {
                 hurt,
                 text.contains("vondt") || text.contains("skadet"),
                 "{text}"
+            );
+        }
+        // An injury note speaks of whoever the protocol says was hurt.
+        for p in &g.protocols {
+            let note = p.injury_note.as_deref().unwrap_or("");
+            let about_staff = STAFF_INJURY_NOTES.iter().any(|n| note.contains(n));
+            let about_child = CHILD_INJURY_NOTES.iter().any(|n| note.contains(n));
+            let expected = match p.injury {
+                Some(Injury::Child) => (true, false),
+                Some(Injury::Staff) => (false, true),
+                Some(Injury::Both) => (true, true),
+                _ => (false, false),
+            };
+            assert_eq!(
+                (about_child, about_staff),
+                expected,
+                "{}: {note}",
+                p.protocol_id
             );
         }
     }

@@ -55,7 +55,7 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The samples' JSON and CSV files (300 protocols, 20 complaints), relative to the package root,
+/// The samples' JSON and CSV files (300 protocols, 28 complaints), relative to the package root,
 /// without the sample documents: the data set the TUI tests and their snapshots are about.
 pub const SAMPLE_DATA: [&str; 6] = [
     "samples/klager-2022.json",
