@@ -460,6 +460,8 @@ fn render_detail(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let total = wrapped_height(&lines, area.width);
     let max_scroll = total.saturating_sub(area.height as usize);
     let scroll = (d.scroll as usize).min(max_scroll) as u16;
+    d.scroll_end
+        .set(u16::try_from(max_scroll).unwrap_or(u16::MAX));
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })

@@ -2459,3 +2459,27 @@ fn a_fødselsnummer_in_a_note_is_masked_in_the_detail_view_and_in_search() {
     assert!(search.contains("samtalen"), "{search}");
     assert!(!search.contains("50189"), "{search}");
 }
+
+#[test]
+fn after_the_end_of_a_detail_view_k_and_ctrl_u_move_up_at_once() {
+    // Issue 18: `G` set the scroll to u16::MAX, so `k`, `j` and `ctrl-u` did nothing visible
+    // until `g g`.
+    let mut f = app();
+    let app = &mut f.app;
+    press(app, "enter");
+    let top = screen(app, 80, 24);
+    press(app, "G");
+    let end = screen(app, 80, 24);
+    assert_ne!(top, end);
+    press(app, "k");
+    let up_one = screen(app, 80, 24);
+    assert_ne!(up_one, end, "k moves up from the end at once");
+    press(app, "j");
+    assert_eq!(screen(app, 80, 24), end);
+    press(app, "j");
+    assert_eq!(screen(app, 80, 24), end, "j at the end stays at the end");
+    press(app, "k");
+    assert_eq!(screen(app, 80, 24), up_one, "and k moves up again at once");
+    press(app, "ctrl-u");
+    assert_ne!(screen(app, 80, 24), up_one);
+}

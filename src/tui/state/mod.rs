@@ -35,6 +35,11 @@ pub const UNDO_DEPTH: usize = 100;
 pub struct Detail {
     pub record: RecordRef,
     pub scroll: u16,
+    /// The last scroll position that still fills the screen, as the view last drew it (how
+    /// tall the text is depends on the terminal's width); `u16::MAX` until then. Written by
+    /// the view the way ratatui's stateful widgets write their offset, so that `k` after `G`
+    /// moves up from the end that is shown.
+    pub scroll_end: std::cell::Cell<u16>,
     pub protocol: Option<StoredProtocol>,
     pub complaint: Option<StoredComplaint>,
     /// Complaints about the protocol.
@@ -784,7 +789,9 @@ impl App {
                     _ => -page,
                 };
                 if let Some(d) = self.screen.detail_mut() {
-                    d.scroll = (i32::from(d.scroll) + delta).clamp(0, i32::from(u16::MAX)) as u16;
+                    let end = d.scroll_end.get();
+                    let from = d.scroll.min(end);
+                    d.scroll = (i32::from(from) + delta).clamp(0, i32::from(end)) as u16;
                 }
             }
             Action::GoTop if in_detail => {
@@ -794,7 +801,8 @@ impl App {
             }
             Action::GoBottom if in_detail => {
                 if let Some(d) = self.screen.detail_mut() {
-                    d.scroll = u16::MAX; // the view clamps it to the end
+                    // The end as last drawn; the view clamps it again if the terminal changed.
+                    d.scroll = d.scroll_end.get();
                 }
             }
             Action::MoveDown => self.move_cursor(1),
@@ -1577,6 +1585,7 @@ impl App {
         let mut d = Detail {
             record,
             scroll: 0,
+            scroll_end: std::cell::Cell::new(u16::MAX),
             protocol: None,
             complaint: None,
             complaints: Vec::new(),
