@@ -38,7 +38,7 @@ pub struct Detail {
     /// The last scroll position that still fills the screen, as the view last drew it (how
     /// tall the text is depends on the terminal's width); `u16::MAX` until then. Written by
     /// the view the way ratatui's stateful widgets write their offset, so that `k` after `G`
-    /// moves up from the end that is shown.
+    /// (`u16::MAX`: the end) moves up from the end that is shown.
     pub scroll_end: std::cell::Cell<u16>,
     pub protocol: Option<StoredProtocol>,
     pub complaint: Option<StoredComplaint>,
@@ -801,8 +801,9 @@ impl App {
             }
             Action::GoBottom if in_detail => {
                 if let Some(d) = self.screen.detail_mut() {
-                    // The end as last drawn; the view clamps it again if the terminal changed.
-                    d.scroll = d.scroll_end.get();
+                    // The end at whatever size it is drawn; a move starts from the end as last
+                    // drawn (`scroll_end`).
+                    d.scroll = u16::MAX;
                 }
             }
             Action::MoveDown => self.move_cursor(1),
