@@ -431,3 +431,113 @@ fn a_number_planted_in_every_field_and_field_name_is_masked_in_every_output() {
         export.stdout
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn fifos_and_devices_given_as_input_are_skipped_not_read_for_ever() {
+    let dir = tempdir().unwrap();
+    let db = dir.path().join("db");
+    let folder = dir.path().join("innboks");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::copy(
+        crate::common::repo().join("samples/klager-2023.jsonl"),
+        folder.join("klager.jsonl"),
+    )
+    .unwrap();
+    let fifo_in_folder = folder.join("protokoller.csv");
+    let fifo = dir.path().join("rør.jsonl");
+    for f in [&fifo_in_folder, &fifo] {
+        if !Command::new("mkfifo")
+            .arg(f)
+            .status()
+            .is_ok_and(|s| s.success())
+        {
+            eprintln!("SKIPPED: mkfifo not available");
+            return;
+        }
+    }
+    // tvang would block for ever opening a FIFO; the test would hang, not fail.
+    let run = tvang(
+        &db,
+        &[
+            "import",
+            &folder.display().to_string(),
+            &fifo.display().to_string(),
+            "/dev/zero",
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("Filer lest: 1, hoppet over: 3"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("protokoller.csv: er en FIFO"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("rør.jsonl: er en FIFO"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("/dev/zero: er en enhet"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("Klager: 11 nye"), "{}", run.stdout);
+}
+
+#[test]
+fn a_field_too_long_is_refused_and_a_file_of_many_columns_is_summed_up() {
+    let dir = tempdir().unwrap();
+    let db = dir.path().join("db");
+    let long = "a".repeat(tvang::import::record::MAX_FIELD_BYTES + 1);
+    let record = serde_json::json!({
+        "protocol_id": "2024/0001", "institution": "Solbakken ungdomshjem",
+        "provision": "10-7", "started_at": "2024-03-01 10:00", "danger": long
+    });
+    let ok = serde_json::json!({
+        "protocol_id": "2024/0002", "institution": "Solbakken ungdomshjem",
+        "provision": "10-7", "started_at": "2024-03-01 10:00", "danger": "kort"
+    });
+    let file = crate::common::write(dir.path(), "lang.jsonl", &format!("{record}\n{ok}\n"));
+    let run = tvang(&db, &["import", &file]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("lang.jsonl:1: danger: er for lang (257 kB; grensen er 256 kB)"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("Protokoller: 1 nye"), "{}", run.stdout);
+
+    // 10,000 unknown columns: the summary names 20 and counts the rest.
+    let mut header = vec!["protokoll_id", "institusjon", "hjemmel", "start"]
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<_>>();
+    header.extend((0..10_000).map(|i| format!("kolonne{i}")));
+    let mut row = vec![
+        "2024/0003",
+        "Solbakken ungdomshjem",
+        "10-7",
+        "01.03.2024 10:00",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect::<Vec<_>>();
+    row.extend((0..10_000).map(|_| String::new()));
+    let csv = format!("{}\n{}\n", header.join(","), row.join(","));
+    let file = crate::common::write(dir.path(), "bred.csv", &csv);
+    let run = tvang(&db, &["import", &file]);
+    let line = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("Ukjente felt"))
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    assert!(line.ends_with("… og 9980 til"), "{line}");
+    assert!(line.len() < 400, "{line}");
+}

@@ -62,6 +62,15 @@ pub enum FileError {
     Csv(String),
     DuplicateColumn(String),
     UnsupportedType,
+    /// A FIFO, device, socket or folder given (or found) as a file: reading it could block for
+    /// ever or never end.
+    NotAFile {
+        what: &'static str,
+    },
+    /// A text file (JSON, JSON Lines, CSV) larger than [`MAX_TEXT_FILE_BYTES`].
+    TooLarge {
+        bytes: u64,
+    },
     /// A Word or PDF document that could not be read.
     Document(#[source] document::DocumentError),
 }
@@ -274,11 +283,38 @@ fn walk(dir: &Path, out: &mut BTreeSet<PathBuf>, not_read: &mut BTreeSet<PathBuf
         } else if is_lock_or_temp(&name) {
             continue;
         } else if format_of(&path).is_some() {
+            // A FIFO or device among them is kept, so that the import says it skipped it.
             out.insert(path);
         } else if meta.is_file() {
             not_read.insert(path);
         }
     }
+}
+
+/// The largest JSON, JSON Lines or CSV file read (each is read whole): 1,000,000 generated
+/// protocols are 904 MB of JSON Lines.
+pub const MAX_TEXT_FILE_BYTES: u64 = 4 * 1024 * 1024 * 1024;
+
+/// What a path that is not an ordinary file is, in words.
+fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+    let t = meta.file_type();
+    if t.is_dir() {
+        return "en mappe";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "en FIFO (navngitt rør)";
+        }
+        if t.is_socket() {
+            return "en socket";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "en enhet";
+        }
+    }
+    "ikke en vanlig fil"
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -463,14 +499,34 @@ impl Reader<'_> {
 
     fn read_records(&mut self, path: &Path) -> bool {
         let name = path.display().to_string();
+        let meta = std::fs::metadata(path);
+        if let Some(meta) = meta.as_ref().ok().filter(|m| !m.is_file()) {
+            self.skip(
+                &name,
+                FileError::NotAFile {
+                    what: file_kind(meta),
+                },
+            );
+            return true;
+        }
         let Some(format) = format_of(path) else {
             self.skip(&name, FileError::UnsupportedType);
             return true;
         };
+        match meta {
+            Ok(meta)
+                if meta.len() > MAX_TEXT_FILE_BYTES
+                    && matches!(format, Format::Json | Format::JsonLines | Format::Csv) =>
+            {
+                self.skip(&name, FileError::TooLarge { bytes: meta.len() });
+                return true;
+            }
+            _ => {}
+        }
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
             Err(e) => {
-                self.skip(&name, FileError::Io(e.to_string()));
+                self.skip(&name, FileError::Io(crate::io_text::io_error(&e)));
                 return true;
             }
         };

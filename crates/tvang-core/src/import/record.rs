@@ -37,6 +37,10 @@ pub enum Problem {
         value: String,
         allowed: &'static str,
     },
+    /// A text longer than [`MAX_FIELD_BYTES`].
+    TooLong {
+        bytes: usize,
+    },
     /// Identifiers may not contain control characters (they become store keys).
     ControlCharacter,
     /// Identifiers may not contain bidirectional override or isolate characters, which make
@@ -568,6 +572,10 @@ fn measure(
     })
 }
 
+/// The longest text a field may hold (UTF-8 bytes): a protocol's narrative is a few pages at
+/// most, and a 50 MB field made the TUI take seconds per key.
+pub const MAX_FIELD_BYTES: usize = 256 * 1024;
+
 /// Bidirectional embedding, override and isolate characters (U+202A–U+202E, U+2066–U+2069)
 /// and the invisible marks (U+200E, U+200F, U+061C): they make text display in another order
 /// than it is stored.
@@ -742,6 +750,9 @@ impl<'a> Fields<'a> {
     fn text(&self, canonical: &str) -> Result<Option<String>, FieldProblem> {
         match self.get(canonical) {
             None => Ok(None),
+            Some((_, Value::String(s))) if s.len() > MAX_FIELD_BYTES => {
+                Err(self.problem(canonical, Problem::TooLong { bytes: s.len() }))
+            }
             Some((_, Value::String(s))) => Ok(Some(s.trim().replace("\r\n", "\n"))),
             Some((_, Value::Number(n))) => Ok(Some(n.to_string())),
             Some((_, v)) => Err(self.wrong_type(canonical, "string", v)),
@@ -760,6 +771,9 @@ impl<'a> Fields<'a> {
                 })
                 .filter(|t| t.as_ref().map_or(true, |t| !t.is_empty()))
                 .collect(),
+            Some((_, Value::String(s))) if s.len() > MAX_FIELD_BYTES => {
+                Err(self.problem(canonical, Problem::TooLong { bytes: s.len() }))
+            }
             Some((_, Value::String(s))) => Ok(s
                 .split(';')
                 .map(str::trim)

@@ -42,6 +42,11 @@ pub fn problem(p: &Problem) -> String {
         Problem::InvalidValue { value, allowed } => {
             format!("ugyldig verdi «{}» (tillatt: {allowed})", masked(value))
         }
+        Problem::TooLong { bytes } => format!(
+            "er for lang ({} kB; grensen er {} kB)",
+            bytes.div_ceil(1024),
+            super::record::MAX_FIELD_BYTES / 1024
+        ),
         Problem::ControlCharacter => "inneholder kontrolltegn".into(),
         Problem::BidiControl => {
             "inneholder tegn som snur leseretningen (bidi-kontrolltegn); en identifikator må vises slik den er".into()
@@ -129,6 +134,14 @@ pub fn file_error(e: &FileError) -> String {
             "ukjent filtype (bruk .docx, .pdf, .xlsx, .ods, .json, .jsonl, .ndjson eller .csv)"
                 .into()
         }
+        FileError::NotAFile { what } => {
+            format!("er {what}, ikke en vanlig fil; hoppet over")
+        }
+        FileError::TooLarge { bytes } => format!(
+            "er for stor til å leses ({} MB; grensen er {} MB for JSON, JSON Lines og CSV); del den opp",
+            bytes / (1024 * 1024),
+            super::MAX_TEXT_FILE_BYTES / (1024 * 1024)
+        ),
         FileError::Document(e) => document::error(e),
     }
 }

@@ -449,11 +449,19 @@ pub fn import_summary(r: &ImportReport, verbose: bool) -> String {
         line(format!("Tegnsett: {} er lest som {}", e.file, e.encoding));
     }
     for u in &r.unknown_fields {
-        line(format!(
-            "Ukjente felt ignorert i {}: {}",
-            u.file,
-            u.fields.join(", ")
-        ));
+        // A file with thousands of columns would print a page; the report lists them all.
+        const SHOWN: usize = 20;
+        let mut names = u
+            .fields
+            .iter()
+            .take(SHOWN)
+            .map(|n| truncate(n, 60))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if u.fields.len() > SHOWN {
+            names.push_str(&format!(" … og {} til", u.fields.len() - SHOWN));
+        }
+        line(format!("Ukjente felt ignorert i {}: {names}", u.file));
     }
     for d in r.documents.iter().filter(|d| !d.unknown_labels.is_empty()) {
         line(document::unknown_labels(&d.file, &d.unknown_labels));
