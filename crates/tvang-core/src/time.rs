@@ -21,6 +21,31 @@ pub enum TimeError {
     DateWithoutTime,
     /// A local time that does not exist in Europe/Oslo (the hour skipped when DST starts).
     InDstGap,
+    /// A year outside [`FIRST_YEAR`]..=[`LAST_YEAR`]: a typing error (`0024`, `9999`), never a
+    /// protocol or a decision.
+    OutOfRange,
+    /// An offset from UTC no place on earth uses (beyond ±14:00, e.g. `+15:00`).
+    BadOffset,
+}
+
+/// The years a time tvang reads may fall in: the 1992 Act's coercion rules and any protocol
+/// tvang will see lie between.
+pub const FIRST_YEAR: i32 = 1990;
+pub const LAST_YEAR: i32 = 2100;
+
+fn in_range<T: chrono::Datelike>(t: T) -> bool {
+    (FIRST_YEAR..=LAST_YEAR).contains(&t.year())
+}
+
+/// A time as parsed, refused when its year or offset cannot be meant.
+fn plausible(t: DateTime<FixedOffset>) -> Result<DateTime<FixedOffset>, TimeError> {
+    if t.offset().local_minus_utc().abs() > 14 * 3600 {
+        return Err(TimeError::BadOffset);
+    }
+    if !in_range(t.naive_local()) {
+        return Err(TimeError::OutOfRange);
+    }
+    Ok(t)
 }
 
 const LOCAL_FORMATS: &[&str] = &[
@@ -38,6 +63,10 @@ const DATE_FORMATS: &[&str] = &["%Y-%m-%d", "%d.%m.%Y"];
 
 /// Parses a point in time (date and time of day required).
 pub fn parse_datetime(input: &str) -> Result<DateTime<FixedOffset>, TimeError> {
+    parse_any_datetime(input).and_then(plausible)
+}
+
+fn parse_any_datetime(input: &str) -> Result<DateTime<FixedOffset>, TimeError> {
     let s = input.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Ok(t);
@@ -161,6 +190,9 @@ impl DateOrTime {
     pub fn parse(input: &str) -> Result<Self, TimeError> {
         let s = input.trim();
         if let Some(d) = parse_written_date(s) {
+            if !in_range(d) {
+                return Err(TimeError::OutOfRange);
+            }
             return Ok(DateOrTime::Date(d));
         }
         parse_datetime(s).map(DateOrTime::Time)
@@ -223,6 +255,28 @@ pub fn now_utc() -> DateTime<Utc> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn years_and_offsets_no_protocol_can_have_are_refused() {
+        for bad in [
+            "0000-01-01 10:00",
+            "9999-12-31 10:00",
+            "01.03.1900 10:00",
+            "1989-12-31T23:00:00+00:00",
+        ] {
+            assert_eq!(parse_datetime(bad), Err(TimeError::OutOfRange), "{bad}");
+        }
+        assert_eq!(
+            parse_datetime("2024-03-01T10:00:00+15:00"),
+            Err(TimeError::BadOffset)
+        );
+        assert!(parse_datetime("2024-03-01T10:00:00+14:00").is_ok());
+        assert!(parse_datetime("1990-01-01 00:00").is_ok());
+        assert!(parse_datetime("2100-12-31 23:59").is_ok());
+        assert_eq!(DateOrTime::parse("9999-01-01"), Err(TimeError::OutOfRange));
+        assert!(DateOrTime::parse("2024-03-01").is_ok());
+    }
+
     use super::*;
 
     #[test]

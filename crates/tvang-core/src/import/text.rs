@@ -36,6 +36,14 @@ pub fn problem(p: &Problem) -> String {
             (value, TimeError::InDstGap) => format!(
                 "«{value}» finnes ikke i norsk tid (klokken ble stilt fram én time den natten)"
             ),
+            (value, TimeError::OutOfRange) => format!(
+                "«{value}» har et årstall utenfor {}–{}; sjekk datoen",
+                crate::time::FIRST_YEAR,
+                crate::time::LAST_YEAR
+            ),
+            (value, TimeError::BadOffset) => format!(
+                "«{value}» har en tidssone ingen steder bruker (mer enn ±14 timer fra UTC)"
+            ),
         },
         Problem::EndBeforeStart => "slutt er før start".into(),
         Problem::DecidedBeforeReceived => "avgjort før klagen ble mottatt".into(),

@@ -62,6 +62,8 @@ impl fmt::Display for crate::time::TimeError {
             TimeError::Unparseable => "ugyldig tidspunkt",
             TimeError::DateWithoutTime => "dato uten klokkeslett",
             TimeError::InDstGap => "klokkeslettet finnes ikke i norsk tid (sommertiden begynte)",
+            TimeError::OutOfRange => "årstallet er utenfor 1990–2100",
+            TimeError::BadOffset => "tidssonen er mer enn ±14 timer fra UTC",
         })
     }
 }
@@ -1005,10 +1007,11 @@ fn short_provisions(p: &crate::model::Protocol, catalogue: &Catalogue) -> String
     v.join(",")
 }
 
-/// `03.11.24 13:47`: a compact incident time for tables.
+/// `03.11.2024 13:47`: an incident time for tables, with the whole year (two digits made 1900
+/// and 2000 read alike).
 fn short_time(t: &chrono::DateTime<chrono::FixedOffset>) -> String {
     t.with_timezone(&chrono_tz::Europe::Oslo)
-        .format("%d.%m.%y %H:%M")
+        .format("%d.%m.%Y %H:%M")
         .to_string()
 }
 
@@ -1019,7 +1022,7 @@ pub fn protocol_table(
 ) -> String {
     let mut s = format!(
         "{} {} {} {} {} {} {} {} {}\n",
-        pad("Dato", 14),
+        pad("Dato", 16),
         pad("Institusjon", 20),
         pad("Protokoll", 10),
         pad("Barn", 10),
@@ -1048,7 +1051,7 @@ pub fn protocol_table(
         };
         s.push_str(&format!(
             "{} {} {} {} {} {} {} {} {}\n",
-            pad(&short_time(&p.incident_at()), 14),
+            pad(&short_time(&p.incident_at()), 16),
             pad(&p.institution, 20),
             pad(&p.protocol_id, 10),
             pad(p.child_ref.as_deref().unwrap_or("—"), 10),
