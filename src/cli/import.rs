@@ -100,6 +100,11 @@ pub(super) fn cmd_import(
     let report = report.map_err(|e| match e {
         ImportError::NoSuchPath(_) => Failure::new(e.to_string(), 2),
         ImportError::Store(se) => Failure::from(se),
+        ImportError::Interrupted { ref stored, .. } => {
+            // What was stored before the store failed, then why it stopped.
+            emit(&text::import_summary(stored, args.verbose));
+            Failure::new(e.to_string(), 2)
+        }
     })?;
     emit(&text::import_summary(&report, args.verbose));
     emit(&format!(

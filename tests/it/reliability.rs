@@ -541,3 +541,129 @@ fn a_field_too_long_is_refused_and_a_file_of_many_columns_is_summed_up() {
     assert!(line.ends_with("… og 9980 til"), "{line}");
     assert!(line.len() < 400, "{line}");
 }
+
+/// A small tmpfs, unmounted when dropped; `None` where the test may not mount one (not root,
+/// no mount command, a container without the right), and the test then says SKIPPED.
+struct SmallDisk {
+    dir: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    fn mount(megabytes: u32) -> Option<SmallDisk> {
+        let dir = tempdir().ok()?;
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={megabytes}m"), "tmpfs"])
+            .arg(dir.path())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then_some(SmallDisk { dir })
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(self.dir.path()).status();
+    }
+}
+
+/// Runs tvang, failing the test if it has not ended within `seconds` (a hang, not slowness).
+fn tvang_within(seconds: u64, db: &Path, args: &[&str]) -> crate::common::Run {
+    let child = Command::new(bin())
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("CI", "true")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    // The output is read while waiting (a full pipe would block the child).
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    let Ok(out) = rx.recv_timeout(std::time::Duration::from_secs(seconds)) else {
+        let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+        panic!("tvang {args:?} hung (no end after {seconds} s)");
+    };
+    let out = out.unwrap();
+    crate::common::Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn count_after(line_start: &str, text: &str) -> usize {
+    text.lines()
+        .find_map(|l| l.strip_prefix(line_start))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no «{line_start}» in {text}"))
+}
+
+#[test]
+fn a_full_disk_stops_an_import_in_words_and_leaves_a_store_that_opens_with_what_was_stored() {
+    let Some(disk) = SmallDisk::mount(60) else {
+        eprintln!("SKIPPED: cannot mount a tmpfs here (needs root)");
+        return;
+    };
+    let data = tempdir().unwrap();
+    let generated = data.path().join("data");
+    let run = crate::common::tvang(
+        &data.path().join("unused"),
+        &[
+            "generate",
+            "--protocols",
+            "12000",
+            "--seed",
+            "7",
+            "--out",
+            &generated.display().to_string(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let db = disk.path().join("lager");
+    for attempt in 0..3 {
+        // Room for a part of the import only.
+        let filler = disk.path().join("fyll");
+        std::fs::write(&filler, vec![0u8; 25 * 1024 * 1024]).unwrap();
+        let run = tvang_within(120, &db, &["import", &generated.display().to_string()]);
+        assert_eq!(
+            run.code, 2,
+            "attempt {attempt}: {}{}",
+            run.stdout, run.stderr
+        );
+        // Stopped before sled met the full disk, in words, with what was stored.
+        assert!(run.stderr.contains("importen stoppet"), "{}", run.stderr);
+        assert!(run.stderr.contains("er nesten full"), "{}", run.stderr);
+        assert!(!run.stderr.contains("os error"), "{}", run.stderr);
+        let stored = count_after("Protokoller: ", &run.stdout);
+        // A read-only command on the full disk: whatever it says, it must not break the store.
+        let _ = tvang_within(60, &db, &["list", "--limit", "1"]);
+        let _ = tvang_within(60, &db, &["list", "--limit", "1"]);
+        std::fs::remove_file(&filler).unwrap();
+        // With room again: the store opens and holds what the summary said was stored.
+        let list = tvang_within(60, &db, &["list", "--limit", "0", "--format", "json"]);
+        assert_eq!(list.code, 0, "{}", list.stderr);
+        let listed: Vec<serde_json::Value> = serde_json::from_str(&list.stdout).unwrap();
+        let verify = tvang_within(60, &db, &["audit", "--verify"]);
+        assert_eq!(verify.code, 0, "{}{}", verify.stdout, verify.stderr);
+        if attempt == 0 {
+            assert!(stored > 0, "{}", run.stdout);
+            assert_eq!(listed.len(), stored);
+        }
+    }
+    // Everything in the end, the earlier batches counted unchanged.
+    let run = tvang_within(120, &db, &["import", &generated.display().to_string()]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let list = tvang_within(60, &db, &["list", "--limit", "0", "--format", "json"]);
+    let listed: Vec<serde_json::Value> = serde_json::from_str(&list.stdout).unwrap();
+    assert_eq!(listed.len(), 12_000);
+}

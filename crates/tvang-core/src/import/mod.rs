@@ -75,11 +75,18 @@ pub enum FileError {
     Document(#[source] document::DocumentError),
 }
 
-/// The import could not run at all.
+/// The import could not run at all, or stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     NoSuchPath(PathBuf),
     Store(#[from] StoreError),
+    /// The store failed while the import ran (a full disk): what `stored` counts is on disk,
+    /// whole; the batch that failed and the rest were not stored.
+    Interrupted {
+        #[source]
+        source: StoreError,
+        stored: Box<ImportReport>,
+    },
 }
 
 #[derive(Debug, Clone, Default)]
@@ -397,46 +404,64 @@ pub fn import_paths(
         waiting_candidates: BTreeMap::new(),
         now: crate::time::now_utc(),
     };
-    let read_report = std::thread::scope(|scope| -> Result<ImportReport, ImportError> {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Chunk>(4);
-        let reader = scope.spawn(move || {
-            let mut reader = Reader {
-                store,
-                update,
-                vocabulary: &vocabulary,
-                catalogue,
-                labels: &labels,
-                pseudonymiser: &pseudonymiser,
-                redact,
-                report: ImportReport::default(),
-                batch: Vec::with_capacity(BATCH_SIZE),
-                flags: Vec::with_capacity(BATCH_SIZE),
-                progress: start,
-                tx,
-            };
-            for file in &files {
-                if !reader.read_file(file) {
-                    break; // the writer stopped
+    #[allow(clippy::type_complexity)]
+    let read_report = std::thread::scope(
+        |scope| -> Result<(Result<(), ImportError>, ImportReport), ImportError> {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Chunk>(4);
+            let reader = scope.spawn(move || {
+                let mut reader = Reader {
+                    store,
+                    update,
+                    vocabulary: &vocabulary,
+                    catalogue,
+                    labels: &labels,
+                    pseudonymiser: &pseudonymiser,
+                    redact,
+                    report: ImportReport::default(),
+                    batch: Vec::with_capacity(BATCH_SIZE),
+                    flags: Vec::with_capacity(BATCH_SIZE),
+                    progress: start,
+                    tx,
+                };
+                for file in &files {
+                    if !reader.read_file(file) {
+                        break; // the writer stopped
+                    }
                 }
+                reader.report
+            });
+            let mut result = Ok(());
+            for chunk in rx.iter() {
+                if let Err(e) = writer.write(chunk.batch, chunk.flags) {
+                    result = Err(e);
+                    break;
+                }
+                progress(&chunk.progress);
             }
-            reader.report
-        });
-        let mut result = Ok(());
-        for chunk in rx.iter() {
-            if let Err(e) = writer.write(chunk.batch, chunk.flags) {
-                result = Err(e);
-                break;
-            }
-            progress(&chunk.progress);
-        }
-        // Dropping the receiver stops a reader still sending after a write error.
-        drop(rx);
-        let report = match reader.join() {
-            Ok(r) => r,
-            Err(panic) => std::panic::resume_unwind(panic),
+            // Dropping the receiver stops a reader still sending after a write error.
+            drop(rx);
+            let report = match reader.join() {
+                Ok(r) => r,
+                Err(panic) => std::panic::resume_unwind(panic),
+            };
+            Ok((result, report))
+        },
+    )?;
+    let (result, read_report) = read_report;
+    if let Err(e) = result {
+        let source = match e {
+            ImportError::Store(source) => source,
+            other => return Err(other),
         };
-        result.map(|_| report)
-    })?;
+        let mut stored = writer.report;
+        stored.files_read = read_report.files_read;
+        stored.files_skipped = read_report.files_skipped;
+        stored.rejected = read_report.rejected;
+        return Err(ImportError::Interrupted {
+            source,
+            stored: Box::new(stored),
+        });
+    }
     writer.count_waiting()?;
     let mut report = writer.report;
     report.files_read = read_report.files_read;

@@ -65,6 +65,7 @@ impl Store {
         let mut batch = sled::Batch::default();
         let _guard = self.audit_guard();
         let entries = self.chain_events(&mut batch, events)?;
+        self.ensure_room(SMALL_WRITE_BYTES)?;
         self.data.apply_batch(batch).map_err(|e| self.sled_err(e))?;
         self.flush()?;
         Ok(entries)

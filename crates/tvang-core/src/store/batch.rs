@@ -78,7 +78,10 @@ impl Store {
             });
         let events: Vec<Event> = summaries.chain(events).collect();
         let mut batch = sled::Batch::default();
-        w.finish(&mut batch)?;
+        let bytes = w.finish(&mut batch)?;
+        // Never let sled meet a full disk: a write it cannot finish has left a record's index
+        // entry without the record. Stopping before the batch keeps every batch whole.
+        self.ensure_room(bytes)?;
         let _guard = self.audit_guard();
         if !events.is_empty() {
             self.chain_events(&mut batch, events)?;
@@ -125,7 +128,8 @@ pub(super) struct BatchWriter<'a> {
 impl BatchWriter<'_> {
     /// Everything the batch wrote — records, postings, fact and text chunks, counters — into
     /// `batch`, in key order (sled appends to the same leaves instead of hopping around).
-    pub(super) fn finish(mut self, batch: &mut sled::Batch) -> Result<(), StoreError> {
+    /// Puts every write into `batch`; returns how many bytes of keys and values it holds.
+    pub(super) fn finish(mut self, batch: &mut sled::Batch) -> Result<u64, StoreError> {
         self.write_postings()?;
         let (facts, narratives) = (
             std::mem::take(&mut self.facts),
@@ -144,13 +148,15 @@ impl BatchWriter<'_> {
         );
         let mut writes: Vec<_> = self.overlay.into_iter().collect();
         writes.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut bytes = 0u64;
         for (key, value) in writes {
+            bytes += (key.len() + value.as_ref().map_or(0, Vec::len)) as u64;
             match value {
                 Some(v) => batch.insert(key, v),
                 None => batch.remove(key),
             }
         }
-        Ok(())
+        Ok(bytes)
     }
 
     pub(super) fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {

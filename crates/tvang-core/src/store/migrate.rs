@@ -92,6 +92,7 @@ impl Store {
         self.migrate_audit_entries(&mut batch)?;
         self.migrate_checklists(&mut batch)?;
         batch.insert(META_SCHEMA, &SCHEMA_VERSION.to_be_bytes());
+        self.ensure_room(SMALL_WRITE_BYTES)?;
         self.data.apply_batch(batch).map_err(|e| self.sled_err(e))?;
         self.flush()
     }

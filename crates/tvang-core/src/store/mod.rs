@@ -157,6 +157,14 @@ pub enum StoreError {
     DataMissing {
         path: PathBuf,
     },
+    /// Too little free space to open the store safely: sled writes while it opens (a
+    /// snapshot, new blobs), and a write cut short there has left a store with an index entry
+    /// whose record was gone. Nothing was opened or written.
+    DiskFull {
+        path: PathBuf,
+        free: u64,
+        needed: u64,
+    },
 }
 
 /// Makes the corrected version of a protocol from a field's corrected text (`None`: the value
@@ -249,8 +257,12 @@ pub enum WriteOutcome {
 }
 
 pub struct Store {
-    db: sled::Db,
-    data: sled::Tree,
+    // ManuallyDrop: after a failed write sled's own drop waits for ever on a flush that cannot
+    // succeed (a full disk: the import hung, lock held); see `Drop for Store`.
+    db: std::mem::ManuallyDrop<sled::Db>,
+    data: std::mem::ManuallyDrop<sled::Tree>,
+    /// A read or write of sled failed: what sled holds in memory may never reach the disk.
+    failed: std::sync::atomic::AtomicBool,
     path: PathBuf,
     /// Held from reading the audit log's head to writing the batch that extends it: the TUI
     /// imports on a thread while the inspector edits.
@@ -304,6 +316,18 @@ impl Store {
             path: dir.to_path_buf(),
             source,
         };
+        // Under tvang's lock no other process writes a snapshot, so one still `.generating` is
+        // a leftover of a write that failed (a full disk): always incomplete, and sled would
+        // read it as the newest snapshot and call the store corrupt for ever after. The log
+        // holds everything it would have summed up.
+        remove_sled_leftovers(&dir.join("sled")).map_err(io)?;
+        if let Some((free, needed)) = too_little_room(dir) {
+            return Err(StoreError::DiskFull {
+                path: dir.to_path_buf(),
+                free,
+                needed,
+            });
+        }
         let db = sled::Config::new()
             .path(dir.join("sled"))
             .cache_capacity(256 * 1024 * 1024)
@@ -320,8 +344,9 @@ impl Store {
         let too_open = if fresh { Vec::new() } else { too_open };
         let data = db.open_tree("data").map_err(sled_err)?;
         let store = Store {
-            db,
-            data,
+            db: std::mem::ManuallyDrop::new(db),
+            data: std::mem::ManuallyDrop::new(data),
+            failed: std::sync::atomic::AtomicBool::new(false),
             path: dir.to_path_buf(),
             audit_lock: std::sync::Mutex::new(()),
             too_open,
@@ -344,6 +369,7 @@ impl Store {
     }
 
     fn sled_err(&self, source: sled::Error) -> StoreError {
+        self.failed.store(true, std::sync::atomic::Ordering::SeqCst);
         StoreError::Sled {
             path: self.path.clone(),
             source,
@@ -365,6 +391,24 @@ impl Store {
     }
 
     /// Makes every completed write durable.
+    /// Refuses a write of about `bytes` when the disk would come near full: sled writes a
+    /// batch several times over (its log, blobs, later a snapshot), and a write it cannot
+    /// finish is not always undone. Nothing is written then.
+    pub(super) fn ensure_room(&self, bytes: u64) -> Result<(), StoreError> {
+        let Some(free) = free_space(&self.path) else {
+            return Ok(());
+        };
+        let needed = OPEN_MARGIN_BYTES + bytes.saturating_mul(4);
+        if free < needed {
+            return Err(StoreError::DiskFull {
+                path: self.path.clone(),
+                free,
+                needed,
+            });
+        }
+        Ok(())
+    }
+
     pub fn flush(&self) -> Result<(), StoreError> {
         self.db.flush().map(|_| ()).map_err(|e| self.sled_err(e))
     }
@@ -438,6 +482,107 @@ impl Store {
     pub fn next_record_id(&self) -> Result<u64, StoreError> {
         Ok(self.meta_u64(META_NEXT_ID)?.max(1))
     }
+}
+
+/// What went wrong inside the storage engine, for the words (sled's own types stay in here).
+pub enum EngineFault<'a> {
+    /// The disk or the file system refused a read or write.
+    Io(&'a std::io::Error),
+    /// The engine found data it cannot read: damage.
+    Corruption,
+    /// Anything else, in the engine's own (English) words.
+    Other(String),
+}
+
+impl StoreError {
+    /// For [`StoreError::Sled`]: what kind of fault the engine reported.
+    pub fn engine_fault(&self) -> Option<EngineFault<'_>> {
+        match self {
+            StoreError::Sled { source, .. } => Some(match source {
+                sled::Error::Io(e) => EngineFault::Io(e),
+                sled::Error::Corruption { .. } => EngineFault::Corruption,
+                other => EngineFault::Other(other.to_string()),
+            }),
+            _ => None,
+        }
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        // After a failed write sled's drop would flush again and wait for ever; every
+        // completed change is already on disk (each batch is flushed before it counts), so the
+        // handles are left for the process's exit to release.
+        if self.failed.load(std::sync::atomic::Ordering::SeqCst) {
+            return;
+        }
+        // SAFETY: `drop` runs once, so each handle is dropped once, and nothing uses them after.
+        unsafe {
+            std::mem::ManuallyDrop::drop(&mut self.data);
+            std::mem::ManuallyDrop::drop(&mut self.db);
+        }
+    }
+}
+
+/// Free space a store needs to be opened: sled's recovery writes a snapshot and may rewrite
+/// blobs, in all a small share of the store. A margin over that, so that an open on a nearly
+/// full disk is refused instead of cut short.
+const OPEN_MARGIN_BYTES: u64 = 8 * 1024 * 1024;
+
+/// What a review, a note, a session or an audit entry is taken to add, for [`Store::ensure_room`].
+pub(super) const SMALL_WRITE_BYTES: u64 = 64 * 1024;
+
+/// `(free, needed)` when the disk holding `dir` has less free space than opening needs.
+fn too_little_room(dir: &Path) -> Option<(u64, u64)> {
+    let free = free_space(dir)?;
+    let needed = OPEN_MARGIN_BYTES + folder_size(&dir.join("sled")) / 20;
+    (free < needed).then_some((free, needed))
+}
+
+#[cfg(unix)]
+fn free_space(dir: &Path) -> Option<u64> {
+    let stat = rustix::fs::statvfs(dir).ok()?;
+    Some(stat.f_bavail.saturating_mul(stat.f_frsize))
+}
+
+#[cfg(not(unix))]
+fn free_space(_dir: &Path) -> Option<u64> {
+    None
+}
+
+fn folder_size(dir: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .filter_map(|e| {
+            let meta = e.metadata().ok()?;
+            Some(if meta.is_dir() {
+                folder_size(&e.path())
+            } else {
+                meta.len()
+            })
+        })
+        .sum()
+}
+
+/// Removes what a failed snapshot write of sled left: `snap.<lsn>.generating` (sled writes the
+/// snapshot under that name, syncs it and only then renames it to `snap.<lsn>`).
+fn remove_sled_leftovers(sled_dir: &Path) -> std::io::Result<()> {
+    let entries = match std::fs::read_dir(sled_dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("snap.") && name.ends_with(".generating") {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
 }
 
 /// The names a store folder holds: tvang's lock file and sled's data folder. Nothing else
@@ -560,6 +705,19 @@ fn private_permissions(_dir: &Path) -> Vec<(PathBuf, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_snapshot_sled_left_half_written_does_not_make_the_store_unreadable() {
+        // A full disk during sled's snapshot left `snap.….generating` at 0 bytes; sled then
+        // read it as the newest snapshot and called the store corrupt at every open.
+        let dir = tempfile::tempdir().unwrap();
+        Store::open(dir.path()).unwrap().flush().unwrap();
+        let leftover = dir.path().join("sled/snap.00000000FFFFFFFF.generating");
+        std::fs::write(&leftover, b"").unwrap();
+        let store = Store::open(dir.path()).expect("opens");
+        assert!(store.schema_version().is_ok());
+        assert!(!leftover.exists());
+    }
 
     #[test]
     fn a_folder_is_a_new_store_a_store_or_refused() {

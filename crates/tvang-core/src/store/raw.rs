@@ -33,11 +33,16 @@ impl Store {
     /// store as being restored, [`Store::finish_restore`] clears the mark: a store whose restore
     /// was cut off refuses to open instead of passing for a whole one.
     pub fn restore_batch(&self, entries: Vec<(Vec<u8>, Vec<u8>)>) -> Result<(), StoreError> {
+        let bytes: u64 = entries
+            .iter()
+            .map(|(k, v)| (k.len() + v.len()) as u64)
+            .sum();
         let mut batch = sled::Batch::default();
         batch.insert(META_RESTORING, &[1u8]);
         for (k, v) in entries {
             batch.insert(k, v);
         }
+        self.ensure_room(bytes)?;
         self.data.apply_batch(batch).map_err(|e| self.sled_err(e))?;
         self.flush()
     }

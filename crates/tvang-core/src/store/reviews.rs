@@ -147,6 +147,7 @@ impl Store {
         }
         let _guard = self.audit_guard();
         self.chain_events(&mut batch, events)?;
+        self.ensure_room(SMALL_WRITE_BYTES)?;
         self.data.apply_batch(batch).map_err(|e| self.sled_err(e))?;
         self.flush()?;
         inverses.reverse();

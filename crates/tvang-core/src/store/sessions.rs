@@ -32,6 +32,7 @@ impl Store {
         if activate {
             batch.insert(META_ACTIVE_SESSION, name.as_bytes());
         }
+        self.ensure_room(SMALL_WRITE_BYTES)?;
         self.data.apply_batch(batch).map_err(|e| self.sled_err(e))?;
         self.flush()?;
         Ok(true)

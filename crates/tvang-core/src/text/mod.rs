@@ -99,8 +99,28 @@ impl fmt::Display for StoreError {
                     crate::io_text::io_error(source)
                 )
             }
-            StoreError::Sled { path, source } => {
-                write!(f, "feil i lageret i {}: {source}", path.display())
+            StoreError::Sled { path, .. } => {
+                use crate::store::EngineFault;
+                match self.engine_fault() {
+                    Some(EngineFault::Io(e)) => write!(
+                        f,
+                        "lageret i {} kunne ikke leses eller skrives: {}",
+                        path.display(),
+                        crate::io_text::io_error(e)
+                    ),
+                    Some(EngineFault::Corruption) => write!(
+                        f,
+                        "lageret i {} er skadet og kan ikke leses; gjenopprett den nyeste \
+                         sikkerhetskopien med «tvang --db NY_MAPPE restore FIL»",
+                        path.display()
+                    ),
+                    Some(EngineFault::Other(detail)) => write!(
+                        f,
+                        "feil i lagringsmotoren for lageret i {}: {detail}",
+                        path.display()
+                    ),
+                    None => write!(f, "feil i lageret i {}", path.display()),
+                }
             }
             StoreError::Corrupt { path, detail } => write!(
                 f,
@@ -119,6 +139,15 @@ impl fmt::Display for StoreError {
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
+            StoreError::DiskFull { path, free, needed } => write!(
+                f,
+                "disken med lageret i {} er nesten full ({} MB ledig; tvang trenger minst {} MB \
+                 for å bruke lageret uten å skade det). Ingenting er skrevet; frigjør plass og \
+                 prøv igjen",
+                path.display(),
+                free / (1024 * 1024),
+                needed.div_ceil(1024 * 1024)
+            ),
             StoreError::DataMissing { path } => write!(
                 f,
                 "lageret i {} mangler dataene sine (mappen sled/ er borte); tvang lager ikke et \
@@ -135,6 +164,12 @@ impl fmt::Display for ImportError {
         match self {
             ImportError::NoSuchPath(p) => write!(f, "{}: finnes ikke", p.display()),
             ImportError::Store(e) => e.fmt(f),
+            ImportError::Interrupted { source, .. } => write!(
+                f,
+                "importen stoppet: {source}. Det som er talt opp over, er lagret helt; resten \
+                 er ikke lagret. Importer de samme filene på nytt når feilen er rettet (det som \
+                 alt er lagret, telles som uendret)"
+            ),
         }
     }
 }
