@@ -13,6 +13,10 @@
 //! complaint_target_months = 1   # a complaint is due this many months after it was received
 //! complaint_wait_weeks = 4      # the child wanted to complain: flagged when none came in this
 //!                               # many weeks after the incident
+//!
+//! [backup]
+//! folder = "/mnt/backup/tvang"  # automatic daily backups; default: sikkerhetskopier/ in the store
+//! keep = 7                      # how many to keep; 0 turns them off
 //! ```
 
 use crate::triage::TriageRules;
@@ -28,6 +32,26 @@ pub struct Config {
     /// The office's own decision-letter template (`tvang letter --template FILE` overrides it).
     pub letter_template: Option<PathBuf>,
     pub triage: TriageRules,
+    pub backup: BackupSettings,
+}
+
+/// `[backup]`: where the automatic daily backups go and how many are kept.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BackupSettings {
+    pub folder: Option<PathBuf>,
+    pub keep: Option<usize>,
+}
+
+impl Config {
+    /// The automatic backups of the store in `store_dir`.
+    pub fn rotation(&self, store_dir: &Path) -> crate::backup::Rotation {
+        let default = crate::backup::Rotation::in_store(store_dir);
+        crate::backup::Rotation {
+            folder: self.backup.folder.clone().unwrap_or(default.folder),
+            keep: self.backup.keep.unwrap_or(default.keep),
+        }
+    }
 }
 
 impl Config {

@@ -36,3 +36,59 @@ pub(super) fn cmd_restore(
     emit(&text::restored(file, &summary));
     Ok(ExitCode::SUCCESS)
 }
+
+/// Today's automatic backup, after a command that changed the store (see
+/// [`tvang::backup::automatic`]): written and logged once a day, the oldest beyond the
+/// configured number removed. A failure is a warning: what the command stored is kept.
+pub(super) fn daily_backup(store: &Store, rotation: &tvang::backup::Rotation, author: &str) {
+    let now = tvang::time::now_utc();
+    let today = tvang::time::oslo_date(&now.fixed_offset());
+    match tvang::backup::automatic(store, rotation, today) {
+        Ok(tvang::backup::Automatic::NotNeeded) => {}
+        Ok(tvang::backup::Automatic::Written {
+            path,
+            summary,
+            removed,
+        }) => {
+            let logged = store.log(vec![tvang::audit::Event::new(
+                now,
+                author,
+                tvang::audit::Action::Backup,
+            )
+            .field(path.display().to_string())
+            .change("", tvang::audit_text::backup_logged(summary.entries))]);
+            if let Err(e) = logged {
+                super::output::warn(&format!("tvang: {e}"));
+            }
+            emit(&text::automatic_backup_written(&path, &summary, removed));
+        }
+        Err(e) => super::output::warn(&format!(
+            "tvang: {}",
+            text::automatic_backup_failed(&rotation.folder, &e)
+        )),
+    }
+}
+
+/// Opens the store; when it is damaged or its data are gone, the hint names the newest
+/// automatic backup and how to restore it.
+pub(super) fn open_store(
+    dir: &std::path::Path,
+    config: &tvang::config::Config,
+) -> Result<Store, Failure> {
+    Store::open(dir).map_err(|e| {
+        let damaged = matches!(
+            e,
+            tvang::store::StoreError::Corrupt { .. } | tvang::store::StoreError::DataMissing { .. }
+        ) || matches!(
+            e.engine_fault(),
+            Some(tvang::store::EngineFault::Corruption)
+        );
+        let newest = config.rotation(dir).newest();
+        let failure = Failure::from(e);
+        match (damaged, newest) {
+            (true, Some((day, path))) => failure.hint(text::newest_backup_hint(&path, day)),
+            (true, None) => failure.hint(text::NO_AUTOMATIC_BACKUP),
+            (false, _) => failure,
+        }
+    })
+}

@@ -124,6 +124,14 @@ pub(super) fn cmd_import(
             )
         })?;
     }
+    if report.protocols.new
+        + report.protocols.updated
+        + report.complaints.new
+        + report.complaints.updated
+        > 0
+    {
+        super::backup::daily_backup(store, &config.rotation(store.path()), &config.author());
+    }
     Ok(
         if report.rejected.is_empty() && report.files_skipped.is_empty() {
             ExitCode::SUCCESS

@@ -38,7 +38,6 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use tvang::catalogue::Catalogue;
-use tvang::store::Store;
 use tvang::text;
 
 /// tvang — tvangsprotokoller og klager fra barnevernsinstitusjoner, for statsforvalterens
@@ -159,13 +158,13 @@ fn with_store(
     if let Command::Open(args) = command {
         // Check the keymap and settings before touching the store or the terminal.
         let (keymap, config) = tui_settings(tui)?;
-        let store = Store::open(&store_dir(db)?)?;
+        let store = backup::open_store(&store_dir(db)?, &config)?;
         return open::cmd_open(store, catalogue, keymap, config, args);
     }
     // Who the audit log names for imports, reveals and exports.
     let config = load_config(&tui.config)?;
     let author = config.author();
-    let store = Store::open(&store_dir(db)?)?;
+    let store = backup::open_store(&store_dir(db)?, &config)?;
     if let Some(warning) = text::store_was_open(store.opened_too_wide()) {
         output::warn(&format!("tvang: {warning}"));
     }

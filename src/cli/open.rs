@@ -45,6 +45,8 @@ pub(super) fn cmd_open(
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(Failure::new(tvang::tui::text::NOT_A_TERMINAL, 2));
     }
+    let rotation = config.rotation(store.path());
+    let author = config.author();
     let labels = office_labels(None, &config)?;
     let letter_template = super::letter::office_template(None, &config)?;
     let store = std::sync::Arc::new(store);
@@ -63,6 +65,8 @@ pub(super) fn cmd_open(
     let result = tvang::tui::run::run(&mut app);
     drop(app);
     store.flush()?;
+    // After the terminal is back: the day's automatic backup, if none yet.
+    super::backup::daily_backup(&store, &rotation, &author);
     result.map_err(|e| Failure::new(tvang::tui::text::terminal_error(&e.to_string()), 2))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -268,7 +268,11 @@ fn redact_replaces_the_numbers_in_the_stored_text() {
 
 #[test]
 fn audit_verify_names_the_first_edited_entry() {
-    let (_dir, db) = store();
+    // Without the automatic backup, so that entry 1 is the reveal.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let off = crate::common::write(dir.path(), "config.toml", "[backup]\nkeep = 0\n");
+    assert_eq!(tvang(&db, &["--config", &off, "import", FIXTURE]).code, 1);
     ok(&db, &["show", "--reveal", "Solbakken ungdomshjem/P-1"]);
     ok(&db, &["export", "--format", "csv"]);
     let verified = ok(&db, &["audit", "--verify"]);

@@ -282,3 +282,183 @@ mod tests {
         assert_eq!(unhex("zz"), None);
     }
 }
+
+/// Automatic backups: one a day, the newest `keep` kept, in `folder` (by default
+/// `sikkerhetskopier/` in the store's folder; a folder on another disk is safer).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rotation {
+    pub folder: std::path::PathBuf,
+    /// How many to keep; 0 turns automatic backups off.
+    pub keep: usize,
+}
+
+/// The folder in a store's own folder that automatic backups go to by default.
+pub const AUTOMATIC_FOLDER: &str = crate::store::AUTOMATIC_BACKUPS;
+/// How many automatic backups are kept by default: a week of working days and more.
+pub const DEFAULT_KEEP: usize = 7;
+
+impl Rotation {
+    pub fn in_store(store_dir: &std::path::Path) -> Rotation {
+        Rotation {
+            folder: store_dir.join(AUTOMATIC_FOLDER),
+            keep: DEFAULT_KEEP,
+        }
+    }
+
+    fn file_of(&self, day: chrono::NaiveDate) -> std::path::PathBuf {
+        self.folder.join(format!("tvang-{day}.jsonl.gz"))
+    }
+
+    /// The automatic backups in the folder, oldest first, with their days.
+    pub fn existing(&self) -> Vec<(chrono::NaiveDate, std::path::PathBuf)> {
+        let Ok(entries) = std::fs::read_dir(&self.folder) else {
+            return Vec::new();
+        };
+        let mut found: Vec<_> = entries
+            .flatten()
+            .filter_map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let day = name.strip_prefix("tvang-")?.strip_suffix(".jsonl.gz")?;
+                Some((day.parse().ok()?, e.path()))
+            })
+            .collect();
+        found.sort();
+        found
+    }
+
+    /// The newest automatic backup, if any.
+    pub fn newest(&self) -> Option<(chrono::NaiveDate, std::path::PathBuf)> {
+        self.existing().pop()
+    }
+}
+
+/// What an automatic backup did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Automatic {
+    /// Turned off, or the store holds nothing yet, or today's is there already.
+    NotNeeded,
+    Written {
+        path: std::path::PathBuf,
+        summary: Summary,
+        /// Older automatic backups removed to keep `keep`.
+        removed: usize,
+    },
+}
+
+/// Writes today's automatic backup if there is none yet, then removes the oldest beyond
+/// `keep`. The folder is made owner-only; the file is written whole (see
+/// [`crate::output_file`]). Only files named as automatic backups are ever removed.
+pub fn automatic(
+    store: &Store,
+    rotation: &Rotation,
+    today: chrono::NaiveDate,
+) -> Result<Automatic, BackupError> {
+    if rotation.keep == 0 || store.is_empty_of_data()? {
+        return Ok(Automatic::NotNeeded);
+    }
+    let path = rotation.file_of(today);
+    if path.exists() {
+        return Ok(Automatic::NotNeeded);
+    }
+    create_private_folder(&rotation.folder)?;
+    let summary = crate::export::write_file_atomically(&path, |out| write(store, out))?;
+    let existing = rotation.existing();
+    let surplus = existing.len().saturating_sub(rotation.keep);
+    let mut removed = 0;
+    for (_, old) in existing.into_iter().take(surplus) {
+        if std::fs::remove_file(old).is_ok() {
+            removed += 1;
+        }
+    }
+    Ok(Automatic::Written {
+        path,
+        summary,
+        removed,
+    })
+}
+
+fn create_private_folder(folder: &std::path::Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        if !folder.is_dir() {
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(folder)?;
+        }
+        Ok(())
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::create_dir_all(folder)
+    }
+}
+
+#[cfg(test)]
+mod rotation_tests {
+    use super::*;
+
+    #[test]
+    fn one_a_day_the_newest_kept_and_nothing_else_touched() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("lager")).unwrap();
+        let rotation = Rotation {
+            folder: dir.path().join("kopier"),
+            keep: 3,
+        };
+        let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+        // An empty store needs none.
+        assert_eq!(
+            automatic(&store, &rotation, day(1)).unwrap(),
+            Automatic::NotNeeded
+        );
+        let file = dir.path().join("p.jsonl");
+        std::fs::write(
+            &file,
+            r#"{"protocol_id": "2026/0001", "institution": "Solbakken", "provision": "10-7", "started_at": "2026-11-01 10:00"}"#,
+        )
+        .unwrap();
+        crate::import::import_paths(
+            &store,
+            &crate::catalogue::Catalogue::built_in(),
+            &[file],
+            crate::import::ImportOptions::default(),
+            &mut |_| {},
+        )
+        .unwrap();
+        for d in 1..=5 {
+            let done = automatic(&store, &rotation, day(d)).unwrap();
+            assert!(matches!(done, Automatic::Written { .. }), "day {d}");
+            if d == 1 {
+                // Someone's own file in the folder is never removed.
+                std::fs::write(rotation.folder.join("notater.txt"), "mine").unwrap();
+            }
+            // The same day again: nothing.
+            assert_eq!(
+                automatic(&store, &rotation, day(d)).unwrap(),
+                Automatic::NotNeeded
+            );
+        }
+        let kept: Vec<_> = rotation.existing().into_iter().map(|(d, _)| d).collect();
+        assert_eq!(kept, vec![day(3), day(4), day(5)]);
+        assert!(rotation.folder.join("notater.txt").exists());
+        assert_eq!(rotation.newest().unwrap().0, day(5));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode =
+                |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(&rotation.folder), 0o700);
+            assert_eq!(mode(&rotation.newest().unwrap().1), 0o600);
+        }
+        let off = Rotation {
+            keep: 0,
+            ..rotation
+        };
+        assert_eq!(
+            automatic(&store, &off, day(9)).unwrap(),
+            Automatic::NotNeeded
+        );
+    }
+}

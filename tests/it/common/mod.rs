@@ -19,11 +19,11 @@ impl Run {
         }
     }
 
-    /// The stdout without the timing line, which varies.
+    /// The stdout without the timing line and the automatic backup's path, which vary.
     pub fn summary(&self) -> String {
         self.stdout
             .lines()
-            .filter(|l| !l.starts_with("Tid:"))
+            .filter(|l| !l.starts_with("Tid:") && !l.starts_with("Dagens sikkerhetskopi:"))
             .map(|l| format!("{l}\n"))
             .collect()
     }

@@ -585,9 +585,13 @@ fn remove_sled_leftovers(sled_dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// The names a store folder holds: tvang's lock file and sled's data folder. Nothing else
-/// in the folder is tvang's to change.
-const STORE_ENTRIES: [&str; 2] = ["tvang.lock", "sled"];
+/// The names a store folder holds: tvang's lock file, sled's data folder and the automatic
+/// backups (by default). Nothing else in the folder is tvang's to change.
+const STORE_ENTRIES: [&str; 3] = ["tvang.lock", "sled", AUTOMATIC_BACKUPS];
+
+/// The folder in a store's own folder that automatic backups go to by default
+/// ([`crate::backup::Rotation`]).
+pub const AUTOMATIC_BACKUPS: &str = "sikkerhetskopier";
 
 /// What a folder given as the store is, before anything is written into it.
 #[derive(Debug, PartialEq, Eq)]
@@ -711,10 +715,28 @@ mod tests {
         // A full disk during sled's snapshot left `snap.….generating` at 0 bytes; sled then
         // read it as the newest snapshot and called the store corrupt at every open.
         let dir = tempfile::tempdir().unwrap();
-        Store::open(dir.path()).unwrap().flush().unwrap();
+        let first = Store::open(dir.path()).unwrap();
+        first.flush().unwrap();
+        drop(first);
         let leftover = dir.path().join("sled/snap.00000000FFFFFFFF.generating");
         std::fs::write(&leftover, b"").unwrap();
-        let store = Store::open(dir.path()).expect("opens");
+        // In one process sled's threads may hold its file lock a moment after the drop.
+        let mut opened = Store::open(dir.path());
+        for _ in 0..40 {
+            match &opened {
+                Err(StoreError::Sled { .. })
+                    if !matches!(
+                        opened.as_ref().err().and_then(|e| e.engine_fault()),
+                        Some(EngineFault::Corruption)
+                    ) =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                    opened = Store::open(dir.path());
+                }
+                _ => break,
+            }
+        }
+        let store = opened.expect("opens");
         assert!(store.schema_version().is_ok());
         assert!(!leftover.exists());
     }

@@ -280,6 +280,45 @@ pub fn backup_written(path: &std::path::Path, s: &crate::backup::Summary) -> Str
     )
 }
 
+/// For a damaged store: the newest automatic backup and the command that restores it.
+pub fn newest_backup_hint(path: &std::path::Path, day: chrono::NaiveDate) -> String {
+    format!(
+        "Den nyeste automatiske sikkerhetskopien er fra {}: gjenopprett den med «tvang --db NY_MAPPE restore {}», og kontroller med «tvang --db NY_MAPPE audit --verify».",
+        day.format("%d.%m.%Y"),
+        path.display()
+    )
+}
+
+pub const NO_AUTOMATIC_BACKUP: &str =
+    "Ingen automatisk sikkerhetskopi er funnet; bruk en du har tatt med «tvang backup FIL».";
+
+/// The automatic backup of the day (`removed`: older ones removed to keep the configured number).
+pub fn automatic_backup_written(
+    path: &std::path::Path,
+    s: &crate::backup::Summary,
+    removed: usize,
+) -> String {
+    let older = match removed {
+        0 => String::new(),
+        1 => "; den eldste er fjernet".into(),
+        n => format!("; de {n} eldste er fjernet"),
+    };
+    format!(
+        "Dagens sikkerhetskopi: {} ({} protokoller, {} klager{older}).\n",
+        path.display(),
+        s.protocols,
+        s.complaints
+    )
+}
+
+pub fn automatic_backup_failed(folder: &std::path::Path, e: &crate::backup::BackupError) -> String {
+    format!(
+        "advarsel: dagens sikkerhetskopi i {} ble ikke skrevet ({}); det som er lagret, er lagret",
+        folder.display(),
+        backup_message(None, e)
+    )
+}
+
 pub fn restored(path: &std::path::Path, s: &crate::backup::Summary) -> String {
     format!(
         "Gjenopprettet fra {}: {} protokoller, {} klager ({} oppføringer). Kontroller med «tvang audit --verify».\n",
