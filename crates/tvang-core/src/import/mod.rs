@@ -423,10 +423,15 @@ pub fn import_paths(
                     progress: start,
                     tx,
                 };
+                let mut writing = true;
                 for file in &files {
                     if !reader.read_file(file) {
-                        break; // the writer stopped
+                        writing = false; // the writer stopped
+                        break;
                     }
+                }
+                if writing {
+                    reader.send();
                 }
                 reader.report
             });
@@ -512,7 +517,9 @@ impl Reader<'_> {
         let ok = self.read_records(path);
         self.progress.bytes_done = file_start + size;
         self.progress.files_done += 1;
-        ok && self.send()
+        // Batches span files: a folder of 20,000 one-protocol files was 20,000 batches, each
+        // flushed (45 s and a 1.5 GB store, against 0.77 s and 31 MB as one file).
+        ok && (self.batch.len() < BATCH_SIZE || self.send())
     }
 
     fn skip(&mut self, name: &str, e: FileError) {
