@@ -133,7 +133,8 @@ pub(super) fn cmd_import(
         super::backup::daily_backup(store, &config.rotation(store.path()), &config.author());
     }
     Ok(
-        if report.rejected.is_empty() && report.files_skipped.is_empty() {
+        // Nothing found to read is not a success: the path was likely wrong.
+        if report.rejected.is_empty() && report.files_skipped.is_empty() && report.files_read > 0 {
             ExitCode::SUCCESS
         } else {
             ExitCode::from(1)

@@ -778,3 +778,21 @@ fn automatic_backups_follow_the_config() {
     assert!(!run.stdout.contains("sikkerhetskopi"), "{}", run.stdout);
     assert!(!db.join("sikkerhetskopier").exists());
 }
+
+#[test]
+fn an_import_that_finds_nothing_to_read_says_so() {
+    let dir = tempdir().unwrap();
+    let empty = dir.path().join("tom mappe");
+    std::fs::create_dir(&empty).unwrap();
+    std::fs::write(empty.join("les-meg.txt"), "ikke en protokoll").unwrap();
+    let run = tvang(
+        &dir.path().join("db"),
+        &["import", &empty.display().to_string()],
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("Fant ingen filer å importere"),
+        "{}",
+        run.stdout
+    );
+}

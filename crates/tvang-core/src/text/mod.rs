@@ -425,6 +425,9 @@ fn listed_count(n: usize, verbose: bool) -> usize {
     }
 }
 
+/// An import that found no file to read (an empty folder, or one of other files).
+pub const NOTHING_TO_IMPORT: &str = "Fant ingen filer å importere (tvang leser .json, .jsonl, .ndjson, .csv, .xlsx, .ods, .docx og .pdf); sjekk stien.";
+
 /// The import summary printed when an import ends.
 pub fn import_summary(r: &ImportReport, verbose: bool) -> String {
     let mut out = String::new();
@@ -448,6 +451,9 @@ pub fn import_summary(r: &ImportReport, verbose: bool) -> String {
             format!(", hoppet over: {}", r.files_skipped.len())
         }
     ));
+    if r.files_read == 0 && r.files_skipped.is_empty() {
+        line(NOTHING_TO_IMPORT.into());
+    }
     let known = r.documents.iter().filter(|d| d.imported_before).count();
     if known > 0 {
         line(format!(
