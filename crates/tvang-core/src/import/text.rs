@@ -100,8 +100,10 @@ pub fn syntax_error(message: &str, csv: bool) -> String {
     } else {
         // Within one JSON Lines line, serde's "line 1" only confuses; keep the column.
         match split_serde_position(message) {
-            (text, Some((_, column))) => format!("ugyldig JSON (kolonne {column}): {text}"),
-            (text, None) => format!("ugyldig JSON: {text}"),
+            (text, Some((_, column))) => {
+                format!("ugyldig JSON (kolonne {column}): {}", line_words(text))
+            }
+            (text, None) => format!("ugyldig JSON: {}", line_words(text)),
         }
     }
 }
@@ -119,6 +121,67 @@ fn split_serde_position(message: &str) -> (&str, Option<(usize, usize)>) {
     (message, None)
 }
 
+/// As [`json_words`], for one JSON Lines line: it is the line that ends.
+fn line_words(message: &str) -> String {
+    json_words(message).replace("filen slutter", "linjen slutter")
+}
+
+/// serde_json's syntax errors in words (its messages are English); one it does not know is
+/// shown as it is.
+fn json_words(message: &str) -> String {
+    const WORDS: &[(&str, &str)] = &[
+        (
+            "EOF while parsing a list",
+            "filen slutter inne i en liste (mangler «]»)",
+        ),
+        (
+            "EOF while parsing an object",
+            "filen slutter inne i en post (mangler «}»)",
+        ),
+        (
+            "EOF while parsing a string",
+            "filen slutter inne i en tekst (mangler «\"»)",
+        ),
+        (
+            "EOF while parsing a value",
+            "filen slutter der en verdi skulle komme",
+        ),
+        ("expected `:`", "forventet «:» etter feltnavnet"),
+        ("expected `,` or `]`", "forventet «,» eller «]»"),
+        ("expected `,` or `}`", "forventet «,» eller «}»"),
+        ("expected ident", "ukjent ord (bruk true, false eller null)"),
+        ("expected value", "forventet en verdi"),
+        ("expected `\"`", "forventet «\"»"),
+        ("invalid escape", "ugyldig «\\»-sekvens i en tekst"),
+        ("invalid number", "ugyldig tall"),
+        ("number out of range", "tallet er for stort"),
+        ("invalid unicode code point", "ugyldig Unicode-tegn"),
+        (
+            "control character (\\u0000-\\u001F) found while parsing a string",
+            "kontrolltegn inne i en tekst (linjeskift må skrives \\n)",
+        ),
+        (
+            "key must be a string",
+            "forventet et feltnavn i anførselstegn (et komma for mye før «}»?)",
+        ),
+        ("trailing comma", "komma for mye før «]» eller «}»"),
+        ("trailing characters", "tegn etter slutten av JSON-verdien"),
+        (
+            "lone leading surrogate in hex escape",
+            "ugyldig \\u-sekvens",
+        ),
+        ("unexpected end of hex escape", "ufullstendig \\u-sekvens"),
+        (
+            "recursion limit exceeded",
+            "for mange nivåer inni hverandre",
+        ),
+    ];
+    WORDS
+        .iter()
+        .find(|(english, _)| *english == message)
+        .map_or_else(|| message.to_string(), |(_, norsk)| norsk.to_string())
+}
+
 pub fn file_error(e: &FileError) -> String {
     match e {
         FileError::Io(msg) => format!("kunne ikke leses: {msg}"),
@@ -134,7 +197,7 @@ pub fn file_error(e: &FileError) -> String {
             message,
         } => format!(
             "er ikke gyldig JSON (linje {line}, kolonne {column}): {}",
-            split_serde_position(message).0
+            json_words(split_serde_position(message).0)
         ),
         FileError::Csv(msg) => format!("er ikke gyldig CSV: {msg}"),
         FileError::DuplicateColumn(c) => format!("kolonnen «{c}» finnes to ganger"),
@@ -167,7 +230,32 @@ mod tests {
         assert_eq!(split_serde_position("oops"), ("oops", None));
         assert_eq!(
             syntax_error("EOF while parsing a value at line 1 column 36", false),
-            "ugyldig JSON (kolonne 36): EOF while parsing a value"
+            "ugyldig JSON (kolonne 36): linjen slutter der en verdi skulle komme"
         );
+    }
+
+    #[test]
+    fn serde_messages_in_words_and_an_unknown_one_as_it_is() {
+        assert_eq!(json_words("expected `,` or `]`"), "forventet «,» eller «]»");
+        assert_eq!(
+            json_words("trailing characters"),
+            "tegn etter slutten av JSON-verdien"
+        );
+        assert_eq!(json_words("something new"), "something new");
+        // Every message serde_json gives for these inputs has its words.
+        for bad in [
+            "[1,",
+            "{\"a\" 1}",
+            "{\"a\": tru}",
+            "[1] 2",
+            "{1: 2}",
+            "\"a\\q\"",
+            "[1,]",
+        ] {
+            let e = serde_json::from_str::<serde_json::Value>(bad).unwrap_err();
+            let text = e.to_string();
+            let (message, _) = split_serde_position(&text);
+            assert_ne!(json_words(message), message, "{bad}: {message}");
+        }
     }
 }
