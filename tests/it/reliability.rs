@@ -796,3 +796,37 @@ fn an_import_that_finds_nothing_to_read_says_so() {
         run.stdout
     );
 }
+
+#[test]
+fn a_file_that_is_no_backup_or_is_cut_short_is_refused_in_words() {
+    let dir = tempdir().unwrap();
+    let db = dir.path().join("lager");
+    assert_eq!(tvang(&db, &["import", &samples()]).code, 0);
+    let backup = dir.path().join("kopi.jsonl.gz");
+    assert_eq!(
+        tvang(&db, &["backup", &backup.display().to_string()]).code,
+        0
+    );
+    let whole = std::fs::read(&backup).unwrap();
+    let cut = dir.path().join("avkortet.gz");
+    std::fs::write(&cut, &whole[..whole.len() / 2]).unwrap();
+    let text = dir.path().join("tekst.gz");
+    std::fs::write(&text, "ikke komprimert\n").unwrap();
+    for (file, says) in [(&cut, "avkortet"), (&text, "ikke en tvang-sikkerhetskopi")] {
+        let fresh = dir.path().join(format!(
+            "ny-{}",
+            file.file_name().unwrap().to_string_lossy()
+        ));
+        let run = tvang(&fresh, &["restore", &file.display().to_string()]);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(run.stderr.contains(says), "{}", run.stderr);
+        assert!(
+            run.stderr.contains("ingenting er skrevet"),
+            "{}",
+            run.stderr
+        );
+        for english in ["deflate", "gzip header", "EOF", "unexpected end"] {
+            assert!(!run.stderr.contains(english), "{}", run.stderr);
+        }
+    }
+}

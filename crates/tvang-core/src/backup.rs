@@ -163,13 +163,13 @@ fn read(
     let mut end: Option<End> = None;
     for (i, line) in reader.lines().enumerate() {
         let n = i + 1;
-        let line = line.map_err(|e| invalid(n, e.to_string()))?;
+        let line = line.map_err(|e| invalid(n, unreadable(&e)))?;
         if end.is_some() {
             return Err(invalid(n, "tekst etter sluttlinjen".into()));
         }
         if header.is_none() {
             let h: Header = serde_json::from_str(&line)
-                .map_err(|e| invalid(n, format!("ikke en tvang-sikkerhetskopi ({e})")))?;
+                .map_err(|_| invalid(n, "ikke en tvang-sikkerhetskopi".into()))?;
             if h.format != FORMAT || h.version != VERSION {
                 return Err(invalid(
                     n,
@@ -178,11 +178,13 @@ fn read(
             }
             header = Some(h);
         } else if line.starts_with("{\"end\"") {
-            let e: End = serde_json::from_str(&line).map_err(|e| invalid(n, e.to_string()))?;
+            let e: End = serde_json::from_str(&line)
+                .map_err(|_| invalid(n, "sluttlinjen kan ikke leses".into()))?;
             end = Some(e);
             continue;
         } else {
-            let e: Entry = serde_json::from_str(&line).map_err(|e| invalid(n, e.to_string()))?;
+            let e: Entry = serde_json::from_str(&line)
+                .map_err(|_| invalid(n, "oppføringen kan ikke leses (skadet)".into()))?;
             let key = unhex(&e.key_hex).ok_or_else(|| invalid(n, "key_hex".into()))?;
             let value = match (e.json, e.hex) {
                 (Some(v), None) => serde_json::to_vec(&v).expect("serialisable"),
@@ -214,6 +216,23 @@ fn read(
         ));
     }
     Ok((header, count))
+}
+
+/// Why the compressed text could not be read, in words: flate2 and the UTF-8 check speak
+/// English (`invalid gzip header`, `incomplete deflate stream`).
+fn unreadable(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::InvalidData | std::io::ErrorKind::InvalidInput => {
+            "ikke en gzip-komprimert tvang-sikkerhetskopi, eller skadet".into()
+        }
+        std::io::ErrorKind::UnexpectedEof => {
+            "filen slutter for tidlig: den er avkortet eller ikke en tvang-sikkerhetskopi".into()
+        }
+        _ if e.to_string().contains("deflate") || e.to_string().contains("gzip") => {
+            "den komprimerte teksten er skadet eller avkortet".into()
+        }
+        _ => crate::io_text::io_error(e),
+    }
 }
 
 /// Entries written per atomic batch: bounds a restore's memory (a whole 100,000-protocol store
