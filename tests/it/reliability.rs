@@ -812,7 +812,7 @@ fn a_file_that_is_no_backup_or_is_cut_short_is_refused_in_words() {
     std::fs::write(&cut, &whole[..whole.len() / 2]).unwrap();
     let text = dir.path().join("tekst.gz");
     std::fs::write(&text, "ikke komprimert\n").unwrap();
-    for (file, says) in [(&cut, "avkortet"), (&text, "ikke en tvang-sikkerhetskopi")] {
+    for (file, says) in [(&cut, "avkortet"), (&text, "tvang-sikkerhetskopi")] {
         let fresh = dir.path().join(format!(
             "ny-{}",
             file.file_name().unwrap().to_string_lossy()
