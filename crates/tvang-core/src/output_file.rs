@@ -23,7 +23,12 @@ pub enum Existing {
 fn not_a_file(path: &Path) -> Option<&'static str> {
     // Follows a link: a link to a device is as bad as the device. A link to an ordinary file
     // is replaced by the new file (rename does not follow it), so nothing else is touched.
-    let meta = std::fs::metadata(path).ok()?;
+    not_ordinary(&std::fs::metadata(path).ok()?)
+}
+
+/// What a path is in words when it is not an ordinary file (a folder, a FIFO, a socket, a
+/// device), for messages that refuse to write or read it; `None` for an ordinary file.
+pub fn not_ordinary(meta: &std::fs::Metadata) -> Option<&'static str> {
     let t = meta.file_type();
     if t.is_file() {
         return None;

@@ -302,28 +302,6 @@ fn walk(dir: &Path, out: &mut BTreeSet<PathBuf>, not_read: &mut BTreeSet<PathBuf
 /// protocols are 904 MB of JSON Lines.
 pub const MAX_TEXT_FILE_BYTES: u64 = 4 * 1024 * 1024 * 1024;
 
-/// What a path that is not an ordinary file is, in words.
-fn file_kind(meta: &std::fs::Metadata) -> &'static str {
-    let t = meta.file_type();
-    if t.is_dir() {
-        return "en mappe";
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if t.is_fifo() {
-            return "en FIFO (navngitt rør)";
-        }
-        if t.is_socket() {
-            return "en socket";
-        }
-        if t.is_block_device() || t.is_char_device() {
-            return "en enhet";
-        }
-    }
-    "ikke en vanlig fil"
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Format {
     Json,
@@ -532,13 +510,13 @@ impl Reader<'_> {
     fn read_records(&mut self, path: &Path) -> bool {
         let name = path.display().to_string();
         let meta = std::fs::metadata(path);
-        if let Some(meta) = meta.as_ref().ok().filter(|m| !m.is_file()) {
-            self.skip(
-                &name,
-                FileError::NotAFile {
-                    what: file_kind(meta),
-                },
-            );
+        // Never opened: reading a FIFO or a device could block for ever.
+        if let Some(what) = meta
+            .as_ref()
+            .ok()
+            .and_then(crate::output_file::not_ordinary)
+        {
+            self.skip(&name, FileError::NotAFile { what });
             return true;
         }
         let Some(format) = format_of(path) else {
