@@ -9,6 +9,9 @@ runs=${2:-5}
 cargo build --release --quiet
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# The import is measured, not the day's automatic backup a new store gets after it.
+printf '[backup]\nkeep = 0\n' > "$work/no-backup.toml"
+export TVANG_CONFIG="$work/no-backup.toml"
 target/release/tvang generate --protocols "$n" --seed 42 --years 2022-2023 --out "$work/gen" >/dev/null
 input=$(du -sb "$work/gen" | cut -f1)
 echo "input: $n protocols, $(ls "$work/gen" | tr '\n' ' '), $input bytes"

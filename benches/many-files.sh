@@ -12,6 +12,9 @@ cargo build --release --locked -q
 bin=target/release/tvang
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# The import is measured, not the day's automatic backup a new store gets after it.
+printf '[backup]\nkeep = 0\n' > "$work/no-backup.toml"
+export TVANG_CONFIG="$work/no-backup.toml"
 "$bin" generate --protocols "$n" --seed 7 --format jsonl --out "$work/gen" >/dev/null
 mkdir "$work/many"
 awk -v dir="$work/many" '{ f = sprintf("%s/p%06d.json", dir, NR); print > f; close(f) }' \
