@@ -20,6 +20,7 @@ mod session;
 mod settings;
 mod show;
 mod stats;
+mod usage_text;
 
 use audit::AuditArgs;
 use export::ExportArgs;
@@ -34,7 +35,7 @@ use settings::{load_config, tui_settings, TuiSettings};
 use show::ShowArgs;
 use stats::StatsArgs;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use tvang::catalogue::Catalogue;
@@ -107,9 +108,18 @@ pub fn run() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            // clap prints help, version and usage errors itself, with its own exit codes.
-            let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            // Usage errors in words; clap prints help and version itself.
+            let args: Vec<String> = std::env::args().collect();
+            return match usage_text::usage_error(&e, &Cli::command(), &args) {
+                Some(message) => {
+                    output::warn(&message);
+                    ExitCode::from(2)
+                }
+                None => {
+                    let _ = e.print();
+                    ExitCode::from(if e.use_stderr() { 2 } else { 0 })
+                }
+            };
         }
     };
     let tui = TuiSettings {
