@@ -59,11 +59,18 @@ impl Config {
     /// error.
     pub fn load(path: &Path, must_exist: bool) -> Result<Config, String> {
         match std::fs::read_to_string(path) {
-            Ok(text) => toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display())),
+            Ok(text) => toml::from_str(&text).map_err(|e: toml::de::Error| {
+                let words = crate::text::toml_error(&text, e.message(), e.span());
+                format!("{}, {words}", path.display())
+            }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => {
                 Ok(Config::default())
             }
-            Err(e) => Err(format!("{}: {e}", path.display())),
+            Err(e) => Err(format!(
+                "{}: {}",
+                path.display(),
+                crate::io_text::io_error(&e)
+            )),
         }
     }
 
@@ -102,7 +109,13 @@ mod tests {
         assert_eq!(c.triage.duration_limit_minutes, 15);
         assert_eq!(c.triage.repeat_count, 3);
         std::fs::write(&path, "[triage]\nlimit = 1\n").unwrap();
-        assert!(Config::load(&path, true).unwrap_err().contains("limit"));
+        let e = Config::load(&path, true).unwrap_err();
+        assert!(
+            e.contains("linje 2, kolonne 1: ukjent innstilling «limit» (gyldige: "),
+            "{e}"
+        );
+        let e = Config::load(&dir.path().join("none.toml"), true).unwrap_err();
+        assert!(e.ends_with("none.toml: finnes ikke"), "{e}");
         assert_eq!(
             Config::load(&dir.path().join("none.toml"), false).unwrap(),
             Config::default()

@@ -305,7 +305,7 @@ impl Keymap {
         let file = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| KeymapError::Io {
             file: file.clone(),
-            message: e.to_string(),
+            message: crate::io_text::io_error(&e),
         })?;
         let mut k = Keymap::built_in();
         k.merge(&text, &file)?;
@@ -314,10 +314,11 @@ impl Keymap {
 
     /// Applies a keymap file over this one, then checks the result.
     pub fn merge(&mut self, text: &str, file: &str) -> Result<(), KeymapError> {
-        let raw: RawFile = toml::from_str(text).map_err(|e| KeymapError::Syntax {
-            file: file.to_string(),
-            message: e.to_string().trim_end().to_string(),
-        })?;
+        let raw: RawFile =
+            toml::from_str(text).map_err(|e: toml::de::Error| KeymapError::Syntax {
+                file: file.to_string(),
+                message: crate::text::toml_error(text, e.message(), e.span()),
+            })?;
         for (mode_name, bindings) in raw {
             let mut spans = bindings.values().map(|b| b.span().start);
             let Some(mode) = Mode::from_name(&mode_name) else {

@@ -826,7 +826,7 @@ impl fmt::Display for super::keymap::KeymapError {
         match self {
             E::Io { file, message } => write!(f, "{file}: kunne ikke leses: {message}"),
             E::Syntax { file, message } => {
-                write!(f, "{file}: er ikke gyldig TOML: {}", message.replace('\n', "\n  "))
+                write!(f, "{file}: {message}")
             }
             E::UnknownMode { file, line, mode } => write!(
                 f,

@@ -1548,7 +1548,9 @@ pub fn config_error(e: &str) -> String {
 mod search;
 pub mod session;
 mod terminal;
+mod toml_words;
 pub use terminal::terminal_safe;
+pub use toml_words::toml_error;
 
 pub use search::{marked, search_field_label, search_json, search_table, SearchHit};
 
