@@ -542,6 +542,67 @@ fn a_field_too_long_is_refused_and_a_file_of_many_columns_is_summed_up() {
     assert!(line.len() < 400, "{line}");
 }
 
+#[test]
+fn a_record_too_large_is_refused_in_every_format_and_the_rest_is_imported() {
+    let dir = tempdir().unwrap();
+    let db = dir.path().join("db");
+    // Nine fields, each within the field limit, together beyond the record limit.
+    let chunk = "a".repeat(tvang::import::record::MAX_FIELD_BYTES - 1000);
+    let fields = ["danger", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8"];
+    let mut big = serde_json::json!({
+        "protocol_id": "2024/0101", "institution": "Solbakken ungdomshjem",
+        "provision": "10-7", "started_at": "2024-03-01 10:00",
+    });
+    for (i, name) in fields.iter().enumerate() {
+        big[name] = serde_json::Value::String(format!("{i}{chunk}"));
+    }
+    let small = |id: &str| {
+        serde_json::json!({
+            "protocol_id": id, "institution": "Solbakken ungdomshjem",
+            "provision": "10-7", "started_at": "2024-03-01 10:00", "danger": "kort"
+        })
+    };
+    let jsonl = crate::common::write(
+        dir.path(),
+        "stor.jsonl",
+        &format!("{big}\n{}\n", small("2024/0102")),
+    );
+    let json = crate::common::write(
+        dir.path(),
+        "stor.json",
+        &serde_json::json!([small("2024/0103"), big]).to_string(),
+    );
+    let header = ["protocol_id", "institution", "provision", "started_at"]
+        .iter()
+        .map(|s| s.to_string())
+        .chain(fields.iter().map(|f| f.to_string()))
+        .collect::<Vec<_>>()
+        .join(",");
+    let row = [
+        "2024/0104",
+        "Solbakken ungdomshjem",
+        "10-7",
+        "2024-03-01 10:00",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .chain((0..fields.len()).map(|i| format!("{i}{chunk}")))
+    .collect::<Vec<_>>()
+    .join(",");
+    let csv = crate::common::write(dir.path(), "stor.csv", &format!("{header}\n{row}\n"));
+    let run = tvang(&db, &["import", &jsonl, &json, &csv]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    for place in ["stor.jsonl:1:", "stor.json:", "stor.csv:2:"] {
+        let line = run
+            .stdout
+            .lines()
+            .find(|l| l.contains(place) && l.contains("posten er for stor"))
+            .unwrap_or_else(|| panic!("{place}: {}", run.stdout));
+        assert!(line.contains("grensen er 2048 kB per post"), "{line}");
+    }
+    assert!(run.stdout.contains("Protokoller: 2 nye"), "{}", run.stdout);
+}
+
 /// A small tmpfs, unmounted when dropped; `None` where the test may not mount one (not root,
 /// no mount command, a container without the right), and the test then says SKIPPED.
 struct SmallDisk {

@@ -4,7 +4,7 @@
 //! Norwegian write `;`). Multi-measure protocols list `provision`, `kind`, `started_at` and
 //! `ended_at` separated by `;` inside one cell (quoted when the delimiter is `;`).
 
-use super::{FileError, RawRecord, Records, Syntax};
+use super::{FileError, RawRecord, Records, Unreadable};
 use serde_json::{Map, Value};
 
 pub fn read(text: &str) -> Result<Records<'_>, FileError> {
@@ -105,7 +105,7 @@ impl Iterator for Rows<'_> {
                         line,
                         offset: self.counted_to,
                         index: None,
-                        value: Err(Syntax(message)),
+                        value: Err(Unreadable::Syntax(message)),
                     };
                     if fatal {
                         // The reader cannot resync after an I/O or UTF-8 error; stop after reporting.

@@ -1,6 +1,7 @@
 //! `.json`: one record (an object) or an array of records.
 
-use super::{FileError, RawRecord, Records, Syntax};
+use super::record::MAX_RECORD_BYTES;
+use super::{FileError, RawRecord, Records, Unreadable};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
@@ -30,7 +31,13 @@ pub fn read(text: &str) -> Result<Records<'_>, FileError> {
                 line: Some(line),
                 offset,
                 index: Some(i + 1),
-                value: serde_json::from_str(raw.get()).map_err(|e| Syntax(e.to_string())),
+                value: if raw.get().len() > MAX_RECORD_BYTES {
+                    Err(Unreadable::TooLarge {
+                        bytes: raw.get().len(),
+                    })
+                } else {
+                    serde_json::from_str(raw.get()).map_err(|e| Unreadable::Syntax(e.to_string()))
+                },
             }
         },
     )))

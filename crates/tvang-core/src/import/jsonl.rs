@@ -1,6 +1,7 @@
 //! `.jsonl` / `.ndjson`: one record a line. A line that is not JSON rejects that record only.
 
-use super::{RawRecord, Records, Syntax};
+use super::record::MAX_RECORD_BYTES;
+use super::{RawRecord, Records, Unreadable};
 
 pub fn read(text: &str) -> Records<'_> {
     Box::new(
@@ -11,8 +12,12 @@ pub fn read(text: &str) -> Records<'_> {
                 line: Some(i + 1),
                 offset: line.as_ptr() as usize - text.as_ptr() as usize,
                 index: None,
-                value: serde_json::from_str(line.trim_end_matches('\r'))
-                    .map_err(|e| Syntax(e.to_string())),
+                value: if line.len() > MAX_RECORD_BYTES {
+                    Err(Unreadable::TooLarge { bytes: line.len() })
+                } else {
+                    serde_json::from_str(line.trim_end_matches('\r'))
+                        .map_err(|e| Unreadable::Syntax(e.to_string()))
+                },
             }),
     )
 }

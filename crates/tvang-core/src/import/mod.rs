@@ -34,12 +34,17 @@ pub struct RawRecord {
     pub offset: usize,
     /// Position in a JSON array (1-based).
     pub index: Option<usize>,
-    pub value: Result<serde_json::Value, Syntax>,
+    pub value: Result<serde_json::Value, Unreadable>,
 }
 
-/// A record that is not even well-formed (a JSONL line that is not JSON, a short CSV row).
+/// A record that cannot be read as one.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Syntax(pub String);
+pub enum Unreadable {
+    /// Not even well-formed (a JSONL line that is not JSON, a short CSV row).
+    Syntax(String),
+    /// Larger than [`record::MAX_RECORD_BYTES`]: not parsed at all.
+    TooLarge { bytes: usize },
+}
 
 pub type Records<'a> = Box<dyn Iterator<Item = RawRecord> + 'a>;
 
@@ -602,13 +607,27 @@ impl Reader<'_> {
             };
             let value = match raw.value {
                 Ok(v) => v,
-                Err(Syntax(message)) => {
+                Err(Unreadable::Syntax(message)) => {
                     self.report
                         .rejected
                         .push(reject(None, text::syntax_error(&message, textual)));
                     continue;
                 }
+                Err(Unreadable::TooLarge { bytes }) => {
+                    self.report
+                        .rejected
+                        .push(reject(None, text::record_too_large(bytes)));
+                    continue;
+                }
             };
+            // A spreadsheet row or CSV row is only measured once read.
+            let bytes = record::value_bytes(&value);
+            if bytes > record::MAX_RECORD_BYTES {
+                self.report
+                    .rejected
+                    .push(reject(None, text::record_too_large(bytes)));
+                continue;
+            }
             match record::normalise(&value, self.catalogue, textual) {
                 Err(FieldProblem { field, problem }) => {
                     let field = (!field.is_empty()).then_some(field);

@@ -576,6 +576,27 @@ fn measure(
 /// most, and a 50 MB field made the TUI take seconds per key.
 pub const MAX_FIELD_BYTES: usize = 256 * 1024;
 
+/// The largest record (its JSON text, or the texts of a CSV or spreadsheet row): room for
+/// several full narrative fields and hundreds of measures, and a bound on what one protocol
+/// costs the store, the search index and the detail view.
+pub const MAX_RECORD_BYTES: usize = 2 * 1024 * 1024;
+
+/// About how many bytes a record's JSON takes: its texts, names and numbers.
+pub fn value_bytes(v: &Value) -> usize {
+    match v {
+        Value::Null | Value::Bool(_) => 4,
+        Value::Number(_) => 8,
+        Value::String(s) => s.len() + 2,
+        Value::Array(items) => 2 + items.iter().map(|i| value_bytes(i) + 1).sum::<usize>(),
+        Value::Object(map) => {
+            2 + map
+                .iter()
+                .map(|(k, v)| k.len() + 4 + value_bytes(v))
+                .sum::<usize>()
+        }
+    }
+}
+
 /// Bidirectional embedding, override and isolate characters (U+202A–U+202E, U+2066–U+2069)
 /// and the invisible marks (U+200E, U+200F, U+061C): they make text display in another order
 /// than it is stored.

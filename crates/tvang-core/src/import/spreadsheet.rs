@@ -6,7 +6,7 @@
 //! `.0`, a formula error is the row's problem, not the file's.
 
 use super::document::DocumentError;
-use super::{FileError, RawRecord, Syntax};
+use super::{FileError, RawRecord, Unreadable};
 use calamine::{Data, Reader};
 use serde_json::{Map, Value};
 
@@ -121,7 +121,7 @@ pub fn records(sheet: Sheet) -> Result<Vec<RawRecord>, FileError> {
                 offset: i,
                 index: None,
                 value: match problem {
-                    Some(p) => Err(Syntax(p)),
+                    Some(p) => Err(Unreadable::Syntax(p)),
                     None => Ok(Value::Object(map)),
                 },
             }

@@ -94,6 +94,14 @@ fn json_type(t: &str) -> &str {
     }
 }
 
+pub fn record_too_large(bytes: usize) -> String {
+    format!(
+        "posten er for stor ({} kB; grensen er {} kB per post)",
+        bytes.div_ceil(1024),
+        super::record::MAX_RECORD_BYTES / 1024
+    )
+}
+
 pub fn syntax_error(message: &str, csv: bool) -> String {
     if csv {
         format!("ugyldig CSV-rad: {message}")
