@@ -439,6 +439,11 @@ pub fn not_saved(e: &str) -> String {
     format!("IKKE LAGRET: {e}")
 }
 
+/// After [`not_saved`], when the text typed is kept in its editor.
+pub fn text_kept(not_saved: &str) -> String {
+    format!("{not_saved} Teksten står fortsatt i feltet: lagre igjen når det er ordnet, eller forkast den med Esc.")
+}
+
 pub fn undone(records: usize) -> String {
     format!("Angret (lagret, {records} post(er)).")
 }

@@ -739,6 +739,97 @@ fn a_full_disk_stops_an_import_in_words_and_leaves_a_store_that_opens_with_what_
     assert_eq!(listed.len(), 12_000);
 }
 
+/// Fills the disk holding `dir` to the last byte with a file there.
+fn fill_disk(dir: &Path) -> std::path::PathBuf {
+    use std::io::Write;
+    let filler = dir.join("fyll");
+    let mut file = std::fs::File::create(&filler).unwrap();
+    let block = vec![0u8; 1024 * 1024];
+    while file.write_all(&block).is_ok() {}
+    let mut byte = [0u8; 1];
+    while file.write_all(&byte).is_ok() {
+        byte[0] = 1;
+    }
+    filler
+}
+
+#[test]
+fn a_full_disk_in_a_tui_session_keeps_the_typed_text_and_loses_nothing_stored() {
+    use tvang::tui::keymap::{Key, Keymap};
+    use tvang::tui::state::{App, Overlay};
+    let Some(disk) = SmallDisk::mount(40) else {
+        eprintln!("SKIPPED: cannot mount a tmpfs here (needs root)");
+        return;
+    };
+    let db = disk.path().join("lager");
+    let run = tvang(&db, &["import", &samples()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let store = std::sync::Arc::new(tvang::store::Store::open(&db).unwrap());
+    let mut app = App::new(
+        store.clone(),
+        std::sync::Arc::new(tvang::catalogue::Catalogue::built_in()),
+        Keymap::built_in(),
+        "kari".into(),
+        tvang::triage::TriageRules::default(),
+    )
+    .unwrap();
+    app.resize(120, 40);
+    let press = |app: &mut App, keys: &str| {
+        for k in keys.split_whitespace() {
+            app.on_key(Key::parse(k).unwrap());
+        }
+    };
+    let typed = |app: &mut App, text: &str| text.chars().for_each(|c| app.on_key(Key::ch(c)));
+    let record = app.current().unwrap();
+    let before = store.review(record).unwrap();
+    let filler = fill_disk(disk.path());
+
+    // A status change on the full disk: refused in words, the row unchanged, nothing stored.
+    let status = app.queue.rows[app.view.visible[app.view.cursor]].status;
+    press(&mut app, "d");
+    let (_, message) = app.message.clone().expect("a message");
+    assert!(message.starts_with("IKKE LAGRET: "), "{message}");
+    assert!(message.contains("nesten full"), "{message}");
+    assert_eq!(
+        app.queue.rows[app.view.visible[app.view.cursor]].status,
+        status
+    );
+    assert_eq!(store.review(record).unwrap(), before);
+
+    // A note typed and saved on the full disk: refused, and the editor keeps the text.
+    press(&mut app, "a");
+    typed(&mut app, "Skaden er ikke dokumentert.");
+    press(&mut app, "ctrl-s");
+    let (_, message) = app.message.clone().expect("a message");
+    assert!(message.starts_with("IKKE LAGRET: "), "{message}");
+    assert!(
+        message.contains("Teksten står fortsatt i feltet"),
+        "{message}"
+    );
+    match &app.overlay {
+        Some(Overlay::Note { editor, .. }) => {
+            assert_eq!(editor.text(), "Skaden er ikke dokumentert.")
+        }
+        other => panic!("the note editor closed: {other:?}"),
+    }
+    assert_eq!(store.review(record).unwrap(), before);
+
+    // Room again: the same editor saves the same text.
+    std::fs::remove_file(&filler).unwrap();
+    press(&mut app, "ctrl-s");
+    assert!(app.overlay.is_none(), "{:?}", app.message);
+    drop(app);
+    drop(store);
+
+    // The store opens with exactly what was saved, and its audit chain holds.
+    let run = tvang(&db, &["audit", "--verify"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let store = tvang::store::Store::open(&db).unwrap();
+    let notes = store.review(record).unwrap().annotations;
+    let texts: Vec<&str> = notes.iter().map(|n| n.text.as_str()).collect();
+    assert_eq!(texts, ["Skaden er ikke dokumentert."]);
+}
+
 #[test]
 fn a_damaged_store_names_its_newest_automatic_backup_which_restores_it() {
     let dir = tempdir().unwrap();

@@ -260,7 +260,10 @@ impl App {
                             assessment: check.assessment,
                             reason: (!text.is_empty()).then_some(text),
                         };
-                        self.set_check(&pane, &row.id, Some(check));
+                        if !self.set_check(&pane, &row.id, Some(check)) {
+                            self.keep_editing(Overlay::ConditionReason { editor, pane });
+                            return;
+                        }
                     }
                     self.reopen(pane.targets, Some(row.id));
                 }
@@ -273,13 +276,14 @@ impl App {
         }
     }
 
-    fn set_check(&mut self, pane: &ChecklistPane, condition: &str, check: Option<Check>) {
+    /// Whether the assessment was stored.
+    fn set_check(&mut self, pane: &ChecklistPane, condition: &str, check: Option<Check>) -> bool {
         let changes = pane
             .targets
             .iter()
             .map(|r| (*r, Change::Check(condition.to_string(), check.clone())))
             .collect();
-        self.apply(changes, false);
+        self.apply(changes, false)
     }
 }
 

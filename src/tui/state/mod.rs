@@ -620,7 +620,16 @@ impl App {
                 confirm_discard,
             } => match editor.key(key) {
                 Edit::Submit if editor.is_empty() => self.say(MessageKind::Info, t::NOTE_EMPTY),
-                Edit::Submit => self.save_note(&target, editor.text()),
+                Edit::Submit => {
+                    if !self.save_note(&target, editor.text()) {
+                        // Not stored (a full disk): the text stays where it was typed.
+                        self.keep_editing(Overlay::Note {
+                            editor,
+                            target,
+                            confirm_discard: false,
+                        });
+                    }
+                }
                 Edit::Cancel if editor.is_empty() || confirm_discard => {
                     self.say(MessageKind::Info, t::NOTE_DISCARDED)
                 }
@@ -654,13 +663,15 @@ impl App {
                 KeyCode::Enter => {
                     let chosen = picker.matching().get(picker.cursor).map(|(id, _)| *id);
                     match chosen.and_then(|id| self.store.protocol(id).ok().flatten()) {
-                        Some(sp) => self.apply(
-                            vec![(
-                                picker.complaint,
-                                Change::LinkProtocol(sp.protocol.protocol_id),
-                            )],
-                            false,
-                        ),
+                        Some(sp) => {
+                            self.apply(
+                                vec![(
+                                    picker.complaint,
+                                    Change::LinkProtocol(sp.protocol.protocol_id),
+                                )],
+                                false,
+                            );
+                        }
                         None => {
                             self.say(MessageKind::Info, t::LINK_NONE_MATCHES);
                             self.overlay = Some(Overlay::Link(picker));
@@ -677,7 +688,9 @@ impl App {
                 Edit::Submit => {
                     let text = editor.text().trim().to_string();
                     let reasons = (!text.is_empty()).then_some(text);
-                    self.apply(vec![(record, Change::Reasons(reasons))], false);
+                    if !self.apply(vec![(record, Change::Reasons(reasons))], false) {
+                        self.keep_editing(Overlay::Reasons { editor, record });
+                    }
                 }
                 Edit::Cancel => self.say(MessageKind::Info, t::CANCELLED),
                 _ => self.overlay = Some(Overlay::Reasons { editor, record }),
@@ -693,7 +706,13 @@ impl App {
                     // Empty, or the value as read: no correction.
                     let value =
                         (!text.is_empty() && Some(&text) != as_read.as_ref()).then_some(text);
-                    self.apply(vec![(record, Change::Correct(field, value))], false);
+                    if !self.apply(vec![(record, Change::Correct(field.clone(), value))], false) {
+                        self.keep_editing(Overlay::Correct {
+                            editor,
+                            record,
+                            field,
+                        });
+                    }
                 }
                 Edit::Cancel => self.say(MessageKind::Info, t::CANCELLED),
                 _ => {
@@ -727,7 +746,7 @@ impl App {
                 advance,
             } => match key.code {
                 KeyCode::Char('j' | 'J' | 'y' | 'Y') | KeyCode::Enter => {
-                    self.apply(changes, advance)
+                    self.apply(changes, advance);
                 }
                 KeyCode::Char('n' | 'N') | KeyCode::Esc => {
                     self.say(MessageKind::Info, t::CANCELLED)
@@ -1243,7 +1262,16 @@ impl App {
         }
     }
 
-    fn save_note(&mut self, target: &NoteTarget, text: String) {
+    /// Reopens an editor whose text could not be stored, and says that the text is kept.
+    pub(super) fn keep_editing(&mut self, overlay: Overlay) {
+        if let Some(message) = self.message.as_mut() {
+            message.1 = t::text_kept(&message.1);
+        }
+        self.overlay = Some(overlay);
+    }
+
+    /// Whether the note was stored.
+    fn save_note(&mut self, target: &NoteTarget, text: String) -> bool {
         let note = Annotation {
             author: self.author.clone(),
             at: self.now(),
@@ -1255,14 +1283,14 @@ impl App {
             .iter()
             .map(|r| (*r, Change::Annotate(note.clone())))
             .collect();
-        self.apply(changes, false);
+        self.apply(changes, false)
     }
 
     /// Writes changes (flushed), updates the rows, keeps the inverse for undo, and advances to
-    /// the next item if asked.
-    pub fn apply(&mut self, changes: Vec<(RecordRef, Change)>, advance: bool) {
+    /// the next item if asked. Whether they were stored (an error has been said if not).
+    pub fn apply(&mut self, changes: Vec<(RecordRef, Change)>, advance: bool) -> bool {
         if changes.is_empty() {
-            return;
+            return true;
         }
         let summary = t::change_summary(&changes[0].1, &self.catalogue);
         let links = changes.iter().any(|(_, c)| changes_record(c));
@@ -1311,8 +1339,12 @@ impl App {
                 }
                 self.session_activity();
                 self.persist_session(true);
+                true
             }
-            Err(e) => self.say(MessageKind::Error, t::not_saved(&e.to_string())),
+            Err(e) => {
+                self.say(MessageKind::Error, t::not_saved(&e.to_string()));
+                false
+            }
         }
     }
 
